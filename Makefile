@@ -1,0 +1,97 @@
+# Opale — plain make + pkg-config. `make run` builds and serves the demo; `make test` runs everything.
+CC      ?= gcc
+PKGS    := libmicrohttpd jansson sqlite3 libpq openssl libxml-2.0 xmlsec1-openssl libsodium libcurl \
+           libarchive cairo pangocairo libmagic libqpdf zlib xlsxwriter
+# One list of Debian packages, in one place: read by `make deps` and by .ci/run.
+DEPS    := $(shell cat tools/debian-packages 2>/dev/null)
+
+OPT     ?= -O2
+CFLAGS  := -std=c17 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -Wno-deprecated-declarations \
+           -fno-strict-aliasing -pthread -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+BUILD   := build/san
+else
+BUILD   := build/rel
+endif
+
+SRC       := $(shell find src -name '*.c' ! -name main.c | sort)
+OBJ       := $(SRC:%.c=$(BUILD)/%.o)
+EMBED_IN  := $(shell find web/templates web/static src/db/migrations -type f 2>/dev/null | sort)
+TEST_SRC  := $(shell find tests -name '*_test.c' | sort)
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TESTLIB   := $(shell find tests/lib -name '*.c' 2>/dev/null | sort)
+PEER_SRC  := $(shell find tests/peers -name '*.c' 2>/dev/null | sort)
+PEER_BIN  := $(PEER_SRC:tests/peers/%.c=$(BUILD)/peers/%)
+
+.PHONY: all deps run test check-hard fuzz bench clean tests peers san
+
+all: opale
+
+opale: $(BUILD)/opale
+	cp $< $@
+
+$(BUILD)/opale: $(OBJ) $(BUILD)/src/main.o $(BUILD)/gen/embedded.o
+	@echo "  LD $@"; $(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"; $(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $<
+
+$(BUILD)/gen/embedded.c: build/tools/embed $(EMBED_IN)
+	@mkdir -p $(dir $@)
+	build/tools/embed $@ "" $(EMBED_IN)
+
+$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(OBJ) $(BUILD)/gen/embedded.o $(TESTLIB) tests/t.h
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"; $(CC) $(CFLAGS) -Itests -o $@ $< $(TESTLIB) $(OBJ) $(BUILD)/gen/embedded.o $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/peers/%: tests/peers/%.c $(OBJ) $(BUILD)/gen/embedded.o
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"; $(CC) $(CFLAGS) -Itests -o $@ $< $(OBJ) $(BUILD)/gen/embedded.o $(LDFLAGS) $(LDLIBS)
+
+tests: opale $(TEST_BIN) $(PEER_BIN)
+peers: $(PEER_BIN)
+
+# Installs the Debian packages when one is missing (needs root or sudo).
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installation des paquets manquants : $$missing"; \
+	  SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+run: deps
+	$(MAKE) opale
+	mkdir -p var
+	./opale migrate --data var
+	./opale demo --data var
+	./opale serve --listen 127.0.0.1:8080 --data var
+
+test: deps
+	$(MAKE) tests
+	tests/run
+
+san:
+	$(MAKE) SAN=1 tests
+
+fuzz:
+	$(MAKE) -C fuzz
+
+bench: opale
+	bench/run
+
+clean:
+	rm -rf build opale
+
+-include $(OBJ:.o=.d) $(BUILD)/src/main.d
