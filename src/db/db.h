@@ -1,0 +1,70 @@
+/* db: the one storage interface, two engines (SQLite, embedded default; PostgreSQL via libpq).
+ * SQL is written once with $1, $2… placeholders (SQLite binds them by name, PostgreSQL natively).
+ * Prepared statements only. A connection belongs to one thread at a time; db_thread() gives the
+ * calling thread its own connection to the configured database.
+ *
+ * Portable SQL rules (migrations and queries): INTEGER/BIGINT ids, times as BIGINT Unix seconds (or µs
+ * where stated), booleans as INTEGER 0/1, TEXT, BLOB only through db_bind_blob. Dialect differences
+ * live in migrations as tokens expanded by the engine: {{pk}} (auto id primary key), {{blob}}. */
+#ifndef OPALE_DB_H
+#define OPALE_DB_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+enum db_engine { DB_SQLITE = 1, DB_PG = 2 };
+enum { DB_ROW = 1, DB_DONE = 0 };  /* db_step results; negative = error */
+
+/* Configures the process-wide database: url NULL or "" → SQLite at DATA_DIR/opale.db;
+ * "postgresql://…" → PostgreSQL. Must be called once before db_thread(). */
+int db_configure(const char *data_dir, const char *url, struct err *e);
+/* The calling thread's connection (opened lazily, closed at thread exit). NULL on failure (e filled). */
+db *db_thread(struct err *e);
+/* Opens a standalone connection (caller closes it with db_close). */
+int db_open(const char *data_dir, const char *url, db **out, struct err *e);
+void db_close(db *d);
+enum db_engine db_engine_of(const db *d);
+
+/* Runs SQL without parameters (may hold several statements). */
+int db_exec(db *d, const char *sql, struct err *e);
+
+/* Prepares (cached per connection by SQL text: do not finalize cached statements yourself —
+ * db_finalize resets them). NULL on error (e filled). */
+db_stmt *db_prepare(db *d, const char *sql, struct err *e);
+int db_bind_text(db_stmt *s, int idx, const char *v);       /* idx from 1; NULL binds NULL */
+int db_bind_int64(db_stmt *s, int idx, int64_t v);
+int db_bind_null(db_stmt *s, int idx);
+int db_bind_blob(db_stmt *s, int idx, const void *v, size_t n);
+/* Executes / advances: DB_ROW, DB_DONE, or negative with e filled (unique violation → code
+ * "db.conflict", status 409; serialization/busy → "db.busy", status 503). */
+int db_step(db_stmt *s, struct err *e);
+int db_col_count(db_stmt *s);
+const char *db_col_text(db_stmt *s, int col);   /* NULL for SQL NULL; valid until next step */
+int64_t db_col_int64(db_stmt *s, int col);
+int db_col_isnull(db_stmt *s, int col);
+const void *db_col_blob(db_stmt *s, int col, size_t *n);
+int64_t db_changes(db *d);       /* rows changed by the last statement */
+void db_finalize(db_stmt *s);    /* resets and releases for reuse */
+
+/* Convenience: prepare + bind by a type string ('t' text, 'i' int64, 'n' null) + first step.
+ * Returns the statement positioned on its first row (check *rc for DB_ROW/DB_DONE) or NULL on error. */
+db_stmt *db_query(db *d, struct err *e, int *rc, const char *sql, const char *types, ...);
+/* Convenience: runs a statement with no result rows. Returns 0 or negative. */
+int db_run(db *d, struct err *e, const char *sql, const char *types, ...);
+
+/* Transactions. db_begin_write takes the write lock up front (SQLite BEGIN IMMEDIATE). */
+int db_begin(db *d, struct err *e);
+int db_begin_write(db *d, struct err *e);
+int db_commit(db *d, struct err *e);
+int db_rollback(db *d);
+
+/* Migrations embedded from src/db/migrations/NNNN_name.sql: forward-only, each in a transaction;
+ * refuses to run on a schema newer than the binary knows. */
+int db_migrate(db *d, struct err *e);
+int db_schema_version(db *d);
+
+#endif
