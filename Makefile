@@ -46,10 +46,10 @@ build/tools/embed: tools/embed.c
 
 $(BUILD)/gen/embedded.c: build/tools/embed $(EMBED_IN)
 	@mkdir -p $(dir $@)
-	build/tools/embed $@ "" $(EMBED_IN)
+	@echo "  EMBED $(words $(EMBED_IN)) files"; build/tools/embed $@ "" $(EMBED_IN)
 
 $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/%.c $(OBJ) $(BUILD)/gen/embedded.o $(TESTLIB) tests/t.h
 	@mkdir -p $(dir $@)

@@ -1,0 +1,38 @@
+/* config: the process configuration — defaults, then the config file, then OPALE_* environment
+ * variables, then command-line flags (each layer overrides the previous). Documented in
+ * docs/configuration.md; the one global besides the logger. */
+#ifndef OPALE_CONFIG_H
+#define OPALE_CONFIG_H
+#include <stddef.h>
+
+#include "core/err.h"
+
+struct config {
+	char listen[128];        /* ADDR:PORT */
+	char data_dir[1024];     /* var/ by default */
+	char db_url[1024];       /* empty → SQLite at data_dir/opale.db */
+	char public_url[256];    /* base URL in e-mails and links */
+	unsigned threads;        /* HTTP worker threads */
+	unsigned job_workers;    /* job queue worker threads */
+	size_t max_body;         /* JSON/form bodies, bytes */
+	size_t max_upload;       /* uploaded files, bytes */
+	unsigned max_connections;
+	unsigned conn_timeout;   /* seconds of inactivity before a connection is dropped */
+	size_t header_limit;     /* per-connection memory for headers, bytes */
+	unsigned session_idle;   /* seconds */
+	unsigned session_max;    /* seconds */
+	int secure_cookies;      /* behind TLS */
+	char smtp_url[256];      /* smtp://host:port */
+	char smtp_from[256];
+	char log_level[16];
+};
+
+extern struct config cfg;
+
+/* Sets defaults, reads the file named by OPALE_CONFIG (or /etc/opale/opale.conf when present),
+ * then the environment, then argv flags (--listen, --data, --db, …). */
+int config_load(int argc, char **argv, struct err *e);
+/* Applies one "key = value" setting (file syntax). */
+int config_set(const char *key, const char *value, struct err *e);
+
+#endif
