@@ -53,7 +53,7 @@ $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
 
 $(BUILD)/tests/%: tests/%.c $(OBJ) $(BUILD)/gen/embedded.o $(TESTLIB) tests/t.h
 	@mkdir -p $(dir $@)
-	@echo "  LD $@"; $(CC) $(CFLAGS) -Itests -o $@ $< $(TESTLIB) $(OBJ) $(BUILD)/gen/embedded.o $(LDFLAGS) $(LDLIBS)
+	@echo "  LD $@"; $(CC) $(CFLAGS) -Itests -Itests/lib -o $@ $< $(TESTLIB) $(OBJ) $(BUILD)/gen/embedded.o $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/peers/%: tests/peers/%.c $(OBJ) $(BUILD)/gen/embedded.o
 	@mkdir -p $(dir $@)
