@@ -1,0 +1,76 @@
+/* helios: PES V2 files for the treasury (Hélios) — streaming check of a PES_Aller against the DGFiP
+ * schemas and the business rules the DGFiP rejects on, the « visuel PES », PES_Acquit and PES_Retour.
+ * Signing is src/sign's business; transmission and storage come later (routes and pages call this). */
+#ifndef OPALE_HELIOS_H
+#define OPALE_HELIOS_H
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+
+/* ---- schemas ---------------------------------------------------------------------------------- */
+
+/* Which PES message a file holds, from its root element. */
+enum pes_kind { PES_UNKNOWN, PES_ALLER, PES_ACQUIT, PES_RETOUR, PES_ACQUIT_RETOUR };
+
+/* Names the directory of the DGFiP schema set (the one holding PES_V2/ and xmldsig/, e.g.
+ * ../shared/specs/pes/v5.17). NULL → $OPALE_PES_SCHEMAS, then known places (see docs/helios.md).
+ * Schemas are compiled once per kind, on first use, and shared by every thread afterwards. */
+int pes_schemas_use(const char *dir, struct err *e);
+/* The directory in use ("" before pes_schemas_use succeeded). */
+const char *pes_schemas_dir(void);
+
+/* ---- check (opale pes check) ------------------------------------------------------------------ */
+
+enum pes_severity { PES_ERROR, PES_WARNING };
+
+/* One finding: where (line, XPath-like path) and what (stable code, French message). */
+struct pes_issue {
+	enum pes_severity severity;
+	const char *code;      /* stable, e.g. "pes.total", "pes.xsd", "pes.doublon_piece" */
+	const char *dgfip;     /* closest DGFiP acquittal code (NumAnoAck), e.g. "ERREUR_DOUBLON_PIECE" */
+	long line;             /* 1-based, 0 when unknown */
+	char *path;            /* e.g. /PES_Aller/PES_DepenseAller/Bordereau[2]/Piece[3]/BlocPiece/InfoPce/IdPce */
+	char *msg;             /* French */
+};
+
+/* Values the collectivité is known by (tenant settings); NULL fields are not compared. */
+struct pes_expect {
+	const char *idcoll, *idpost, *codcol, *codbud;
+	int exercice;          /* 0 = any */
+};
+
+struct pes_check_opts {
+	int xsd_only;          /* skip business rules */
+	size_t max_issues;     /* issues kept in the report (counting goes on); 0 → 1000 */
+	struct pes_expect expect;
+};
+
+struct pes_report {
+	enum pes_kind kind;
+	size_t errors, warnings;   /* totals, even beyond max_issues */
+	struct pes_issue *issues;  /* in file order (business totals checked at end come last) */
+	size_t n_issues;
+	/* What was read */
+	char idcoll[16], idpost[8], codcol[4], codbud[4], dtestr[11], nomfic[101];
+	size_t bordereaux, pieces, lignes, pjs;
+	unsigned long long bytes;
+};
+
+/* Checks a PES file: XML well-formedness and encoding, the XSD (streaming, bounded memory), then
+ * (PES_Aller only) the business rules. Returns 0 when the check ran — then rep->errors says whether
+ * the file is acceptable — or -1 with e filled when it could not run (unreadable file, no schemas).
+ * The report owns its memory: release with pes_report_free. */
+int pes_check_file(const char *path, const struct pes_check_opts *o, struct pes_report *rep,
+		   struct err *e);
+/* Same on a memory buffer (fuzzing, uploads held in memory). */
+int pes_check_memory(const char *data, size_t len, const struct pes_check_opts *o,
+		     struct pes_report *rep, struct err *e);
+void pes_report_free(struct pes_report *rep);
+/* One line per issue: "FILE:LINE: PATH: erreur [code] message". */
+void pes_issue_format(buf *out, const char *file, const struct pes_issue *is);
+/* Kind name as shown to people ("PES_Aller"…). */
+const char *pes_kind_name(enum pes_kind k);
+
+#endif

@@ -1,0 +1,101 @@
+/* pes_cmd: the `opale pes` command — check, view, acquit, gen — a thin layer over helios.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/cli.h"
+#include "helios/helios.h"
+
+static const char *const with_value[] = { "schemas", "idcoll", "idpost", "codcol", "codbud", "exercice",
+					  "max", "format", "out", "mb", "pieces", "seed", NULL };
+
+static int use_schemas(int argc, char **argv)
+{
+	struct err e = { 0 };
+	if (pes_schemas_use(cli_opt(argc, argv, "schemas"), &e) < 0) {
+		fprintf(stderr, "opale pes : %s\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* opale pes check FILE… : one line per finding, a summary per file; exit 1 if any error. */
+static int cmd_check(int argc, char **argv)
+{
+	const char *files[256];
+	int n = cli_positionals(argc, argv, with_value, files, 256);
+	if (n == 0) {
+		fprintf(stderr, "usage : opale pes check FICHIER… [--schemas DIR] [--xsd-only] [--idcoll SIRET] "
+				"[--idpost CODIQUE] [--codcol CODE] [--codbud CODE] [--exercice AAAA] [--max N]\n");
+		return 2;
+	}
+	if (use_schemas(argc, argv) < 0)
+		return 2;
+	struct pes_check_opts o = { 0 };
+	o.xsd_only = cli_flag(argc, argv, "xsd-only");
+	o.expect.idcoll = cli_opt(argc, argv, "idcoll");
+	o.expect.idpost = cli_opt(argc, argv, "idpost");
+	o.expect.codcol = cli_opt(argc, argv, "codcol");
+	o.expect.codbud = cli_opt(argc, argv, "codbud");
+	const char *ex = cli_opt(argc, argv, "exercice"), *max = cli_opt(argc, argv, "max");
+	o.expect.exercice = ex ? atoi(ex) : 0;
+	o.max_issues = max ? strtoul(max, NULL, 10) : 0;
+	int quiet = cli_flag(argc, argv, "quiet");
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		struct pes_report rep;
+		struct err e = { 0 };
+		if (pes_check_file(files[i], &o, &rep, &e) < 0) {
+			fprintf(stderr, "%s: %s\n", files[i], e.msg);
+			pes_report_free(&rep);
+			rc = 2;
+			continue;
+		}
+		buf out = BUF_INIT;
+		for (size_t k = 0; k < rep.n_issues; k++)
+			pes_issue_format(&out, files[i], &rep.issues[k]);
+		if (rep.errors + rep.warnings > rep.n_issues)
+			buf_printf(&out, "%s: … %zu autre(s) constat(s) non affiché(s) (--max)\n", files[i],
+				   rep.errors + rep.warnings - rep.n_issues);
+		if (!quiet) {
+			if (rep.errors == 0)
+				buf_printf(&out, "%s: %s conforme", files[i], pes_kind_name(rep.kind));
+			else
+				buf_printf(&out, "%s: %s NON conforme : %zu erreur(s)", files[i], pes_kind_name(rep.kind),
+					   rep.errors);
+			if (rep.warnings)
+				buf_printf(&out, ", %zu avertissement(s)", rep.warnings);
+			if (rep.kind == PES_ALLER && !o.xsd_only)
+				buf_printf(&out, " — %zu bordereau(x), %zu pièce(s), %zu ligne(s), %zu PJ",
+					   rep.bordereaux, rep.pieces, rep.lignes, rep.pjs);
+			buf_puts(&out, "\n");
+		}
+		fwrite(out.data ? out.data : "", 1, out.len, stdout);
+		buf_free(&out);
+		if (rep.errors && rc == 0)
+			rc = 1;
+		pes_report_free(&rep);
+	}
+	return rc;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+} subs[] = {
+	{ "check", cmd_check },
+};
+
+static int cmd_pes(int argc, char **argv)
+{
+	if (argc >= 2)
+		for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+			if (strcmp(argv[1], subs[i].name) == 0)
+				return subs[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "usage : opale pes check FICHIER… | view FICHIER --format html|pdf\n");
+	return 2;
+}
+
+OPALE_COMMAND(pes, "pes", cmd_pes, "pes check FICHIER… | pes view FICHIER --format html|pdf [--out F]",
+	      "PES Hélios : contrôle (schéma DGFiP + règles métier) et visuel d'un PES_Aller");

@@ -1,0 +1,103 @@
+/* pes_priv: what the files of src/helios share and nobody else should use — the compiled schema
+ * cache, the streaming walk state (element stack with sibling counters), the rule hooks. */
+#ifndef OPALE_HELIOS_PES_PRIV_H
+#define OPALE_HELIOS_PES_PRIV_H
+#include <stdint.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+#include "helios/helios.h"
+
+/* The compiled schema for a kind (compiled on first call, then shared). NULL with e filled. */
+xmlSchemaPtr pes_schema_get(enum pes_kind kind, struct err *e);
+/* Translates a libxml2 schema/parser message into French (appends to out). code: libxml2 error code. */
+void pes_msg_translate(buf *out, int domain, int code, const char *english);
+/* Stable code and DGFiP code for a parser error (well-formedness, encoding, truncation). */
+void pes_msg_parser_codes(int code, const char *english, const char **ours, const char **dgfip);
+
+/* Parser options: no network, no DTD, no entity substitution; huge text nodes (PJ) and line
+ * numbers past 65535 allowed. DOCTYPE is refused (pes_sniff, and the internalSubset callback). */
+#define PES_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA)
+
+/* Prologue inspection done before the parser sees the bytes. */
+struct pes_sniff {
+	enum pes_kind kind;
+	char root[64];         /* local name of the root element, "" if none found */
+	char encoding[32];     /* declared encoding, "" if none */
+	int bom;               /* 0 none, 8 UTF-8, 16 UTF-16 */
+	int doctype;           /* a <!DOCTYPE appears in the prologue */
+	int not_xml;           /* first significant byte is not '<' */
+	const char *magic;     /* "PDF", "gzip"… when the bytes are a known non-XML format */
+	int found_root;        /* the root start tag was inside the window */
+};
+void pes_sniff(const char *data, size_t len, struct pes_sniff *s);
+
+/* ---- walk state ----
+ * The check is a SAX walk (push parser fed by 64 KiB reads) with the schema validator plugged in
+ * front of our callbacks (xmlSchemaSAXPlug): nothing is kept but the open elements, so memory does
+ * not grow with the file. The validator runs after our start callback and after our end callback,
+ * so an element is popped lazily (at the next event) to let its errors name it. */
+struct pes_count { const xmlChar *name; unsigned n; };
+struct pes_frame {
+	const xmlChar *name;   /* local name, interned in the parser's dictionary */
+	unsigned index;        /* 1-based rank among same-named siblings */
+	long line;
+	struct pes_count *counts;  /* children seen so far, by name */
+	unsigned n_counts, cap_counts;
+};
+
+#define PES_MAX_DEPTH 64
+
+struct pes_rules;
+
+struct pes_ctx {
+	xmlParserCtxtPtr pc;
+	struct pes_report *rep;
+	const struct pes_check_opts *opts;
+	size_t max_issues;
+	struct pes_frame frames[PES_MAX_DEPTH];
+	int depth;             /* frames in use */
+	int overflow;          /* levels deeper than PES_MAX_DEPTH currently open */
+	int pending_pop;       /* the top frame is closed, popped at the next event */
+	int fatal;             /* a well-formedness error stopped the parse */
+	int terminating;       /* the last (empty) chunk is being parsed */
+	int in_text;           /* collect character data for the rules (set by pes_rules_start) */
+	struct pes_rules *rules;   /* NULL: schema only */
+	buf vbuf, idbuf;       /* attribute values of the current start tag */
+};
+
+/* Records an issue. path NULL → the current element path. Formats msg (French). */
+void pes_issue(struct pes_ctx *c, enum pes_severity sev, const char *code, const char *dgfip,
+	       long line, const char *path, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* Appends the path of the current element (frames 0..depth-1) to out. */
+void pes_path(const struct pes_ctx *c, buf *out);
+/* Name of the ancestor `up` levels above the current element (0 = current), "" past the root. */
+const char *pes_up(const struct pes_ctx *c, int up);
+
+/* Business rules (pes_rules.c), driven by the walk. V and id: values of the V and Id attributes, or NULL. */
+struct pes_rules *pes_rules_new(struct pes_ctx *c);
+void pes_rules_start(struct pes_ctx *c, const char *name, const char *v, const char *id);
+void pes_rules_end(struct pes_ctx *c, const char *name);
+void pes_rules_text(struct pes_ctx *c, const char *text, size_t len);
+void pes_rules_finish(struct pes_ctx *c);
+void pes_rules_free(struct pes_rules *r);
+
+/* ---- small helpers (pes_util.c) ---- */
+/* Parses an xs:decimal with at most 2 fraction digits into cents. Returns 0, or -1 if invalid. */
+int pes_amount_cents(const char *s, int64_t *cents);
+/* Formats cents as "1234.50" (French grouping is the view's business). */
+void pes_amount_format(buf *out, int64_t cents);
+/* Luhn check used by SIREN/SIRET (La Poste's SIRETs excepted by the caller). */
+int pes_luhn_ok(const char *digits);
+
+/* String set with a remembered line per key (duplicate detection). */
+struct pes_set;
+struct pes_set *pes_set_new(void);
+/* Adds key; returns 0 when new, or the line of the earlier occurrence (> 0) when already there. */
+long pes_set_add(struct pes_set *s, const char *key, long line);
+int pes_set_has(const struct pes_set *s, const char *key);
+size_t pes_set_count(const struct pes_set *s);
+void pes_set_free(struct pes_set *s);
+
+#endif

@@ -1,0 +1,148 @@
+/* pes_util: amounts in cents (never floating point for money), the Luhn key of SIREN/SIRET, and a
+ * string set remembering where each key was first seen (duplicate bordereaux, pieces, PJ). */
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "helios/pes_priv.h"
+
+int pes_amount_cents(const char *s, int64_t *cents)
+{
+	int neg = 0, digits = 0, frac = -1;
+	int64_t v = 0;
+	if (!s)
+		return -1;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	for (; *s; s++) {
+		if (*s == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (!isdigit((unsigned char)*s))
+			break;
+		if (frac >= 0 && ++frac > 2) {
+			if (*s != '0')  /* 12.500 is fine, 12.505 is not an amount */
+				return -1;
+			continue;
+		}
+		if (v > (INT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+		digits++;
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s || digits == 0)
+		return -1;
+	for (int f = frac < 0 ? 0 : (frac > 2 ? 2 : frac); f < 2; f++) {
+		if (v > INT64_MAX / 10)
+			return -1;
+		v *= 10;
+	}
+	*cents = neg ? -v : v;
+	return 0;
+}
+
+void pes_amount_format(buf *out, int64_t cents)
+{
+	uint64_t a = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+	buf_printf(out, "%s%llu.%02llu", cents < 0 ? "-" : "", (unsigned long long)(a / 100),
+		   (unsigned long long)(a % 100));
+}
+
+int pes_luhn_ok(const char *d)
+{
+	size_t n = strlen(d);
+	int sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)d[i]))
+			return 0;
+		int x = d[i] - '0';
+		if ((n - i) % 2 == 0) {
+			x *= 2;
+			if (x > 9)
+				x -= 9;
+		}
+		sum += x;
+	}
+	return n > 0 && sum % 10 == 0;
+}
+
+/* ---- string set: open addressing, FNV-1a ---- */
+struct pes_slot { char *key; long line; };
+struct pes_set {
+	struct pes_slot *slots;
+	size_t cap, n;
+};
+
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+struct pes_set *pes_set_new(void)
+{
+	struct pes_set *s = xcalloc(1, sizeof *s);
+	s->cap = 64;
+	s->slots = xcalloc(s->cap, sizeof *s->slots);
+	return s;
+}
+
+static struct pes_slot *find(const struct pes_set *s, const char *key)
+{
+	size_t i = fnv(key) & (s->cap - 1);
+	while (s->slots[i].key && strcmp(s->slots[i].key, key) != 0)
+		i = (i + 1) & (s->cap - 1);
+	return &s->slots[i];
+}
+
+static void grow(struct pes_set *s)
+{
+	struct pes_slot *old = s->slots;
+	size_t oldcap = s->cap;
+	s->cap *= 2;
+	s->slots = xcalloc(s->cap, sizeof *s->slots);
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].key)
+			*find(s, old[i].key) = old[i];
+	free(old);
+}
+
+long pes_set_add(struct pes_set *s, const char *key, long line)
+{
+	struct pes_slot *sl = find(s, key);
+	if (sl->key)
+		return sl->line > 0 ? sl->line : 1;
+	sl->key = xstrdup(key);
+	sl->line = line;
+	if (++s->n * 4 > s->cap * 3)
+		grow(s);
+	return 0;
+}
+
+int pes_set_has(const struct pes_set *s, const char *key)
+{
+	return find(s, key)->key != NULL;
+}
+
+size_t pes_set_count(const struct pes_set *s)
+{
+	return s->n;
+}
+
+void pes_set_free(struct pes_set *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slots[i].key);
+	free(s->slots);
+	free(s);
+}
