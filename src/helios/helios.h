@@ -73,4 +73,12 @@ void pes_issue_format(buf *out, const char *file, const struct pes_issue *is);
 /* Kind name as shown to people ("PES_Aller"…). */
 const char *pes_kind_name(enum pes_kind k);
 
+/* ---- synthetic files (benchmarks, tests, demo) ------------------------------------------------ */
+
+struct pes_gen_stats { unsigned long long bytes; unsigned long bordereaux, pieces, pjs; };
+/* Writes to f a PES_Aller of about `target` bytes that passes the schema and every rule: bordereaux
+ * of 500 mandats, one gzip+base64 PJ referenced every 20 mandats. Same seed, same bytes. */
+int pes_gen_write(FILE *f, unsigned long long target, unsigned seed, struct pes_gen_stats *st,
+		  struct err *e);
+
 #endif

@@ -212,7 +212,7 @@ static void on_error(void *ud, xmlErrorPtr err)
 	if (c->fatal)  /* the first well-formedness error is the one that matters */
 		return;
 	const char *code, *dgfip;
-	if (c->terminating && err->code == XML_ERR_DOCUMENT_END && c->depth > 0) {
+	if (c->terminating && c->depth > 0) {  /* the data ended inside an element */
 		buf p = BUF_INIT;
 		pes_path(c, &p);
 		pes_issue(c, PES_ERROR, "pes.tronque", "ERREUR_AUTRE", cur_line(c), NULL,

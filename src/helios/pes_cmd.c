@@ -80,11 +80,40 @@ static int cmd_check(int argc, char **argv)
 	return rc;
 }
 
+/* opale pes gen FILE --mb N [--seed S] : a valid synthetic PES_Aller (benchmarks, tests). */
+static int cmd_gen(int argc, char **argv)
+{
+	const char *files[2];
+	const char *mb = cli_opt(argc, argv, "mb"), *seed = cli_opt(argc, argv, "seed");
+	if (cli_positionals(argc, argv, with_value, files, 2) != 1 || !mb) {
+		fprintf(stderr, "usage : opale pes gen FICHIER --mb N [--seed S]\n");
+		return 2;
+	}
+	FILE *f = fopen(files[0], "wb");
+	if (!f) {
+		perror(files[0]);
+		return 2;
+	}
+	struct pes_gen_stats st;
+	struct err e = { 0 };
+	int rc = pes_gen_write(f, (unsigned long long)(atof(mb) * 1e6), seed ? (unsigned)atoi(seed) : 1, &st, &e);
+	if (fclose(f) != 0 && rc == 0)
+		rc = err_set(&e, 500, "pes.gen", "écriture impossible");
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", files[0], e.msg);
+		return 2;
+	}
+	printf("%s: %llu octets, %lu bordereau(x), %lu mandat(s), %lu PJ\n", files[0], st.bytes, st.bordereaux,
+	       st.pieces, st.pjs);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
 } subs[] = {
 	{ "check", cmd_check },
+	{ "gen", cmd_gen },
 };
 
 static int cmd_pes(int argc, char **argv)

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# opale pes check on a corpus of broken variants, generated here from a real, valid PES_Aller
+# (Berger-Levrault, 162 lines, one bordereau, one mandat, two PJ): each variant gets its precise
+# error — code, XPath-like path, line — and nothing else.
+. "$(dirname "$0")/../lib.sh"
+export OPALE_PES_SCHEMAS=$SHARED/specs/pes/v5.17
+SRC=$SHARED/specs/pes/samples/PESALR2_25060187900027_190328_001.xml
+C=$T_TMP/corpus
+mkdir -p "$C"
+
+python3 - "$SRC" "$C" <<'PY'
+import sys, re
+src, out = sys.argv[1], sys.argv[2]
+L = open(src, 'rb').read().split(b'\n')          # L[i] is line i+1
+def find(pat, start=0):
+    for i in range(start, len(L)):
+        if re.search(pat, L[i]): return i
+    raise SystemExit('not found: %r' % pat)
+def save(name, lines): open('%s/%s.xml' % (out, name), 'wb').write(b'\n'.join(lines))
+def sub(lines, i, a, b):
+    lines = list(lines); lines[i] = lines[i].replace(a, b, 1); return lines
+piece_a, piece_b = find(rb'^\t\t\t<Piece>'), find(rb'^\t\t\t</Piece>')
+ligne_a, ligne_b = find(rb'<LigneDePiece>'), find(rb'</LigneDePiece>')
+mt = find(rb'<MtBordHT ')
+nbr = find(rb'<NbrPce ')
+pj1_a, pj1_b = find(rb'^\t\t<PJ>'), find(rb'^\t\t</PJ>')
+piece = L[piece_a:piece_b + 1]
+
+save('wrong_total', sub(L, mt, b'4874.40', b'4874.41'))
+save('bad_amount', sub(L, find(rb'<MtHT '), b'4874.40', b'4874,40'))
+save('nbrpce', sub(L, nbr, b'V="1"', b'V="2"'))
+d = L[:piece_b + 1] + piece + L[piece_b + 1:]                   # same mandat twice,
+d = sub(sub(d, nbr, b'V="1"', b'V="2"'), mt, b'4874.40', b'9748.80')  # header kept consistent
+save('dup_piece', d)
+second = L[find(rb'<Bordereau '):piece_b + 1] + [b'\t\t</Bordereau>']
+second = [x.replace(b'N10025', b'N10026').replace(b'<IdPce V="1303"/>', b'<IdPce V="1304"/>') for x in second]
+end = find(rb'</Bordereau>')
+save('dup_bordereau', L[:end + 1] + second + L[end + 1:])
+dl = L[:ligne_b + 1] + L[ligne_a:ligne_b + 1] + L[ligne_b + 1:]
+save('dup_ligne', sub(dl, mt, b'4874.40', b'9748.80'))
+save('missing_idpce', L[:find(rb'<IdPce ')] + L[find(rb'<IdPce ') + 1:])
+save('missing_bordereau_id', sub(L, find(rb'<Bordereau '), b' Id="N10025"', b''))
+save('missing_pj', L[:pj1_a] + L[pj1_b + 1:])
+save('dup_pj', L[:pj1_b + 1] + L[pj1_a:pj1_b + 1] + L[pj1_b + 1:])
+save('dup_id', sub(L, find(rb'<Bordereau '), b'N10025', b'M07802724420170919175245964'))
+save('exercice', sub(L, find(rb'<DteBordEm '), b'2019-02-14', b'2017-02-14'))
+save('declared_utf8', sub(L, 0, b'ISO-8859-1', b'UTF-8'))
+save('no_declaration', [re.sub(rb'^<\?xml[^>]*\?>', b'', L[0])] + L[1:])
+save('control_char', sub(L, find(rb'<Nom V="GUGLIELMETTI"'), b'GUGLI', b'GU\x01GLI'))
+save('doctype', sub(L, 0, b'?>', b'?><!DOCTYPE n:PES_Aller [<!ENTITY x "xxxxxxxx">]>'))
+whole = b'\n'.join(L)
+open(out + '/truncated_half.xml', 'wb').write(whole[:len(whole) // 2])
+cut = whole.index(b'<MtBordHT V="48') + len(b'<MtBordHT V="48')
+open(out + '/truncated_in_tag.xml', 'wb').write(whole[:cut])
+open(out + '/not_xml_pdf.xml', 'wb').write(b'%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< >>\nendobj\n')
+open(out + '/not_xml_text.xml', 'wb').write(b'Bordereau 11, mandat 1303 : 4874,40 EUR\n')
+open(out + '/empty.xml', 'wb').write(b'')
+open(out + '/wrong_root.xml', 'wb').write(b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<Facture><Id V="1"/></Facture>\n')
+head = L[:find(rb'<PES_DepenseAller>')] + [b'</n:PES_Aller>']
+save('header_only', head)
+PY
+
+# expect NAME EXIT CODE 'PATH' LINE ['message part'] — and no other error line.
+expect() {
+	local name=$1 rc=$2 code=$3 path=$4 line=$5 part=${6:-}
+	"$OPALE" pes check "$C/$name.xml" >"$T_TMP/out" 2>&1; local got=$?
+	local out; out=$(cat "$T_TMP/out")
+	eq "$name: exit $rc" "$got" "$rc"
+	has "$name: [$code] at $path line $line" "$out" "$name.xml:$line: $path: erreur [$code]"
+	[ -n "$part" ] && has "$name: says « $part »" "$out" "$part"
+	eq "$name: one error only" "$(grep -c ': erreur \[' "$T_TMP/out")" 1
+}
+B=/PES_Aller/PES_DepenseAller/Bordereau[1]
+expect wrong_total 1 pes.total "$B/BlocBordereau/MtBordHT" 33 "(4874.41) différent de la somme des montants HT de ses pièces (4874.40)"
+expect bad_amount 1 pes.xsd "$B/Piece[1]/LigneDePiece[1]/BlocLignePiece/InfoLignePce/MtHT" 73 "valeur « 4874,40 » invalide"
+expect nbrpce 1 pes.nbrpce "$B/BlocBordereau/NbrPce" 31 "NbrPce annonce 2 pièce(s) mais le bordereau n° 11 en contient 1"
+expect dup_piece 1 pes.doublon_piece "$B/Piece[2]/BlocPiece/InfoPce/IdPce" 107 "mandat n° 1303 de l'exercice 2019 en double : déjà ligne 38"
+expect dup_bordereau 1 pes.doublon_bordereau "/PES_Aller/PES_DepenseAller/Bordereau[2]/BlocBordereau/IdBord" 142 "n° 11 (exercice 2019, type 01) en double : déjà ligne 28"
+expect dup_ligne 1 pes.doublon_ligne "$B/Piece[1]/LigneDePiece[2]/BlocLignePiece/InfoLignePce/IdLigne" 106 "ligne n° 1 en double dans la pièce n° 1303"
+expect missing_idpce 1 pes.xsd "$B/Piece[1]/BlocPiece/InfoPce/TypPce" 38 "attendu l'un de : CodServ, Affect, IdPce"
+expect missing_pj 1 pes.pj_absente "$B/Piece[1]/BlocPiece/InfoPce/PJRef[1]" 42 "21780537300016DEPENSE2016001384 est absente du bloc PES_PJ"
+expect dup_pj 1 pes.doublon_pj "/PES_Aller/PES_PJ/PJ[2]/IdUnique" 157 "21780537300016DEPENSE2016001384 en double : déjà ligne 148"
+expect dup_id 1 pes.doublon_id "$B" 25 "« M07802724420170919175245964 » en double"
+expect exercice 1 pes.exercice "$B/BlocBordereau/Exer" 27 "émis le 2017-02-14 pour l'exercice 2019"
+# A parser error inside a start tag names the enclosing element; the line is the tag's.
+expect control_char 1 pes.caractere "$B/Piece[1]/LigneDePiece[1]/Tiers[1]/InfoTiers" 84 "caractère interdit en XML"
+expect doctype 1 pes.doctype "/" 1 "DOCTYPE refusée"
+expect truncated_half 1 pes.tronque "/PES_Aller/PES_PJ/PJ[2]/Contenu/Fichier" 155 "fichier tronqué"
+expect truncated_in_tag 1 pes.tronque "$B/BlocBordereau" 33 "fichier tronqué : il s'arrête avant la fin de $B/BlocBordereau"
+expect not_xml_pdf 1 pes.non_xml "/" 1 "c'est un PDF"
+expect not_xml_text 1 pes.non_xml "/" 1 "il ne commence pas par « < »"
+expect empty 1 pes.vide "/" 0 "fichier vide"
+expect wrong_root 1 pes.racine "/" 1 "« Facture » : ce n'est pas un message PES"
+expect header_only 1 pes.vide "/PES_Aller" 0 "ni bordereau, ni PJ"
+
+# Declared UTF-8 (or nothing, hence UTF-8) over ISO-8859-1 bytes: two errors, the declaration and
+# the first accented byte (line 9, in the Sigle tag of Emetteur).
+for v in declared_utf8 no_declaration; do
+	"$OPALE" pes check "$C/$v.xml" >"$T_TMP/out" 2>&1; rc=$?; out=$(cat "$T_TMP/out")
+	eq "$v: exit 1" "$rc" 1
+	eq "$v: two errors" "$(grep -c ': erreur \[' "$T_TMP/out")" 2
+	has "$v: bytes refused where they are" "$out" "$v.xml:9: /PES_Aller/Enveloppe/Emetteur: erreur [pes.encodage] octets invalides pour l'encodage déclaré (0xE9 0x76"
+done
+has "declared_utf8: declaration refused" "$(cd "$C" && "$OPALE" pes check declared_utf8.xml)" "declared_utf8.xml:1: /: erreur [pes.encodage] encodage déclaré « UTF-8 » : un PES doit être encodé en ISO-8859-1"
+has "no_declaration: declaration missing" "$(cd "$C" && "$OPALE" pes check no_declaration.xml)" "no_declaration.xml:1: /: erreur [pes.encodage] pas de déclaration d'encodage"
+
+# A bordereau without Id cannot be signed: a warning, not a rejection.
+"$OPALE" pes check "$C/missing_bordereau_id.xml" >"$T_TMP/out" 2>&1; rc=$?; out=$(cat "$T_TMP/out")
+eq "missing_bordereau_id: exit 0" "$rc" 0
+has "missing_bordereau_id: warning" "$out" "missing_bordereau_id.xml:25: $B: avertissement [pes.id_bordereau]"
+
+# Tenant identifiers: the file must be the collectivité's own.
+"$OPALE" pes check "$SRC" --idcoll 21780537300016 --codbud 01 --idpost 010001 >"$T_TMP/out" 2>&1; rc=$?; out=$(cat "$T_TMP/out")
+eq "expected ids: exit 1" "$rc" 1
+has "expected ids: IdColl" "$out" ":16: /PES_Aller/EnTetePES/IdColl: erreur [pes.idcoll] IdColl 75580064600099 : la collectivité est enregistrée sous le SIRET 21780537300016"
+has "expected ids: CodBud" "$out" ":18: /PES_Aller/EnTetePES/CodBud: erreur [pes.codbud]"
+eq "expected ids: IdPost matches" "$(grep -c 'pes.idpost' "$T_TMP/out")" 0
+"$OPALE" pes check "$SRC" --exercice 2020 >"$T_TMP/out" 2>&1
+has "expected exercice" "$(cat "$T_TMP/out")" "Exer: erreur [pes.exercice] bordereau de l'exercice 2019 alors que l'exercice attendu est 2020"
+
+# Usage and unreadable file: exit 2, not 1.
+"$OPALE" pes check "$T_TMP/nope.xml" >/dev/null 2>&1; eq "missing file: exit 2" "$?" 2
+"$OPALE" pes check >/dev/null 2>&1; eq "no file: exit 2" "$?" 2
+OPALE_PES_SCHEMAS=$T_TMP "$OPALE" pes check "$SRC" >"$T_TMP/out" 2>&1; rc=$?
+eq "no schemas: exit 2" "$rc" 2
+has "no schemas: said in French" "$(cat "$T_TMP/out")" "schémas PES introuvables"
+
+t_done
