@@ -73,6 +73,73 @@ void pes_issue_format(buf *out, const char *file, const struct pes_issue *is);
 /* Kind name as shown to people ("PES_Aller"…). */
 const char *pes_kind_name(enum pes_kind k);
 
+/* ---- model of a PES_Aller (what the view shows, what an acquittal answers) -------------------- */
+
+struct pes_tiers {
+	const char *civilite, *nom, *prenom, *compl_nom, *ref, *idtiers;
+	const char *adr1, *adr2, *adr3, *cp, *ville, *iban, *bic, *banque;
+};
+struct pes_ligne {
+	const char *id, *nature, *fonction, *operation, *libelle1, *libelle2;
+	long long ht, tva;           /* cents */
+	int has_tva;
+	struct pes_tiers *tiers;
+	size_t n_tiers;
+};
+struct pes_pjref { const char *support, *id, *nom; };
+struct pes_piece {
+	const char *id, *type, *nature, *objet, *echeance;
+	long long ht, tva;           /* sums of the lines, cents */
+	long line;
+	struct pes_pjref *refs;
+	size_t n_refs;
+	struct pes_ligne *lignes;
+	size_t n_lignes;
+};
+struct pes_bordereau {
+	char domaine;                /* 'D' dépense (mandats), 'R' recette (titres) */
+	const char *id_attr, *exer, *idbord, *date, *type, *nbrpce, *mt_ht_decl;
+	long long ht;                /* sum of the pieces, cents */
+	int signe;                   /* carries a ds:Signature */
+	long line;
+	struct pes_piece *pieces;
+	size_t n_pieces;
+};
+struct pes_pj {
+	const char *id, *nom, *type, *description, *mime;
+	unsigned long long b64_chars;   /* size of the encoded content */
+};
+struct pes_model {
+	const char *nomfic, *typfic, *emetteur, *dtestr, *idpost, *libelle_poste, *idcoll, *codcol, *codbud,
+		*libelle_colbud;
+	int signe_global;
+	struct pes_bordereau *bordereaux;
+	size_t n_bordereaux;
+	struct pes_pj *pjs;
+	size_t n_pjs;
+	size_t pieces_total;         /* all pieces in the file, even past max_pieces */
+	int truncated;               /* max_pieces reached: the model holds the first ones only */
+	struct pes_model_mem *mem;
+};
+/* Reads a PES_Aller (streaming, no schema: run pes_check for that) into m; keeps at most max_pieces
+ * pieces (0 = all). Strings are UTF-8. Returns 0, or -1 with e filled (not XML, not a PES_Aller).
+ * Release with pes_model_free. */
+int pes_model_load(const char *path, size_t max_pieces, struct pes_model *m, struct err *e);
+int pes_model_load_memory(const char *data, size_t len, size_t max_pieces, struct pes_model *m, struct err *e);
+void pes_model_free(struct pes_model *m);
+
+/* ---- « visuel PES » -------------------------------------------------------------------------- */
+
+/* Appends the visuel as an HTML fragment (<article>, for a page template): identity of the file,
+ * then rep's findings when rep is non-NULL, each bordereau as a table, the PJ. All text escaped. */
+void pes_view_html(buf *out, const struct pes_model *m, const struct pes_report *rep);
+/* Same, as a standalone HTML document (lang fr, inline CSS). */
+void pes_view_html_page(buf *out, const struct pes_model *m, const struct pes_report *rep);
+/* Writes the visuel as a PDF (A4 landscape, cairo + pango, DejaVu Sans) to path. */
+int pes_view_pdf(const char *path, const struct pes_model *m, const struct pes_report *rep, struct err *e);
+/* "1 234,50 €" (narrow no-break space between thousands). */
+void pes_view_amount(buf *out, long long cents);
+
 /* ---- synthetic files (benchmarks, tests, demo) ------------------------------------------------ */
 
 struct pes_gen_stats { unsigned long long bytes; unsigned long bordereaux, pieces, pjs; };

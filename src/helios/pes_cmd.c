@@ -8,7 +8,7 @@
 #include "helios/helios.h"
 
 static const char *const with_value[] = { "schemas", "idcoll", "idpost", "codcol", "codbud", "exercice",
-					  "max", "format", "out", "mb", "pieces", "seed", NULL };
+					  "max", "format", "out", "mb", "max-pieces", "seed", NULL };
 
 static int use_schemas(int argc, char **argv)
 {
@@ -80,6 +80,60 @@ static int cmd_check(int argc, char **argv)
 	return rc;
 }
 
+/* opale pes view FILE --format html|pdf [--out F] [--max-pieces N] [--no-check] : the visuel, with the
+ * findings of the check on top (unless --no-check). HTML goes to stdout without --out. */
+static int cmd_view(int argc, char **argv)
+{
+	const char *files[2];
+	const char *format = cli_opt(argc, argv, "format"), *out = cli_opt(argc, argv, "out");
+	const char *maxp = cli_opt(argc, argv, "max-pieces");
+	if (!format)
+		format = "html";
+	int pdf = strcmp(format, "pdf") == 0;
+	if (cli_positionals(argc, argv, with_value, files, 2) != 1 || (!pdf && strcmp(format, "html") != 0) ||
+	    (pdf && !out)) {
+		fprintf(stderr, "usage : opale pes view FICHIER --format html|pdf [--out SORTIE] [--max-pieces N] "
+				"[--no-check]  (--out obligatoire en PDF)\n");
+		return 2;
+	}
+	struct err e = { 0 };
+	struct pes_report rep = { 0 };
+	struct pes_model m;
+	int check = !cli_flag(argc, argv, "no-check"), rc = 0;
+	if (check) {
+		if (use_schemas(argc, argv) < 0)
+			return 2;
+		if (pes_check_file(files[0], NULL, &rep, &e) < 0)
+			goto fail;
+	}
+	if (pes_model_load(files[0], maxp ? strtoul(maxp, NULL, 10) : 0, &m, &e) < 0) {
+		pes_model_free(&m);
+		goto fail;
+	}
+	if (pdf) {
+		rc = pes_view_pdf(out, &m, check ? &rep : NULL, &e);
+	} else {
+		buf b = BUF_INIT;
+		pes_view_html_page(&b, &m, check ? &rep : NULL);
+		if (out)
+			rc = buf_write_file_atomic(&b, out) < 0 ? err_set(&e, 500, "pes.ecriture", "écriture de %s impossible", out) : 0;
+		else
+			fwrite(b.data, 1, b.len, stdout);
+		buf_free(&b);
+	}
+	pes_model_free(&m);
+	pes_report_free(&rep);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", files[0], e.msg);
+		return 2;
+	}
+	return 0;
+fail:
+	fprintf(stderr, "%s: %s\n", files[0], e.msg);
+	pes_report_free(&rep);
+	return 2;
+}
+
 /* opale pes gen FILE --mb N [--seed S] : a valid synthetic PES_Aller (benchmarks, tests). */
 static int cmd_gen(int argc, char **argv)
 {
@@ -114,6 +168,7 @@ static const struct {
 } subs[] = {
 	{ "check", cmd_check },
 	{ "gen", cmd_gen },
+	{ "view", cmd_view },
 };
 
 static int cmd_pes(int argc, char **argv)

@@ -16,9 +16,11 @@ void pes_msg_translate(buf *out, int domain, int code, const char *english);
 /* Stable code and DGFiP code for a parser error (well-formedness, encoding, truncation). */
 void pes_msg_parser_codes(int code, const char *english, const char **ours, const char **dgfip);
 
-/* Parser options: no network, no DTD, no entity substitution; huge text nodes (PJ) and line
- * numbers past 65535 allowed. DOCTYPE is refused (pes_sniff, and the internalSubset callback). */
-#define PES_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA)
+/* Parser options: no network, no DTD loading; huge text nodes (PJ) and line numbers past 65535.
+ * NOENT is needed for SAX2 to hand "&amp;" over as "&" (else "&#38;", which the schema would then
+ * measure); it substitutes nothing else because a DOCTYPE — the only place entities could be
+ * declared — is refused before parsing (pes_sniff) and stops the parser (internalSubset callback). */
+#define PES_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA | XML_PARSE_NOENT)
 
 /* Prologue inspection done before the parser sees the bytes. */
 struct pes_sniff {
@@ -82,6 +84,12 @@ void pes_rules_end(struct pes_ctx *c, const char *name);
 void pes_rules_text(struct pes_ctx *c, const char *text, size_t len);
 void pes_rules_finish(struct pes_ctx *c);
 void pes_rules_free(struct pes_rules *r);
+
+/* Labels shared by the HTML and PDF views (pes_view.c): bordereau type ("ordinaire"…, the code
+ * itself when unknown), piece type (NULL when unknown), a declared amount formatted when valid. */
+const char *pes_view_bordereau_type(char domaine, const char *code);
+const char *pes_view_piece_type(char domaine, const char *code);
+void pes_view_declared(buf *out, const char *amount);
 
 /* ---- small helpers (pes_util.c) ---- */
 /* Parses an xs:decimal with at most 2 fraction digits into cents. Returns 0, or -1 if invalid. */

@@ -48,6 +48,10 @@ save('declared_utf8', sub(L, 0, b'ISO-8859-1', b'UTF-8'))
 save('no_declaration', [re.sub(rb'^<\?xml[^>]*\?>', b'', L[0])] + L[1:])
 save('control_char', sub(L, find(rb'<Nom V="GUGLIELMETTI"'), b'GUGLI', b'GU\x01GLI'))
 save('doctype', sub(L, 0, b'?>', b'?><!DOCTYPE n:PES_Aller [<!ENTITY x "xxxxxxxx">]>'))
+save('ampersand', sub(L, find(rb'<Nom V="GUGLIELMETTI"'), b'GUGLIELMETTI', b'A &amp; B &lt;C&gt; &#233;'))
+# A DOCTYPE hidden behind a 70 KB comment (past the sniffing window) is still refused, unexpanded.
+decl, rest = L[0].split(b'?>', 1)
+save('late_doctype', [decl + b'?><!--' + b'x' * 70000 + b'--><!DOCTYPE n:PES_Aller [<!ENTITY e "EEEE">]>' + rest] + L[1:])
 whole = b'\n'.join(L)
 open(out + '/truncated_half.xml', 'wb').write(whole[:len(whole) // 2])
 cut = whole.index(b'<MtBordHT V="48') + len(b'<MtBordHT V="48')
@@ -92,6 +96,10 @@ expect not_xml_text 1 pes.non_xml "/" 1 "il ne commence pas par « < »"
 expect empty 1 pes.vide "/" 0 "fichier vide"
 expect wrong_root 1 pes.racine "/" 1 "« Facture » : ce n'est pas un message PES"
 expect header_only 1 pes.vide "/PES_Aller" 0 "ni bordereau, ni PJ"
+expect late_doctype 1 pes.doctype "/" 1 "DOCTYPE refusée"
+# Escaped characters count once: "A &amp; B &lt;C&gt; &#233;" is 11 characters for a 38-long field.
+"$OPALE" pes check "$C/ampersand.xml" >"$T_TMP/out" 2>&1
+eq "ampersand: accepted" "$?" 0
 
 # Declared UTF-8 (or nothing, hence UTF-8) over ISO-8859-1 bytes: two errors, the declaration and
 # the first accented byte (line 9, in the Sigle tag of Emetteur).
