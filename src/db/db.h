@@ -8,6 +8,7 @@
  * live in migrations as tokens expanded by the engine: {{pk}} (auto id primary key), {{blob}}. */
 #ifndef OPALE_DB_H
 #define OPALE_DB_H
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,9 @@ void db_finalize(db_stmt *s);    /* resets and releases for reuse */
 /* Convenience: prepare + bind by a type string ('t' text, 'i' int64, 'n' null) + first step.
  * Returns the statement positioned on its first row (check *rc for DB_ROW/DB_DONE) or NULL on error. */
 db_stmt *db_query(db *d, struct err *e, int *rc, const char *sql, const char *types, ...);
+/* Binds values described by types (as db_query) from parameter first_idx on; used by wrappers that
+ * bind their own leading parameters, such as the tenant-scoped helpers. Returns 0 or -1. */
+int db_bindv(db_stmt *s, int first_idx, const char *types, va_list ap);
 /* Convenience: runs a statement with no result rows. Returns 0 or negative. */
 int db_run(db *d, struct err *e, const char *sql, const char *types, ...);
 
@@ -61,6 +65,8 @@ int db_begin(db *d, struct err *e);
 int db_begin_write(db *d, struct err *e);
 int db_commit(db *d, struct err *e);
 int db_rollback(db *d);
+/* True inside an explicit transaction (lets helpers join the caller's transaction). */
+int db_in_transaction(db *d);
 
 /* Migrations embedded from src/db/migrations/NNNN_name.sql: forward-only, each in a transaction;
  * refuses to run on a schema newer than the binary knows. */

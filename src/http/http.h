@@ -102,6 +102,7 @@ struct req {
 	struct kv headers[16];
 	int nheaders;
 	const char *send_path;    /* send this file instead of out */
+	int send_unlink;          /* send_path is a temp file: unlink it once opened */
 	struct err err;
 	uint64_t t0_us;
 };

@@ -212,6 +212,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct conn_state *cs)
 	if (r->send_path) {
 		int fd = open(r->send_path, O_RDONLY | O_CLOEXEC);
 		struct stat st;
+		if (r->send_unlink)
+			unlink(r->send_path);
 		if (fd >= 0 && fstat(fd, &st) == 0) {
 			resp = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
 		} else {
@@ -256,6 +258,10 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct conn_state *cs)
 {
 	struct req *r = &cs->r;
 	finish_upload(cs);
+	/* CSRF is checked once the body is in: the token may be a form field. */
+	if (!r->err.status && r->route && is_unsafe(r->method) && !(r->route->flags & RF_NO_CSRF) && !r->via_token &&
+	    http_csrf_ok_hook && !http_csrf_ok_hook(r))
+		res_fail(r, 403, "csrf.invalide", "Jeton de sécurité du formulaire absent ou expiré : rechargez la page.");
 	if (!r->err.status && r->route) {
 		if (r->route->handler(r) < 0) {
 			if (!r->err.status)
@@ -309,11 +315,6 @@ static void precheck(struct conn_state *cs)
 			res_fail(r, 403, "tier.absent", "Ce service n'est pas souscrit par la collectivité.");
 			return;
 		}
-	}
-	if (is_unsafe(r->method) && !(rt->flags & RF_NO_CSRF) && !r->via_token && http_csrf_ok_hook &&
-	    !http_csrf_ok_hook(r)) {
-		res_fail(r, 403, "csrf.invalide", "Jeton de sécurité du formulaire absent ou expiré : rechargez la page.");
-		return;
 	}
 	const char *cl = req_header(r, "Content-Length");
 	if (cl) {

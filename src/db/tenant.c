@@ -1,0 +1,69 @@
+/* tenant: the scoped query helpers. */
+#include "db/tenant.h"
+
+#include <string.h>
+
+int tdb_sql_scoped(const char *sql)
+{
+	/* An insert scoped by construction: first column tenant_id, first value $1. */
+	if (strncmp(sql, "INSERT INTO ", 12) == 0) {
+		const char *cols = strchr(sql, '(');
+		const char *vals = strstr(sql, "VALUES ($1,");
+		return cols && strncmp(cols, "(tenant_id,", 11) == 0 && vals;
+	}
+	/* "tenant_id = $1" (any alias prefix such as "a.tenant_id = $1"), not followed by a digit ($10). */
+	for (const char *p = strstr(sql, "tenant_id = $1"); p; p = strstr(p + 1, "tenant_id = $1")) {
+		char next = p[14];
+		if (next < '0' || next > '9')
+			return 1;
+	}
+	return 0;
+}
+
+static db_stmt *scoped(db *d, int64_t tenant_id, struct err *e, int *rc, const char *sql, const char *types, va_list ap)
+{
+	if (tenant_id <= 0) {
+		err_set(e, 500, "db.scope", "Requête sans collectivité courante refusée.");
+		return NULL;
+	}
+	if (!tdb_sql_scoped(sql)) {
+		err_set(e, 500, "db.scope", "Requête non filtrée par collectivité refusée.");
+		return NULL;
+	}
+	db_stmt *s = db_prepare(d, sql, e);
+	if (!s)
+		return NULL;
+	if (db_bind_int64(s, 1, tenant_id) < 0 || db_bindv(s, 2, types, ap) < 0) {
+		db_finalize(s);
+		err_set(e, 500, "db.bind", "Paramètres de requête invalides.");
+		return NULL;
+	}
+	*rc = db_step(s, e);
+	if (*rc < 0) {
+		db_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+db_stmt *tdb_query(db *d, int64_t tenant_id, struct err *e, int *rc, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	db_stmt *s = scoped(d, tenant_id, e, rc, sql, types, ap);
+	va_end(ap);
+	return s;
+}
+
+int tdb_run(db *d, int64_t tenant_id, struct err *e, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, types);
+	db_stmt *s = scoped(d, tenant_id, e, &rc, sql, types, ap);
+	va_end(ap);
+	if (!s)
+		return -1;
+	db_finalize(s);
+	return rc < 0 ? -1 : 0;
+}
