@@ -62,10 +62,15 @@ int adhesion_termination_effect(const char *notified_on, char out[11], struct er
 	return 0;
 }
 
-/* Term end: the convention runs « du » start « au » the day before the 5th anniversary. */
+/* Term end: the convention runs « du » start « au » the day before the anniversary; a 29 February
+ * start has its anniversary on 1 March in common years, so the term ends on 28 February. */
 static void term_end(int y, int m, int d, int years, char out[11])
 {
-	add_months(&y, &m, &d, 12 * years);
+	y += years;
+	if (d > days_in_month(y, m)) {
+		d = 1;
+		m++;
+	}
 	minus_one_day(&y, &m, &d);
 	fmt(out, y, m, d);
 }
