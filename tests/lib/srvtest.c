@@ -1,0 +1,179 @@
+/* srvtest: real server processes for integration tests. */
+#include "srvtest.h"
+#include "httptest.h"
+
+#include <libpq-fe.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *opale_bin(void)
+{
+	const char *b = getenv("OPALE");
+	return b ? b : "./opale";
+}
+
+static int new_pg_db(char *url, size_t n)
+{
+	const char *admin = getenv("OPALE_TEST_PG_ADMIN"), *base = getenv("OPALE_TEST_PG_BASE");
+	if (!admin || !base)
+		return -1;
+	char name[64];
+	snprintf(name, sizeof name, "t_%d_%ld", (int)getpid(), random() % 1000000);
+	PGconn *c = PQconnectdb(admin);
+	if (PQstatus(c) != CONNECTION_OK) {
+		PQfinish(c);
+		return -1;
+	}
+	char sql[128];
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+	PGresult *r = PQexec(c, sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	PQfinish(c);
+	snprintf(url, n, "%s/%s", base, name);
+	return ok ? 0 : -1;
+}
+
+static int run_argv(const char *const *argv, char *out, size_t outlen)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	size_t got = 0;
+	char tmp[4096];
+	ssize_t k;
+	while ((k = read(p[0], tmp, sizeof tmp)) > 0) {
+		if (out && got + 1 < outlen) {
+			size_t c = (size_t)k < outlen - 1 - got ? (size_t)k : outlen - 1 - got;
+			memcpy(out + got, tmp, c);
+			got += c;
+		}
+	}
+	if (out)
+		out[got] = '\0';
+	close(p[0]);
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+int srv_cli(struct srv *s, char *out, size_t outlen, const char *const *args)
+{
+	const char *argv[64];
+	int n = 0;
+	argv[n++] = opale_bin();
+	for (int i = 0; args[i] && n < 58; i++)
+		argv[n++] = args[i];
+	argv[n++] = "--data";
+	argv[n++] = s->data;
+	if (s->db_url[0]) {
+		argv[n++] = "--db";
+		argv[n++] = s->db_url;
+	}
+	argv[n] = NULL;
+	return run_argv(argv, out, outlen);
+}
+
+int srv_start(struct srv *s, const char *const *extra)
+{
+	memset(s, 0, sizeof *s);
+	srandom((unsigned)getpid() ^ (unsigned)time(NULL));
+	snprintf(s->data, sizeof s->data, "/tmp/opale-srv-XXXXXX");
+	if (!mkdtemp(s->data))
+		return -1;
+	const char *engine = getenv("OPALE_TEST_DB");
+	if (engine && strcmp(engine, "pg") == 0 && new_pg_db(s->db_url, sizeof s->db_url) < 0) {
+		fprintf(stderr, "# cannot create a PostgreSQL database\n");
+		return -1;
+	}
+	char out[4096];
+	const char *mig[] = { "migrate", NULL }, *demo[] = { "demo", NULL };
+	if (srv_cli(s, out, sizeof out, mig) != 0 || srv_cli(s, out, sizeof out, demo) != 0) {
+		fprintf(stderr, "# setup failed: %s\n", out);
+		return -1;
+	}
+	int port = ht_free_port();
+	char listen[64];
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+	snprintf(s->base, sizeof s->base, "http://%s", listen);
+	const char *argv[64];
+	int n = 0;
+	argv[n++] = opale_bin();
+	argv[n++] = "serve";
+	argv[n++] = "--listen";
+	argv[n++] = listen;
+	argv[n++] = "--data";
+	argv[n++] = s->data;
+	if (s->db_url[0]) {
+		argv[n++] = "--db";
+		argv[n++] = s->db_url;
+	}
+	for (int i = 0; extra && extra[i] && n < 62; i++)
+		argv[n++] = extra[i];
+	argv[n] = NULL;
+	char log[300];
+	snprintf(log, sizeof log, "%s/server.log", s->data);
+	s->pid = fork();
+	if (s->pid == 0) {
+		FILE *f = freopen(log, "a", stderr);
+		(void)f;
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	for (int i = 0; i < 200; i++) {
+		struct ht_resp r;
+		if (ht_request("GET", srv_url(s, "/healthz"), NULL, NULL, 0, NULL, NULL, &r) == 0 && r.status == 200) {
+			ht_resp_free(&r);
+			return 0;
+		}
+		ht_resp_free(&r);
+		usleep(50000);
+	}
+	fprintf(stderr, "# server did not become healthy (see %s)\n", log);
+	return -1;
+}
+
+db *srv_db(struct srv *s)
+{
+	db *d = NULL;
+	struct err e;
+	if (db_open(s->data, s->db_url[0] ? s->db_url : NULL, &d, &e) < 0)
+		fprintf(stderr, "# db_open: %s\n", e.msg);
+	return d;
+}
+
+void srv_stop(struct srv *s)
+{
+	if (s->pid > 0) {
+		kill(s->pid, SIGTERM);
+		int st;
+		waitpid(s->pid, &st, 0);
+		s->pid = 0;
+	}
+	if (!getenv("OPALE_TEST_KEEP")) {
+		char cmd[300];
+		snprintf(cmd, sizeof cmd, "rm -rf %s", s->data);
+		if (system(cmd) != 0)
+			fprintf(stderr, "# cleanup failed\n");
+	}
+}
+
+const char *srv_url(struct srv *s, const char *path)
+{
+	static char u[1024];
+	snprintf(u, sizeof u, "%s%s", s->base, path);
+	return u;
+}

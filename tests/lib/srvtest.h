@@ -1,0 +1,27 @@
+/* srvtest: starts a real `opale serve` for integration tests, on the engine chosen by the runner
+ * (OPALE_TEST_DB=sqlite|pg), with a fresh data directory and database, demo data loaded. */
+#ifndef OPALE_SRVTEST_H
+#define OPALE_SRVTEST_H
+#include <sys/types.h>
+
+#include "db/db.h"
+
+struct srv {
+	char data[256];      /* data directory */
+	char db_url[512];    /* "" for SQLite */
+	char base[64];       /* http://127.0.0.1:PORT */
+	pid_t pid;
+};
+
+/* Creates the data dir (and PostgreSQL database), migrates, loads the demo, starts the server with
+ * the extra arguments (NULL-terminated). Returns 0 or -1. */
+int srv_start(struct srv *s, const char *const *extra_args);
+/* Runs an opale CLI command against the same data/database; returns its exit status. out may be NULL. */
+int srv_cli(struct srv *s, char *out, size_t outlen, const char *const *args);
+/* Opens a direct connection to the server's database (for setup and checks). */
+db *srv_db(struct srv *s);
+void srv_stop(struct srv *s);
+/* Returns "http://127.0.0.1:PORT" + path in a static buffer (one at a time). */
+const char *srv_url(struct srv *s, const char *path);
+
+#endif
