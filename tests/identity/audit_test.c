@@ -50,10 +50,19 @@ int main(void)
 	printf("# %s", msg);
 
 	reset();
-	/* Swap the contents of entries 2 and 5 (keeping ids): the chain order is broken. */
-	db_run(D, &e, "UPDATE audit_log SET seq = -2 WHERE seq = 2", "");
-	db_run(D, &e, "UPDATE audit_log SET seq = 2 WHERE seq = 5", "");
-	db_run(D, &e, "UPDATE audit_log SET seq = 5 WHERE seq = -2", "");
+	/* Swap the positions of entries 2 and 5, each kept whole (content, seq and hash intact). */
+	int rc;
+	db_stmt *q = db_query(D, &e, &rc, "SELECT id FROM audit_log WHERE seq = 2", "");
+	int64_t id2 = q && rc == DB_ROW ? db_col_int64(q, 0) : 0;
+	if (q)
+		db_finalize(q);
+	q = db_query(D, &e, &rc, "SELECT id FROM audit_log WHERE seq = 5", "");
+	int64_t id5 = q && rc == DB_ROW ? db_col_int64(q, 0) : 0;
+	if (q)
+		db_finalize(q);
+	db_run(D, &e, "UPDATE audit_log SET id = -1 WHERE id = $1", "i", id2);
+	db_run(D, &e, "UPDATE audit_log SET id = $1 WHERE id = $2", "ii", id2, id5);
+	db_run(D, &e, "UPDATE audit_log SET id = $1 WHERE id = -1", "i", id5);
 	T_OK(verify(msg, sizeof msg) < 0 && strstr(msg, "interverties"), "two swapped entries are detected");
 	printf("# %s", msg);
 
