@@ -36,7 +36,7 @@ smtp_start() {
 	local port
 	port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 	export OPALE_TEST_MAILDIR=$SVC_DIR/maildir
-	/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$OPALE_TEST_MAILDIR" \
+	/usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/smtp_server.py" "127.0.0.1:$port" "$OPALE_TEST_MAILDIR" \
 		>"$SVC_DIR/smtp.log" 2>&1 &
 	SMTP_PID=$!
 	export OPALE_TEST_SMTP="127.0.0.1:$port"
