@@ -67,6 +67,21 @@ static const char *addr_only(const char *from, char *out, size_t n)
 	return out;
 }
 
+/* Keeps the server's last error reply line ("550 5.1.1 … User unknown"): libcurl only reports the
+ * code, and the reason is what a secretary needs to read. */
+static int on_debug(CURL *c, curl_infotype t, char *data, size_t n, void *u)
+{
+	(void)c;
+	if (t == CURLINFO_HEADER_IN && n >= 3 && (data[0] == '4' || data[0] == '5')) {
+		char *out = u;
+		size_t k = n < 255 ? n : 255;
+		memcpy(out, data, k);
+		out[k] = '\0';
+		out[strcspn(out, "\r\n")] = '\0';
+	}
+	return 0;
+}
+
 int mail_send(const struct mail *m, const char *smtp_url, struct err *e)
 {
 	if (!mail_address_valid(m->to))
@@ -142,6 +157,10 @@ int mail_send(const struct mail *m, const char *smtp_url, struct err *e)
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	char reply[256] = "";
+	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(c, CURLOPT_DEBUGDATA, reply);
+	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 	CURLcode rc = curl_easy_perform(c);
 	long code = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
@@ -153,7 +172,7 @@ int mail_send(const struct mail *m, const char *smtp_url, struct err *e)
 		return 0;
 	/* 5xx replies are permanent (bad recipient, refused); connection problems and 4xx are retried. */
 	int permanent = code >= 500 && code < 600;
-	return err_set(e, permanent ? 550 : 503, permanent ? "mail.refus" : "mail.indisponible",
-		       "%s SMTP : %s%s%ld)", permanent ? "Refus du serveur" : "Échec temporaire du serveur",
-		       errbuf[0] ? errbuf : curl_easy_strerror(rc), " (code ", code);
+	return err_set(e, permanent ? 550 : 503, permanent ? "mail.refus" : "mail.indisponible", "%s SMTP : %s",
+		       permanent ? "Refus du serveur" : "Échec temporaire du serveur",
+		       reply[0] ? reply : errbuf[0] ? errbuf : curl_easy_strerror(rc));
 }

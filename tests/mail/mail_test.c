@@ -1,6 +1,7 @@
 /* SMTP sending against the real test SMTP server (aiosmtpd): accepted message with accents and an
  * attachment lands in the Maildir; a refused recipient gives a permanent error with the reason;
  * a server that is down gives a transient error. */
+#include "core/buf.h"
 #include "mail/mail.h"
 #include "t.h"
 

@@ -3,6 +3,7 @@
 Recipients at the domain "refuse.invalid" are refused with 550 (a permanent failure), so tests can
 check how a bad address is reported while the others go through."""
 import mailbox
+import os
 import sys
 import time
 
@@ -11,6 +12,8 @@ from aiosmtpd.controller import Controller
 
 class Handler:
     def __init__(self, path):
+        for sub in ("", "/new", "/cur", "/tmp"):
+            os.makedirs(path + sub, exist_ok=True)
         self.box = mailbox.Maildir(path, create=True)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
