@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# P2: an authenticated JSON list endpoint of Opale vs nginx serving the same bytes as a static file,
+#     wrk with 64 and 256 connections, 10 s each (BENCH_SECONDS to change), same machine, same run.
+# P3: Opale's RSS idle, and its peak RSS during the 256-connection load.
+set -u
+cd "$(dirname "$0")/.."
+SECS=${BENCH_SECONDS:-10}
+ENDPOINT=${P2_ENDPOINT:-/api/v1/utilisateurs}
+W=$(mktemp -d /tmp/opale-bench-http.XXXXXX)
+trap 'kill $OPID $NPID 2>/dev/null; wait 2>/dev/null; rm -rf "$W"' EXIT
+port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+./opale migrate --data "$W/data" >/dev/null && ./opale demo --data "$W/data" >/dev/null || exit 1
+OP=$(port)
+./opale serve --listen 127.0.0.1:$OP --data "$W/data" --threads 2 --log-level warn 2>"$W/opale.log" &
+OPID=$!
+for _ in $(seq 100); do curl -sf http://127.0.0.1:$OP/healthz >/dev/null && break; sleep 0.05; done
+curl -s -c "$W/jar" -H 'Content-Type: application/json' -d '{"login":"ccpo.admin","password":"Opale-Demo-2024!"}' \
+	http://127.0.0.1:$OP/api/v1/session >/dev/null
+COOKIE=$(awk '$6=="opale_session"{print "opale_session="$7}' "$W/jar")
+curl -sf -H "Cookie: $COOKIE" "http://127.0.0.1:$OP$ENDPOINT" >"$W/body.json" || { echo "# endpoint failed" >&2; exit 1; }
+BYTES=$(stat -c %s "$W/body.json")
+mkdir -p "$W/www"; cp "$W/body.json" "$W/www/list.json"
+NP=$(port)
+cat >"$W/nginx.conf" <<CONF
+worker_processes 2;
+pid $W/nginx.pid;
+error_log $W/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  default_type application/json;
+  server { listen 127.0.0.1:$NP; root $W/www; location / { } }
+}
+CONF
+nginx -c "$W/nginx.conf" -p "$W" -g 'daemon off;' &
+NPID=$!
+sleep 0.5
+rss() { awk '/VmRSS/{print $2}' /proc/$OPID/status; }
+IDLE=$(rss)
+run_wrk() { # conns url [header]
+	wrk -t2 -c"$1" -d"${SECS}s" --latency ${3:+-H "$3"} "$2" 2>/dev/null
+}
+rps() { awk '/Requests\/sec/{print int($2)}'; }
+p99() { awk '$1=="99%"{print $2}'; }
+for c in 64 256; do
+	run_wrk $c "http://127.0.0.1:$NP/list.json" >"$W/n$c"
+	( peak=0; while kill -0 $OPID 2>/dev/null; do r=$(rss); [ "${r:-0}" -gt "$peak" ] && peak=$r && echo $peak >"$W/peak$c"; sleep 0.2; done ) &
+	SAMPLER=$!
+	run_wrk $c "http://127.0.0.1:$OP$ENDPOINT" "Cookie: $COOKIE" >"$W/o$c"
+	kill $SAMPLER 2>/dev/null; wait $SAMPLER 2>/dev/null
+	o=$(rps <"$W/o$c"); n=$(rps <"$W/n$c")
+	echo "| P2 | JSON list ($ENDPOINT, $BYTES B, authenticated), wrk $c conns ${SECS}s | $o req/s, p99 $(p99 <"$W/o$c") | nginx static same bytes: $n req/s, p99 $(p99 <"$W/n$c") | $(awk -v a="$o" -v b="$n" 'BEGIN{printf "%.2f", a/b}') | ≥ 0.3, p99 < 10 ms |"
+done
+echo "| P3 | RSS idle / peak under 256-conn load | $((IDLE/1024)) MB / $(( $(cat "$W/peak256" 2>/dev/null || echo 0) / 1024 )) MB | — | — | ≤ 15 MB / ≤ 100 MB |"
