@@ -26,7 +26,7 @@ TESTLIB   := $(shell find tests/lib -name '*.c' 2>/dev/null | sort)
 PEER_SRC  := $(shell find tests/peers -name '*.c' 2>/dev/null | sort)
 PEER_BIN  := $(PEER_SRC:tests/peers/%.c=$(BUILD)/peers/%)
 
-.PHONY: all deps run test check-hard fuzz bench clean tests peers san
+.PHONY: all deps run test check-hard fuzz bench clean tests peers san deb
 
 all: opale
 
@@ -95,3 +95,21 @@ clean:
 	rm -rf build opale
 
 -include $(OBJ:.o=.d) $(BUILD)/src/main.d
+
+# Debian package: staged tree + dpkg-deb; runtime dependencies computed from the binary's libraries.
+DEB_VERSION := $(shell sed -n 's/.*OPALE_VERSION "\(.*\)"/\1/p' src/core/version.h)
+DEB_DIR := build/deb/opale_$(DEB_VERSION)_amd64
+deb: opale
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/DEBIAN $(DEB_DIR)/usr/bin $(DEB_DIR)/etc/opale \
+	  $(DEB_DIR)/lib/systemd/system $(DEB_DIR)/usr/share/man/man1 $(DEB_DIR)/usr/share/doc/opale
+	install -m 0755 -s opale $(DEB_DIR)/usr/bin/opale
+	install -m 0640 packaging/opale.conf $(DEB_DIR)/etc/opale/opale.conf
+	install -m 0644 packaging/opale.service $(DEB_DIR)/lib/systemd/system/opale.service
+	install -m 0755 packaging/postinst packaging/prerm $(DEB_DIR)/DEBIAN/
+	tools/mkman.sh ./opale | gzip -9n > $(DEB_DIR)/usr/share/man/man1/opale.1.gz
+	cp docs/*.md README.md $(DEB_DIR)/usr/share/doc/opale/
+	echo /etc/opale/opale.conf > $(DEB_DIR)/DEBIAN/conffiles
+	deps=$$(ldd opale | awk '/=>/{print $$3}' | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u | \
+	  while read p; do v=$$(dpkg-query -W -f='$${Version}' $$p | sed 's/-[^-]*$$//'); echo "$$p (>= $$v)"; done | paste -sd, | sed 's/,/, /g'); \
+	printf 'Package: opale\nVersion: $(DEB_VERSION)\nArchitecture: amd64\nMaintainer: Opale developers <dev@opale.invalid>\nSection: web\nPriority: optional\nDepends: adduser, fonts-dejavu-core, %s\nDescription: e-administration platform for French local authorities\n Parapheur, ACTES and Helios transmission, convocations, publication.\n' "$$deps" > $(DEB_DIR)/DEBIAN/control
+	dpkg-deb --root-owner-group --build $(DEB_DIR) build/opale_$(DEB_VERSION)_amd64.deb
