@@ -154,27 +154,46 @@ static int add_user(struct req *r)
 }
 OPALE_ROUTE(admin_add_user, "POST", "/administration/utilisateurs", add_user, ROLE_ADMIN, SCOPE_TENANT, 0);
 
-/* A token is shown once; only its SHA-256 is stored. Scoped to this collectivité and the roles chosen
- * (never more than the creating admin's own user holds here). */
+/* A token is shown once; only its SHA-256 is stored. It acts as one user of this collectivité (the
+ * admin, or the login given, e.g. a technical account for a web-delib connector), with at most the
+ * roles that user holds here. */
 static int new_token(struct req *r)
 {
 	db *d = need_db(r);
 	if (!d)
 		return -1;
 	unsigned roles = form_roles(r);
+	const char *login = req_form(r, "login");
+	struct err e;
+	int64_t user = r->user_id;
+	unsigned held = r->roles;
+	if (login && *login) {
+		int rc;
+		db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc,
+				       "SELECT u.id, m.roles FROM memberships m JOIN users u ON u.id = m.user_id"
+				       " WHERE m.tenant_id = $1 AND u.login = $2", "t", login);
+		if (!s || rc != DB_ROW) {
+			if (s)
+				db_finalize(s);
+			return admin_page_with(r, d, 404, "Aucune personne de la collectivité n'a cet identifiant.", NULL);
+		}
+		user = db_col_int64(s, 0);
+		held = (unsigned)db_col_int64(s, 1);
+		db_finalize(s);
+	}
+	roles &= held;
 	if (!roles)
-		return admin_page_with(r, d, 400, "Cochez au moins un rôle pour le jeton.", NULL);
+		return admin_page_with(r, d, 400, "Cochez au moins un rôle que le titulaire du jeton détient dans la collectivité.", NULL);
 	char tok[64], full[80], h[65];
 	identity_random_token(tok);
 	snprintf(full, sizeof full, "opl_%s", tok);
 	identity_sha256_hex(full, h);
 	const char *label = req_form(r, "label");
-	struct err e;
 	if (tdb_run(d, r->tenant_id, &e, "INSERT INTO api_tokens (tenant_id, token_hash, user_id, roles, label, created_at)"
 					  " VALUES ($1, $2, $3, $4, $5, $6)",
-		    "tiiti", h, r->user_id, (int64_t)(roles & r->roles), label ? label : "", identity_now()) < 0)
+		    "tiiti", h, user, (int64_t)roles, label ? label : "", identity_now()) < 0)
 		return res_fail(r, 500, e.code, "%s", e.msg);
-	audit_req(r, "jeton.creation", label ? label : "", "");
+	audit_req(r, "jeton.creation", label ? label : "", login ? login : "");
 	return admin_page_with(r, d, 200, NULL, full);
 }
 OPALE_ROUTE(admin_new_token, "POST", "/administration/jetons", new_token, ROLE_ADMIN, SCOPE_TENANT, 0);

@@ -40,7 +40,7 @@ void identity_sha256_hex(const char *s, char out[65])
 }
 
 /* Fills roles, tiers and display name for user in tenant. */
-static int load_principal(db *d, struct req *r, int64_t user, int64_t tenant, unsigned token_roles)
+static int load_principal(db *d, struct req *r, int64_t user, int64_t tenant, int is_token, unsigned token_roles)
 {
 	struct err e;
 	int rc;
@@ -73,8 +73,8 @@ static int load_principal(db *d, struct req *r, int64_t user, int64_t tenant, un
 		}
 		db_finalize(s);
 	}
-	if (token_roles)
-		r->roles &= token_roles;
+	if (is_token)
+		r->roles &= token_roles;  /* a token never holds more than it was given */
 	return 0;
 }
 
@@ -96,7 +96,7 @@ static int auth_token(db *d, struct req *r, const char *tok)
 	unsigned roles = (unsigned)db_col_int64(s, 3);
 	db_finalize(s);
 	r->via_token = 1;
-	if (load_principal(d, r, user, tenant, roles) < 0)
+	if (load_principal(d, r, user, tenant, 1, roles) < 0)
 		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
 	if (!r->user_id || r->tenant_id != tenant)
 		return res_fail(r, 401, "auth.jeton_invalide", "Jeton d'API rattaché à un compte ou une collectivité inactifs.");
@@ -139,7 +139,7 @@ static int auth_hook(struct req *r)
 		db_run(d, &e, "UPDATE sessions SET last_seen = $1 WHERE id_hash = $2", "it", now, h);
 	r->csrf = csrf;
 	r->session_id = arena_strdup(r->a, h);
-	if (load_principal(d, r, user, tenant, 0) < 0)
+	if (load_principal(d, r, user, tenant, 0, 0) < 0)
 		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
 	return 0;
 }

@@ -101,7 +101,7 @@ int main(void)
 	csrf_of(&r, csrf);
 	ht_resp_free(&r);
 	char body[256];
-	snprintf(body, sizeof body, "csrf=%s&label=webdelib&roles=agent", csrf);
+	snprintf(body, sizeof body, "csrf=%s&label=webdelib&login=ccpo.agent&roles=agent&roles=admin", csrf);
 	ht_request("POST", srv_url(&S, "/administration/jetons"), "application/x-www-form-urlencoded", body, strlen(body), NULL, jar, &r);
 	const char *t = strstr(r.body.data, "opl_");
 	char tok[128] = "";

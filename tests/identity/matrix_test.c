@@ -108,7 +108,7 @@ int main(void)
 	TA = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
 	if (s)
 		db_finalize(s);
-	const char *args[] = { "tenant", "add", "--name", MARK_B, "--siren", "213001234", "--kind", "commune", "--tiers", "2+3",
+	const char *args[] = { "tenant", "add", "--name", MARK_B, "--siren", "213001233", "--kind", "commune", "--tiers", "2+3",
 			       "--population", "1200", NULL };
 	char out[512];
 	T_OK(srv_cli(&S, out, sizeof out, args) == 0, "a second collectivité B is created by the CLI");

@@ -1,6 +1,7 @@
 /* Unit tests of identity rules: identifiers, tiers, password strength, argon2id, adhesion dates,
  * and the tenant-scope SQL guard. */
 #include "db/tenant.h"
+#include "http/http.h"
 #include "identity/identity.h"
 #include "t.h"
 

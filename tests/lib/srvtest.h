@@ -9,7 +9,7 @@
 struct srv {
 	char data[256];      /* data directory */
 	char db_url[512];    /* "" for SQLite */
-	char base[64];       /* http://127.0.0.1:PORT */
+	char base[128];       /* http://127.0.0.1:PORT */
 	pid_t pid;
 };
 

@@ -1,0 +1,244 @@
+/* db: engine dispatch, statement cache, per-thread connections, convenience queries. */
+#include "db/db.h"
+#include "db/engine.h"
+#include "core/mem.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define CACHE_MAX 256
+
+struct db_stmt {
+	db *d;
+	void *impl;
+	const char *sql_ptr;   /* fast path: the same literal from the same call site */
+	char *sql;
+	int busy;              /* handed out and not yet finalized */
+};
+
+struct db {
+	const struct db_ops *ops;
+	void *conn;
+	struct db_stmt *cache[CACHE_MAX];
+	int ncache;
+	int64_t last_changes;
+};
+
+static char g_data_dir[1024];
+static char g_url[1024];
+static int g_configured;
+static pthread_key_t g_key;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void thread_close(void *p) { db_close(p); }
+static void make_key(void) { pthread_key_create(&g_key, thread_close); }
+
+int db_configure(const char *data_dir, const char *url, struct err *e)
+{
+	if (snprintf(g_data_dir, sizeof g_data_dir, "%s", data_dir ? data_dir : "var") >= (int)sizeof g_data_dir ||
+	    snprintf(g_url, sizeof g_url, "%s", url ? url : "") >= (int)sizeof g_url)
+		return err_set(e, 400, "db.config", "Chemin ou URL de base de données trop long.");
+	pthread_once(&g_once, make_key);
+	g_configured = 1;
+	return 0;
+}
+
+db *db_thread(struct err *e)
+{
+	if (!g_configured) {
+		err_set(e, 500, "db.config", "Base de données non configurée.");
+		return NULL;
+	}
+	db *d = pthread_getspecific(g_key);
+	if (d)
+		return d;
+	if (db_open(g_data_dir, g_url, &d, e) < 0)
+		return NULL;
+	pthread_setspecific(g_key, d);
+	return d;
+}
+
+int db_open(const char *data_dir, const char *url, db **out, struct err *e)
+{
+	db *d = xcalloc(1, sizeof *d);
+	if (url && strncmp(url, "postgres", 8) == 0) {
+		d->ops = &db_pg_ops;
+		d->conn = db_pg_open(url, e);
+	} else if (url && *url) {
+		free(d);
+		return err_set(e, 400, "db.url", "URL de base de données non reconnue (attendu postgresql://…).");
+	} else {
+		char path[1100];
+		mkdir(data_dir, 0750);
+		snprintf(path, sizeof path, "%s/opale.db", data_dir);
+		d->ops = &db_sqlite_ops;
+		d->conn = db_sqlite_open(path, e);
+	}
+	if (!d->conn) {
+		free(d);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+void db_close(db *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < d->ncache; i++) {
+		d->ops->free_stmt(d->cache[i]->impl);
+		free(d->cache[i]->sql);
+		free(d->cache[i]);
+	}
+	d->ops->close(d->conn);
+	free(d);
+}
+
+enum db_engine db_engine_of(const db *d) { return d->ops->engine; }
+
+int db_exec(db *d, const char *sql, struct err *e) { return d->ops->exec(d->conn, sql, e); }
+
+db_stmt *db_prepare(db *d, const char *sql, struct err *e)
+{
+	for (int i = 0; i < d->ncache; i++) {
+		struct db_stmt *s = d->cache[i];
+		if (!s->busy && (s->sql_ptr == sql || strcmp(s->sql, sql) == 0)) {
+			s->busy = 1;
+			s->sql_ptr = sql;
+			return s;
+		}
+	}
+	void *impl = d->ops->prepare(d->conn, sql, e);
+	if (!impl)
+		return NULL;
+	struct db_stmt *s = xcalloc(1, sizeof *s);
+	s->d = d;
+	s->impl = impl;
+	s->sql_ptr = sql;
+	s->sql = xstrdup(sql);
+	s->busy = 1;
+	if (d->ncache < CACHE_MAX) {
+		d->cache[d->ncache++] = s;
+	} else {
+		/* Cache full (dynamic SQL): this statement lives until finalized. */
+		s->busy = 2;
+	}
+	return s;
+}
+
+int db_bind_text(db_stmt *s, int idx, const char *v)
+{
+	return v ? s->d->ops->bind_text(s->impl, idx, v) : s->d->ops->bind_null(s->impl, idx);
+}
+int db_bind_int64(db_stmt *s, int idx, int64_t v) { return s->d->ops->bind_int64(s->impl, idx, v); }
+int db_bind_null(db_stmt *s, int idx) { return s->d->ops->bind_null(s->impl, idx); }
+int db_bind_blob(db_stmt *s, int idx, const void *v, size_t n) { return s->d->ops->bind_blob(s->impl, idx, v, n); }
+
+int db_step(db_stmt *s, struct err *e)
+{
+	int rc = s->d->ops->step(s->impl, e);
+	if (rc >= 0)
+		s->d->last_changes = s->d->ops->changes(s->d->conn, s->impl);
+	return rc;
+}
+int db_col_count(db_stmt *s) { return s->d->ops->col_count(s->impl); }
+const char *db_col_text(db_stmt *s, int col) { return s->d->ops->col_text(s->impl, col); }
+int64_t db_col_int64(db_stmt *s, int col) { return s->d->ops->col_int64(s->impl, col); }
+int db_col_isnull(db_stmt *s, int col) { return s->d->ops->col_isnull(s->impl, col); }
+const void *db_col_blob(db_stmt *s, int col, size_t *n) { return s->d->ops->col_blob(s->impl, col, n); }
+int64_t db_changes(db *d) { return d->last_changes; }
+
+void db_finalize(db_stmt *s)
+{
+	if (!s)
+		return;
+	s->d->ops->reset(s->impl);
+	if (s->busy == 2) {
+		s->d->ops->free_stmt(s->impl);
+		free(s->sql);
+		free(s);
+		return;
+	}
+	s->busy = 0;
+}
+
+int db_bindv(db_stmt *s, int first, const char *types, va_list ap)
+{
+	int idx = first;
+	for (const char *t = types; *t; t++, idx++) {
+		int rc;
+		switch (*t) {
+		case 't': rc = db_bind_text(s, idx, va_arg(ap, const char *)); break;
+		case 'i': rc = db_bind_int64(s, idx, va_arg(ap, int64_t)); break;
+		case 'n': rc = db_bind_null(s, idx); break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = db_bind_blob(s, idx, p, n);
+			break;
+		}
+		default: return -1;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+db_stmt *db_query(db *d, struct err *e, int *rc, const char *sql, const char *types, ...)
+{
+	db_stmt *s = db_prepare(d, sql, e);
+	if (!s)
+		return NULL;
+	va_list ap;
+	va_start(ap, types);
+	int b = db_bindv(s, 1, types, ap);
+	va_end(ap);
+	if (b < 0) {
+		db_finalize(s);
+		err_set(e, 500, "db.bind", "Paramètres de requête invalides.");
+		return NULL;
+	}
+	*rc = db_step(s, e);
+	if (*rc < 0) {
+		db_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+int db_run(db *d, struct err *e, const char *sql, const char *types, ...)
+{
+	db_stmt *s = db_prepare(d, sql, e);
+	if (!s)
+		return -1;
+	va_list ap;
+	va_start(ap, types);
+	int b = db_bindv(s, 1, types, ap);
+	va_end(ap);
+	if (b < 0) {
+		db_finalize(s);
+		return err_set(e, 500, "db.bind", "Paramètres de requête invalides.");
+	}
+	int rc = db_step(s, e);
+	db_finalize(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int db_begin(db *d, struct err *e) { return db_exec(d, "BEGIN", e); }
+int db_begin_write(db *d, struct err *e)
+{
+	return db_exec(d, d->ops->engine == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN", e);
+}
+int db_commit(db *d, struct err *e) { return db_exec(d, "COMMIT", e); }
+int db_rollback(db *d)
+{
+	struct err e;
+	if (!d->ops->in_tx(d->conn))
+		return 0;
+	return db_exec(d, "ROLLBACK", &e);
+}
+int db_in_transaction(db *d) { return d->ops->in_tx(d->conn); }

@@ -1,0 +1,130 @@
+/* migrate: forward-only schema migrations embedded from src/db/migrations/NNNN_name.sql, each in
+ * its own transaction; refuses a database whose schema is newer than this binary; `opale migrate`. */
+#include "db/db.h"
+#include "db/engine.h"
+#include "core/buf.h"
+#include "core/cli.h"
+#include "core/config.h"
+#include "core/embed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PREFIX "src/db/migrations/"
+
+struct mig {
+	int version;
+	const struct embedded_file *f;
+};
+
+static int by_version(const void *a, const void *b)
+{
+	return ((const struct mig *)a)->version - ((const struct mig *)b)->version;
+}
+
+static int list(struct mig *out, int max)
+{
+	int n = 0;
+	for (const struct embedded_file *f = embedded_files; f->name; f++) {
+		if (strncmp(f->name, PREFIX, strlen(PREFIX)) != 0 || !strstr(f->name, ".sql"))
+			continue;
+		int v = atoi(f->name + strlen(PREFIX));
+		if (v > 0 && n < max)
+			out[n++] = (struct mig){ v, f };
+	}
+	qsort(out, (size_t)n, sizeof out[0], by_version);
+	return n;
+}
+
+/* Expands dialect tokens ({{pk}}, {{blob}}). */
+static void expand(db *d, const char *sql, buf *out)
+{
+	const char *pk = db_engine_of(d) == DB_PG ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
+	const char *blob = db_engine_of(d) == DB_PG ? "BYTEA" : "BLOB";
+	for (const char *p = sql; *p;) {
+		if (strncmp(p, "{{pk}}", 6) == 0) {
+			buf_puts(out, pk);
+			p += 6;
+		} else if (strncmp(p, "{{blob}}", 8) == 0) {
+			buf_puts(out, blob);
+			p += 8;
+		} else {
+			buf_putc(out, *p++);
+		}
+	}
+}
+
+int db_schema_version(db *d)
+{
+	struct err e;
+	int rc;
+	db_stmt *s = db_query(d, &e, &rc, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", "");
+	if (!s)
+		return 0;
+	int v = rc == DB_ROW ? (int)db_col_int64(s, 0) : 0;
+	db_finalize(s);
+	return v;
+}
+
+int db_migrate(db *d, struct err *e)
+{
+	if (db_exec(d, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+		       " applied_at BIGINT NOT NULL)", e) < 0)
+		return -1;
+	struct mig m[256];
+	int n = list(m, 256);
+	int known = n ? m[n - 1].version : 0;
+	/* Several nodes may start at once on PostgreSQL: one migrates, the others wait for it. */
+	if (db_engine_of(d) == DB_PG && db_exec(d, "SELECT pg_advisory_lock(7061706)", e) < 0)
+		return -1;
+	int rc = 0, cur = db_schema_version(d);
+	if (cur > known) {
+		rc = err_set(e, 409, "db.schema_recent",
+			     "Le schéma de la base (version %d) est plus récent que ce programme (version %d) : mettez Opale à jour.",
+			     cur, known);
+		goto out;
+	}
+	for (int i = 0; i < n && rc == 0; i++) {
+		if (m[i].version <= cur)
+			continue;
+		buf sql = BUF_INIT;
+		expand(d, m[i].f->data, &sql);
+		if (db_begin_write(d, e) < 0 || db_exec(d, sql.data, e) < 0 ||
+		    db_run(d, e, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", "iti",
+			   (int64_t)m[i].version, m[i].f->name + strlen(PREFIX), (int64_t)time(NULL)) < 0 ||
+		    db_commit(d, e) < 0) {
+			db_rollback(d);
+			char msg[sizeof e->msg];
+			snprintf(msg, sizeof msg, "%s", e->msg);
+			rc = err_set(e, 500, "db.migration", "Migration %s refusée (rien n'a été modifié) : %s",
+				     m[i].f->name + strlen(PREFIX), msg);
+		}
+		buf_free(&sql);
+	}
+out:
+	if (db_engine_of(d) == DB_PG) {
+		struct err e2;
+		db_exec(d, "SELECT pg_advisory_unlock(7061706)", &e2);
+	}
+	return rc;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+	struct err e = { 0 };
+	if (config_load(argc, argv, &e) < 0 || db_configure(cfg.data_dir, cfg.db_url, &e) < 0) {
+		fprintf(stderr, "opale migrate : %s\n", e.msg);
+		return 2;
+	}
+	db *d = db_thread(&e);
+	if (!d || db_migrate(d, &e) < 0) {
+		fprintf(stderr, "opale migrate : %s\n", e.msg);
+		return 1;
+	}
+	printf("Schéma à jour (version %d, %s).\n", db_schema_version(d), db_engine_of(d) == DB_PG ? "PostgreSQL" : "SQLite");
+	return 0;
+}
+OPALE_COMMAND(migrate, "migrate", cmd_migrate, "opale migrate --data DIR [--db postgresql://…]",
+	      "met à jour le schéma de la base (migrations en avant seulement)");

@@ -1,0 +1,54 @@
+/* serve_hook: at `opale serve` start-up, opens the configured database, checks the schema is current
+ * and wires /healthz to it. */
+#include "db/db.h"
+#include "core/config.h"
+#include "core/embed.h"
+#include "http/http.h"
+#include "http/serve.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int latest_known(void)
+{
+	int v = 0;
+	for (const struct embedded_file *f = embedded_files; f->name; f++)
+		if (strncmp(f->name, "src/db/migrations/", 18) == 0 && atoi(f->name + 18) > v)
+			v = atoi(f->name + 18);
+	return v;
+}
+
+static int health(struct err *e)
+{
+	db *d = db_thread(e);
+	if (!d)
+		return -1;
+	int rc;
+	db_stmt *s = db_query(d, e, &rc, "SELECT 1", "");
+	if (!s)
+		return -1;
+	db_finalize(s);
+	return 0;
+}
+
+static int start(struct err *e)
+{
+	if (db_configure(cfg.data_dir, cfg.db_url, e) < 0)
+		return -1;
+	db *d = db_thread(e);
+	if (!d)
+		return -1;
+	int v = db_schema_version(d), known = latest_known();
+	if (v < known)
+		return err_set(e, 409, "db.schema_ancien", "Schéma de la base en version %d, %d attendue : lancez « opale migrate ».",
+			       v, known);
+	if (v > known)
+		return err_set(e, 409, "db.schema_recent", "Schéma de la base (version %d) plus récent que ce programme (%d).", v,
+			       known);
+	http_health_hook = health;
+	return 0;
+}
+
+static struct serve_hook hook = { "db", start, NULL, NULL };
+static void reg(void) __attribute__((constructor));
+static void reg(void) { serve_add_hook(&hook); }
