@@ -106,16 +106,17 @@ static int auth_token(db *d, struct req *r, const char *tok)
 
 static int auth_hook(struct req *r)
 {
+	const char *authz = req_header(r, "Authorization");
+	const char *sid = req_cookie(r, SESSION_COOKIE);
+	int bearer = authz && strncmp(authz, "Bearer ", 7) == 0;
+	if (!bearer && (!sid || !*sid))
+		return 0;  /* anonymous: no database work at all (static files, health, public pages) */
 	struct err e;
 	db *d = db_thread(&e);
 	if (!d)
 		return res_fail(r, 503, "db.indisponible", "Base de données indisponible : %s", e.msg);
-	const char *authz = req_header(r, "Authorization");
-	if (authz && strncmp(authz, "Bearer ", 7) == 0)
+	if (bearer)
 		return auth_token(d, r, authz + 7);
-	const char *sid = req_cookie(r, SESSION_COOKIE);
-	if (!sid || !*sid)
-		return 0;
 	char h[65];
 	identity_sha256_hex(sid, h);
 	int rc;
