@@ -87,16 +87,27 @@ const struct route *http_match(const char *method, const char *path, struct kv *
 	char *p = arena_strdup(a, path);
 	if (len > 1 && p[len - 1] == '/')
 		p[len - 1] = '\0';
+	/* The most specific route wins: literal segments beat ":param" ones
+	 * (/operateur/collectivites/nouvelle before /operateur/collectivites/:id). */
+	const struct route *best = NULL;
+	int best_np = 99;
+	struct kv tmp[8];
 	for (int i = 0; http_route_at(i); i++) {
 		const struct route *rt = http_route_at(i);
 		int np;
-		if (!match_one(rt->pattern, p, params, &np, a))
+		if (!match_one(rt->pattern, p, tmp, &np, a))
 			continue;
 		*path_found = 1;
-		if (strcmp(rt->method, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
+		if (strcmp(rt->method, method) != 0 && !(strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0))
+			continue;
+		if (np < best_np) {
+			best = rt;
+			best_np = np;
+			memcpy(params, tmp, sizeof tmp);
 			*nparams = np;
-			return rt;
 		}
 	}
+	if (best)
+		return best;
 	return NULL;
 }

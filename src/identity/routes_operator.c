@@ -71,7 +71,7 @@ static json_t *kinds_json(const char *selected)
 	json_t *k = json_array();
 	for (int i = 0; collectivite_kinds[i]; i++)
 		json_array_append_new(k, json_pack("{s:s,s:s,s:b}", "key", collectivite_kinds[i], "label",
-						   collectivite_kind_label(collectivite_kinds[i]),
+						   collectivite_kind_label(collectivite_kinds[i]), "selected",
 						   selected && strcmp(selected, collectivite_kinds[i]) == 0));
 	return k;
 }

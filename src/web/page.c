@@ -12,7 +12,7 @@ static const struct nav_item {
 	{ "/tableau-de-bord", "Tableau de bord", ROLE_ANY },
 	{ "/operateur", "Console opérateur", ROLE_OPERATOR },
 	{ "/administration", "Administration", ROLE_ADMIN },
-	{ "/audit", "Journal d'audit", ROLE_ADMIN | ROLE_AUDITOR | ROLE_OPERATOR },
+	{ "/audit", "Journal d'audit", ROLE_ADMIN | ROLE_AUDITOR },
 };
 
 static void take_flash(struct req *r, json_t *page)
@@ -66,6 +66,7 @@ int page_render(struct req *r, int status, const char *tmpl, const char *title, 
 				json_array_append_new(items, json_pack("{s:s,s:s,s:b}", "href", nav[i].href, "label",
 								       nav[i].label, "current", strcmp(r->path, nav[i].href) == 0));
 		json_object_set_new(page, "user", json_pack("{s:s}", "name", r->user_name ? r->user_name : ""));
+		json_object_set_new(page, "has_nav", json_boolean(json_array_size(items) > 0));
 		json_object_set_new(page, "nav", items);
 	}
 	json_t *tenant = json_object_get(data, "tenant_name");
