@@ -140,6 +140,90 @@ int pes_view_pdf(const char *path, const struct pes_model *m, const struct pes_r
 /* "1 234,50 €" (narrow no-break space between thousands). */
 void pes_view_amount(buf *out, long long cents);
 
+/* ---- PES_ACQUIT: the DGFiP's answer to a PES_Aller --------------------------------------------- */
+
+struct pes_ack_error { const char *code, *libelle; };          /* NumAnoAck, LibelleAnoAck */
+struct pes_ack_ligne { const char *num; struct pes_ack_error *errors; size_t n_errors; };
+struct pes_ack_piece {
+	const char *num;
+	struct pes_ack_error *errors;
+	size_t n_errors;
+	struct pes_ack_ligne *lignes;
+	size_t n_lignes;
+};
+struct pes_ack_element {
+	int domaine;                 /* DomaineAck: 0 technique … 4 PJ, 5 dépense, 6 recette … 99 */
+	int accepte;                 /* EtatAck = 1 */
+	const char *num_bord, *exercice, *id_marche, *id_unique;
+	struct pes_ack_error *errors;
+	size_t n_errors;
+	struct pes_ack_piece *pieces;
+	size_t n_pieces;
+};
+enum pes_ack_etat { PES_ACK_ACCEPTE, PES_ACK_REFUSE, PES_ACK_PARTIEL };
+struct pes_acquit {
+	const char *nomfic, *typfic, *dtestr, *idpost, *idcoll, *codcol, *codbud, *libelle_colbud;
+	struct pes_ack_element *elements;
+	size_t n_elements, n_acceptes, n_refuses;
+	enum pes_ack_etat etat;      /* accepté: every element; refusé: none; partiel otherwise */
+	struct pes_model_mem *mem;
+};
+/* Reads a PES_ACQUIT (no schema required: real acquittals do not always pass it, e.g. CodCol 000).
+ * Returns 0, or -1 with e filled (not XML, DOCTYPE, not a PES_ACQUIT). Release with pes_acquit_free. */
+int pes_acquit_parse(const char *data, size_t len, struct pes_acquit *a, struct err *e);
+int pes_acquit_parse_file(const char *path, struct pes_acquit *a, struct err *e);
+void pes_acquit_free(struct pes_acquit *a);
+/* French: "dépense", "PJ", "signature bordereau"…; NULL when unknown. */
+const char *pes_domaine_ack_label(int domaine);
+/* French explanation of a NumAnoAck ("pièce en double"…), NULL when unknown. */
+const char *pes_ano_ack_label(const char *code);
+/* Human summary, one line per element and per error ("Bordereau de dépense n° 5 (2019) : refusé…"). */
+void pes_acquit_format(buf *out, const struct pes_acquit *a);
+
+/* What the test peer answers to a PES_Aller (the DGFiP's behaviour as far as this check knows it). */
+struct pes_acquit_opts {
+	const char *refuse_code;     /* non-NULL: every bordereau refused with this NumAnoAck… */
+	const char *refuse_libelle;  /* …and this LibelleAnoAck */
+	const char *date;            /* DteStr of the acquittal (AAAA-MM-JJ), NULL → today */
+};
+/* Builds the PES_ACQUIT (ISO-8859-1) answering the PES_Aller at path: the file is checked (schema +
+ * rules); errors outside any bordereau or PJ refuse the whole file (one DomaineAck 0 element), else
+ * one element per bordereau (5 dépense / 6 recette, with DetailPiece/DetailLigne where the errors
+ * are) and per PJ (4), refused with the DGFiP code of each error. -1 when the header is unreadable. */
+int pes_acquit_build(const char *aller_path, const struct pes_acquit_opts *o, buf *out, struct err *e);
+
+/* ---- PES_Retour: what the comptable reports back (prises en charge, rejets, paiements) ---------- */
+
+struct pes_retour_ligne {
+	const char *id, *etat, *obs, *commentaire, *date_paiement;
+	long long ht, paye;          /* cents: MtHT, MtPay/MtReco summed */
+};
+struct pes_retour_piece {
+	const char *id, *type, *objet, *date_pec, *etat, *obs, *commentaire, *date_rejet;
+	struct pes_retour_ligne *lignes;
+	size_t n_lignes;
+};
+struct pes_retour_bordereau {
+	char domaine;                /* 'D' / 'R' */
+	const char *exer, *idbord, *type;
+	struct pes_retour_piece *pieces;
+	size_t n_pieces;
+};
+struct pes_retour {
+	const char *nomfic, *typfic, *dtestr, *idpost, *libelle_poste, *idcoll, *codcol, *codbud;
+	const char *typ_restit;      /* 01 rejet, 02 périodique, 03 stock */
+	struct pes_retour_bordereau *bordereaux;
+	size_t n_bordereaux;
+	struct pes_model_mem *mem;
+};
+int pes_retour_parse(const char *data, size_t len, struct pes_retour *r, struct err *e);
+int pes_retour_parse_file(const char *path, struct pes_retour *r, struct err *e);
+void pes_retour_free(struct pes_retour *r);
+/* French label of a piece / line state ("Prise en charge", "Rejeté"…) for a domain, NULL if unknown. */
+const char *pes_retour_etat_piece(char domaine, const char *code);
+const char *pes_retour_etat_ligne(char domaine, const char *code);
+void pes_retour_format(buf *out, const struct pes_retour *r);
+
 /* ---- synthetic files (benchmarks, tests, demo) ------------------------------------------------ */
 
 struct pes_gen_stats { unsigned long long bytes; unsigned long bordereaux, pieces, pjs; };

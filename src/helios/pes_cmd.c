@@ -8,7 +8,8 @@
 #include "helios/helios.h"
 
 static const char *const with_value[] = { "schemas", "idcoll", "idpost", "codcol", "codbud", "exercice",
-					  "max", "format", "out", "mb", "max-pieces", "seed", NULL };
+					  "max", "format", "out", "mb", "max-pieces", "seed", "build", "refuse", "libelle",
+					  "date", NULL };
 
 static int use_schemas(int argc, char **argv)
 {
@@ -134,6 +135,73 @@ fail:
 	return 2;
 }
 
+/* opale pes acquit FILE : reads an acquittal (exit 0 if all accepted, 1 otherwise).
+ * opale pes acquit --build ALLER [--refuse CODE [--libelle TXT]] [--date AAAA-MM-JJ] [--out F] :
+ * the acquittal the test peer answers. */
+static int cmd_acquit(int argc, char **argv)
+{
+	struct err e = { 0 };
+	const char *aller = cli_opt(argc, argv, "build"), *out = cli_opt(argc, argv, "out");
+	if (aller) {
+		if (use_schemas(argc, argv) < 0)
+			return 2;
+		struct pes_acquit_opts o = { cli_opt(argc, argv, "refuse"), cli_opt(argc, argv, "libelle"),
+					     cli_opt(argc, argv, "date") };
+		if (o.refuse_code && !o.refuse_libelle)
+			o.refuse_libelle = pes_ano_ack_label(o.refuse_code);
+		buf b = BUF_INIT;
+		int rc = pes_acquit_build(aller, &o, &b, &e);
+		if (rc == 0 && out && buf_write_file_atomic(&b, out) < 0)
+			rc = err_set(&e, 500, "pes.ecriture", "écriture de %s impossible", out);
+		else if (rc == 0 && !out)
+			fwrite(b.data, 1, b.len, stdout);
+		buf_free(&b);
+		if (rc < 0)
+			fprintf(stderr, "%s: %s\n", aller, e.msg);
+		return rc < 0 ? 2 : 0;
+	}
+	const char *files[2];
+	if (cli_positionals(argc, argv, with_value, files, 2) != 1) {
+		fprintf(stderr, "usage : opale pes acquit FICHIER | opale pes acquit --build PES_ALLER [--refuse CODE "
+				"[--libelle TEXTE]] [--date AAAA-MM-JJ] [--out SORTIE]\n");
+		return 2;
+	}
+	struct pes_acquit a;
+	if (pes_acquit_parse_file(files[0], &a, &e) < 0) {
+		fprintf(stderr, "%s: %s\n", files[0], e.msg);
+		return 2;
+	}
+	buf b = BUF_INIT;
+	pes_acquit_format(&b, &a);
+	fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+	int rc = a.etat == PES_ACK_ACCEPTE ? 0 : 1;
+	pes_acquit_free(&a);
+	return rc;
+}
+
+/* opale pes retour FILE : what the comptable reports back, in words. */
+static int cmd_retour(int argc, char **argv)
+{
+	const char *files[2];
+	if (cli_positionals(argc, argv, with_value, files, 2) != 1) {
+		fprintf(stderr, "usage : opale pes retour FICHIER\n");
+		return 2;
+	}
+	struct err e = { 0 };
+	struct pes_retour r;
+	if (pes_retour_parse_file(files[0], &r, &e) < 0) {
+		fprintf(stderr, "%s: %s\n", files[0], e.msg);
+		return 2;
+	}
+	buf b = BUF_INIT;
+	pes_retour_format(&b, &r);
+	fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+	pes_retour_free(&r);
+	return 0;
+}
+
 /* opale pes gen FILE --mb N [--seed S] : a valid synthetic PES_Aller (benchmarks, tests). */
 static int cmd_gen(int argc, char **argv)
 {
@@ -166,7 +234,9 @@ static const struct {
 	const char *name;
 	int (*fn)(int, char **);
 } subs[] = {
+	{ "acquit", cmd_acquit },
 	{ "check", cmd_check },
+	{ "retour", cmd_retour },
 	{ "gen", cmd_gen },
 	{ "view", cmd_view },
 };
@@ -177,9 +247,12 @@ static int cmd_pes(int argc, char **argv)
 		for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
 			if (strcmp(argv[1], subs[i].name) == 0)
 				return subs[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "usage : opale pes check FICHIER… | view FICHIER --format html|pdf\n");
+	fprintf(stderr, "usage : opale pes check FICHIER… | view FICHIER --format html|pdf | acquit FICHIER | "
+			"acquit --build PES_ALLER | retour FICHIER | gen FICHIER --mb N\n");
 	return 2;
 }
 
-OPALE_COMMAND(pes, "pes", cmd_pes, "pes check FICHIER… | pes view FICHIER --format html|pdf [--out F]",
-	      "PES Hélios : contrôle (schéma DGFiP + règles métier) et visuel d'un PES_Aller");
+OPALE_COMMAND(pes, "pes", cmd_pes,
+	      "pes check FICHIER… | view FICHIER --format html|pdf [--out F] | acquit FICHIER | acquit --build ALLER | "
+	      "retour FICHIER | gen FICHIER --mb N",
+	      "PES Hélios : contrôle (schéma DGFiP + règles métier), visuel, acquittements et PES Retour");

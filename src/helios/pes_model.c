@@ -10,8 +10,6 @@
 #include "core/mem.h"
 #include "helios/pes_priv.h"
 
-struct pes_model_mem { arena *a; };
-
 struct mctx {
 	struct pes_model *m;
 	arena *a;
@@ -28,17 +26,7 @@ struct mctx {
 	struct pes_pj *pj;
 };
 
-/* Appends one zeroed element to *arr (count *n), doubling the capacity at powers of two. */
-static void *push(void *arr_p, size_t *n, size_t size)
-{
-	void **arr = arr_p;
-	if ((*n & (*n - 1)) == 0)
-		*arr = xrealloc(*arr, (*n ? *n * 2 : 1) * size);
-	char *el = (char *)*arr + *n * size;
-	memset(el, 0, size);
-	(*n)++;
-	return el;
-}
+#define push pes_push
 
 static const char *up(const struct mctx *c, int k)
 {

@@ -7,6 +7,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
+#include "core/mem.h"
 #include "helios/helios.h"
 
 /* The compiled schema for a kind (compiled on first call, then shared). NULL with e filled. */
@@ -91,7 +92,28 @@ const char *pes_view_bordereau_type(char domaine, const char *code);
 const char *pes_view_piece_type(char domaine, const char *code);
 void pes_view_declared(buf *out, const char *amount);
 
+/* Memory of models, acquittals and retours: one arena for strings, arrays freed by their owner. */
+struct pes_model_mem { arena *a; };
+
+/* ---- small DOM reader for the small messages (acquittals, retours) — pes_dom.c ---- */
+/* Parses data (no network, DOCTYPE refused) and checks the root's local name. NULL with e filled. */
+xmlDocPtr pes_dom_read(const char *data, size_t len, const char *root, struct err *e);
+/* Next element sibling starting at n (n itself when it is an element), NULL at the end. */
+xmlNodePtr pes_dom_elem(xmlNodePtr n);
+/* First element child named name, NULL if none. */
+xmlNodePtr pes_dom_child(xmlNodePtr parent, const char *name);
+/* V attribute of parent's child `name` (copied into a), NULL if absent. */
+const char *pes_dom_v(arena *a, xmlNodePtr parent, const char *name);
+int pes_dom_is(xmlNodePtr n, const char *name);
+/* Reads a whole (small) file for the DOM readers; max bytes, 0 = no limit. */
+int pes_read_small(const char *path, buf *b, size_t max, struct err *e);
+
 /* ---- small helpers (pes_util.c) ---- */
+/* Appends one zeroed element to the array *arr_p of *n elements (capacity doubles at powers of 2). */
+void *pes_push(void *arr_p, size_t *n, size_t size);
+/* Appends UTF-8 text as ISO-8859-1 XML attribute content: & < > " escaped, other characters beyond
+ * Latin-1 as &#N;. */
+void pes_xml_latin1(buf *out, const char *utf8);
 /* Parses an xs:decimal with at most 2 fraction digits into cents. Returns 0, or -1 if invalid. */
 int pes_amount_cents(const char *s, int64_t *cents);
 /* Formats cents as "1234.50" (French grouping is the view's business). */

@@ -146,3 +146,42 @@ void pes_set_free(struct pes_set *s)
 	free(s->slots);
 	free(s);
 }
+
+void *pes_push(void *arr_p, size_t *n, size_t size)
+{
+	void **arr = arr_p;
+	if ((*n & (*n - 1)) == 0)
+		*arr = xrealloc(*arr, (*n ? *n * 2 : 1) * size);
+	char *el = (char *)*arr + *n * size;
+	memset(el, 0, size);
+	(*n)++;
+	return el;
+}
+
+void pes_xml_latin1(buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		unsigned cp = *p++;
+		int more = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
+		if (cp >= 0x80)
+			cp &= 0x3f >> more;
+		for (; more > 0 && (*p & 0xc0) == 0x80; more--)
+			cp = cp << 6 | (*p++ & 0x3f);
+		if (more > 0)
+			cp = '?';  /* truncated sequence */
+		switch (cp) {
+		case '&': buf_puts(out, "&amp;"); break;
+		case '<': buf_puts(out, "&lt;"); break;
+		case '>': buf_puts(out, "&gt;"); break;
+		case '"': buf_puts(out, "&quot;"); break;
+		default:
+			if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
+				buf_putc(out, ' ');
+			else if (cp < 0x100)
+				buf_putc(out, (char)cp);
+			else
+				buf_printf(out, "&#%u;", cp);
+		}
+	}
+}

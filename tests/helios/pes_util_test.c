@@ -115,8 +115,17 @@ static void messages(void)
 	T_EQ_STR(code, "pes.tronque", "premature end is truncation");
 }
 
+static void latin1(void)
+{
+	buf b = BUF_INIT;
+	pes_xml_latin1(&b, "Réseau d'eau — 5 € <A&B> \"x\"\x01");
+	T_EQ_STR(b.data, "R\xe9seau d'eau &#8212; 5 &#8364; &lt;A&amp;B&gt; &quot;x&quot; ", "UTF-8 to Latin-1 XML");
+	buf_free(&b);
+}
+
 int main(void)
 {
+	latin1();
 	amounts();
 	siret();
 	sets();
