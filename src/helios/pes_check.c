@@ -308,7 +308,9 @@ static int check_run(struct source *src, const struct pes_check_opts *o, struct 
 	c.rep = rep;
 	c.opts = o ? o : &defaults;
 	c.max_issues = c.opts->max_issues ? c.opts->max_issues : 1000;
-	int rc = 0;
+	int rc = 0, handler_set = 0;
+	xmlStructuredErrorFunc old_handler = NULL;
+	void *old_ctx = NULL;
 	xmlSchemaValidCtxtPtr vc = NULL;
 	xmlSchemaSAXPlugPtr plug = NULL;
 	char *chunk = xmalloc(CHUNK);
@@ -336,6 +338,12 @@ static int check_run(struct source *src, const struct pes_check_opts *o, struct 
 	sax.serror = on_error_current;
 	size_t first = n < 4 ? n : 4;
 	current = &c;
+	/* Encoding converters report outside the parser context, to the thread's global handler:
+	 * route them here for the duration (restored at out). */
+	old_handler = xmlStructuredError;
+	old_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(&c, on_error);
+	handler_set = 1;
 	c.pc = xmlCreatePushParserCtxt(&sax, &c, chunk, (int)first, NULL);
 	if (!c.pc) {
 		rc = err_set(e, 500, "pes.interne", "analyseur XML indisponible");
@@ -384,6 +392,8 @@ out:
 	buf_free(&c.vbuf);
 	buf_free(&c.idbuf);
 	current = NULL;
+	if (handler_set)
+		xmlSetStructuredErrorFunc(old_ctx, old_handler);
 	free(chunk);
 	return rc;
 }

@@ -6,6 +6,11 @@
 #include "core/buf.h"
 #include "helios/pes_priv.h"
 
+static void quiet(void *ctx, xmlErrorPtr err)
+{
+	(void)ctx, (void)err;
+}
+
 xmlDocPtr pes_dom_read(const char *data, size_t len, const char *root, struct err *e)
 {
 	struct pes_sniff s;
@@ -18,8 +23,12 @@ xmlDocPtr pes_dom_read(const char *data, size_t len, const char *root, struct er
 		err_set(e, 422, "pes.doctype", "déclaration DOCTYPE refusée : un message PES n'en comporte pas");
 		return NULL;
 	}
+	xmlStructuredErrorFunc old_handler = xmlStructuredError;
+	void *old_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(NULL, quiet);   /* the caller gets one French error, not libxml2's */
 	xmlDocPtr doc = xmlReadMemory(data, (int)len, NULL, NULL,
 				      XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(old_ctx, old_handler);
 	if (!doc) {
 		err_set(e, 422, "pes.xml", "message PES illisible (XML mal formé)");
 		return NULL;

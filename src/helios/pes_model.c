@@ -294,9 +294,14 @@ static int load(struct src *s, size_t max_pieces, struct pes_model *m, struct er
 	char chunk[65536];
 	size_t n = src_read(s, chunk, sizeof chunk);
 	int rc = 0;
+	xmlStructuredErrorFunc old_handler = xmlStructuredError;
+	void *old_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(NULL, on_error);   /* encoding converters report there */
 	c.pc = xmlCreatePushParserCtxt(&sax, &c, chunk, n < 4 ? (int)n : 4, NULL);
-	if (!c.pc)
+	if (!c.pc) {
+		xmlSetStructuredErrorFunc(old_ctx, old_handler);
 		return err_set(e, 500, "pes.interne", "analyseur XML indisponible");
+	}
 	xmlCtxtUseOptions(c.pc, PES_XML_OPTIONS);
 	if (n > 4)
 		xmlParseChunk(c.pc, chunk + 4, (int)(n - 4), 0);
@@ -309,6 +314,7 @@ static int load(struct src *s, size_t max_pieces, struct pes_model *m, struct er
 	else if (c.doctype || !c.pc->wellFormed)
 		rc = err_set(e, 422, "pes.xml", "fichier PES illisible (XML mal formé) : lancez « opale pes check »");
 	xmlFreeParserCtxt(c.pc);
+	xmlSetStructuredErrorFunc(old_ctx, old_handler);
 	return rc;
 }
 

@@ -131,7 +131,8 @@ void pes_msg_parser_codes(int code, const char *english, const char **ours, cons
 {
 	*ours = "pes.xml";
 	*dgfip = "ERREUR_AUTRE";
-	if (english && strstr(english, "not proper UTF-8")) {
+	if ((english && strstr(english, "not proper UTF-8")) || (code >= XML_I18N_NO_NAME && code <= XML_I18N_NO_OUTPUT) ||
+	    code == XML_IO_ENCODER) {
 		*ours = "pes.encodage";
 		*dgfip = "ERREUR_ENCODING";
 		return;
@@ -160,6 +161,10 @@ void pes_msg_translate(buf *out, int domain, int code, const char *english)
 				goto out;
 			}
 		buf_printf(out, "non conforme au schéma : %s", s);
+		goto out;
+	}
+	if ((code >= XML_I18N_NO_NAME && code <= XML_I18N_NO_OUTPUT) || code == XML_IO_ENCODER) {
+		buf_puts(out, "conversion impossible depuis l'encodage déclaré");
 		goto out;
 	}
 	if (english && strstr(english, "not proper UTF-8")) {
