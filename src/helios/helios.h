@@ -70,6 +70,9 @@ int pes_check_memory(const char *data, size_t len, const struct pes_check_opts *
 void pes_report_free(struct pes_report *rep);
 /* One line per issue: "FILE:LINE: PATH: erreur [code] message". */
 void pes_issue_format(buf *out, const char *file, const struct pes_issue *is);
+/* The report as one JSON object (for the API): kind, conforme, counts, header values, issues
+ * [{severity, code, dgfip, line, path, message}]. */
+void pes_report_json(buf *out, const struct pes_report *rep);
 /* Kind name as shown to people ("PES_Aller"…). */
 const char *pes_kind_name(enum pes_kind k);
 

@@ -434,3 +434,34 @@ void pes_issue_format(buf *out, const char *file, const struct pes_issue *is)
 	buf_printf(out, "%s:%ld: %s: %s [%s] %s\n", file, is->line, is->path,
 		   is->severity == PES_ERROR ? "erreur" : "avertissement", is->code, is->msg);
 }
+
+void pes_report_json(buf *o, const struct pes_report *r)
+{
+	buf_puts(o, "{\"kind\":");
+	buf_json_str(o, pes_kind_name(r->kind));
+	buf_printf(o, ",\"conforme\":%s,\"errors\":%zu,\"warnings\":%zu,\"bordereaux\":%zu,\"pieces\":%zu,"
+		      "\"lignes\":%zu,\"pjs\":%zu,\"bytes\":%llu",
+		   r->errors ? "false" : "true", r->errors, r->warnings, r->bordereaux, r->pieces, r->lignes, r->pjs,
+		   r->bytes);
+	const char *keys[] = { "idcoll", "idpost", "codcol", "codbud", "dtestr", "nomfic" };
+	const char *vals[] = { r->idcoll, r->idpost, r->codcol, r->codbud, r->dtestr, r->nomfic };
+	for (size_t i = 0; i < 6; i++) {
+		buf_printf(o, ",\"%s\":", keys[i]);
+		buf_json_str(o, vals[i]);
+	}
+	buf_puts(o, ",\"issues\":[");
+	for (size_t i = 0; i < r->n_issues; i++) {
+		const struct pes_issue *is = &r->issues[i];
+		buf_printf(o, "%s{\"severity\":\"%s\",\"code\":", i ? "," : "",
+			   is->severity == PES_ERROR ? "error" : "warning");
+		buf_json_str(o, is->code);
+		buf_puts(o, ",\"dgfip\":");
+		buf_json_str(o, is->dgfip ? is->dgfip : "");
+		buf_printf(o, ",\"line\":%ld,\"path\":", is->line);
+		buf_json_str(o, is->path);
+		buf_puts(o, ",\"message\":");
+		buf_json_str(o, is->msg);
+		buf_putc(o, '}');
+	}
+	buf_puts(o, "]}\n");
+}

@@ -28,7 +28,7 @@ static int cmd_check(int argc, char **argv)
 	int n = cli_positionals(argc, argv, with_value, files, 256);
 	if (n == 0) {
 		fprintf(stderr, "usage : opale pes check FICHIER… [--schemas DIR] [--xsd-only] [--idcoll SIRET] "
-				"[--idpost CODIQUE] [--codcol CODE] [--codbud CODE] [--exercice AAAA] [--max N]\n");
+				"[--idpost CODIQUE] [--codcol CODE] [--codbud CODE] [--exercice AAAA] [--max N] [--json]\n");
 		return 2;
 	}
 	if (use_schemas(argc, argv) < 0)
@@ -42,7 +42,7 @@ static int cmd_check(int argc, char **argv)
 	const char *ex = cli_opt(argc, argv, "exercice"), *max = cli_opt(argc, argv, "max");
 	o.expect.exercice = ex ? atoi(ex) : 0;
 	o.max_issues = max ? strtoul(max, NULL, 10) : 0;
-	int quiet = cli_flag(argc, argv, "quiet");
+	int quiet = cli_flag(argc, argv, "quiet"), json = cli_flag(argc, argv, "json");
 	int rc = 0;
 	for (int i = 0; i < n; i++) {
 		struct pes_report rep;
@@ -54,6 +54,10 @@ static int cmd_check(int argc, char **argv)
 			continue;
 		}
 		buf out = BUF_INIT;
+		if (json) {   /* one JSON object per file, one per line */
+			pes_report_json(&out, &rep);
+			goto print;
+		}
 		for (size_t k = 0; k < rep.n_issues; k++)
 			pes_issue_format(&out, files[i], &rep.issues[k]);
 		if (rep.errors + rep.warnings > rep.n_issues)
@@ -72,6 +76,7 @@ static int cmd_check(int argc, char **argv)
 					   rep.bordereaux, rep.pieces, rep.lignes, rep.pjs);
 			buf_puts(&out, "\n");
 		}
+print:
 		fwrite(out.data ? out.data : "", 1, out.len, stdout);
 		buf_free(&out);
 		if (rep.errors && rc == 0)

@@ -71,14 +71,16 @@ static const struct field bord_fields[] = {
 	{ "BlocBordereau", "TypBord", F(struct pes_bordereau, type) },
 	{ "BlocBordereau", "NbrPce", F(struct pes_bordereau, nbrpce) },
 	{ "BlocBordereau", "MtBordHT", F(struct pes_bordereau, mt_ht_decl) },
+	{ "BlocBordereau", "MtBordHt", F(struct pes_bordereau, mt_ht_decl) },   /* recette */
 };
+/* Dépense: Piece/BlocPiece/InfoPce/…; recette: Piece/BlocPiece/… directly. */
 static const struct field piece_fields[] = {
-	{ "InfoPce", "IdPce", F(struct pes_piece, id) },
-	{ "InfoPce", "TypPce", F(struct pes_piece, type) },
-	{ "InfoPce", "NatPce", F(struct pes_piece, nature) },
-	{ "InfoPce", "Obj", F(struct pes_piece, objet) },
-	{ "InfoPce", "ObjPce", F(struct pes_piece, objet) },
-	{ "InfoPce", "DteEch", F(struct pes_piece, echeance) },
+	{ "*", "IdPce", F(struct pes_piece, id) },
+	{ "*", "TypPce", F(struct pes_piece, type) },
+	{ "*", "NatPce", F(struct pes_piece, nature) },
+	{ "*", "Obj", F(struct pes_piece, objet) },
+	{ "*", "ObjPce", F(struct pes_piece, objet) },
+	{ "*", "DteEch", F(struct pes_piece, echeance) },
 };
 static const struct field ligne_fields[] = {
 	{ "*", "IdLigne", F(struct pes_ligne, id) },
@@ -217,7 +219,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 			else if (is(name, "MtTVA"))
 				amount(&c->p->tva, &c->l->tva, v), c->l->has_tva = 1;
 		}
-	} else if (c->p && is(p1, "InfoPce"))
+	} else if (c->p && (is(p1, "InfoPce") || (is(p1, "BlocPiece") && is(up(c, 2), "Piece"))))
 		FILL(c->p, piece_fields);
 	else if (c->b && is(p1, "BlocBordereau"))
 		FILL(c->b, bord_fields);

@@ -178,7 +178,7 @@ static void bloc_bordereau_value(struct pes_ctx *c, const char *name, const char
 		r->nbrpce = strtol(v, &end, 10);
 		r->has_nbrpce = *v && !*end;
 		spot_set(c, &r->s_nbrpce);
-	} else if (is(name, "MtBordHT")) {
+	} else if (is(name, "MtBordHT") || is(name, "MtBordHt")) {  /* dépense / recette spelling */
 		r->mt_ok = pes_amount_cents(v, &r->mt_bord) == 0;
 		spot_set(c, &r->s_mtbord);
 	}
@@ -221,8 +221,8 @@ static void bordereau_end(struct pes_ctx *c)
 		pes_amount_format(&a, r->mt_bord);
 		pes_amount_format(&b, r->sum);
 		pes_issue(c, PES_ERROR, "pes.total", "ERREUR_CUMUL_MONTANTS", r->s_mtbord.line, r->s_mtbord.path,
-			  "MtBordHT du bordereau n° %s (%s) différent de la somme des montants HT de ses "
-			  "pièces (%s)", r->idbord, a.data, b.data);
+			  "%s du bordereau n° %s (%s) différent de la somme des montants HT de ses pièces (%s)",
+			  r->domain == 'D' ? "MtBordHT" : "MtBordHt", r->idbord, a.data, b.data);
 		buf_free(&a);
 		buf_free(&b);
 	}
@@ -320,7 +320,7 @@ void pes_rules_start(struct pes_ctx *c, const char *name, const char *v, const c
 		copy(c->rep->nomfic, sizeof c->rep->nomfic, v);
 	else if (is(up1, "BlocBordereau") && is(up2, "Bordereau"))
 		bloc_bordereau_value(c, name, v);
-	else if (is(name, "IdPce") && is(up1, "InfoPce") && r->lignes)
+	else if (is(name, "IdPce") && (is(up1, "InfoPce") || (is(up1, "BlocPiece") && is(up2, "Piece"))) && r->lignes)
 		piece_value(c, v);
 	else if ((is(up1, "InfoLignePce") || is(up1, "InfoLignePiece")) && r->lignes)
 		ligne_value(c, name, v);

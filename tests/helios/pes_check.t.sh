@@ -45,4 +45,16 @@ has "2 MB signed file: missing MIMEType" "$OUT" ":141: /PES_Aller/PES_PJ/PJ[1]/C
 has "2 MB signed file: missing IdUnique" "$OUT" ":141: /PES_Aller/PES_PJ/PJ[1]: erreur [pes.xsd] élément obligatoire manquant : IdUnique"
 has "2 MB signed file: stray PJ" "$OUT" ":142: /PES_Aller/PJ[1]: erreur [pes.xsd] élément inattendu à cet endroit ; attendu : Signature"
 
+# --json: one object per file, for the API.
+"$OPALE" pes check --json "$P/s2low/pes_aller_ok.xml" "$P/pastell/PES_ex.xml" >"$T_TMP/json" 2>&1
+eq "--json: exit 1 (one file has an error)" "$?" 1
+ok "--json: two valid JSON lines, right content" python3 -c '
+import json, sys
+a, b = [json.loads(l) for l in open(sys.argv[1])]
+assert a["conforme"] is False and a["errors"] == 1 and a["idcoll"] == "12345678912345", a
+e = [i for i in a["issues"] if i["severity"] == "error"][0]
+assert e["code"] == "pes.total" and e["dgfip"] == "ERREUR_CUMUL_MONTANTS" and e["line"] == 58, e
+assert e["path"].endswith("/BlocBordereau/MtBordHT") and "différent" in e["message"], e
+assert b["conforme"] is True and b["pieces"] == 1 and b["issues"] == [], b' "$T_TMP/json"
+
 t_done
