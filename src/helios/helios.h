@@ -182,6 +182,8 @@ const char *pes_domaine_ack_label(int domaine);
 const char *pes_ano_ack_label(const char *code);
 /* Human summary, one line per element and per error ("Bordereau de dépense n° 5 (2019) : refusé…"). */
 void pes_acquit_format(buf *out, const struct pes_acquit *a);
+/* The same as an HTML fragment (<section>, one accessible table: objet, état, anomalies). */
+void pes_acquit_html(buf *out, const struct pes_acquit *a);
 
 /* What the test peer answers to a PES_Aller (the DGFiP's behaviour as far as this check knows it). */
 struct pes_acquit_opts {

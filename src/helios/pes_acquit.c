@@ -218,3 +218,71 @@ void pes_acquit_format(buf *o, const struct pes_acquit *q)
 		}
 	}
 }
+
+static void html_errors(buf *o, const char *where, const struct pes_ack_error *er, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *l = pes_ano_ack_label(er[i].code);
+		buf_puts(o, "<li>");
+		if (where) {
+			buf_html(o, where);
+			buf_puts(o, " : ");
+		}
+		buf_puts(o, "<strong>");
+		buf_html(o, l ? l : er[i].code ? er[i].code : "anomalie");
+		buf_puts(o, "</strong>");
+		if (er[i].libelle) {
+			buf_puts(o, " — ");
+			buf_html(o, er[i].libelle);
+		}
+		buf_puts(o, " <code>");
+		buf_html(o, er[i].code ? er[i].code : "");
+		buf_puts(o, "</code></li>");
+	}
+}
+
+void pes_acquit_html(buf *o, const struct pes_acquit *q)
+{
+	static const char *const etat[] = { "accepté", "refusé", "partiellement accepté" };
+	buf_puts(o, "<section class=\"pes-acquit\" aria-labelledby=\"acquit\">\n<h2 id=\"acquit\">Acquittement du ");
+	buf_html(o, q->dtestr ? q->dtestr : "?");
+	buf_printf(o, " : fichier %s</h2>\n<table>\n<caption>Éléments acquittés (%zu accepté(s), %zu refusé(s))</caption>\n"
+		      "<thead><tr><th scope=\"col\">Objet</th><th scope=\"col\">État</th><th scope=\"col\">Anomalies</th>"
+		      "</tr></thead>\n<tbody>\n",
+		   etat[q->etat], q->n_acceptes, q->n_refuses);
+	for (size_t i = 0; i < q->n_elements; i++) {
+		const struct pes_ack_element *el = &q->elements[i];
+		const char *d = pes_domaine_ack_label(el->domaine);
+		buf_puts(o, "<tr><th scope=\"row\">");
+		buf_html(o, d ? d : "domaine inconnu");
+		if (el->num_bord) {
+			buf_puts(o, " — bordereau n° ");
+			buf_html(o, el->num_bord);
+			buf_puts(o, " (");
+			buf_html(o, el->exercice ? el->exercice : "?");
+			buf_puts(o, ")");
+		} else if (el->id_unique || el->id_marche) {
+			buf_puts(o, " — ");
+			buf_html(o, el->id_unique ? el->id_unique : el->id_marche);
+		}
+		buf_printf(o, "</th><td class=\"%s\">%s</td><td>", el->accepte ? "ok" : "ko", el->accepte ? "accepté" : "refusé");
+		if (el->n_errors || el->n_pieces) {
+			buf_puts(o, "<ul>");
+			html_errors(o, NULL, el->errors, el->n_errors);
+			for (size_t j = 0; j < el->n_pieces; j++) {
+				const struct pes_ack_piece *p = &el->pieces[j];
+				char where[96];
+				snprintf(where, sizeof where, "pièce n° %s", p->num ? p->num : "?");
+				html_errors(o, where, p->errors, p->n_errors);
+				for (size_t k = 0; k < p->n_lignes; k++) {
+					snprintf(where, sizeof where, "pièce n° %s, ligne %s", p->num ? p->num : "?",
+						 p->lignes[k].num ? p->lignes[k].num : "?");
+					html_errors(o, where, p->lignes[k].errors, p->lignes[k].n_errors);
+				}
+			}
+			buf_puts(o, "</ul>");
+		}
+		buf_puts(o, "</td></tr>\n");
+	}
+	buf_puts(o, "</tbody>\n</table>\n</section>\n");
+}

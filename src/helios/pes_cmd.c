@@ -167,7 +167,7 @@ static int cmd_acquit(int argc, char **argv)
 	}
 	const char *files[2];
 	if (cli_positionals(argc, argv, with_value, files, 2) != 1) {
-		fprintf(stderr, "usage : opale pes acquit FICHIER | opale pes acquit --build PES_ALLER [--refuse CODE "
+		fprintf(stderr, "usage : opale pes acquit FICHIER [--html] | opale pes acquit --build PES_ALLER [--refuse CODE "
 				"[--libelle TEXTE]] [--date AAAA-MM-JJ] [--out SORTIE]\n");
 		return 2;
 	}
@@ -177,7 +177,10 @@ static int cmd_acquit(int argc, char **argv)
 		return 2;
 	}
 	buf b = BUF_INIT;
-	pes_acquit_format(&b, &a);
+	if (cli_flag(argc, argv, "html"))
+		pes_acquit_html(&b, &a);
+	else
+		pes_acquit_format(&b, &a);
 	fwrite(b.data, 1, b.len, stdout);
 	buf_free(&b);
 	int rc = a.etat == PES_ACK_ACCEPTE ? 0 : 1;

@@ -26,6 +26,10 @@ has "MIX: piece-level anomaly on a recette" "$out" "recette : bordereau n° 258 
       - ERREUR_AUTRE (anomalie) : 2559 - Le code service"
 has "MIX: duplicate PJ explained" "$out" "PJ : TI00064567 — refusé
     - ERREUR_DOUBLON_PJ (pièce justificative déjà intégrée (doublon)) : 1984 - L'identifiant unique de la PJ a déjà été intégré dans HELIOS"
+H=$("$OPALE" pes acquit --html "$P/006111_190130123456-ACK-A3020100_A0000MIX_KO.xml")
+has "MIX html: caption" "$H" "<caption>Éléments acquittés (1 accepté(s), 3 refusé(s))</caption>"
+has "MIX html: refused PJ with reason, escaped" "$H" '<tr><th scope="row">PJ — TI00064567</th><td class="ko">refusé</td><td><ul><li><strong>pièce justificative déjà intégrée (doublon)</strong> — 1984 - L&#39;identifiant unique'
+has "MIX html: line-level anomaly located" "$H" "<li>pièce n° 20, ligne 2 : <strong>anomalie</strong> — 1971 - Compte fonction présent à tort <code>ERREUR_AUTRE</code></li>"
 for f in "$P"/*_KO.xml; do
 	"$OPALE" pes acquit "$f" >/dev/null 2>&1; rc=$?
 	eq "$(basename "$f"): read, refusal seen" "$rc" 1
