@@ -1,6 +1,7 @@
 /* pes_dom: acquittals and retours are small — read them as a tree, safely (no network, no DTD,
  * DOCTYPE refused), with helpers for the PES habit of carrying every value in a V attribute. */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -14,6 +15,10 @@ static void quiet(void *ctx, xmlErrorPtr err)
 xmlDocPtr pes_dom_read(const char *data, size_t len, const char *root, struct err *e)
 {
 	struct pes_sniff s;
+	if (len > INT_MAX) {
+		err_set(e, 413, "pes.taille", "message PES trop volumineux");
+		return NULL;
+	}
 	pes_sniff(data, len, &s);
 	if (len == 0 || s.not_xml) {
 		err_set(e, 422, "pes.non_xml", "ce fichier n'est pas un document XML");

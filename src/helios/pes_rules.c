@@ -17,10 +17,10 @@ struct pes_rules {
 	/* current bordereau */
 	char domain;               /* 'D' dépense (mandats), 'R' recette (titres) */
 	char exer[8], idbord[16], typbord[8], dtebordem[16];
-	struct spot s_idbord, s_nbrpce, s_mtbord, s_exer;
+	struct spot s_idbord, s_nbrpce, s_mtbord, s_exer, s_tva;
 	long nbrpce;
-	int has_nbrpce, mt_ok, sum_ok;
-	int64_t mt_bord, sum;
+	int has_nbrpce, mt_ok, sum_ok, has_tva, line_tva;
+	int64_t mt_bord, sum, mt_tva;
 	size_t n_pieces;
 	/* current piece, PJ reference, PJ */
 	char idpce[16], ref_support[8], ref_id[64];
@@ -79,6 +79,7 @@ void pes_rules_free(struct pes_rules *r)
 	spot_clear(&r->s_nbrpce);
 	spot_clear(&r->s_mtbord);
 	spot_clear(&r->s_exer);
+	spot_clear(&r->s_tva);
 	free(r);
 }
 
@@ -149,7 +150,7 @@ static void bordereau_start(struct pes_ctx *c, const char *domain_el)
 	struct pes_rules *r = c->rules;
 	r->domain = is(domain_el, "PES_DepenseAller") ? 'D' : 'R';
 	r->exer[0] = r->idbord[0] = r->typbord[0] = r->dtebordem[0] = '\0';
-	r->has_nbrpce = r->mt_ok = 0;
+	r->has_nbrpce = r->mt_ok = r->has_tva = r->line_tva = 0;
 	r->sum_ok = 1;
 	r->sum = 0;
 	r->n_pieces = 0;
@@ -157,6 +158,7 @@ static void bordereau_start(struct pes_ctx *c, const char *domain_el)
 	spot_clear(&r->s_nbrpce);
 	spot_clear(&r->s_mtbord);
 	spot_clear(&r->s_exer);
+	spot_clear(&r->s_tva);
 	c->rep->bordereaux++;
 }
 
@@ -178,6 +180,9 @@ static void bloc_bordereau_value(struct pes_ctx *c, const char *name, const char
 		r->nbrpce = strtol(v, &end, 10);
 		r->has_nbrpce = *v && !*end;
 		spot_set(c, &r->s_nbrpce);
+	} else if (is(name, "MtBordTVA")) {
+		r->has_tva = pes_amount_cents(v, &r->mt_tva) == 0;
+		spot_set(c, &r->s_tva);
 	} else if (is(name, "MtBordHT") || is(name, "MtBordHt")) {  /* dépense / recette spelling */
 		r->mt_ok = pes_amount_cents(v, &r->mt_bord) == 0;
 		spot_set(c, &r->s_mtbord);
@@ -216,6 +221,17 @@ static void bordereau_end(struct pes_ctx *c)
 		pes_issue(c, PES_ERROR, "pes.nbrpce", "ERREUR_AUTRE", r->s_nbrpce.line, r->s_nbrpce.path,
 			  "NbrPce annonce %ld pièce(s) mais le bordereau n° %s en contient %zu", r->nbrpce,
 			  r->idbord, r->n_pieces);
+	/* TVA (schema documentation): a bordereau TVA amount needs a line with TVA, and the reverse;
+	 * a TVA amount served at zero is refused. */
+	if (r->has_tva && r->mt_tva > 0 && !r->line_tva)
+		pes_issue(c, PES_ERROR, "pes.tva", "ERREUR_MONTANT_TVA_ZERO_NEGATIF", r->s_tva.line, r->s_tva.path,
+			  "MtBordTVA servi mais aucune ligne du bordereau n° %s n'a de MtTVA supérieur à 0", r->idbord);
+	else if (r->has_tva && r->mt_tva <= 0)
+		pes_issue(c, PES_ERROR, "pes.tva", "ERREUR_MONTANT_TVA_ZERO_NEGATIF", r->s_tva.line, r->s_tva.path,
+			  "MtBordTVA présent mais nul ou négatif : à omettre s'il n'y a pas de TVA");
+	else if (r->line_tva && !r->has_tva)
+		pes_issue(c, PES_ERROR, "pes.tva", "ERREUR_MONTANT_TVA_ZERO_NEGATIF", r->s_mtbord.line, r->s_mtbord.path,
+			  "des lignes du bordereau n° %s portent de la TVA mais MtBordTVA est absent", r->idbord);
 	if (r->mt_ok && r->sum_ok && r->mt_bord != r->sum) {
 		buf a = BUF_INIT, b = BUF_INIT;
 		pes_amount_format(&a, r->mt_bord);
@@ -256,6 +272,10 @@ static void ligne_value(struct pes_ctx *c, const char *name, const char *v)
 			r->sum += cents;
 		else
 			r->sum_ok = 0;  /* the schema reports the bad amount */
+	} else if (is(name, "MtTVA")) {
+		int64_t cents;
+		if (pes_amount_cents(v, &cents) == 0 && cents > 0)
+			r->line_tva = 1;
 	}
 }
 

@@ -23,6 +23,8 @@ expect() {
 B=/PES_Aller/PES_DepenseAller/Bordereau[1]
 expect wrong_total 1 pes.total "$B/BlocBordereau/MtBordHT" 33 "(4874.41) différent de la somme des montants HT de ses pièces (4874.40)"
 expect bad_amount 1 pes.xsd "$B/Piece[1]/LigneDePiece[1]/BlocLignePiece/InfoLignePce/MtHT" 73 "valeur « 4874,40 » invalide"
+expect tva_bordereau 1 pes.tva "$B/BlocBordereau/MtBordTVA" 33 "MtBordTVA servi mais aucune ligne du bordereau n° 11 n'a de MtTVA"
+expect tva_ligne 1 pes.tva "$B/BlocBordereau/MtBordHT" 33 "portent de la TVA mais MtBordTVA est absent"
 expect nbrpce 1 pes.nbrpce "$B/BlocBordereau/NbrPce" 31 "NbrPce annonce 2 pièce(s) mais le bordereau n° 11 en contient 1"
 expect dup_piece 1 pes.doublon_piece "$B/Piece[2]/BlocPiece/InfoPce/IdPce" 107 "mandat n° 1303 de l'exercice 2019 en double : déjà ligne 38"
 expect dup_bordereau 1 pes.doublon_bordereau "/PES_Aller/PES_DepenseAller/Bordereau[2]/BlocBordereau/IdBord" 142 "n° 11 (exercice 2019, type 01) en double : déjà ligne 28"

@@ -45,6 +45,9 @@ save('ampersand', sub(L, find(rb'<Nom V="GUGLIELMETTI"'), b'GUGLIELMETTI', b'A &
 # A DOCTYPE hidden behind a 70 KB comment (past the sniffing window) is still refused, unexpanded.
 decl, rest = L[0].split(b'?>', 1)
 save('late_doctype', [decl + b'?><!--' + b'x' * 70000 + b'--><!DOCTYPE n:PES_Aller [<!ENTITY e "EEEE">]>' + rest] + L[1:])
+# TVA: a bordereau amount without any line carrying TVA; a line with TVA and no bordereau amount.
+save('tva_bordereau', sub(L, mt, b'<MtBordHT V="4874.40"/>', b'<MtBordHT V="4874.40"/><MtBordTVA V="974.88"/>'))
+save('tva_ligne', sub(L, find(rb'<MtHT '), b'<MtHT V="4874.40"/>', b'<MtHT V="4874.40"/><MtTVA V="974.88"/>'))
 whole = b'\n'.join(L)
 open(out + '/truncated_half.xml', 'wb').write(whole[:len(whole) // 2])
 cut = whole.index(b'<MtBordHT V="48') + len(b'<MtBordHT V="48')
