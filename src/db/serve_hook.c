@@ -5,6 +5,7 @@
 #include "core/embed.h"
 #include "http/http.h"
 #include "http/serve.h"
+#include "store/store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ static int start(struct err *e)
 		return err_set(e, 409, "db.schema_recent", "Schéma de la base (version %d) plus récent que ce programme (%d).", v,
 			       known);
 	http_health_hook = health;
+	store_init(cfg.data_dir);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* srvtest: real server processes for integration tests. */
 #include "srvtest.h"
+#include "dbtest.h"
 #include "httptest.h"
 
 #include <libpq-fe.h>
@@ -15,28 +16,6 @@ static const char *opale_bin(void)
 {
 	const char *b = getenv("OPALE");
 	return b ? b : "./opale";
-}
-
-static int new_pg_db(char *url, size_t n)
-{
-	const char *admin = getenv("OPALE_TEST_PG_ADMIN"), *base = getenv("OPALE_TEST_PG_BASE");
-	if (!admin || !base)
-		return -1;
-	char name[64];
-	snprintf(name, sizeof name, "t_%d_%ld", (int)getpid(), random() % 1000000);
-	PGconn *c = PQconnectdb(admin);
-	if (PQstatus(c) != CONNECTION_OK) {
-		PQfinish(c);
-		return -1;
-	}
-	char sql[128];
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
-	PGresult *r = PQexec(c, sql);
-	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	PQclear(r);
-	PQfinish(c);
-	snprintf(url, n, "%s/%s", base, name);
-	return ok ? 0 : -1;
 }
 
 static int run_argv(const char *const *argv, char *out, size_t outlen)
@@ -91,13 +70,8 @@ int srv_cli(struct srv *s, char *out, size_t outlen, const char *const *args)
 int srv_start(struct srv *s, const char *const *extra)
 {
 	memset(s, 0, sizeof *s);
-	srandom((unsigned)getpid() ^ (unsigned)time(NULL));
-	snprintf(s->data, sizeof s->data, "/tmp/opale-srv-XXXXXX");
-	if (!mkdtemp(s->data))
-		return -1;
-	const char *engine = getenv("OPALE_TEST_DB");
-	if (engine && strcmp(engine, "pg") == 0 && new_pg_db(s->db_url, sizeof s->db_url) < 0) {
-		fprintf(stderr, "# cannot create a PostgreSQL database\n");
+	if (dbtest_new(s->data, s->db_url) < 0) {
+		fprintf(stderr, "# cannot create the test database\n");
 		return -1;
 	}
 	char out[4096];

@@ -1,0 +1,299 @@
+/* jobs: enqueue, claim (PostgreSQL SKIP LOCKED / SQLite write transaction), run, retry, dead-letter,
+ * worker threads, graceful stop. */
+#include "jobs/jobs.h"
+#include "core/buf.h"
+#include "core/log.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+extern const struct job_kind __start_opale_jobs[] __attribute__((weak));
+extern const struct job_kind __stop_opale_jobs[] __attribute__((weak));
+
+static const struct job_kind *find_kind(const char *kind)
+{
+	for (const struct job_kind *k = __start_opale_jobs; k && k < __stop_opale_jobs; k++)
+		if (strcmp(k->kind, kind) == 0)
+			return k;
+	return NULL;
+}
+
+static int64_t now_s(void) { return (int64_t)time(NULL); }
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int stopping, wake;
+
+int jobs_enqueue(db *d, const char *kind, const char *payload, const char *idem_key, int64_t tenant, int64_t run_at,
+		 int64_t *id, struct err *e)
+{
+	const struct job_kind *k = find_kind(kind);
+	if (!k)
+		return err_set(e, 500, "jobs.type", "Type de tâche inconnu : %s.", kind);
+	int64_t now = now_s();
+	int rc;
+	if (idem_key) {
+		db_stmt *s = db_query(d, e, &rc, "SELECT id FROM jobs WHERE idem_key = $1", "t", idem_key);
+		if (!s)
+			return -1;
+		int64_t existing = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+		db_finalize(s);
+		if (existing) {
+			if (id)
+				*id = existing;
+			return 0;
+		}
+	}
+	db_stmt *s = db_query(d, e, &rc,
+			      "INSERT INTO jobs (kind, payload, idem_key, tenant_id, max_attempts, run_at, created_at)"
+			      " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+			      "tttiiii", kind, payload ? payload : "{}", idem_key, tenant, (int64_t)(k->max_attempts ? k->max_attempts : 8),
+			      run_at ? run_at : now, now);
+	if (!s) {
+		/* A concurrent enqueue with the same key won the race: that job stands. */
+		if (idem_key && strcmp(e->code, "db.conflict") == 0 && !db_in_transaction(d)) {
+			db_stmt *x = db_query(d, e, &rc, "SELECT id FROM jobs WHERE idem_key = $1", "t", idem_key);
+			if (x && rc == DB_ROW && id)
+				*id = db_col_int64(x, 0);
+			if (x)
+				db_finalize(x);
+			return x ? 0 : -1;
+		}
+		return -1;
+	}
+	if (id)
+		*id = db_col_int64(s, 0);
+	db_finalize(s);
+	pthread_mutex_lock(&mu);
+	wake = 1;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	return 0;
+}
+
+int64_t jobs_backoff(int attempts)
+{
+	int64_t b = attempts >= 12 ? 3600 : (int64_t)1 << attempts;
+	if (b > 3600)
+		b = 3600;
+	return b + (b >= 4 ? random() % (b / 4) : 0);
+}
+
+static const char *CLAIM_PG =
+	"UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1"
+	" WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) OR (state = 'running' AND locked_until < $3)"
+	" ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+	" RETURNING id, kind, payload, idem_key, tenant_id, attempts, max_attempts";
+static const char *CLAIM_SQLITE =
+	"UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1"
+	" WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) OR (state = 'running' AND locked_until < $3)"
+	" ORDER BY run_at, id LIMIT 1)"
+	" RETURNING id, kind, payload, idem_key, tenant_id, attempts, max_attempts";
+
+/* Marks done only if this worker still holds the job (a lease taken over means someone else runs it). */
+static const char *DONE_SQL = "UPDATE jobs SET state = 'done', finished_at = $1, last_error = '' WHERE id = $2 AND locked_by = $3"
+			      " AND state = 'running'";
+
+static int finish_failure(db *d, struct job *j, const char *who, int dead, const char *msg, struct err *e)
+{
+	int give_up = dead || j->attempts >= j->max_attempts;
+	int64_t now = now_s();
+	if (give_up)
+		return db_run(d, e, "UPDATE jobs SET state = 'dead', finished_at = $1, last_error = $2 WHERE id = $3 AND locked_by = $4",
+			      "itit", now, msg, j->id, who);
+	return db_run(d, e, "UPDATE jobs SET state = 'queued', run_at = $1, last_error = $2, locked_by = '' WHERE id = $3 AND locked_by = $4",
+		      "itit", now + jobs_backoff(j->attempts), msg, j->id, who);
+}
+
+int jobs_run_one(db *d, const char *who, struct err *e)
+{
+	const struct job_kind *k = NULL;
+	int64_t now = now_s();
+	int rc;
+	int sqlite = db_engine_of(d) == DB_SQLITE;
+	if (sqlite && db_begin_write(d, e) < 0)
+		return -1;
+	/* The lease is fixed per kind, but the kind is only known after the claim: claim with the longest
+	 * default (5 min), then shorten it to the kind's own. */
+	db_stmt *s = db_query(d, e, &rc, sqlite ? CLAIM_SQLITE : CLAIM_PG, "tii", who, now + 300, now);
+	if (!s) {
+		if (sqlite)
+			db_rollback(d);
+		return -1;
+	}
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		if (sqlite && db_commit(d, e) < 0)
+			return -1;
+		return 0;
+	}
+	struct job j = { .id = db_col_int64(s, 0), .tenant_id = db_col_int64(s, 4), .attempts = (int)db_col_int64(s, 5),
+			 .max_attempts = (int)db_col_int64(s, 6) };
+	char *kind = strdup(db_col_text(s, 1)), *payload = strdup(db_col_text(s, 2) ? db_col_text(s, 2) : "{}");
+	char *idem = db_col_text(s, 3) ? strdup(db_col_text(s, 3)) : NULL;
+	db_finalize(s);
+	if (sqlite && db_commit(d, e) < 0)
+		goto out_err;
+	j.kind = kind;
+	j.payload = payload;
+	j.idem_key = idem;
+	k = find_kind(kind);
+	if (j.attempts > j.max_attempts) {
+		/* Claimed again after its worker vanished too many times (a job that kills the process). */
+		if (finish_failure(d, &j, who, 1, "abandonnée : exécutions interrompues à répétition", e) < 0)
+			goto out_err;
+		free(kind);
+		free(payload);
+		free(idem);
+		return 1;
+	}
+	if (k && k->lease_seconds)
+		db_run(d, e, "UPDATE jobs SET locked_until = $1 WHERE id = $2 AND locked_by = $3", "iit", now + k->lease_seconds, j.id, who);
+	struct err he = { 0 };
+	int hr;
+	if (!k) {
+		hr = err_set(&he, 500, "jobs.type", "Type de tâche inconnu de cette version : %s.", kind) < 0 ? JOB_DEAD : 0;
+	} else if (k->flags & JOB_NO_TX) {
+		hr = k->run(d, &j, &he);
+		if (hr == 0 && db_run(d, e, DONE_SQL, "iit", now_s(), j.id, who) < 0)
+			goto out_err;
+	} else {
+		if (db_begin_write(d, e) < 0)
+			goto out_err;
+		hr = k->run(d, &j, &he);
+		if (hr == 0) {
+			if (db_run(d, e, DONE_SQL, "iit", now_s(), j.id, who) < 0 || db_changes(d) != 1) {
+				/* Lost the lease: someone else owns the job now; undo our effects. */
+				db_rollback(d);
+				log_warn("tâche %lld reprise par un autre exécutant : effets annulés", (long long)j.id);
+			} else if (db_commit(d, e) < 0) {
+				db_rollback(d);
+				goto out_err;
+			}
+		} else {
+			db_rollback(d);
+		}
+	}
+	if (hr != 0) {
+		if (!he.msg[0])
+			snprintf(he.msg, sizeof he.msg, "échec sans message");
+		log_msg(LOG_WARN, NULL, "tâche %lld (%s) essai %d/%d en échec : %s", (long long)j.id, kind, j.attempts,
+			j.max_attempts, he.msg);
+		if (finish_failure(d, &j, who, hr == JOB_DEAD, he.msg, e) < 0)
+			goto out_err;
+	}
+	free(kind);
+	free(payload);
+	free(idem);
+	return 1;
+out_err:
+	free(kind);
+	free(payload);
+	free(idem);
+	return -1;
+}
+
+static pthread_t threads[32];
+static unsigned nthreads_;
+static unsigned poll_ms_;
+
+static void *worker(void *arg)
+{
+	char who[64], host[32] = "";
+	gethostname(host, sizeof host - 1);
+	snprintf(who, sizeof who, "%s:%d:%ld", host, (int)getpid(), (long)(intptr_t)arg);
+	struct err e;
+	for (;;) {
+		pthread_mutex_lock(&mu);
+		int stop = stopping;
+		pthread_mutex_unlock(&mu);
+		if (stop)
+			break;
+		db *d = db_thread(&e);
+		int rc = d ? jobs_run_one(d, who, &e) : -1;
+		if (rc == 1)
+			continue;
+		if (rc < 0)
+			log_warn("file de tâches : %s", e.msg);
+		pthread_mutex_lock(&mu);
+		if (!stopping && !wake) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += (long)(poll_ms_ % 1000) * 1000000L;
+			ts.tv_sec += poll_ms_ / 1000 + ts.tv_nsec / 1000000000L;
+			ts.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&cv, &mu, &ts);
+		}
+		wake = 0;
+		pthread_mutex_unlock(&mu);
+	}
+	return NULL;
+}
+
+int jobs_start(unsigned n, unsigned poll_ms)
+{
+	stopping = 0;
+	poll_ms_ = poll_ms ? poll_ms : 1000;
+	nthreads_ = n > 32 ? 32 : n;
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	for (unsigned i = 0; i < nthreads_; i++)
+		if (pthread_create(&threads[i], NULL, worker, (void *)(intptr_t)i) != 0)
+			return -1;
+	return 0;
+}
+
+void jobs_stop(void)
+{
+	pthread_mutex_lock(&mu);
+	stopping = 1;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	for (unsigned i = 0; i < nthreads_; i++)
+		pthread_join(threads[i], NULL);
+	nthreads_ = 0;
+}
+
+int jobs_stats(db *d, struct jobs_stats *st, struct err *e)
+{
+	memset(st, 0, sizeof *st);
+	int rc;
+	db_stmt *s = db_query(d, e, &rc, "SELECT state, COUNT(*), MIN(CASE WHEN state = 'queued' THEN created_at END) FROM jobs GROUP BY state", "");
+	if (!s)
+		return -1;
+	int64_t now = now_s();
+	while (rc == DB_ROW) {
+		const char *state = db_col_text(s, 0);
+		int64_t n = db_col_int64(s, 1);
+		if (strcmp(state, "queued") == 0) {
+			st->queued = n;
+			if (!db_col_isnull(s, 2))
+				st->oldest_queued_age = now - db_col_int64(s, 2);
+		} else if (strcmp(state, "running") == 0)
+			st->running = n;
+		else if (strcmp(state, "done") == 0)
+			st->done = n;
+		else if (strcmp(state, "dead") == 0)
+			st->dead = n;
+		rc = db_step(s, e);
+	}
+	db_finalize(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int jobs_retry(db *d, int64_t id, struct err *e)
+{
+	if (db_run(d, e, "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $1, locked_by = '' WHERE id = $2 AND state = 'dead'",
+		   "ii", now_s(), id) < 0)
+		return -1;
+	if (db_changes(d) != 1)
+		return err_set(e, 404, "tache.inconnue", "Aucune tâche en échec définitif avec ce numéro.");
+	pthread_mutex_lock(&mu);
+	wake = 1;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	return 0;
+}
