@@ -49,10 +49,10 @@ int jobs_enqueue(db *d, const char *kind, const char *payload, const char *idem_
 		}
 	}
 	db_stmt *s = db_query(d, e, &rc,
-			      "INSERT INTO jobs (kind, payload, idem_key, tenant_id, max_attempts, run_at, created_at)"
-			      " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-			      "tttiiii", kind, payload ? payload : "{}", idem_key, tenant, (int64_t)(k->max_attempts ? k->max_attempts : 8),
-			      run_at ? run_at : now, now);
+			      "INSERT INTO jobs (kind, payload, idem_key, tenant_id, max_attempts, run_at, created_at, lease)"
+			      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+			      "tttiiiii", kind, payload ? payload : "{}", idem_key, tenant, (int64_t)(k->max_attempts ? k->max_attempts : 8),
+			      run_at ? run_at : now, now, (int64_t)(k->lease_seconds ? k->lease_seconds : 300));
 	if (!s) {
 		/* A concurrent enqueue with the same key won the race: that job stands. */
 		if (idem_key && strcmp(e->code, "db.conflict") == 0 && !db_in_transaction(d)) {
@@ -84,13 +84,13 @@ int64_t jobs_backoff(int attempts)
 }
 
 static const char *CLAIM_PG =
-	"UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1"
-	" WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) OR (state = 'running' AND locked_until < $3)"
+	"UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2 + lease, attempts = attempts + 1"
+	" WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $2) OR (state = 'running' AND locked_until < $2)"
 	" ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
 	" RETURNING id, kind, payload, idem_key, tenant_id, attempts, max_attempts";
 static const char *CLAIM_SQLITE =
-	"UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1"
-	" WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) OR (state = 'running' AND locked_until < $3)"
+	"UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2 + lease, attempts = attempts + 1"
+	" WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $2) OR (state = 'running' AND locked_until < $2)"
 	" ORDER BY run_at, id LIMIT 1)"
 	" RETURNING id, kind, payload, idem_key, tenant_id, attempts, max_attempts";
 
@@ -117,9 +117,7 @@ int jobs_run_one(db *d, const char *who, struct err *e)
 	int sqlite = db_engine_of(d) == DB_SQLITE;
 	if (sqlite && db_begin_write(d, e) < 0)
 		return -1;
-	/* The lease is fixed per kind, but the kind is only known after the claim: claim with the longest
-	 * default (5 min), then shorten it to the kind's own. */
-	db_stmt *s = db_query(d, e, &rc, sqlite ? CLAIM_SQLITE : CLAIM_PG, "tii", who, now + 300, now);
+	db_stmt *s = db_query(d, e, &rc, sqlite ? CLAIM_SQLITE : CLAIM_PG, "ti", who, now);
 	if (!s) {
 		if (sqlite)
 			db_rollback(d);
@@ -151,8 +149,6 @@ int jobs_run_one(db *d, const char *who, struct err *e)
 		free(idem);
 		return 1;
 	}
-	if (k && k->lease_seconds)
-		db_run(d, e, "UPDATE jobs SET locked_until = $1 WHERE id = $2 AND locked_by = $3", "iit", now + k->lease_seconds, j.id, who);
 	struct err he = { 0 };
 	int hr;
 	if (!k) {
