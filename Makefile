@@ -80,7 +80,7 @@ run: deps
 
 test: deps
 	$(MAKE) tests
-	tests/run
+	BUILD=$(BUILD) tests/run
 
 san:
 	$(MAKE) SAN=1 tests

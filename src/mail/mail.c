@@ -119,13 +119,25 @@ int mail_send(const struct mail *m, const char *smtp_url, struct err *e)
 	buf_free(&h);
 
 	curl_mime *mime = curl_mime_init(c), *alt = curl_mime_init(c);
+	/* Bare LF would be quoted-printable encoded as =0A: mail text lines end in CRLF. */
+	buf text = BUF_INIT, html = BUF_INIT;
+	for (const char *p = m->text ? m->text : ""; *p; p++) {
+		if (*p == '\n' && (p == m->text || p[-1] != '\r'))
+			buf_putc(&text, '\r');
+		buf_putc(&text, *p);
+	}
+	for (const char *p = m->html ? m->html : ""; *p; p++) {
+		if (*p == '\n' && (p == m->html || p[-1] != '\r'))
+			buf_putc(&html, '\r');
+		buf_putc(&html, *p);
+	}
 	curl_mimepart *part = curl_mime_addpart(alt);
-	curl_mime_data(part, m->text ? m->text : "", CURL_ZERO_TERMINATED);
+	curl_mime_data(part, text.data ? text.data : "", CURL_ZERO_TERMINATED);
 	curl_mime_type(part, "text/plain; charset=utf-8");
 	curl_mime_encoder(part, "quoted-printable");
 	if (m->html) {
 		part = curl_mime_addpart(alt);
-		curl_mime_data(part, m->html, CURL_ZERO_TERMINATED);
+		curl_mime_data(part, html.data, CURL_ZERO_TERMINATED);
 		curl_mime_type(part, "text/html; charset=utf-8");
 		curl_mime_encoder(part, "quoted-printable");
 	}
@@ -137,6 +149,8 @@ int mail_send(const struct mail *m, const char *smtp_url, struct err *e)
 	for (int i = 0; i < m->natt; i++) {
 		part = curl_mime_addpart(mime);
 		if (curl_mime_filedata(part, m->att[i].path) != CURLE_OK) {
+			buf_free(&text);
+			buf_free(&html);
 			curl_mime_free(mime);
 			curl_slist_free_all(rcpts);
 			curl_slist_free_all(hdrs);
@@ -162,6 +176,8 @@ int mail_send(const struct mail *m, const char *smtp_url, struct err *e)
 	curl_easy_setopt(c, CURLOPT_DEBUGDATA, reply);
 	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 	CURLcode rc = curl_easy_perform(c);
+	buf_free(&text);
+	buf_free(&html);
 	long code = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	curl_mime_free(mime);
