@@ -16,7 +16,8 @@ enum pes_kind { PES_UNKNOWN, PES_ALLER, PES_ACQUIT, PES_RETOUR, PES_ACQUIT_RETOU
 
 /* Names the directory of the DGFiP schema set (the one holding PES_V2/ and xmldsig/, e.g.
  * ../shared/specs/pes/v5.17). NULL → $OPALE_PES_SCHEMAS, then known places (see docs/helios.md).
- * Schemas are compiled once per kind, on first use, and shared by every thread afterwards. */
+ * Schemas are compiled once per kind, on first use, and shared by every thread afterwards. Call it
+ * at start-up: naming another directory later frees the schemas compiled from the previous one. */
 int pes_schemas_use(const char *dir, struct err *e);
 /* The directory in use ("" before pes_schemas_use succeeded). */
 const char *pes_schemas_dir(void);

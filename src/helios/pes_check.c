@@ -224,8 +224,11 @@ static void on_error(void *ud, xmlErrorPtr err)
 		pes_issue(c, PES_ERROR, code, dgfip, err->line > 0 ? err->line : cur_line(c), NULL, "%s", msg.data);
 	}
 	buf_free(&msg);
+	/* No xmlStopParser here: this runs inside libxml2 (encoding converters included), which halts
+	 * by itself on fatal errors; stopping from the callback freed its input under its feet (found by
+	 * fuzzing, tests/helios/pes_corpus.t.sh « converter_error »). The read loop stops feeding. */
 	if (err->level == XML_ERR_FATAL)
-		stop(c);
+		c->fatal = 1;
 }
 
 static void on_error_current(void *ud, xmlErrorPtr err)

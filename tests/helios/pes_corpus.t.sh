@@ -60,6 +60,12 @@ done
 has "declared_utf8: declaration refused" "$(cd "$C" && "$OPALE" pes check declared_utf8.xml)" "declared_utf8.xml:1: /: erreur [pes.encodage] encodage déclaré « UTF-8 » : un PES doit être encodé en ISO-8859-1"
 has "no_declaration: declaration missing" "$(cd "$C" && "$OPALE" pes check no_declaration.xml)" "no_declaration.xml:1: /: erreur [pes.encodage] pas de déclaration d'encodage"
 
+# A converter failure (ISO-8859-3 declared, a byte it lacks) is reported, not a crash (found by fuzzing).
+"$OPALE" pes check "$C/converter_error.xml" >"$T_TMP/out" 2>&1; rc=$?; out=$(cat "$T_TMP/out")
+eq "converter_error: exit 1, no crash" "$rc" 1
+has "converter_error: declaration" "$out" "erreur [pes.encodage] encodage déclaré « ISO-8859-3 »"
+has "converter_error: conversion" "$out" "erreur [pes.encodage] conversion impossible depuis l'encodage déclaré"
+
 # A bordereau without Id cannot be signed: a warning, not a rejection.
 "$OPALE" pes check "$C/missing_bordereau_id.xml" >"$T_TMP/out" 2>&1; rc=$?; out=$(cat "$T_TMP/out")
 eq "missing_bordereau_id: exit 0" "$rc" 0
