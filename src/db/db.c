@@ -13,7 +13,7 @@
 struct db_stmt {
 	db *d;
 	void *impl;
-	const char *sql_ptr;   /* fast path: the same literal from the same call site */
+	uint64_t hash;         /* of sql: most cache probes stop here */
 	char *sql;
 	int busy;              /* handed out and not yet finalized */
 };
@@ -23,7 +23,9 @@ struct db {
 	void *conn;
 	struct db_stmt *cache[CACHE_MAX];
 	int ncache;
+	int nbusy;             /* statements handed out and not yet finalized */
 	int64_t last_changes;
+	char *data_dir, *url;  /* to reconnect */
 };
 
 static char g_data_dir[1024];
@@ -45,6 +47,45 @@ int db_configure(const char *data_dir, const char *url, struct err *e)
 	return 0;
 }
 
+static void *open_conn(const struct db_ops *ops, const char *data_dir, const char *url, struct err *e)
+{
+	if (ops == &db_pg_ops)
+		return db_pg_open(url, e);
+	char path[1100];
+	if (!data_dir)
+		data_dir = "var";
+	mkdir(data_dir, 0750);
+	snprintf(path, sizeof path, "%s/opale.db", data_dir);
+	return db_sqlite_open(path, e);
+}
+
+static void drop_cache(db *d)
+{
+	for (int i = 0; i < d->ncache; i++) {
+		d->ops->free_stmt(d->cache[i]->impl);
+		free(d->cache[i]->sql);
+		free(d->cache[i]);
+	}
+	d->ncache = 0;
+}
+
+/* A PostgreSQL restart or a network cut leaves the thread's connection dead: the query that noticed
+ * failed (db.connexion); the next unit of work gets a fresh connection in the same db object, so
+ * callers holding the pointer stay valid. Only between units of work: no statement handed out, no
+ * transaction open. */
+static int reconnect_if_lost(db *d, struct err *e)
+{
+	if (d->ops->alive(d->conn) || d->nbusy > 0)
+		return 0;
+	void *c = open_conn(d->ops, d->data_dir, d->url, e);
+	if (!c)
+		return -1;
+	drop_cache(d);
+	d->ops->close(d->conn);
+	d->conn = c;
+	return 0;
+}
+
 db *db_thread(struct err *e)
 {
 	if (!g_configured) {
@@ -53,7 +94,7 @@ db *db_thread(struct err *e)
 	}
 	db *d = pthread_getspecific(g_key);
 	if (d)
-		return d;
+		return reconnect_if_lost(d, e) < 0 ? NULL : d;
 	if (db_open(g_data_dir, g_url, &d, e) < 0)
 		return NULL;
 	pthread_setspecific(g_key, d);
@@ -62,24 +103,19 @@ db *db_thread(struct err *e)
 
 int db_open(const char *data_dir, const char *url, db **out, struct err *e)
 {
-	db *d = xcalloc(1, sizeof *d);
-	if (url && strncmp(url, "postgres", 8) == 0) {
-		d->ops = &db_pg_ops;
-		d->conn = db_pg_open(url, e);
-	} else if (url && *url) {
-		free(d);
+	const struct db_ops *ops = &db_sqlite_ops;
+	if (url && strncmp(url, "postgres", 8) == 0)
+		ops = &db_pg_ops;
+	else if (url && *url)
 		return err_set(e, 400, "db.url", "URL de base de données non reconnue (attendu postgresql://…).");
-	} else {
-		char path[1100];
-		mkdir(data_dir, 0750);
-		snprintf(path, sizeof path, "%s/opale.db", data_dir);
-		d->ops = &db_sqlite_ops;
-		d->conn = db_sqlite_open(path, e);
-	}
-	if (!d->conn) {
-		free(d);
+	void *c = open_conn(ops, data_dir, url, e);
+	if (!c)
 		return -1;
-	}
+	db *d = xcalloc(1, sizeof *d);
+	d->ops = ops;
+	d->conn = c;
+	d->data_dir = xstrdup(data_dir ? data_dir : "var");
+	d->url = xstrdup(url ? url : "");
 	*out = d;
 	return 0;
 }
@@ -88,12 +124,10 @@ void db_close(db *d)
 {
 	if (!d)
 		return;
-	for (int i = 0; i < d->ncache; i++) {
-		d->ops->free_stmt(d->cache[i]->impl);
-		free(d->cache[i]->sql);
-		free(d->cache[i]);
-	}
+	drop_cache(d);
 	d->ops->close(d->conn);
+	free(d->data_dir);
+	free(d->url);
 	free(d);
 }
 
@@ -101,13 +135,24 @@ enum db_engine db_engine_of(const db *d) { return d->ops->engine; }
 
 int db_exec(db *d, const char *sql, struct err *e) { return d->ops->exec(d->conn, sql, e); }
 
+/* FNV-1a. The cache is keyed by the SQL text, never by its address: a caller may build different
+ * SQL in the same buffer. */
+static uint64_t sql_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 db_stmt *db_prepare(db *d, const char *sql, struct err *e)
 {
+	uint64_t h = sql_hash(sql);
 	for (int i = 0; i < d->ncache; i++) {
 		struct db_stmt *s = d->cache[i];
-		if (!s->busy && (s->sql_ptr == sql || strcmp(s->sql, sql) == 0)) {
+		if (!s->busy && s->hash == h && strcmp(s->sql, sql) == 0) {
 			s->busy = 1;
-			s->sql_ptr = sql;
+			d->nbusy++;
 			return s;
 		}
 	}
@@ -117,9 +162,10 @@ db_stmt *db_prepare(db *d, const char *sql, struct err *e)
 	struct db_stmt *s = xcalloc(1, sizeof *s);
 	s->d = d;
 	s->impl = impl;
-	s->sql_ptr = sql;
+	s->hash = h;
 	s->sql = xstrdup(sql);
 	s->busy = 1;
+	d->nbusy++;
 	if (d->ncache < CACHE_MAX) {
 		d->cache[d->ncache++] = s;
 	} else {
@@ -155,7 +201,10 @@ void db_finalize(db_stmt *s)
 {
 	if (!s)
 		return;
+	if (!s->busy)
+		return;   /* finalized twice */
 	s->d->ops->reset(s->impl);
+	s->d->nbusy--;
 	if (s->busy == 2) {
 		s->d->ops->free_stmt(s->impl);
 		free(s->sql);

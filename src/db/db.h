@@ -71,6 +71,11 @@ int db_in_transaction(db *d);
 /* Migrations embedded from src/db/migrations/NNNN_name.sql: forward-only, each in a transaction;
  * refuses to run on a schema newer than the binary knows. */
 int db_migrate(db *d, struct err *e);
+/* The same runner over another file set (names "src/db/migrations/NNNN_name.sql"; tests). */
+struct embedded_file;
+int db_migrate_files(db *d, const struct embedded_file *files, struct err *e);
+/* Version recorded in the database (0 when none) and latest version this binary carries. */
 int db_schema_version(db *d);
+int db_schema_known(void);
 
 #endif

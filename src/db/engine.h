@@ -21,6 +21,7 @@ struct db_ops {
 	void (*free_stmt)(void *s);
 	int64_t (*changes)(void *c, void *last_stmt);
 	int (*in_tx)(void *c);
+	int (*alive)(void *c);   /* 0 once the server connection is known to be lost */
 	void (*close)(void *c);
 	/* Dialect: expansion of migration tokens. */
 	const char *pk, *blob;

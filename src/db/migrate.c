@@ -24,10 +24,12 @@ static int by_version(const void *a, const void *b)
 	return ((const struct mig *)a)->version - ((const struct mig *)b)->version;
 }
 
-static int list(struct mig *out, int max)
+/* Collects the migrations of a file set, sorted; -1 when two files share a version number (two
+ * branches both added "0005_…": refuse rather than run one and skip the other). */
+static int list(const struct embedded_file *files, struct mig *out, int max, struct err *e)
 {
 	int n = 0;
-	for (const struct embedded_file *f = embedded_files; f->name; f++) {
+	for (const struct embedded_file *f = files; f->name; f++) {
 		if (strncmp(f->name, PREFIX, strlen(PREFIX)) != 0 || !strstr(f->name, ".sql"))
 			continue;
 		int v = atoi(f->name + strlen(PREFIX));
@@ -35,6 +37,10 @@ static int list(struct mig *out, int max)
 			out[n++] = (struct mig){ v, f };
 	}
 	qsort(out, (size_t)n, sizeof out[0], by_version);
+	for (int i = 1; i < n; i++)
+		if (out[i].version == out[i - 1].version)
+			return err_set(e, 500, "db.migration_double", "Deux migrations portent le numéro %d : %s et %s.",
+				       out[i].version, out[i - 1].f->name + strlen(PREFIX), out[i].f->name + strlen(PREFIX));
 	return n;
 }
 
@@ -68,47 +74,73 @@ int db_schema_version(db *d)
 	return v;
 }
 
-int db_migrate(db *d, struct err *e)
+/* Applies one migration in its own write transaction, unless another process applied it meanwhile
+ * (two `opale migrate` or serve start-ups racing on SQLite: the version is re-read under the lock). */
+static int apply(db *d, const struct mig *m, struct err *e)
 {
-	if (db_exec(d, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-		       " applied_at BIGINT NOT NULL)", e) < 0)
-		return -1;
+	buf sql = BUF_INIT;
+	expand(d, m->f->data, &sql);
+	int rc = db_begin_write(d, e);
+	if (rc == 0 && db_schema_version(d) >= m->version) {
+		buf_free(&sql);
+		return db_commit(d, e);
+	}
+	if (rc < 0 || db_exec(d, sql.data, e) < 0 ||
+	    db_run(d, e, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", "iti",
+		   (int64_t)m->version, m->f->name + strlen(PREFIX), (int64_t)time(NULL)) < 0 ||
+	    db_commit(d, e) < 0) {
+		db_rollback(d);
+		char msg[sizeof e->msg];
+		snprintf(msg, sizeof msg, "%s", e->msg);
+		rc = err_set(e, 500, "db.migration", "Migration %s refusée (rien n'a été modifié) : %s",
+			     m->f->name + strlen(PREFIX), msg);
+	}
+	buf_free(&sql);
+	return rc;
+}
+
+int db_migrate_files(db *d, const struct embedded_file *files, struct err *e)
+{
 	struct mig m[256];
-	int n = list(m, 256);
+	int n = list(files, m, 256, e);
+	if (n < 0)
+		return -1;
 	int known = n ? m[n - 1].version : 0;
-	/* Several nodes may start at once on PostgreSQL: one migrates, the others wait for it. */
+	/* Several nodes may start at once on PostgreSQL: one migrates, the others wait for it (the lock
+	 * comes first: CREATE TABLE IF NOT EXISTS itself races there). On SQLite each migration re-reads
+	 * the version inside its write transaction. */
 	if (db_engine_of(d) == DB_PG && db_exec(d, "SELECT pg_advisory_lock(7061706)", e) < 0)
 		return -1;
-	int rc = 0, cur = db_schema_version(d);
+	int rc = db_exec(d, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+			    " applied_at BIGINT NOT NULL)", e);
+	if (rc < 0)
+		goto out;
+	int cur = db_schema_version(d);
 	if (cur > known) {
 		rc = err_set(e, 409, "db.schema_recent",
 			     "Le schéma de la base (version %d) est plus récent que ce programme (version %d) : mettez Opale à jour.",
 			     cur, known);
 		goto out;
 	}
-	for (int i = 0; i < n && rc == 0; i++) {
-		if (m[i].version <= cur)
-			continue;
-		buf sql = BUF_INIT;
-		expand(d, m[i].f->data, &sql);
-		if (db_begin_write(d, e) < 0 || db_exec(d, sql.data, e) < 0 ||
-		    db_run(d, e, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", "iti",
-			   (int64_t)m[i].version, m[i].f->name + strlen(PREFIX), (int64_t)time(NULL)) < 0 ||
-		    db_commit(d, e) < 0) {
-			db_rollback(d);
-			char msg[sizeof e->msg];
-			snprintf(msg, sizeof msg, "%s", e->msg);
-			rc = err_set(e, 500, "db.migration", "Migration %s refusée (rien n'a été modifié) : %s",
-				     m[i].f->name + strlen(PREFIX), msg);
-		}
-		buf_free(&sql);
-	}
+	for (int i = 0; i < n && rc == 0; i++)
+		if (m[i].version > cur)
+			rc = apply(d, &m[i], e);
 out:
 	if (db_engine_of(d) == DB_PG) {
 		struct err e2;
 		db_exec(d, "SELECT pg_advisory_unlock(7061706)", &e2);
 	}
 	return rc;
+}
+
+int db_migrate(db *d, struct err *e) { return db_migrate_files(d, embedded_files, e); }
+
+int db_schema_known(void)
+{
+	struct mig m[256];
+	struct err e;
+	int n = list(embedded_files, m, 256, &e);
+	return n > 0 ? m[n - 1].version : 0;
 }
 
 static int cmd_migrate(int argc, char **argv)

@@ -29,7 +29,10 @@ struct pg_stmt {
 static int pg_err(PGresult *r, PGconn *c, struct err *e)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
+	/* The primary message alone: one line, no "ERROR:" prefix nor DETAIL block. */
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (!msg)
+		msg = PQerrorMessage(c);
 	if (state && strcmp(state, "23505") == 0)
 		return err_set(e, 409, "db.conflict", "Cet élément existe déjà (%s).", msg);
 	if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
@@ -212,6 +215,11 @@ static int pgx_in_tx(void *p)
 	struct pg_conn *pc = p;
 	return PQtransactionStatus(pc->c) != PQTRANS_IDLE;
 }
+static int pgx_alive(void *p)
+{
+	struct pg_conn *pc = p;
+	return PQstatus(pc->c) == CONNECTION_OK;
+}
 static void pgx_close(void *p)
 {
 	struct pg_conn *pc = p;
@@ -223,6 +231,6 @@ const struct db_ops db_pg_ops = {
 	.engine = DB_PG, .exec = pgx_exec, .prepare = pgx_prepare, .bind_text = pgx_bind_text, .bind_int64 = pgx_bind_int64,
 	.bind_null = pgx_bind_null, .bind_blob = pgx_bind_blob, .step = pgx_step, .col_count = pgx_col_count,
 	.col_text = pgx_col_text, .col_int64 = pgx_col_int64, .col_isnull = pgx_col_isnull, .col_blob = pgx_col_blob,
-	.reset = pgx_reset, .free_stmt = pgx_free, .changes = pgx_changes, .in_tx = pgx_in_tx, .close = pgx_close,
+	.reset = pgx_reset, .free_stmt = pgx_free, .changes = pgx_changes, .in_tx = pgx_in_tx, .alive = pgx_alive, .close = pgx_close,
 	.pk = "BIGSERIAL PRIMARY KEY", .blob = "BYTEA",
 };

@@ -2,22 +2,10 @@
  * and wires /healthz to it. */
 #include "db/db.h"
 #include "core/config.h"
-#include "core/embed.h"
 #include "http/http.h"
 #include "http/serve.h"
 #include "store/store.h"
 
-#include <stdlib.h>
-#include <string.h>
-
-static int latest_known(void)
-{
-	int v = 0;
-	for (const struct embedded_file *f = embedded_files; f->name; f++)
-		if (strncmp(f->name, "src/db/migrations/", 18) == 0 && atoi(f->name + 18) > v)
-			v = atoi(f->name + 18);
-	return v;
-}
 
 static int health(struct err *e)
 {
@@ -39,7 +27,7 @@ static int start(struct err *e)
 	db *d = db_thread(e);
 	if (!d)
 		return -1;
-	int v = db_schema_version(d), known = latest_known();
+	int v = db_schema_version(d), known = db_schema_known();
 	if (v < known)
 		return err_set(e, 409, "db.schema_ancien", "Schéma de la base en version %d, %d attendue : lancez « opale migrate ».",
 			       v, known);

@@ -145,12 +145,17 @@ static int64_t sq_changes(void *c, void *last)
 	return sqlite3_changes64(c);
 }
 static int sq_in_tx(void *c) { return !sqlite3_get_autocommit(c); }
+static int sq_alive(void *c)
+{
+	(void)c;
+	return 1;
+}
 static void sq_close(void *c) { sqlite3_close_v2(c); }
 
 const struct db_ops db_sqlite_ops = {
 	.engine = DB_SQLITE, .exec = sq_exec, .prepare = sq_prepare, .bind_text = sq_bind_text, .bind_int64 = sq_bind_int64,
 	.bind_null = sq_bind_null, .bind_blob = sq_bind_blob, .step = sq_step, .col_count = sq_col_count,
 	.col_text = sq_col_text, .col_int64 = sq_col_int64, .col_isnull = sq_col_isnull, .col_blob = sq_col_blob,
-	.reset = sq_reset, .free_stmt = sq_free, .changes = sq_changes, .in_tx = sq_in_tx, .close = sq_close,
+	.reset = sq_reset, .free_stmt = sq_free, .changes = sq_changes, .in_tx = sq_in_tx, .alive = sq_alive, .close = sq_close,
 	.pk = "INTEGER PRIMARY KEY AUTOINCREMENT", .blob = "BLOB",
 };
