@@ -44,6 +44,11 @@ ok(body.includes('Commune de Guînes') && body.includes('guines.admin'), 'the co
    (await page.textContent('main')).slice(0, 400));
 await axe(page, 'collectivité detail');
 
+await page.goto(BASE + '/operateur/taches');
+ok((await page.textContent('h1')).includes('File de tâches'), 'the job queue page opens (dead-letter visible)');
+await axe(page, 'job queue page');
+await page.goBack();
+
 // The report PDF is generated.
 const pdf = await page.request.get(page.url() + '/rapport.pdf');
 ok(pdf.status() === 200 && (await pdf.body()).subarray(0, 5).toString() === '%PDF-', 'the set-up report PDF is generated');

@@ -11,6 +11,7 @@ static const struct nav_item {
 } nav[] = {
 	{ "/tableau-de-bord", "Tableau de bord", ROLE_ANY },
 	{ "/operateur", "Console opérateur", ROLE_OPERATOR },
+	{ "/operateur/taches", "File de tâches", ROLE_OPERATOR },
 	{ "/administration", "Administration", ROLE_ADMIN },
 	{ "/audit", "Journal d'audit", ROLE_ADMIN | ROLE_AUDITOR },
 };
