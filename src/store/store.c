@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static char blobs[1100];
@@ -51,6 +52,17 @@ int store_exists(const char *sha)
 	return store_path(sha, p, sizeof p) == 0 && stat(p, &st) == 0;
 }
 
+int store_open(const char *sha, struct err *e)
+{
+	char p[1200];
+	if (store_path(sha, p, sizeof p) < 0)
+		return err_set(e, 400, "document.empreinte", "Identifiant de document invalide.");
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, 404, "document.inconnu", "Document introuvable.");
+	return fd;
+}
+
 static void fsync_dir(const char *path)
 {
 	char tmp[1200];
@@ -60,6 +72,13 @@ static void fsync_dir(const char *path)
 		fsync(fd);
 		close(fd);
 	}
+}
+
+/* Creates a fan-out directory; when it is new, its parent's entry is made durable too. */
+static void make_dir(const char *dir)
+{
+	if (mkdir(dir, 0750) == 0)
+		fsync_dir(dir);
 }
 
 static int place(const char *tmp_path, const char *sha, struct err *e)
@@ -73,14 +92,16 @@ static int place(const char *tmp_path, const char *sha, struct err *e)
 		return 0;
 	}
 	snprintf(dir, sizeof dir, "%s/%.2s", blobs, sha);
-	mkdir(dir, 0750);
+	make_dir(dir);
 	snprintf(dir, sizeof dir, "%s/%.2s/%.2s", blobs, sha, sha + 2);
-	mkdir(dir, 0750);
+	make_dir(dir);
 	int fd = open(tmp_path, O_RDONLY);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
+	if (fd < 0)
+		return err_set(e, 500, "store.ecriture", "Fichier temporaire introuvable (%s).", strerror(errno));
+	int rc = fsync(fd);
+	close(fd);
+	if (rc < 0)
+		return err_set(e, 507, "store.ecriture", "Écriture du document impossible (%s).", strerror(errno));
 	if (rename(tmp_path, dst) < 0)
 		return err_set(e, 507, "store.ecriture", "Enregistrement du document impossible (%s).", strerror(errno));
 	fsync_dir(dst);
@@ -116,6 +137,8 @@ int store_hash_file(const char *path, char out[65], uint64_t *size)
 
 int store_put_file(const char *tmp_path, const char sha256[65], char *mime_out, struct err *e)
 {
+	if (!blobs[0])
+		return err_set(e, 500, "store.config", "Magasin de documents non initialisé.");
 	if (mime_out && store_mime(tmp_path, mime_out, 128) < 0)
 		snprintf(mime_out, 128, "application/octet-stream");
 	return place(tmp_path, sha256, e);
@@ -129,6 +152,10 @@ struct store_writer {
 
 store_writer *store_writer_new(struct err *e)
 {
+	if (!blobs[0]) {
+		err_set(e, 500, "store.config", "Magasin de documents non initialisé.");
+		return NULL;
+	}
 	store_writer *w = xcalloc(1, sizeof *w);
 	snprintf(w->path, sizeof w->path, "%s/tmp/w-XXXXXX", blobs);
 	w->fd = mkstemp(w->path);
@@ -227,15 +254,34 @@ int store_mime(const char *path, char *out, size_t n)
 	return 0;
 }
 
+/* The file ends with %%EOF (PDF 1.7 §7.5.5; readers accept it within the last 1024 bytes). */
+static int has_eof_marker(FILE *f)
+{
+	char tail[1025];
+	if (fseek(f, 0, SEEK_END) < 0)
+		return 0;
+	long size = ftell(f), from = size > 1024 ? size - 1024 : 0;
+	if (size < 0 || fseek(f, from, SEEK_SET) < 0)
+		return 0;
+	size_t n = fread(tail, 1, (size_t)(size - from), f);
+	for (size_t i = 0; i + 5 <= n; i++)
+		if (memcmp(tail + i, "%%EOF", 5) == 0)
+			return 1;
+	return 0;
+}
+
 int store_check_pdf(const char *path, struct err *e)
 {
 	FILE *f = fopen(path, "rb");
 	char head[8] = "";
 	size_t got = f ? fread(head, 1, 5, f) : 0;
+	int eof = got == 5 && has_eof_marker(f);
 	if (f)
 		fclose(f);
 	if (got < 5 || memcmp(head, "%PDF-", 5) != 0)
 		return err_set(e, 400, "document.pdf_invalide", "Ce fichier n'est pas un PDF (en-tête %%PDF- absent).");
+	if (!eof)
+		return err_set(e, 400, "document.pdf_invalide", "PDF tronqué : la marque de fin %%%%EOF est absente.");
 	qpdf_data q = qpdf_init();
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
 	qpdf_set_attempt_recovery(q, QPDF_FALSE);
@@ -251,15 +297,48 @@ int store_check_pdf(const char *path, struct err *e)
 	} else if (qpdf_is_encrypted(q)) {
 		rc = err_set(e, 400, "document.pdf_chiffre", "PDF chiffré ou protégé par mot de passe : fournissez une version non protégée.");
 	} else {
-		/* Reading the page tree catches broken object references recovery would have papered over. */
+		/* Walking the page tree and each page's resources and contents resolves the objects a
+		 * viewer needs first. qpdf turns an unreadable object into null plus a warning (not an
+		 * error), so any warning here means damage. Content streams are not decoded (cost). */
 		qpdf_oh root = qpdf_get_root(q);
 		qpdf_oh pages = qpdf_oh_get_key(q, root, "/Pages");
-		if (!qpdf_oh_is_dictionary(q, pages))
-			rc = err_set(e, 400, "document.pdf_invalide", "PDF sans arbre de pages valide.");
-		else if (qpdf_has_error(q))
+		int npages = qpdf_oh_is_dictionary(q, pages) ? qpdf_get_num_pages(q) : -1;
+		for (int i = 0; i < npages && !qpdf_has_error(q); i++) {
+			qpdf_oh pg = qpdf_get_page_n(q, (size_t)i);
+			if (!qpdf_oh_is_dictionary(q, pg))
+				npages = -1;
+			qpdf_oh_get_key(q, pg, "/Resources");
+			qpdf_oh_get_key(q, pg, "/Contents");
+		}
+		if (qpdf_has_error(q))
 			rc = err_set(e, 400, "document.pdf_invalide", "PDF endommagé : %s",
 				     qpdf_get_error_full_text(q, qpdf_get_error(q)));
+		else if (qpdf_more_warnings(q))
+			rc = err_set(e, 400, "document.pdf_invalide", "PDF endommagé : %s",
+				     qpdf_get_error_full_text(q, qpdf_next_warning(q)));
+		else if (npages <= 0)
+			rc = err_set(e, 400, "document.pdf_invalide", "PDF sans arbre de pages valide.");
 	}
 	qpdf_cleanup(&q);
 	return rc;
+}
+
+int store_verify(const char *sha, struct err *e)
+{
+	char p[1200], got[65];
+	if (store_path(sha, p, sizeof p) < 0)
+		return err_set(e, 400, "document.empreinte", "Identifiant de document invalide.");
+	if (store_hash_file(p, got, NULL) < 0)
+		return err_set(e, 404, "document.inconnu", "Document introuvable ou illisible.");
+	if (strcmp(got, sha) != 0)
+		return err_set(e, 500, "document.altere", "Le document %.12s… a été altéré sur le disque (empreinte %.12s…).", sha, got);
+	return 0;
+}
+
+int store_record(db *d, const char *sha, uint64_t size, const char *mime, struct err *e)
+{
+	if (!is_hex64(sha))
+		return err_set(e, 400, "document.empreinte", "Identifiant de document invalide.");
+	return db_run(d, e, "INSERT INTO blobs (sha256, size, mime, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING",
+		      "titi", sha, (int64_t)size, mime ? mime : "application/octet-stream", (int64_t)time(NULL));
 }

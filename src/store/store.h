@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "db/db.h"
 
 /* Sets the data directory (blobs under DIR/blobs). Called by serve and CLI commands. */
 void store_init(const char *data_dir);
@@ -25,12 +26,19 @@ void store_writer_abort(store_writer *w);
 /* Path of a blob (out ≥ 1200 bytes); -1 when sha is not 64 hex digits. */
 int store_path(const char *sha256, char *out, size_t n);
 int store_exists(const char *sha256);
+/* Opens a blob read-only: fd ≥ 0, or -1 (document.empreinte 400 for a bad name, document.inconnu 404). */
+int store_open(const char *sha256, struct err *e);
+/* Re-hashes a blob: 0 when intact, document.altere when the bytes on disk no longer match. */
+int store_verify(const char *sha256, struct err *e);
+/* Indexes a blob in the blobs table (no-op when present); in the caller's transaction if any. */
+int store_record(db *d, const char *sha256, uint64_t size, const char *mime, struct err *e);
 /* Hashes a file (hex SHA-256); -1 on read error. */
 int store_hash_file(const char *path, char out[65], uint64_t *size);
 
 /* libmagic MIME type of a file (thread-safe: one handle per thread). */
 int store_mime(const char *path, char *out, size_t n);
-/* Checks a file is a PDF qpdf can read without repair, not encrypted: 0, or -1 with
+/* Checks a file is a PDF: "%PDF-" header, "%%EOF" in its last 1024 bytes, read by qpdf without
+ * repair (recovery off), page tree readable, not encrypted: 0, or -1 with
  * document.pdf_invalide / document.pdf_chiffre and a French reason. */
 int store_check_pdf(const char *path, struct err *e);
 
