@@ -158,7 +158,8 @@ void egalite_report_free(struct egalite_report *r);
  * returned in halves (85 = 42.5); a money mean to the nearest cent (ties up). */
 long long egalite_round_half(struct egalite_ratio r);
 long long egalite_round_cents(struct egalite_ratio r);
-/* Writes cents as French money, "2 839,56 €" (NBSP thousands, minus sign for negatives). */
+/* Writes cents as French money, "2 839,56 €" (narrow no-break space between thousands, no-break
+ * space before €, U+2212 minus sign for negatives). */
 void egalite_money_fr(buf *out, long long cents);
 
 /* ---- output ------------------------------------------------------------------------------------ */

@@ -63,10 +63,12 @@ struct eg_chart {
 	char **label;
 	double *v[2];                     /* [0] women, [1] men */
 	int money;                        /* values are euros: axis and labels as money */
+	int table;                        /* drawn after this table of its section */
 };
 
 struct eg_section {
 	char *title;
+	char *sheet;                      /* short name (spreadsheet tab, 31 characters at most) */
 	char *intro;                      /* may be NULL */
 	struct eg_table *tables;
 	int n_tables;
@@ -74,12 +76,36 @@ struct eg_section {
 	int n_charts;
 };
 
+struct arena;
 struct eg_view {
+	struct arena *arena;              /* everything below lives in it */
 	char *title, *subtitle;
 	struct eg_section *s;
 	int n;
-	char *method;                     /* the method note (what « ensemble » means, rounding) */
+	char **method;                    /* the method notes (what « ensemble » means, rounding) */
+	int n_method;
 };
+
+/* A chart laid out as primitives in its own coordinates (points, y downwards), drawn as SVG by html.c
+ * and with cairo by pdf.c — chart.c. Colours: 0 women, 1 men, 2 grid, 3 text. Text y is the baseline. */
+enum eg_prim_kind { EG_P_RECT, EG_P_LINE, EG_P_TEXT };
+struct eg_prim {
+	enum eg_prim_kind kind;
+	double x, y, w, h;                /* line: from (x, y) to (x + w, y + h) */
+	int color;
+	int anchor;                       /* text: 0 start, 1 middle, 2 end */
+	double size;                      /* text: font size */
+	int bold;
+	char text[80];
+};
+struct eg_drawing {
+	double w, h;
+	struct eg_prim *p;
+	int n, cap;
+};
+void eg_chart_draw(const struct eg_chart *c, struct eg_drawing *d);
+void eg_drawing_free(struct eg_drawing *d);
+extern const char *const eg_colors[4];  /* "#rrggbb" */
 
 /* Builds the view of a report (prev: the earlier diagnostic's JSON, or NULL). Returns NULL with e
  * filled when prev is not a diagnostic. */
@@ -101,6 +127,13 @@ struct json_t *eg_report_json(const struct egalite_report *r);
 /* The comparable value at path in a diagnostic's JSON (count, share, mean age in years or money in
  * cents); returns 0 and *v, or -1 when absent. */
 int eg_json_figure(struct json_t *root, const char *path, enum eg_cell_kind kind, double *v);
+
+/* The method notes, in French, keyed for the JSON (« ensemble », rounding…) — json.c. */
+struct eg_note {
+	const char *key, *text;
+};
+extern const struct eg_note eg_method[];
+extern const int eg_n_method;
 
 /* French number formatting for the view. */
 void eg_fmt_pct(buf *b, struct egalite_ratio r);           /* "58,8 %" or "–" */

@@ -114,19 +114,29 @@ static json_t *by_cat_counts(const int (*t)[EG_NSEXE + 1])
 	return o;
 }
 
+const struct eg_note eg_method[] = {
+	{ "ensemble", "« Ensemble » est la moyenne sur tous les agents concernés, femmes et hommes réunis (moyenne "
+		      "pondérée par le nombre d'agents, ou par les mois rémunérés pour les rémunérations), et non la "
+		      "moyenne des deux moyennes." },
+	{ "permanents", "Emplois permanents : fonctionnaires et contractuels sur emploi permanent. Effectifs "
+			"globaux : tous les agents du fichier." },
+	{ "age", "Âge en années révolues à la date du diagnostic ; âge moyen = somme des âges / nombre d'agents." },
+	{ "arrondi_age", "Âges moyens arrondis à la demi-année la plus proche (x,25 → x,5 ; x,75 → x+1) ; "
+			 "la valeur exacte figure dans l'export JSON." },
+	{ "remuneration", "Rémunération mensuelle brute moyenne = somme des rémunérations brutes annuelles / somme "
+			  "des mois rémunérés, arrondie au centime ; les agents sans mois rémunéré en sont exclus." },
+	{ "ecart", "Écart = moyenne des femmes − moyenne des hommes, chacune arrondie au centime ; un écart négatif "
+		   "est en défaveur des femmes." },
+	{ "encadrement", "Part des encadrants = encadrants / effectif global de chaque sexe." },
+};
+const int eg_n_method = (int)(sizeof eg_method / sizeof eg_method[0]);
+
 static json_t *method(void)
 {
-	return json_pack(
-		"{ss ss ss ss ss ss}", "ensemble",
-		"« ensemble » est la moyenne sur tous les agents concernés, femmes et hommes (moyenne pondérée), "
-		"pas la moyenne des deux moyennes",
-		"age", "âge en années révolues à la date du diagnostic ; moyenne = somme des âges / nombre d'agents",
-		"arrondi_age", "à la demi-année la plus proche (x,25 → x,5 ; x,75 → x+1), comme le diagnostic publié",
-		"remuneration",
-		"moyenne mensuelle brute = somme des rémunérations brutes annuelles / somme des mois rémunérés, "
-		"arrondie au centime (demi-centime vers le haut) ; agents sans mois rémunéré exclus",
-		"ecart", "écart = moyenne femmes − moyenne hommes, chacune arrondie au centime",
-		"permanents", "fonctionnaires et contractuels sur emploi permanent");
+	json_t *o = json_object();
+	for (int i = 0; i < eg_n_method; i++)
+		json_object_set_new(o, eg_method[i].key, json_string(eg_method[i].text));
+	return o;
 }
 
 static json_t *effectifs(const struct egalite_report *r)
