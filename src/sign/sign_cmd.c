@@ -1,0 +1,167 @@
+/* sign_cmd: the `opale sign` and `opale verify` commands — thin layers over sign.h. */
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/cli.h"
+#include "sign/sign_priv.h"
+
+#define MAX_DOC (512u * 1024 * 1024)
+
+static const char *const with_value[] = { "p12", "password-file", "tag", "page", "x", "y", "reason",
+					  "location", "role", "tsa", "name", "collectivite", "absent-for",
+					  "postal-code", "mime-type", "policy-digest", "detached", "trust",
+					  "signing-time", "cert", "exchange", NULL };
+
+static int read_doc(const char *path, buf *b)
+{
+	if (buf_read_file(b, path, MAX_DOC) < 0) {
+		fprintf(stderr, "opale : lecture impossible de %s\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Fills o from the command line; returns -1 (message printed) on a bad value. */
+int sign_cmd_opts(int argc, char **argv, struct sign_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->reason = cli_opt(argc, argv, "reason");
+	o->location = cli_opt(argc, argv, "location");
+	o->postal_code = cli_opt(argc, argv, "postal-code");
+	o->role = cli_opt(argc, argv, "role");
+	o->name = cli_opt(argc, argv, "name");
+	o->collectivite = cli_opt(argc, argv, "collectivite");
+	o->absent_for = cli_opt(argc, argv, "absent-for");
+	o->tsa_url = cli_opt(argc, argv, "tsa");
+	o->tag = cli_opt(argc, argv, "tag");
+	o->mime_type = cli_opt(argc, argv, "mime-type");
+	o->policy_digest = cli_opt(argc, argv, "policy-digest");
+	o->pem = cli_flag(argc, argv, "pem");
+	const char *page = cli_opt(argc, argv, "page"), *x = cli_opt(argc, argv, "x"), *y = cli_opt(argc, argv, "y");
+	const char *st = cli_opt(argc, argv, "signing-time");
+	if (page) {
+		char *end;
+		o->page = (int)strtol(page, &end, 10);
+		if (*end || o->page == 0) {
+			fprintf(stderr, "opale sign : --page attend un numéro de page non nul (négatif : depuis la fin)\n");
+			return -1;
+		}
+		o->x = x ? atof(x) : 36;
+		o->y = y ? atof(y) : 36;
+	} else if (x || y) {
+		fprintf(stderr, "opale sign : --x et --y s'utilisent avec --page\n");
+		return -1;
+	}
+	o->visible = o->tag || page;
+	if (st) {   /* seconds since the epoch (two-phase runs, reproducible tests) */
+		o->signing_time = (time_t)strtoll(st, NULL, 10);
+		if (o->signing_time <= 0) {
+			fprintf(stderr, "opale sign : --signing-time attend un nombre de secondes depuis 1970\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Reads the password file and unlocks the PKCS#12; the password copy is wiped. */
+int sign_cmd_key(int argc, char **argv, struct sign_key **k)
+{
+	const char *p12 = cli_opt(argc, argv, "p12"), *pwf = cli_opt(argc, argv, "password-file");
+	if (!p12 || !pwf) {
+		fprintf(stderr, "opale sign : --p12 FICHIER et --password-file FICHIER sont requis\n");
+		return -1;
+	}
+	char pw[1024];
+	struct err e = { 0 };
+	int rc = sign_read_password_file(pwf, pw, sizeof pw, &e);
+	if (rc == 0)
+		rc = sign_key_load_p12(p12, pw, k, &e);
+	OPENSSL_cleanse(pw, sizeof pw);
+	if (rc < 0)
+		fprintf(stderr, "opale sign : %s\n", e.msg);
+	return rc;
+}
+
+/* opale sign FORMAT --p12 F --password-file F [options] IN OUT */
+static int cmd_sign(int argc, char **argv)
+{
+	const char *pos[4];
+	int n = cli_positionals(argc, argv, with_value, pos, 4);
+	int format = n == 3 ? sign_format_parse(pos[0]) : -1;
+	if (format < 0) {
+		fprintf(stderr, "usage : opale sign pades|cades|xades|pes --p12 FICHIER --password-file FICHIER "
+				"[--tag '#signature#' | --page N --x X --y Y] [--reason …] [--location …] [--role …] "
+				"[--tsa URL] ENTRÉE SORTIE\n");
+		return 2;
+	}
+	struct sign_opts o;
+	struct sign_key *k = NULL;
+	if (sign_cmd_opts(argc, argv, &o) < 0 || sign_cmd_key(argc, argv, &k) < 0)
+		return 2;
+	buf in = BUF_INIT, out = BUF_INIT;
+	struct err e = { 0 };
+	int rc = 1;
+	if (read_doc(pos[1], &in) < 0)
+		goto done;
+	o.file_name = strrchr(pos[1], '/') ? strrchr(pos[1], '/') + 1 : pos[1];
+	if (sign_document(format, k, in.data, in.len, &o, &out, &e) < 0) {
+		fprintf(stderr, "opale sign : %s\n", e.msg);
+		goto done;
+	}
+	if (buf_write_file_atomic(&out, pos[2]) < 0) {
+		fprintf(stderr, "opale sign : écriture impossible de %s\n", pos[2]);
+		goto done;
+	}
+	rc = 0;
+done:
+	sign_key_free(k);
+	buf_free(&in);
+	buf_free(&out);
+	return rc;
+}
+
+/* opale verify FILE [--detached SIG] [--trust CA.pem|DIR] [--html] : JSON on stdout; exit 0 only
+ * when the file is signed and every signature is valid (1 otherwise, 2 on a usage/read error). */
+static int cmd_verify(int argc, char **argv)
+{
+	const char *pos[2];
+	if (cli_positionals(argc, argv, with_value, pos, 2) != 1) {
+		fprintf(stderr, "usage : opale verify FICHIER [--detached SIGNATURE] [--trust AC.pem|RÉPERTOIRE] [--html]\n");
+		return 2;
+	}
+	buf doc = BUF_INIT, sig = BUF_INIT, out = BUF_INIT;
+	struct sign_verify_opts vo = { .trust = cli_opt(argc, argv, "trust") };
+	const char *det = cli_opt(argc, argv, "detached");
+	int rc = 2;
+	if (read_doc(pos[0], &doc) < 0 || (det && read_doc(det, &sig) < 0))
+		goto done;
+	if (det) {
+		vo.detached = sig.data ? sig.data : "";
+		vo.detached_len = sig.len;
+	}
+	struct err e = { 0 };
+	int r = cli_flag(argc, argv, "html") ? sign_verify_html(doc.data ? doc.data : "", doc.len, &vo, &out, &e)
+					     : sign_verify(doc.data ? doc.data : "", doc.len, &vo, &out, &e);
+	if (r < 0) {
+		fprintf(stderr, "opale verify : %s\n", e.msg);
+		goto done;
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	fputc('\n', stdout);
+	rc = r == 1 ? 0 : 1;
+done:
+	buf_free(&doc);
+	buf_free(&sig);
+	buf_free(&out);
+	return rc;
+}
+
+OPALE_COMMAND(sign, "sign", cmd_sign,
+	      "sign pades|cades|xades|pes --p12 F --password-file F [--tag T | --page N --x X --y Y] "
+	      "[--reason R] [--location L] [--role R] [--tsa URL] IN OUT",
+	      "signe un document (PAdES, CAdES, XAdES, PES Hélios)");
+OPALE_COMMAND(verify, "verify", cmd_verify, "verify FILE [--detached SIG] [--trust CA] [--html]",
+	      "vérifie les signatures d'un document (rapport JSON)");
