@@ -15,6 +15,7 @@ struct job {
 	int64_t tenant_id;
 	int attempts;            /* including this one */
 	int max_attempts;
+	const char *worker;      /* who holds the lease (for jobs_extend_lease) */
 };
 
 #define JOB_RETRY (-1)       /* failed, try again later (e->msg is kept as last_error) */
@@ -42,6 +43,11 @@ struct job_kind {
 		__attribute__((used, section("opale_jobs"), aligned(sizeof(void *)))) = {          \
 			kind_, fn, flags_, max_, lease_ }
 
+/* Table of kinds: each module declares its kinds with OPALE_JOB_KIND in its own .c (linker section
+ * "opale_jobs", like OPALE_COMMAND). Returns -1 (jobs.type_double) when a kind is declared twice;
+ * jobs_start refuses to start then. */
+int jobs_check_kinds(struct err *e);
+
 /* Enqueues a job. With an idempotency key already known, nothing is added and *id (may be NULL) is
  * the existing job's id. run_at 0 = now. Works inside the caller's transaction. */
 int jobs_enqueue(db *d, const char *kind, const char *payload, const char *idem_key, int64_t tenant, int64_t run_at,
@@ -49,6 +55,14 @@ int jobs_enqueue(db *d, const char *kind, const char *payload, const char *idem_
 /* Claims and runs one ready job as worker `who`: 1 when a job ran (whatever its outcome), 0 when
  * none was ready, -1 on a database error. */
 int jobs_run_one(db *d, const char *who, struct err *e);
+/* A long handler (bulk signing…) renews its lease before it runs out: 0, or -1 with jobs.bail_perdu
+ * when another worker took the job over (stop and return JOB_RETRY: the other run counts). Outside
+ * the handler's transaction only (JOB_NO_TX kinds): inside, the renewal would commit with the job. */
+int jobs_extend_lease(db *d, const struct job *j, struct err *e);
+/* Deletes done jobs finished more than older_than_s ago (their idempotency keys go with them).
+ * Worker 0 runs it hourly with JOBS_KEEP_DONE; dead jobs are kept for the console. */
+#define JOBS_KEEP_DONE (30 * 86400)
+int jobs_purge(db *d, int64_t older_than_s, int64_t *purged, struct err *e);
 /* Worker threads (cfg.job_workers) polling every poll_ms and woken by jobs_enqueue in-process. */
 int jobs_start(unsigned nthreads, unsigned poll_ms);
 /* Stops taking jobs, lets running ones finish, joins the threads. */
@@ -56,7 +70,7 @@ void jobs_stop(void);
 /* Back-off before attempt n+1 (seconds, with up to 25 % jitter): 2^n capped at one hour. */
 int64_t jobs_backoff(int attempts);
 /* Counts by state, for /metrics and the console. */
-struct jobs_stats { int64_t queued, running, done, dead, oldest_queued_age; };
+struct jobs_stats { int64_t queued, running, done, dead, oldest_queued_age; /* s since the oldest ready job's run_at */ };
 int jobs_stats(db *d, struct jobs_stats *s, struct err *e);
 /* Puts a dead job back in the queue (operator action). */
 int jobs_retry(db *d, int64_t id, struct err *e);

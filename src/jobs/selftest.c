@@ -89,7 +89,14 @@ static int cmd_selftest(int argc, char **argv)
 		long long total = db_col_int64(s, 0), done = db_col_int64(s, 1), runs = db_col_int64(s, 2), dup = db_col_int64(s, 3),
 			  missing = db_col_int64(s, 4);
 		db_finalize(s);
+		/* Jobs claimed more than once: a worker died between their claim and their completion. */
+		s = db_query(d, &e, &rc,
+			     "SELECT (SELECT COUNT(*) FROM jobs WHERE kind = 'selftest.record' AND attempts > 1),"
+			     " (SELECT COUNT(*) FROM jobs WHERE kind = 'selftest.record' AND state = 'running')", "");
+		long long resumed = s && rc == DB_ROW ? db_col_int64(s, 0) : -1, running = s && rc == DB_ROW ? db_col_int64(s, 1) : -1;
+		db_finalize(s);
 		printf("jobs %lld, done %lld, executions %lld, duplicated %lld, lost %lld\n", total, done, runs, dup, missing);
+		printf("resumed %lld, running %lld\n", resumed, running);
 		return total == done && runs == total && dup == 0 && missing == 0 ? 0 : 1;
 	}
 	fprintf(stderr, "opale jobs-selftest : sous-commande inconnue\n");
