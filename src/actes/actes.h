@@ -233,6 +233,8 @@ int actes_targz_write(const char *path, const struct actes_member *m, size_t n, 
 /* Reads every member of a tar.gz into memory (flat regular files only, ≤ max_total bytes in all).
  * Caller frees with actes_members_free. Returns the count or -1 with e. */
 int actes_targz_read(const char *path, size_t max_total, struct actes_member **out, struct err *e);
+int actes_targz_read_memory(const void *data, size_t len, size_t max_total, struct actes_member **out,
+			    struct err *e);
 void actes_members_free(struct actes_member *m, size_t n);
 
 /* Checks an archive as the TdT and the prefecture would: name, size, envelope, every XML against

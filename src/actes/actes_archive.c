@@ -81,22 +81,13 @@ static int flat_name(const char *s)
 	return s && *s && !strchr(s, '/') && !strchr(s, '\\') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
 }
 
-int actes_targz_read(const char *path, size_t max_total, struct actes_member **out, struct err *e)
+/* Reads every member of an opened archive (see actes_targz_read). */
+static int read_members(struct archive *rd, size_t max_total, struct actes_member **out, struct err *e)
 {
-	*out = NULL;
-	struct archive *rd = archive_read_new();
-	archive_read_support_filter_gzip(rd);
-	archive_read_support_format_tar(rd);
 	size_t n = 0, cap = 0, total = 0;
 	struct actes_member *m = NULL;
-	int rc = -1;
-	if (archive_read_open_filename(rd, path, 65536) != ARCHIVE_OK) {
-		err_set(e, 422, "actes.archive", "archive illisible : %s",
-			archive_error_string(rd) ? archive_error_string(rd) : path);
-		goto out;
-	}
 	struct archive_entry *en;
-	int r;
+	int r, rc = -1;
 	while ((r = archive_read_next_header(rd, &en)) == ARCHIVE_OK) {
 		if (archive_filter_code(rd, 0) != ARCHIVE_FILTER_GZIP) {
 			err_set(e, 422, "actes.archive", "mauvais format de l'archive (.tar.gz requis)");
@@ -147,9 +138,45 @@ int actes_targz_read(const char *path, size_t max_total, struct actes_member **o
 	*out = m;
 	m = NULL;
 out:
-	archive_read_free(rd);
 	if (rc < 0)
 		actes_members_free(m, n);
+	return rc;
+}
+
+static struct archive *reader(void)
+{
+	struct archive *rd = archive_read_new();
+	archive_read_support_filter_gzip(rd);
+	archive_read_support_format_tar(rd);
+	return rd;
+}
+
+int actes_targz_read(const char *path, size_t max_total, struct actes_member **out, struct err *e)
+{
+	*out = NULL;
+	struct archive *rd = reader();
+	int rc;
+	if (archive_read_open_filename(rd, path, 65536) != ARCHIVE_OK)
+		rc = err_set(e, 422, "actes.archive", "archive illisible : %s",
+			     archive_error_string(rd) ? archive_error_string(rd) : path);
+	else
+		rc = read_members(rd, max_total, out, e);
+	archive_read_free(rd);
+	return rc;
+}
+
+int actes_targz_read_memory(const void *data, size_t len, size_t max_total, struct actes_member **out,
+			    struct err *e)
+{
+	*out = NULL;
+	struct archive *rd = reader();
+	int rc;
+	if (archive_read_open_memory(rd, data, len) != ARCHIVE_OK)
+		rc = err_set(e, 422, "actes.archive", "archive illisible : %s",
+			     archive_error_string(rd) ? archive_error_string(rd) : "données invalides");
+	else
+		rc = read_members(rd, max_total, out, e);
+	archive_read_free(rd);
 	return rc;
 }
 

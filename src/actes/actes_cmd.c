@@ -6,13 +6,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "actes/actes_priv.h"
 #include "core/cli.h"
 
 static const char *const with_value[] = { "meta", "acte", "annexe", "classification", "out", "schemas",
-					  "id", "date", "type", "fichier", "matiere", "nature", NULL };
+					  "id", "date", "type", "fichier", "matiere", "nature", "repeat", NULL };
 
 static int use_schemas(int argc, char **argv)
 {
@@ -128,10 +129,26 @@ static int cmd_archive(int argc, char **argv)
 			p->len = maps[i].len;
 		}
 	}
-	if (actes_archive_build(&a, have_c ? &c : NULL, out, &path, &r, &e) < 0 && r.n == 0) {
-		fprintf(stderr, "opale actes : %s\n", e.msg);
-		goto out;
+	/* --repeat N (benchmarks): N archives in one process, serials sequence, sequence+1… */
+	const char *rep_s = cli_opt(argc, argv, "repeat");
+	long repeat = rep_s ? strtol(rep_s, NULL, 10) : 1;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (long i = 0; i < (repeat > 0 ? repeat : 1); i++) {
+		buf_reset(&path);
+		if (actes_archive_build(&a, have_c ? &c : NULL, out, &path, &r, &e) < 0) {
+			if (r.n == 0) {
+				fprintf(stderr, "opale actes : %s\n", e.msg);
+				goto out;
+			}
+			break;
+		}
+		a.sequence = a.sequence % ACTES_SERIAL_MAX + 1;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (repeat > 1 && r.n == 0)
+		fprintf(stderr, "%ld archives en %.3f s\n", repeat,
+			(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	if (r.n) {
 		buf rep = BUF_INIT;
 		if (cli_flag(argc, argv, "json"))

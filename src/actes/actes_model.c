@@ -66,7 +66,7 @@ enum actes_file_kind actes_file_sniff(const void *data, size_t len)
 		i = 3;
 	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
 		i++;
-	if (i + 1 < len && p[i] == '<' && (p[i + 1] == '?' || isalpha(p[i + 1])))
+	if (i + 1 < len && p[i] == '<' && (p[i + 1] == '?' || p[i + 1] == '!' || isalpha(p[i + 1])))
 		return ACTES_FILE_XML;
 	return ACTES_FILE_OTHER;
 }
