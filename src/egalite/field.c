@@ -9,6 +9,8 @@
 
 #define AGE_MIN 14
 #define AGE_MAX 80
+/* 10 million euros a year: far above any salary, and keeps sums of cents well inside 64 bits. */
+#define MAX_PAY 1000000000LL
 
 char *eg_trim(char *s)
 {
@@ -126,7 +128,7 @@ static int parse_numbers(const char *const f[EG_NCOL], long line, struct egalite
 	int bad = 0;
 	long long q;
 	if (parse_hundredths(f[EG_COL_QUOTITE], 0, &q) < 0 || q <= 0 || q > 10000) {
-		eg_issue(is, line, "quotite « %.40s » invalide (pourcentage de 1 à 100, ex. 80 ou 57,14)",
+		eg_issue(is, line, "quotite « %.40s » invalide (pourcentage au-dessus de 0 et au plus 100, ex. 80 ou 57,14)",
 			 f[EG_COL_QUOTITE]);
 		bad = 1;
 	}
@@ -134,6 +136,10 @@ static int parse_numbers(const char *const f[EG_NCOL], long line, struct egalite
 	if (parse_hundredths(f[EG_COL_REMUNERATION], 1, &ag->remuneration) < 0) {
 		eg_issue(is, line, "remuneration_brute_annuelle « %.40s » invalide (euros, décimales avec « , » ou "
 			 "« . », ex. 34 074,72)", f[EG_COL_REMUNERATION]);
+		bad = 1;
+	} else if (ag->remuneration > MAX_PAY) {
+		eg_issue(is, line, "remuneration_brute_annuelle « %.40s » invraisemblable (plus de 10 millions d'euros)",
+			 f[EG_COL_REMUNERATION]);
 		bad = 1;
 	}
 	const char *m = f[EG_COL_MOIS];

@@ -98,6 +98,10 @@ static void reader(void)
 	const char *quote = HEAD "1;F;1980-01-01;fonctionnaire;A;administrative;non;complet;100;100;12;\"Siège\n";
 	T_OK(parse(quote, &a, &is) < 0 && is.n == 1 && strstr(is.v[0].msg, "guillemets"), "unclosed quote");
 	egalite_issues_free(&is);
+	const char *huge = HEAD "1;H;1980-01-01;fonctionnaire;C;technique;non;complet;100;10 000 000,01;12;\n";
+	T_OK(parse(huge, &a, &is) < 0 && is.n == 1 && strstr(is.v[0].msg, "invraisemblable"),
+	     "more than 10 million euros a year refused (sums stay in 64 bits)");
+	egalite_issues_free(&is);
 	const char *unpaid = HEAD "1;H;1980-01-01;fonctionnaire;C;technique;non;complet;100;0;0;\n";
 	T_EQ_INT(parse(unpaid, &a, &is), 0, "unpaid agent (disponibilité): 0 € over 0 months accepted");
 	egalite_agents_free(&a);
