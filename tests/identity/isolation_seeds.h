@@ -1,18 +1,48 @@
-/* Isolation seeds: for every tenant-scoped route with path parameters, the SQL that finds an object
- * of a given collectivité ($1 = its id) to put in the URL. The matrix test fails for a tenant route
- * whose parameters have no entry here, so a new route cannot escape the isolation check.
- * Keep one line per route pattern; the query returns the id (or the key) for the first parameter. */
+/* Isolation seeds: for every tenant-scoped route with path parameters, the SQL that finds objects of
+ * a given collectivité ($1 = its id): one column per path parameter, in order. The matrix test fails
+ * for a tenant route whose parameters have no entry here, so a new route cannot escape the isolation
+ * check. Fixtures below create the objects in each collectivité before the matrix runs. */
 #ifndef OPALE_ISOLATION_SEEDS_H
 #define OPALE_ISOLATION_SEEDS_H
+#include "parapheur/parapheur.h"
 
 struct isolation_seed {
 	const char *pattern;
-	const char *sql;   /* $1 = tenant id; returns one column */
+	const char *sql;
 };
 
 static const struct isolation_seed isolation_seeds[] = {
 	{ "/administration/jetons/:id/revoquer", "SELECT id FROM api_tokens WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/parapheur/bureaux/:id/delegations", "SELECT id FROM desks WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/parapheur/bureaux/:id/bannettes/:bannette", "SELECT id, 'a-traiter' FROM desks WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/parapheur/dossiers/:id", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/parapheur/dossiers/:id/demarrer", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/parapheur/dossiers/:id/actions", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/parapheur/dossiers/:id/documents/:doc", "SELECT folder_id, id FROM folder_docs WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/parapheur/dossiers/:id", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/parapheur/dossiers/:id/actions", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ NULL, NULL },
 };
+
+/* Creates one of each parapheur object in tenant, owned by user. */
+static inline int seed_parapheur(db *d, int64_t tenant, int64_t user)
+{
+	struct err e;
+	int64_t desk, circuit, type, sub, folder;
+	json_t *steps = json_loads("[{\"type\":\"visa\",\"bureaux\":[\"emetteur\"]}]", 0, NULL);
+	int rc = pa_desk_create(d, tenant, "Bureau témoin", 0, &user, 1, &desk, &e) < 0 ||
+		 pa_circuit_create(d, tenant, "Circuit témoin", steps, &circuit, &e) < 0 ||
+		 pa_type_create(d, tenant, "Type témoin", "pades", "none", "", "", &type, &e) < 0 ||
+		 pa_subtype_create(d, tenant, type, "Sous-type témoin", circuit, NULL, &sub, &e) < 0 ||
+		 pa_folder_create(d, tenant, user, "Dossier témoin", sub, desk, NULL, 0, &folder, &e) < 0 ||
+		 pa_folder_add_doc(d, tenant, folder, "principal", "temoin.pdf",
+				   "0000000000000000000000000000000000000000000000000000000000000000", "application/pdf", 1, &e) < 0;
+	json_decref(steps);
+	if (rc)
+		printf("# seed_parapheur: %s\n", e.msg);
+	return rc ? -1 : 0;
+}
+
+static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, NULL };
 
 #endif

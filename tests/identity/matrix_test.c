@@ -47,9 +47,9 @@ static int64_t make_user(const char *login, int64_t tenant, unsigned roles, int 
 	return id;
 }
 
-static const char *seed_id(const struct route *rt, int64_t tenant)
+/* Fills the route's parameters with the seed row of tenant; NULL when the route has no seed. */
+static const char *seed_path(const struct route *rt, int64_t tenant, char *out, size_t n)
 {
-	static char id[64];
 	for (const struct isolation_seed *s = isolation_seeds; s->pattern; s++) {
 		if (strcmp(s->pattern, rt->pattern) != 0)
 			continue;
@@ -61,9 +61,20 @@ static const char *seed_id(const struct route *rt, int64_t tenant)
 				db_finalize(st);
 			return NULL;
 		}
-		snprintf(id, sizeof id, "%s", db_col_text(st, 0));
+		size_t o = 0;
+		int col = 0;
+		for (const char *p = rt->pattern; *p && o + 1 < n;) {
+			if (*p == ':') {
+				o += (size_t)snprintf(out + o, n - o, "%s", db_col_text(st, col++));
+				while (*p && *p != '/')
+					p++;
+			} else {
+				out[o++] = *p++;
+			}
+		}
+		out[o < n ? o : n - 1] = '\0';
 		db_finalize(st);
-		return id;
+		return out;
 	}
 	return NULL;
 }
@@ -120,6 +131,10 @@ int main(void)
 	const char *tok_a = token_for(ua, TA, ROLE_STAFF | ROLE_ELU);
 	token_for(ub, TB, ROLE_ADMIN);  /* an object of B for the token routes */
 	audit_append(D, TB, ub, "test", "marqueur", MARK_B, MARK_B, &e);
+	for (int i = 0; isolation_fixtures[i]; i++) {
+		T_OK(isolation_fixtures[i](D, TA, ua) == 0, "fixture objects created in A");
+		T_OK(isolation_fixtures[i](D, TB, ub) == 0, "fixture objects created in B");
+	}
 
 	/* 1. Every route declares a scope; tenant routes with parameters have an isolation seed. */
 	int nroutes = 0, undeclared = 0, unseeded = 0;
@@ -130,7 +145,8 @@ int main(void)
 			printf("# route %s %s has no scope declaration\n", rt->method, rt->pattern);
 			undeclared++;
 		}
-		if (rt->scope == SCOPE_TENANT && strchr(rt->pattern, ':') && !seed_id(rt, TB)) {
+		char tmp[512];
+		if (rt->scope == SCOPE_TENANT && strchr(rt->pattern, ':') && !seed_path(rt, TB, tmp, sizeof tmp)) {
 			printf("# tenant route %s %s has no isolation seed (tests/identity/isolation_seeds.h)\n", rt->method, rt->pattern);
 			unseeded++;
 		}
@@ -148,10 +164,8 @@ int main(void)
 		char path[512];
 		struct ht_resp r;
 		if (strchr(rt->pattern, ':')) {
-			const char *idb = seed_id(rt, TB);
-			if (!idb)
+			if (!seed_path(rt, TB, path, sizeof path))
 				continue;
-			fill(rt->pattern, idb, path, sizeof path);
 			long st = call(rt, path, tok_a, &r);
 			if (st != 404) {
 				printf("# LEAK? %s %s → %ld\n", rt->method, path, st);
@@ -183,8 +197,8 @@ int main(void)
 			if (rt->roles == ROLE_PUBLIC || strstr(rt->pattern, "/session"))
 				continue;
 			char path[512];
-			const char *ida = strchr(rt->pattern, ':') ? (seed_id(rt, TA) ? seed_id(rt, TA) : "999999") : NULL;
-			fill(rt->pattern, ida ? ida : "", path, sizeof path);
+			if (!strchr(rt->pattern, ':') || !seed_path(rt, TA, path, sizeof path))
+				fill(rt->pattern, "999999", path, sizeof path);
 			struct ht_resp r;
 			long st = call(rt, path, tok, &r);
 			int allowed = (rt->roles & rn->bit) != 0;

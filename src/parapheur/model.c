@@ -1,0 +1,201 @@
+/* model: desks, delegations, circuits, types and sub-types of the parapheur. */
+#include "parapheur/parapheur.h"
+#include "db/tenant.h"
+#include "identity/identity.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int pa_desk_create(db *d, int64_t tenant, const char *name, int64_t parent, const int64_t *owners, int n, int64_t *id,
+		   struct err *e)
+{
+	if (!name || !*name)
+		return err_set(e, 400, "bureau.nom", "Le nom du bureau est obligatoire.");
+	int rc;
+	if (parent) {
+		db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id FROM desks WHERE tenant_id = $1 AND id = $2", "i", parent);
+		int ok = s && rc == DB_ROW;
+		if (s)
+			db_finalize(s);
+		if (!ok)
+			return err_set(e, 404, "bureau.parent", "Bureau parent introuvable.");
+	}
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "INSERT INTO desks (tenant_id, name, parent_id, created_at) VALUES ($1, $2, $3, $4)"
+						  " RETURNING id", "tii", name, parent, identity_now());
+	if (!s)
+		return -1;
+	*id = db_col_int64(s, 0);
+	db_finalize(s);
+	for (int i = 0; i < n; i++) {
+		/* Owners must belong to the collectivité. */
+		db_stmt *m = tdb_query(d, tenant, e, &rc, "SELECT user_id FROM memberships WHERE tenant_id = $1 AND user_id = $2", "i",
+				       owners[i]);
+		int member = m && rc == DB_ROW;
+		if (m)
+			db_finalize(m);
+		if (!member)
+			return err_set(e, 400, "bureau.titulaire", "Le titulaire %lld n'appartient pas à la collectivité.", (long long)owners[i]);
+		if (tdb_run(d, tenant, e, "INSERT INTO desk_owners (tenant_id, desk_id, user_id) VALUES ($1, $2, $3)", "ii", *id,
+			    owners[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int desk_exists(db *d, int64_t tenant, int64_t desk)
+{
+	struct err e;
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, &e, &rc, "SELECT id FROM desks WHERE tenant_id = $1 AND id = $2", "i", desk);
+	int ok = s && rc == DB_ROW;
+	if (s)
+		db_finalize(s);
+	return ok;
+}
+
+int pa_delegation_add(db *d, int64_t tenant, int64_t desk, int64_t to_desk, int64_t from, int64_t to, int64_t type,
+		      struct err *e)
+{
+	if (!desk_exists(d, tenant, desk) || !desk_exists(d, tenant, to_desk))
+		return err_set(e, 404, "bureau.inconnu", "Bureau introuvable.");
+	if (desk == to_desk)
+		return err_set(e, 400, "delegation.soi", "Un bureau ne peut se déléguer à lui-même.");
+	if (to <= from)
+		return err_set(e, 400, "delegation.dates", "La fin de la délégation doit suivre son début.");
+	return tdb_run(d, tenant, e, "INSERT INTO delegations (tenant_id, desk_id, to_desk_id, starts_at, ends_at, type_id)"
+				     " VALUES ($1, $2, $3, $4, $5, $6)", "iiiii", desk, to_desk, from, to, type);
+}
+
+static const struct { const char *name; enum wf_step_type t; } step_types[] = {
+	{ "visa", STEP_VISA }, { "signature", STEP_SIGNATURE }, { "cachet", STEP_SEAL }, { "externe", STEP_EXTERNAL },
+};
+
+int pa_circuit_create(db *d, int64_t tenant, const char *name, json_t *steps, int64_t *id, struct err *e)
+{
+	if (!name || !*name)
+		return err_set(e, 400, "circuit.nom", "Le nom du circuit est obligatoire.");
+	if (!json_is_array(steps) || json_array_size(steps) < 1 || json_array_size(steps) > WF_MAX_STEPS)
+		return err_set(e, 400, "circuit.etapes", "Un circuit a de 1 à %d étapes.", WF_MAX_STEPS);
+	json_t *norm = json_array();
+	size_t i;
+	json_t *st;
+	json_array_foreach(steps, i, st) {
+		const char *t = json_string_value(json_object_get(st, "type"));
+		const char *mode = json_string_value(json_object_get(st, "mode"));
+		json_t *desks = json_object_get(st, "bureaux");
+		int known = 0;
+		for (size_t k = 0; k < sizeof step_types / sizeof step_types[0]; k++)
+			known |= t && strcmp(t, step_types[k].name) == 0;
+		if (!known) {
+			json_decref(norm);
+			return err_set(e, 400, "circuit.type", "Étape %zu : type attendu visa, signature, cachet ou externe.", i + 1);
+		}
+		if (!json_is_array(desks) || json_array_size(desks) < 1 || json_array_size(desks) > WF_MAX_DESKS) {
+			json_decref(norm);
+			return err_set(e, 400, "circuit.bureaux", "Étape %zu : de 1 à %d bureaux.", i + 1, WF_MAX_DESKS);
+		}
+		json_t *ids = json_array();
+		size_t k;
+		json_t *dv;
+		json_array_foreach(desks, k, dv) {
+			int64_t v = 0;
+			if (json_is_integer(dv) && desk_exists(d, tenant, json_integer_value(dv)))
+				v = json_integer_value(dv);
+			else if (json_is_string(dv) && strcmp(json_string_value(dv), "emetteur") == 0)
+				v = DESK_EMITTER;
+			else if (json_is_string(dv) && strcmp(json_string_value(dv), "superieur") == 0)
+				v = DESK_BOSS_OF;
+			else if (json_is_string(dv) && strcmp(json_string_value(dv), "variable") == 0)
+				v = DESK_VARIABLE;
+			if (!v) {
+				json_decref(ids);
+				json_decref(norm);
+				return err_set(e, 400, "circuit.bureau", "Étape %zu : bureau inconnu dans cette collectivité.", i + 1);
+			}
+			json_array_append_new(ids, json_integer(v));
+		}
+		json_array_append_new(norm, json_pack("{s:s,s:s,s:o}", "type", t, "mode", mode && strcmp(mode, "et") == 0 ? "et" : "ou",
+						      "bureaux", ids));
+	}
+	char *txt = json_dumps(norm, JSON_COMPACT);
+	json_decref(norm);
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "INSERT INTO circuits (tenant_id, name, steps) VALUES ($1, $2, $3) RETURNING id", "tt",
+			       name, txt);
+	free(txt);
+	if (!s)
+		return -1;
+	*id = db_col_int64(s, 0);
+	db_finalize(s);
+	return 0;
+}
+
+int pa_type_create(db *d, int64_t tenant, const char *name, const char *format, const char *protocol, const char *city,
+		   const char *postal_code, int64_t *id, struct err *e)
+{
+	static const char *const formats[] = { "pades", "cades", "xades", "pes", "auto", NULL };
+	static const char *const protocols[] = { "none", "actes", "helios", NULL };
+	int fok = 0, pok = 0;
+	for (int i = 0; formats[i]; i++)
+		fok |= format && strcmp(format, formats[i]) == 0;
+	for (int i = 0; protocols[i]; i++)
+		pok |= protocol && strcmp(protocol, protocols[i]) == 0;
+	if (!name || !*name || !fok || !pok)
+		return err_set(e, 400, "type.invalide", "Type : nom, format (pades, cades, xades, pes, auto) et protocole (none, actes, helios) attendus.");
+	if (strcmp(protocol, "helios") == 0 && strcmp(format, "pes") != 0)
+		return err_set(e, 400, "type.helios", "Le protocole HELIOS impose le format de signature PES.");
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "INSERT INTO folder_types (tenant_id, name, format, protocol, city, postal_code)"
+						  " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", "ttttt", name, format, protocol,
+			       city ? city : "", postal_code ? postal_code : "");
+	if (!s)
+		return -1;
+	*id = db_col_int64(s, 0);
+	db_finalize(s);
+	return 0;
+}
+
+int pa_subtype_create(db *d, int64_t tenant, int64_t type, const char *name, int64_t circuit, json_t *rules, int64_t *id,
+		      struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT (SELECT COUNT(*) FROM folder_types WHERE tenant_id = $1 AND id = $2),"
+						  " (SELECT COUNT(*) FROM circuits WHERE tenant_id = $1 AND id = $3)", "ii", type, circuit);
+	int ok = s && rc == DB_ROW && db_col_int64(s, 0) == 1 && db_col_int64(s, 1) == 1;
+	if (s)
+		db_finalize(s);
+	if (!ok)
+		return err_set(e, 404, "sous_type.reference", "Type ou circuit introuvable.");
+	size_t i;
+	json_t *r;
+	json_array_foreach(rules, i, r) {
+		struct wf_rule wr;
+		if (wf_rule_parse(json_string_value(json_object_get(r, "regle")) ? json_string_value(json_object_get(r, "regle")) : "",
+				  &wr, e) < 0)
+			return -1;
+	}
+	char *txt = rules ? json_dumps(rules, JSON_COMPACT) : strdup("[]");
+	s = tdb_query(d, tenant, e, &rc, "INSERT INTO folder_subtypes (tenant_id, type_id, name, circuit_id, rules) VALUES ($1, $2, $3, $4, $5)"
+					 " RETURNING id", "itit", type, name, circuit, txt);
+	free(txt);
+	if (!s)
+		return -1;
+	*id = db_col_int64(s, 0);
+	db_finalize(s);
+	return 0;
+}
+
+json_t *pa_my_desks(db *d, int64_t tenant, int64_t user, struct err *e)
+{
+	int rc;
+	json_t *a = json_array();
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT k.id, k.name FROM desk_owners o JOIN desks k ON k.id = o.desk_id"
+						  " WHERE o.tenant_id = $1 AND o.user_id = $2 ORDER BY k.name", "i", user);
+	while (s && rc == DB_ROW) {
+		json_array_append_new(a, json_pack("{s:I,s:s}", "id", (json_int_t)db_col_int64(s, 0), "name", db_col_text(s, 1)));
+		rc = db_step(s, e);
+	}
+	if (s)
+		db_finalize(s);
+	return a;
+}

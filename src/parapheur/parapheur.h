@@ -1,0 +1,50 @@
+/* parapheur: desks, circuits, types, folders and their actions, persisted per collectivité on top of
+ * the circuit engine (workflow.h). Every function takes the tenant id: all SQL is tenant-scoped. */
+#ifndef OPALE_PARAPHEUR_H
+#define OPALE_PARAPHEUR_H
+#include <jansson.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "parapheur/workflow.h"
+
+/* Desks. owners: user ids (n). */
+int pa_desk_create(db *d, int64_t tenant, const char *name, int64_t parent, const int64_t *owners, int n, int64_t *id,
+		   struct err *e);
+int pa_delegation_add(db *d, int64_t tenant, int64_t desk, int64_t to_desk, int64_t from, int64_t to, int64_t type,
+		      struct err *e);
+/* Circuit from JSON: [{"type":"visa|signature|cachet|externe","mode":"ou|et","bureaux":[id | "emetteur" |
+ * "superieur" | "variable"]}]. */
+int pa_circuit_create(db *d, int64_t tenant, const char *name, json_t *steps, int64_t *id, struct err *e);
+int pa_type_create(db *d, int64_t tenant, const char *name, const char *format, const char *protocol, const char *city,
+		   const char *postal_code, int64_t *id, struct err *e);
+/* rules: JSON array of {"regle":"montant >= 40000","circuit":ID}. */
+int pa_subtype_create(db *d, int64_t tenant, int64_t type, const char *name, int64_t circuit, json_t *rules, int64_t *id,
+		      struct err *e);
+
+/* Folders. */
+int pa_folder_create(db *d, int64_t tenant, int64_t user, const char *title, int64_t subtype, int64_t emitter_desk,
+		     json_t *metadata, int64_t due_at, int64_t *id, struct err *e);
+/* Adds a stored document (role "principal" or "annexe"). */
+int pa_folder_add_doc(db *d, int64_t tenant, int64_t folder, const char *role, const char *name, const char *sha256,
+		      const char *mime, int64_t size, struct err *e);
+/* Starts: circuit chosen by the sub-type's rules from the metadata; variable desks in order. */
+int pa_folder_start(db *d, int64_t tenant, int64_t user, int64_t folder, const int64_t *variable, int nvariable,
+		    struct err *e);
+/* One action: see wf_act; annotation is public (mandatory, ≥ 3 characters, for a rejection).
+ * Conflicts between concurrent actors are caught by the version check → 409 wf.conflit. */
+int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t desk, enum wf_action a, int64_t target,
+		  const char *annotation, const char *pin, struct err *e);
+/* Full description (documents, circuit with tasks, history). NULL + e when unknown (404). */
+json_t *pa_folder_json(db *d, int64_t tenant, int64_t folder, struct err *e);
+/* Trays of a desk: "a-traiter", "en-retard", "en-cours", "delegues", "recuperables", "traites", "rejetes". */
+json_t *pa_tray(db *d, int64_t tenant, int64_t desk, const char *tray, int64_t now, struct err *e);
+/* Desks owned by a user in a tenant (JSON array of {id,name}). */
+json_t *pa_my_desks(db *d, int64_t tenant, int64_t user, struct err *e);
+
+/* The signature of a folder's main documents for a SIGNATURE/SEAL step is delegated to the signature
+ * engine through this hook (set by src/sign when present). NULL → signature steps refuse with 501. */
+extern int (*pa_sign_hook)(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t desk, int64_t acted_desk,
+			   const char *pin, struct err *e);
+
+#endif
