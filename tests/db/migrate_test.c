@@ -39,17 +39,17 @@ static void embedded_set(db *d)
 			dup = v;
 	}
 	regfree(&re);
-	int gap = 0;
-	for (int v = 1; v <= n; v++)
-		if (!seen[v])
-			gap = v;
+	/* Numbers are reserved by module (docs/storage.md: core 0001-0009, parapheur 0010-0019…), so
+	 * gaps are expected; what matters is one file per number and the highest number known. */
+	int max = 0;
+	for (int v = 1; v < (int)(sizeof seen / sizeof seen[0]); v++)
+		if (seen[v])
+			max = v;
 	T_OK(n >= 2 && named, "migrations are named NNNN_name.sql");
 	if (!T_OK(dup == 0, "no two migrations share a number (branches adding migrations in parallel)"))
 		printf("#   number %d used twice\n", dup);
-	if (!T_OK(gap == 0, "numbers run 1…N without a gap"))
-		printf("#   %d missing\n", gap);
-	T_EQ_INT(db_schema_known(), n, "the binary knows version N");
-	T_EQ_INT(db_schema_version(d), n, "a fresh database is migrated to version N");
+	T_EQ_INT(db_schema_known(), max, "the binary knows the highest migration number");
+	T_EQ_INT(db_schema_version(d), max, "a fresh database is migrated to that version");
 	T_EQ_INT(one_int(d, "SELECT COUNT(*) FROM schema_migrations"), n, "one schema_migrations row per migration");
 }
 
@@ -59,7 +59,8 @@ static void idempotent_and_newer(db *d)
 	int v = db_schema_version(d);
 	T_OK(db_migrate(d, &e) == 0 && db_migrate(d, &e) == 0, "migrating again succeeds");
 	T_EQ_INT(db_schema_version(d), v, "and changes nothing (version)");
-	T_EQ_INT(one_int(d, "SELECT COUNT(*) FROM schema_migrations"), v, "and changes nothing (rows)");
+	int rows = (int)one_int(d, "SELECT COUNT(*) FROM schema_migrations");
+	T_OK(db_migrate(d, &e) == 0 && one_int(d, "SELECT COUNT(*) FROM schema_migrations") == rows, "and changes nothing (rows)");
 
 	db_run(d, &e, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'future.sql', 0)", "i", (int64_t)v + 1);
 	T_OK(db_migrate(d, &e) < 0 && strcmp(e.code, "db.schema_recent") == 0 && e.status == 409,
