@@ -21,8 +21,10 @@ has "reports the version reached" "$first" "Schéma à jour (version"
 ok "second migrate" "$OPALE" migrate $ARGS
 eq "second run reports the same version" "$(cat "$T_TMP/out")" "$first"
 n=$(sql "SELECT COUNT(*) FROM schema_migrations")
+# Numbers are reserved by module (docs/storage.md), so count the files rather than assume 1…N.
+files=$(ls "$TOP"/src/db/migrations/*.sql | wc -l)
 v=$(sql "SELECT MAX(version) FROM schema_migrations")
-eq "one row per migration, nothing applied twice" "$n" "$v"
+eq "one row per migration, nothing applied twice" "$n" "$files"
 
 # Four processes racing on one fresh database (several services starting at once).
 D=$T_TMP/b
@@ -33,7 +35,7 @@ fails=0
 for p in $pids; do wait $p || fails=$((fails+1)); done
 eq "four concurrent migrate processes all succeed" "$fails" "0"
 [ "$fails" = 0 ] || cat "$T_TMP"/m? | sed 's/^/# /'
-eq "the schema is complete once" "$(sql "SELECT COUNT(*) FROM schema_migrations")" "$v"
+eq "the schema is complete once" "$(sql "SELECT COUNT(*) FROM schema_migrations")" "$files"
 
 sql "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v + 1, 'futur.sql', 0)" >/dev/null
 ko "a schema newer than the binary is refused" "$OPALE" migrate $ARGS
