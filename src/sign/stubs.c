@@ -1,14 +1,6 @@
 /* stubs: formats not written yet (temporary). */
 #include "sign/sign_priv.h"
 
-int sign_pades_verify(const void *doc, size_t len, const char *trust, struct sigv *v, int max, int *n,
-		      struct err *e)
-{
-	(void)doc, (void)len, (void)trust, (void)v, (void)max, (void)e;
-	*n = 0;
-	return 0;
-}
-
 int sign_xades_verify_detached(const void *sig, size_t slen, const void *doc, size_t len, const char *trust,
 			       struct sigv *v, int max, int *n, struct err *e)
 {
@@ -22,13 +14,6 @@ int sign_xml_verify_enveloped(const void *doc, size_t len, const char *trust, st
 	(void)doc, (void)len, (void)trust, (void)v, (void)max, (void)format, (void)e;
 	*n = 0;
 	return 0;
-}
-
-int sign_pades(const struct sign_key *k, const void *doc, size_t len, const struct sign_opts *o, buf *out,
-	       struct err *e)
-{
-	(void)k, (void)doc, (void)len, (void)o, (void)out;
-	return err_set(e, 501, "sign.todo", "PAdES pas encore disponible.");
 }
 
 int sign_xades(const struct sign_key *k, const void *doc, size_t len, const struct sign_opts *o, buf *out,
