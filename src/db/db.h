@@ -68,6 +68,14 @@ int db_rollback(db *d);
 /* True inside an explicit transaction (lets helpers join the caller's transaction). */
 int db_in_transaction(db *d);
 
+/* SQLite has a single write lock and no queue: a job worker committing and claiming again at once
+ * could hold it for a whole burst while a request's write waited seconds. Background threads (job
+ * workers) call db_set_background(1); db_contended() is then true when a foreground thread of this
+ * process waited for the write lock in the last 50 ms, and the worker pauses before its next job.
+ * Never true on PostgreSQL (row locks, no single writer). */
+void db_set_background(int on);
+int db_contended(void);
+
 /* Migrations embedded from src/db/migrations/NNNN_name.sql: forward-only, each in a transaction;
  * refuses to run on a schema newer than the binary knows. */
 int db_migrate(db *d, struct err *e);

@@ -3,8 +3,11 @@
 #include "core/mem.h"
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 struct sq_stmt {
 	sqlite3_stmt *st;
@@ -24,6 +27,34 @@ static int sq_err(sqlite3 *c, int rc, struct err *e)
 	return err_set(e, 500, "db.erreur", "Erreur SQLite : %s.", sqlite3_errmsg(c));
 }
 
+/* SQLite has one write lock and no queue of waiters: a waiter only gets it if it polls while it is
+ * free. Waiters poll often (100 µs for 2 ms, then every 1 ms, ~15 s in all) and a wait by a
+ * foreground thread is recorded so background job workers can step aside (db_contended). */
+static _Thread_local int tl_background;
+static _Atomic int64_t last_fg_wait_us;
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int busy_wait(void *arg, int count)
+{
+	(void)arg;
+	if (!tl_background)
+		atomic_store(&last_fg_wait_us, mono_us());
+	int64_t waited_us = count < 20 ? (int64_t)count * 100 : 2000 + (int64_t)(count - 20) * 1000;
+	if (waited_us >= 15000000)
+		return 0;
+	usleep(count < 20 ? 100 : 1000);
+	return 1;
+}
+
+void db_set_background(int on) { tl_background = on; }
+int db_contended(void) { return mono_us() - atomic_load(&last_fg_wait_us) < 50000; }
+
 void *db_sqlite_open(const char *path, struct err *e)
 {
 	sqlite3 *c = NULL;
@@ -33,7 +64,7 @@ void *db_sqlite_open(const char *path, struct err *e)
 		sqlite3_close(c);
 		return NULL;
 	}
-	sqlite3_busy_timeout(c, 15000);
+	sqlite3_busy_handler(c, busy_wait, NULL);
 	char *msg = NULL;
 	if (sqlite3_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", NULL, NULL,
 			 &msg) != SQLITE_OK) {

@@ -242,6 +242,7 @@ static void *worker(void *arg)
 	char who[64], host[32] = "";
 	gethostname(host, sizeof host - 1);
 	snprintf(who, sizeof who, "%s:%d:%ld", host, (int)getpid(), (long)(intptr_t)arg);
+	db_set_background(1);
 	struct err e;
 	int64_t next_purge = 0;
 	for (;;) {
@@ -257,8 +258,11 @@ static void *worker(void *arg)
 				log_warn("file de tâches, purge : %s", e.msg);
 		}
 		int rc = d ? jobs_run_one(d, who, &e) : -1;
-		if (rc == 1)
+		if (rc == 1) {
+			if (db_contended())
+				usleep(3000);   /* let a waiting request's write in (SQLite single writer) */
 			continue;
+		}
 		if (rc < 0)
 			log_warn("file de tâches : %s", e.msg);
 		pthread_mutex_lock(&mu);

@@ -16,7 +16,7 @@ static int record(db *d, const struct job *j, struct err *e)
 {
 	/* A little work inside the transaction widens the window a kill -9 can hit. */
 	usleep(2000);
-	return db_run(d, e, "INSERT INTO selftest_runs (job_id, worker, at) VALUES ($1, $2, $3)", "iti", j->id, "w",
+	return db_run(d, e, "INSERT INTO selftest_runs (job_id, worker, at) VALUES ($1, $2, $3)", "iti", j->id, j->worker,
 		      (int64_t)time(NULL));
 }
 OPALE_JOB_KIND(selftest, "selftest.record", record, JOB_TX, 5, 5);
@@ -30,12 +30,12 @@ static void on_term(int s)
 
 static int cmd_selftest(int argc, char **argv)
 {
-	static const char *const wv[] = { "data", "db", "threads", NULL };
+	static const char *const wv[] = { "data", "db", "threads", "poll-ms", NULL };
 	const char *pos[3];
 	int np = cli_positionals(argc, argv, wv, pos, 3);
 	struct err e = { 0 };
 	if (np < 1 || config_load(argc, argv, &e) < 0 || db_configure(cfg.data_dir, cfg.db_url, &e) < 0) {
-		fprintf(stderr, "usage : opale jobs-selftest enqueue N | work [--threads N] [--until-empty] | check --data DIR [--db URL]\n%s\n",
+		fprintf(stderr, "usage : opale jobs-selftest enqueue N | work [--threads N] [--poll-ms MS] [--until-empty] | check --data DIR [--db URL]\n%s\n",
 			e.msg);
 		return 2;
 	}
@@ -60,9 +60,9 @@ static int cmd_selftest(int argc, char **argv)
 		return db_commit(d, &e) < 0;
 	}
 	if (strcmp(pos[0], "work") == 0) {
-		const char *t = cli_opt(argc, argv, "threads");
+		const char *t = cli_opt(argc, argv, "threads"), *poll = cli_opt(argc, argv, "poll-ms");
 		signal(SIGTERM, on_term);
-		jobs_start(t ? (unsigned)atoi(t) : 2, 50);
+		jobs_start(t ? (unsigned)atoi(t) : 2, poll ? (unsigned)atoi(poll) : 50);
 		int until_empty = cli_flag(argc, argv, "until-empty");
 		while (!stop_flag) {
 			usleep(100000);
@@ -92,16 +92,18 @@ static int cmd_selftest(int argc, char **argv)
 		/* Jobs claimed more than once: a worker died between their claim and their completion. */
 		s = db_query(d, &e, &rc,
 			     "SELECT (SELECT COUNT(*) FROM jobs WHERE kind = 'selftest.record' AND attempts > 1),"
-			     " (SELECT COUNT(*) FROM jobs WHERE kind = 'selftest.record' AND state = 'running')", "");
-		long long resumed = s && rc == DB_ROW ? db_col_int64(s, 0) : -1, running = s && rc == DB_ROW ? db_col_int64(s, 1) : -1;
+			     " (SELECT COUNT(*) FROM jobs WHERE kind = 'selftest.record' AND state = 'running'),"
+			     " (SELECT COUNT(DISTINCT worker) FROM selftest_runs)", "");
+		long long resumed = s && rc == DB_ROW ? db_col_int64(s, 0) : -1, running = s && rc == DB_ROW ? db_col_int64(s, 1) : -1,
+			  workers = s && rc == DB_ROW ? db_col_int64(s, 2) : -1;
 		db_finalize(s);
 		printf("jobs %lld, done %lld, executions %lld, duplicated %lld, lost %lld\n", total, done, runs, dup, missing);
-		printf("resumed %lld, running %lld\n", resumed, running);
+		printf("resumed %lld, running %lld, workers %lld\n", resumed, running, workers);
 		return total == done && runs == total && dup == 0 && missing == 0 ? 0 : 1;
 	}
 	fprintf(stderr, "opale jobs-selftest : sous-commande inconnue\n");
 	return 2;
 }
 OPALE_COMMAND(jobs_selftest, "jobs-selftest", cmd_selftest,
-	      "opale jobs-selftest enqueue N | work [--threads N] [--until-empty] | check --data DIR [--db URL]",
+	      "opale jobs-selftest enqueue N | work [--threads N] [--poll-ms MS] [--until-empty] | check --data DIR [--db URL]",
 	      "vérifie la file de tâches (exécution unique après kill -9)");
