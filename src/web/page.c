@@ -12,6 +12,7 @@ static const struct nav_item {
 	{ "/tableau-de-bord", "Tableau de bord", ROLE_ANY },
 	{ "/operateur", "Console opérateur", ROLE_OPERATOR },
 	{ "/operateur/taches", "File de tâches", ROLE_OPERATOR },
+	{ "/parapheur", "Parapheur", ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/administration", "Administration", ROLE_ADMIN },
 	{ "/audit", "Journal d'audit", ROLE_ADMIN | ROLE_AUDITOR },
 };

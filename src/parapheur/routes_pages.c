@@ -1,0 +1,134 @@
+/* routes_pages: the parapheur's web pages — my desks and their trays, a folder with its documents,
+ * circuit and history, and the action buttons of the desks I act for. Phone-friendly. */
+#include "parapheur/parapheur.h"
+#include "db/tenant.h"
+#include "http/http.h"
+#include "identity/identity.h"
+#include "web/page.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define WORKERS (ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_ADMIN)
+#define READERS (WORKERS | ROLE_AUDITOR)
+
+static const char *const tray_names[][2] = {
+	{ "a-traiter", "À traiter" }, { "en-retard", "En retard" }, { "delegues", "Délégués" },
+	{ "recuperables", "Récupérables" }, { "en-cours", "Émis en cours" }, { "rejetes", "Rejetés" }, { "traites", "Traités" },
+};
+
+static int home(struct req *r)
+{
+	struct err e;
+	db *d = db_thread(&e);
+	if (!d)
+		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+	json_t *desks = pa_my_desks(d, r->tenant_id, r->user_id, &e);
+	size_t i;
+	json_t *k;
+	int64_t now = identity_now();
+	json_array_foreach(desks, i, k) {
+		json_t *trays = json_array();
+		for (size_t t = 0; t < sizeof tray_names / sizeof tray_names[0]; t++) {
+			json_t *list = pa_tray(d, r->tenant_id, json_integer_value(json_object_get(k, "id")), tray_names[t][0], now, &e);
+			json_array_append_new(trays, json_pack("{s:s,s:s,s:i,s:o}", "key", tray_names[t][0], "label", tray_names[t][1],
+							       "count", (int)json_array_size(list), "folders", list ? list : json_array()));
+		}
+		json_object_set_new(k, "trays", trays);
+	}
+	return page_render(r, 200, "parapheur", "Parapheur", json_pack("{s:o}", "desks", desks));
+}
+OPALE_ROUTE(pa_home, "GET", "/parapheur", home, READERS, SCOPE_TENANT, RF_TIER_PARAPHEUR);
+
+static const char *fmt_date(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	strftime(out, 32, "%d/%m/%Y %H:%M", &tm);
+	return out;
+}
+
+static int folder(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	struct err e;
+	db *d = id > 0 ? db_thread(&e) : NULL;
+	if (!d)
+		return -1;
+	json_t *f = pa_folder_json(d, r->tenant_id, id, &e);
+	if (!f)
+		return res_fail(r, e.status, e.code, "%s", e.msg);
+	/* Desk names for the circuit, and the desks I may act for now. */
+	json_t *mine = pa_my_desks(d, r->tenant_id, r->user_id, &e), *actions = json_array();
+	json_t *tasks = json_object_get(json_object_get(f, "circuit"), "taches"), *steps = json_object_get(json_object_get(f, "circuit"), "etapes");
+	size_t i;
+	json_t *t;
+	json_array_foreach(tasks, i, t) {
+		int rc;
+		db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT name FROM desks WHERE tenant_id = $1 AND id = $2", "i",
+				       json_integer_value(json_object_get(t, "bureau")));
+		json_object_set_new(t, "bureau_nom", json_string(s && rc == DB_ROW ? db_col_text(s, 0) : "?"));
+		if (s)
+			db_finalize(s);
+		json_t *st = json_array_get(steps, (size_t)json_integer_value(json_object_get(t, "etape")));
+		json_object_set(t, "type", json_object_get(st, "type"));
+		json_object_set_new(t, "numero", json_integer(json_integer_value(json_object_get(t, "etape")) + 1));
+		const char *state = json_string_value(json_object_get(t, "etat"));
+		size_t k;
+		json_t *m;
+		json_array_foreach(mine, k, m) {
+			if (json_integer_value(json_object_get(m, "id")) != json_integer_value(json_object_get(t, "bureau")))
+				continue;
+			if (strcmp(state, "courante") == 0)
+				json_array_append_new(actions, json_pack("{s:I,s:s,s:b,s:b}", "bureau", json_integer_value(json_object_get(m, "id")),
+									 "bureau_nom", json_string_value(json_object_get(m, "name")), "visa",
+									 strcmp(json_string_value(json_object_get(st, "type")), "visa") == 0,
+									 "signature", strcmp(json_string_value(json_object_get(st, "type")), "signature") == 0));
+		}
+	}
+	json_t *ev;
+	json_array_foreach(json_object_get(f, "historique"), i, ev) {
+		char buf[32];
+		json_object_set_new(ev, "quand", json_string(fmt_date(json_integer_value(json_object_get(ev, "date")), buf)));
+	}
+	json_object_set_new(f, "actions", actions);
+	json_object_set_new(f, "peut_agir", json_boolean(json_array_size(actions) > 0));
+	json_decref(mine);
+	return page_render(r, 200, "parapheur_dossier", json_string_value(json_object_get(f, "titre")), json_pack("{s:o}", "f", f));
+}
+OPALE_ROUTE(pa_folder_page, "GET", "/parapheur/dossiers/:id", folder, READERS, SCOPE_TENANT, RF_TIER_PARAPHEUR);
+
+static int act(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	struct err e = { 0 };
+	db *d = id > 0 ? db_thread(&e) : NULL;
+	if (!d)
+		return -1;
+	int rc;
+	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM folders WHERE tenant_id = $1 AND id = $2", "i", id);
+	int found = s && rc == DB_ROW;
+	if (s)
+		db_finalize(s);
+	if (!found)
+		return res_fail(r, 404, "dossier.inconnu", "Dossier introuvable.");
+	const char *action = req_form(r, "action");
+	enum wf_action a = action && strcmp(action, "visa") == 0 ? ACT_VISA : action && strcmp(action, "rejet") == 0 ? ACT_REJECT
+			   : action && strcmp(action, "signature") == 0 ? ACT_SIGN : action && strcmp(action, "remords") == 0 ? ACT_UNDO : 0;
+	const char *desk = req_form(r, "bureau");
+	int ok = a && db_begin_write(d, &e) == 0 &&
+		 pa_folder_act(d, r->tenant_id, r->user_id, id, desk ? strtoll(desk, NULL, 10) : 0, a, 0, req_form(r, "annotation"),
+			       req_form(r, "pin"), &e) == 0 &&
+		 db_commit(d, &e) == 0;
+	if (!ok) {
+		db_rollback(d);
+		res_flash(r, "erreur", a ? e.msg : "Action inconnue.");
+	} else {
+		audit_req(r, "parapheur.action", arena_printf(r->a, "%lld", (long long)id), action);
+		res_flash(r, "ok", a == ACT_REJECT ? "Dossier rejeté." : a == ACT_UNDO ? "Action annulée." : "Action enregistrée.");
+	}
+	return res_redirect(r, arena_printf(r->a, "/parapheur/dossiers/%lld", (long long)id));
+}
+OPALE_ROUTE(pa_folder_act_page, "POST", "/parapheur/dossiers/:id/actions", act, WORKERS, SCOPE_TENANT, RF_TIER_PARAPHEUR);
