@@ -223,7 +223,12 @@ int main(void)
 	T_EQ_INT(json_array_size(json_object_get(j, "dossiers")), 48, "the 48 are now in the présidence's tray");
 	json_decref(j);
 	ht_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/documents/1", (long long)f1);
+	int rcq;
+	db_stmt *q = db_query(D, &e, &rcq, "SELECT id FROM folder_docs WHERE folder_id = $1", "i", f1);
+	int64_t doc = q && rcq == DB_ROW ? db_col_int64(q, 0) : 0;
+	if (q)
+		db_finalize(q);
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/documents/%lld", (long long)f1, (long long)doc);
 	T_EQ_INT(api(tok_agent, "GET", path, NULL, &r), 200, "the main document downloads");
 	T_OK(r.body.len > 4 && memcmp(r.body.data, "%PDF", 4) == 0, "as the PDF it was");
 	ht_resp_free(&r);
