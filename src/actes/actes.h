@@ -338,4 +338,24 @@ void actes_message_free(struct actes_message *m);
 void actes_message_format(buf *out, const struct actes_message *m);
 void actes_message_json(buf *out, const struct actes_message *m);
 
+/* ---- prefecture side (actes_pref.c): for the S2LOW test peer and the demo ----------------------- */
+
+/* 1-2 for the Acte (1-1) XML received, with the identifier given and the prefecture's classification
+ * date; 1-3 likewise with the anomaly's date, 3-digit nature and detail. 0 or -1 (e). */
+int actes_build_ar_acte_xml(buf *out, const char *acte_xml, size_t len, const char *id_acte, const char *date,
+			    const char *classification_date, struct err *e);
+int actes_build_anomalie_acte_xml(buf *out, const char *acte_xml, size_t len, const char *date, const char *nature,
+				  const char *detail, const char *classification_date, struct err *e);
+/* Letters: 2-1, 3-1 (texte = pieces asked), 4-1 (texte = motive), 5-1 (date = filing, texte = nature
+ * of the illegality, every file a PieceJointe). -1 for another kind. */
+int actes_build_courrier_xml(buf *out, enum actes_msg_kind kind, const char *id_acte, const char *date,
+			     const char *texte, const char *const *fichiers, size_t n);
+void actes_build_ar_annulation_xml(buf *out, const char *id_acte, const char *date);
+/* 3-5 or 4-5 for a reply to the letter of date_courrier. */
+int actes_build_ar_reponse_xml(buf *out, enum actes_msg_kind kind, const char *date, const char *id_acte,
+			       const char *date_courrier);
+/* EnveloppeMISILLCL from a (sous-)préfecture (arrondissement NULL → IDPref) to the collectivité siren. */
+void actes_build_envelope_mi_xml(buf *out, const char *departement, const char *arrondissement,
+				 const char *siren, const char *const *formulaires, size_t n);
+
 #endif

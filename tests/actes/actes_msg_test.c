@@ -329,8 +329,82 @@ static void builders(void)
 	buf_free(&x);
 }
 
+/* Prefecture side (test peer, demo): every message valid and read back. */
+static void pref_builders(void)
+{
+	struct actes_report r = { 0 };
+	struct err e = { 0 };
+	struct actes_message m;
+	buf acte = BUF_INIT, x = BUF_INIT;
+	buf_read_file(&acte, path_of("pastell/034-491011698-20171207-CL20171227_06-DE-1-1_0.xml"), 0);
+	const char *id = "034-491011698-20171207-CL20171227_06-DE";
+	T_EQ_INT(actes_build_ar_acte_xml(&x, acte.data, acte.len, id, "2017-12-27", "2017-11-13", &e), 0, "1-2 built");
+	T_EQ_INT(actes_xsd_validate(x.data, x.len, "1-2", &r, 0, &e), 0, "1-2 validates");
+	T_OK(actes_message_parse(x.data, x.len, &m, &e) == 0 && m.type->kind == ACTES_MSG_AR_ACTE && eq(m.id_acte, id) &&
+		     eq(m.date, "2017-12-27") && eq(m.acte.numero, "CL20171227_06") &&
+		     eq(m.acte.objet, "Fichier signé parapheur") && m.acte.document_papier == 0 &&
+		     eq(m.classification_date_en_cours, "2017-11-13"),
+	     "1-2 carries the act received");
+	actes_message_free(&m);
+	buf_reset(&x);
+	T_EQ_INT(actes_build_anomalie_acte_xml(&x, acte.data, acte.len, "2017-12-27", "002",
+					       "ODT-VERIF-01 : date de classification qui n'est pas à jour", "2018-01-01", &e),
+		 0, "1-3 built");
+	T_EQ_INT(actes_xsd_validate(x.data, x.len, "1-3", &r, 0, &e), 0, "1-3 validates");
+	T_OK(actes_message_parse(x.data, x.len, &m, &e) == 0 && eq(m.anomalie_nature, "002") &&
+		     eq(m.classification_date_en_cours, "2018-01-01"), "1-3 reads back");
+	actes_message_free(&m);
+	T_EQ_INT(actes_build_ar_acte_xml(&x, "<x/>", 4, id, "2017-12-27", "2017-11-13", &e), -1, "1-2 needs an Acte");
+	static const enum actes_msg_kind letters[] = { ACTES_MSG_COURRIER_SIMPLE, ACTES_MSG_DEMANDE_PIECES,
+						       ACTES_MSG_LETTRE_OBSERVATIONS, ACTES_MSG_DEFERE_TA };
+	const char *files[] = { "034-491011698-20171207-CL20171227_06-DE-2-1_1.pdf" };
+	for (size_t i = 0; i < 4; i++) {
+		char what[128];
+		buf_reset(&x);
+		actes_build_courrier_xml(&x, letters[i], id, "2018-01-15", "Texte libre à accents", files, 1);
+		snprintf(what, sizeof what, "letter %s validates", actes_msg_type_get(letters[i])->code);
+		T_EQ_INT(actes_xsd_validate(x.data, x.len, what, &r, 0, &e), 0, what);
+		snprintf(what, sizeof what, "letter %s reads back", actes_msg_type_get(letters[i])->code);
+		T_OK(actes_message_parse(x.data, x.len, &m, &e) == 0 && m.type->kind == letters[i] && eq(m.id_acte, id) &&
+			     eq(m.date, "2018-01-15") && m.n_documents == 1 &&
+			     (letters[i] == ACTES_MSG_COURRIER_SIMPLE || eq(m.texte, "Texte libre à accents")),
+		     what);
+		actes_message_free(&m);
+	}
+	T_EQ_INT(actes_build_courrier_xml(&x, ACTES_MSG_ANNULATION, id, "2018-01-15", NULL, files, 1), -1,
+		 "not a letter kind");
+	buf_reset(&x);
+	actes_build_ar_annulation_xml(&x, id, "2018-02-01");
+	T_EQ_INT(actes_xsd_validate(x.data, x.len, "6-2", &r, 0, &e), 0, "6-2 validates");
+	static const enum actes_msg_kind ars[] = { ACTES_MSG_AR_PIECES, ACTES_MSG_AR_REPONSE_OBSERVATIONS };
+	for (size_t i = 0; i < 2; i++) {
+		buf_reset(&x);
+		actes_build_ar_reponse_xml(&x, ars[i], "2018-02-01", id, "2018-01-15");
+		T_EQ_INT(actes_xsd_validate(x.data, x.len, "3-5/4-5", &r, 0, &e), 0, "AR of a reply validates");
+		T_OK(actes_message_parse(x.data, x.len, &m, &e) == 0 && m.type->kind == ars[i] &&
+			     eq(m.date_courrier, "2018-01-15") && eq(m.id_acte, id), "AR of a reply reads back");
+		actes_message_free(&m);
+	}
+	const char *forms[] = { "034-491011698-20171207-CL20171227_06-DE-1-2_0.xml" };
+	buf_reset(&x);
+	actes_build_envelope_mi_xml(&x, "034", "2", "491011698", forms, 1);
+	T_EQ_INT(actes_xsd_validate(x.data, x.len, "MISILLCL", &r, 0, &e), 0, "prefecture envelope validates");
+	T_OK(actes_message_parse(x.data, x.len, &m, &e) == 0 && eq(m.enveloppe.emetteur, "IDSousPref") &&
+		     eq(m.enveloppe.destinataire_siren, "491011698"), "prefecture envelope reads back");
+	actes_message_free(&m);
+	buf_reset(&x);
+	actes_build_envelope_mi_xml(&x, "034", NULL, "491011698", forms, 1);
+	T_EQ_INT(actes_xsd_validate(x.data, x.len, "MISILLCL", &r, 0, &e), 0, "préfecture (IDPref) envelope validates");
+	if (r.n)
+		printf("# %s: %s\n", r.items[0].file, r.items[0].msg);
+	actes_report_free(&r);
+	buf_free(&x);
+	buf_free(&acte);
+}
+
 int main(void)
 {
+	pref_builders();
 	all_samples();
 	fields();
 	variants();
