@@ -82,8 +82,12 @@ int db_migrate(db *d, struct err *e);
 /* The same runner over another file set (names "src/db/migrations/NNNN_name.sql"; tests). */
 struct embedded_file;
 int db_migrate_files(db *d, const struct embedded_file *files, struct err *e);
-/* Version recorded in the database (0 when none) and latest version this binary carries. */
+/* Highest version recorded in the database (0 when none) and highest version this binary carries.
+ * Numbers are reserved by module, so equal maxima do not mean up to date: use db_schema_check. */
 int db_schema_version(db *d);
 int db_schema_known(void);
+/* 0 when every embedded migration is applied and none unknown is recorded; else db.schema_ancien
+ * (run `opale migrate`) or db.schema_recent (a newer binary migrated this database), status 409. */
+int db_schema_check(db *d, struct err *e);
 
 #endif

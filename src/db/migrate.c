@@ -74,6 +74,43 @@ int db_schema_version(db *d)
 	return v;
 }
 
+static int applied(db *d, int version)
+{
+	struct err e;
+	int rc;
+	db_stmt *s = db_query(d, &e, &rc, "SELECT 1 FROM schema_migrations WHERE version = $1", "i", (int64_t)version);
+	if (!s)
+		return 0;
+	db_finalize(s);
+	return rc == DB_ROW;
+}
+
+/* Numbers are reserved by module (docs/storage.md), so a migration numbered below the highest
+ * applied one can arrive later (identity's 0005 after parapheur's 0010): every embedded migration
+ * missing from schema_migrations is applied, in number order — not only those above the maximum.
+ * Conversely, a recorded version this binary does not carry means a newer binary migrated the
+ * database. Reports the first such version (0 when none) and the count of pending ones. */
+static int compare(db *d, const struct mig *m, int n, int *unknown, int *pending, struct err *e)
+{
+	*unknown = *pending = 0;
+	for (int i = 0; i < n; i++)
+		*pending += !applied(d, m[i].version);
+	int rc;
+	db_stmt *s = db_query(d, e, &rc, "SELECT version FROM schema_migrations ORDER BY version", "");
+	if (!s)
+		return -1;
+	while (rc == DB_ROW && !*unknown) {
+		int v = (int)db_col_int64(s, 0), found = 0;
+		for (int i = 0; i < n && !found; i++)
+			found = m[i].version == v;
+		if (!found)
+			*unknown = v;
+		rc = db_step(s, e);
+	}
+	db_finalize(s);
+	return rc < 0 ? -1 : 0;
+}
+
 /* Applies one migration in its own write transaction, unless another process applied it meanwhile
  * (two `opale migrate` or serve start-ups racing on SQLite: the version is re-read under the lock). */
 static int apply(db *d, const struct mig *m, struct err *e)
@@ -81,7 +118,7 @@ static int apply(db *d, const struct mig *m, struct err *e)
 	buf sql = BUF_INIT;
 	expand(d, m->f->data, &sql);
 	int rc = db_begin_write(d, e);
-	if (rc == 0 && db_schema_version(d) >= m->version) {
+	if (rc == 0 && applied(d, m->version)) {
 		buf_free(&sql);
 		return db_commit(d, e);
 	}
@@ -105,7 +142,6 @@ int db_migrate_files(db *d, const struct embedded_file *files, struct err *e)
 	int n = list(files, m, 256, e);
 	if (n < 0)
 		return -1;
-	int known = n ? m[n - 1].version : 0;
 	/* Several nodes may start at once on PostgreSQL: one migrates, the others wait for it (the lock
 	 * comes first: CREATE TABLE IF NOT EXISTS itself races there). On SQLite each migration re-reads
 	 * the version inside its write transaction. */
@@ -115,15 +151,16 @@ int db_migrate_files(db *d, const struct embedded_file *files, struct err *e)
 			    " applied_at BIGINT NOT NULL)", e);
 	if (rc < 0)
 		goto out;
-	int cur = db_schema_version(d);
-	if (cur > known) {
+	int unknown, pending;
+	rc = compare(d, m, n, &unknown, &pending, e);
+	if (rc == 0 && unknown) {
 		rc = err_set(e, 409, "db.schema_recent",
-			     "Le schéma de la base (version %d) est plus récent que ce programme (version %d) : mettez Opale à jour.",
-			     cur, known);
+			     "La base a été migrée par une version plus récente d'Opale (migration %04d inconnue de ce programme) : "
+			     "mettez Opale à jour.", unknown);
 		goto out;
 	}
 	for (int i = 0; i < n && rc == 0; i++)
-		if (m[i].version > cur)
+		if (!applied(d, m[i].version))
 			rc = apply(d, &m[i], e);
 out:
 	if (db_engine_of(d) == DB_PG) {
@@ -134,6 +171,20 @@ out:
 }
 
 int db_migrate(db *d, struct err *e) { return db_migrate_files(d, embedded_files, e); }
+
+int db_schema_check(db *d, struct err *e)
+{
+	struct mig m[256];
+	int n = list(embedded_files, m, 256, e), unknown, pending;
+	if (n < 0 || compare(d, m, n, &unknown, &pending, e) < 0)
+		return -1;
+	if (unknown)
+		return err_set(e, 409, "db.schema_recent",
+			       "La base a été migrée par une version plus récente d'Opale (migration %04d inconnue de ce programme).", unknown);
+	if (pending)
+		return err_set(e, 409, "db.schema_ancien", "%d migration(s) à appliquer : lancez « opale migrate ».", pending);
+	return 0;
+}
 
 int db_schema_known(void)
 {

@@ -27,13 +27,8 @@ static int start(struct err *e)
 	db *d = db_thread(e);
 	if (!d)
 		return -1;
-	int v = db_schema_version(d), known = db_schema_known();
-	if (v < known)
-		return err_set(e, 409, "db.schema_ancien", "Schéma de la base en version %d, %d attendue : lancez « opale migrate ».",
-			       v, known);
-	if (v > known)
-		return err_set(e, 409, "db.schema_recent", "Schéma de la base (version %d) plus récent que ce programme (%d).", v,
-			       known);
+	if (db_schema_check(d, e) < 0)
+		return -1;
 	http_health_hook = health;
 	store_init(cfg.data_dir);
 	return 0;

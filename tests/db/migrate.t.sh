@@ -39,5 +39,5 @@ eq "the schema is complete once" "$(sql "SELECT COUNT(*) FROM schema_migrations"
 
 sql "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v + 1, 'futur.sql', 0)" >/dev/null
 ko "a schema newer than the binary is refused" "$OPALE" migrate $ARGS
-has "with a French explanation" "$(cat "$T_TMP/out")" "plus récent que ce programme"
+has "with a French explanation" "$(cat "$T_TMP/out")" "version plus récente d'Opale"
 t_done

@@ -59,6 +59,10 @@ static void idempotent_and_newer(db *d)
 	int v = db_schema_version(d);
 	T_OK(db_migrate(d, &e) == 0 && db_migrate(d, &e) == 0, "migrating again succeeds");
 	T_EQ_INT(db_schema_version(d), v, "and changes nothing (version)");
+	T_OK(db_schema_check(d, &e) == 0, "db_schema_check: up to date");
+	db_run(d, &e, "DELETE FROM schema_migrations WHERE version = 1", "");
+	T_OK(db_schema_check(d, &e) < 0 && strcmp(e.code, "db.schema_ancien") == 0, "db_schema_check: a missing migration below the maximum is pending");
+	db_run(d, &e, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, '0001_core.sql', 0)", "");
 	int rows = (int)one_int(d, "SELECT COUNT(*) FROM schema_migrations");
 	T_OK(db_migrate(d, &e) == 0 && one_int(d, "SELECT COUNT(*) FROM schema_migrations") == rows, "and changes nothing (rows)");
 
@@ -113,6 +117,32 @@ static void synthetic(void)
 	T_OK(db_migrate_files(d, twice, &e) < 0 && strcmp(e.code, "db.migration_double") == 0, "two files numbered 0004 are refused");
 	printf("# %s\n", e.msg);
 	T_OK(db_schema_version(d) == 3 && one_int(d, "SELECT COUNT(*) FROM tx") == -1, "before anything is applied");
+
+	/* Numbers reserved by module: a migration below the highest applied one arrives later. */
+	static const struct embedded_file later[] = {
+		{ "src/db/migrations/0001_a.sql", "CREATE TABLE ta (id {{pk}}, b {{blob}}, t TEXT NOT NULL);", 0 },
+		{ "src/db/migrations/0002_b.sql", "CREATE TABLE tb (x INTEGER); INSERT INTO tb (x) VALUES (1);", 0 },
+		{ "src/db/migrations/0003_c.sql", "ALTER TABLE tb ADD COLUMN y TEXT NOT NULL DEFAULT 'z';", 0 },
+		{ "src/db/migrations/0005_module.sql", "CREATE TABLE t5 (x INTEGER);", 0 },
+		{ "src/db/migrations/0010_autre.sql", "CREATE TABLE t10 (x INTEGER);", 0 },
+		{ NULL, NULL, 0 },
+	};
+	T_OK(db_migrate_files(d, later, &e) == 0 && one_int(d, "SELECT COUNT(*) FROM t10") == 0, "0005 and 0010 applied");
+	static const struct embedded_file later2[] = {
+		{ "src/db/migrations/0001_a.sql", "CREATE TABLE ta (id {{pk}}, b {{blob}}, t TEXT NOT NULL);", 0 },
+		{ "src/db/migrations/0002_b.sql", "CREATE TABLE tb (x INTEGER); INSERT INTO tb (x) VALUES (1);", 0 },
+		{ "src/db/migrations/0003_c.sql", "ALTER TABLE tb ADD COLUMN y TEXT NOT NULL DEFAULT 'z';", 0 },
+		{ "src/db/migrations/0004_tard.sql", "CREATE TABLE t4 (x INTEGER);", 0 },
+		{ "src/db/migrations/0005_module.sql", "CREATE TABLE t5 (x INTEGER);", 0 },
+		{ "src/db/migrations/0010_autre.sql", "CREATE TABLE t10 (x INTEGER);", 0 },
+		{ NULL, NULL, 0 },
+	};
+	T_OK(db_migrate_files(d, later2, &e) == 0 && one_int(d, "SELECT COUNT(*) FROM t4") == 0,
+	     "a migration numbered below the highest applied one, added later, is still applied");
+	T_EQ_INT(one_int(d, "SELECT COUNT(*) FROM schema_migrations"), 6, "six migrations recorded");
+	T_OK(db_migrate_files(d, later, &e) < 0 && strcmp(e.code, "db.schema_recent") == 0,
+	     "a binary lacking 0004 (though it knows 0010) refuses the database");
+	printf("# %s\n", e.msg);
 	db_close(d);
 }
 
