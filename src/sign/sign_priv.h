@@ -37,6 +37,8 @@ void sign_name_str(const X509_NAME *n, buf *b);
 /* ASN1_TIME → "YYYY-MM-DDTHH:MM:SSZ" (out ≥ 21 bytes); time_t too. */
 void sign_asn1_time_iso(const ASN1_TIME *t, char *out, size_t n);
 void sign_time_iso(time_t t, char *out, size_t n);
+/* Hours between Europe/Paris and UTC at t (1 or 2), EU summer-time rule; no TZ database needed. */
+int sign_paris_offset(time_t t);
 /* Base64 (no newlines) of p into b; decode: returns -1 on bad input. */
 void sign_b64(buf *b, const void *p, size_t n);
 int sign_unb64(const char *s, size_t n, buf *out);
