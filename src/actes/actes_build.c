@@ -17,7 +17,7 @@ void actes_build_acte_xml(buf *out, const struct actes_acte *a)
 	actes_xml_attr(root, ns, "NumeroInterne", a->numero);
 	actes_xml_attr(root, ns, "CodeNatureActe", nature);
 	for (int i = 0; i < a->n_matiere; i++) {
-		char name[16], code[16];
+		char name[32], code[16];
 		snprintf(name, sizeof name, "CodeMatiere%d", i + 1);
 		snprintf(code, sizeof code, "%d", a->matiere[i]);
 		actes_xml_attr(actes_xml_add(root, ns, name, NULL), ns, "CodeMatiere", code);

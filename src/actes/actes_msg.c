@@ -108,7 +108,7 @@ static void read_donnees(arena *a, xmlNodePtr n, struct actes_donnees *d)
 	d->numero = actes_dom_attr(a, n, "NumeroInterne");
 	d->nature = to_int(actes_dom_attr(a, n, "CodeNatureActe"), 0);
 	for (int i = 0; i < 5; i++) {
-		char name[16];
+		char name[32];
 		snprintf(name, sizeof name, "CodeMatiere%d", i + 1);
 		xmlNodePtr c = actes_dom_child(n, name);
 		if (c) {

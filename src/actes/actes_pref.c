@@ -23,7 +23,7 @@ static int add_acte_recu(xmlNodePtr root, xmlNsPtr ns, const char *acte_xml, siz
 	snprintf(v, sizeof v, "%d", d->nature);
 	actes_xml_attr(n, ns, "CodeNatureActe", v);
 	for (int i = 0; i < d->n_matiere; i++) {
-		char name[16];
+		char name[32];
 		snprintf(name, sizeof name, "CodeMatiere%d", i + 1);
 		snprintf(v, sizeof v, "%d", d->matiere[i]);
 		actes_xml_attr(actes_xml_add(n, ns, name, NULL), ns, "CodeMatiere", v);

@@ -80,6 +80,11 @@ static void check_fields(const struct actes_acte *a, const struct actes_classifi
 		actes_report_add(r, "actes.numero", file,
 				 "numéro interne « %s » invalide : 1 à %d caractères parmi A-Z, 0-9 et _ (majuscules)",
 				 a->numero ? a->numero : "", ACTES_NUMERO_MAX);
+	else if (a->numero[0] == '_' || a->numero[strlen(a->numero) - 1] == '_')
+		/* S2LOW's NUMBER_REGEXP ^([A-Z0-9][A-Z0-9_]{0,13})?[A-Z0-9]$ refuses it: catch it before sending */
+		actes_report_add(r, "actes.numero", file,
+				 "numéro interne « %s » invalide : il ne peut ni commencer ni finir par _ (règle du TdT S2LOW)",
+				 a->numero);
 	if (!actes_nature_get(a->nature))
 		actes_report_add(r, "actes.nature", file, "nature d'acte %d inconnue (1 à 6)", a->nature);
 	if (!actes_date_valid(a->date_decision))

@@ -148,6 +148,7 @@ refuse() { # refuse WHAT CODE JQ-EDIT [extra archive args]
 }
 refuse "lowercase number" actes.numero 'm["numero"]="2024_ab"'
 refuse "number with a dash" actes.numero 'm["numero"]="2024-12"'
+refuse "number ending with _ (S2LOW)" actes.numero 'm["numero"]="2024_"'
 refuse "16-character number" actes.numero 'm["numero"]="1234567890123456"'
 refuse "objet on two lines" actes.objet 'm["objet"]="ligne 1\nligne 2"'
 refuse "objet of 500 characters" actes.objet 'm["objet"]="x"*500'

@@ -172,4 +172,7 @@ start_peer --auto anomalie --classification "$T/classif.xml"
 id=$(create AUTO2 | sed -n 2p)
 s=""; for _ in 1 2 3; do s="$s$(status "$id" | sed -n 2p) "; done
 eq "--auto anomalie ends in -1" "$s" "2 3 -1 "
+kill "$PEER_PID"; wait "$PEER_PID" 2>/dev/null
+cp "$T"/peer-*.log /tmp/ 2>/dev/null; bad=$(grep -l -E 'Sanitizer|runtime error' "$T"/peer-*.log 2>/dev/null)
+eq "no sanitizer report in the peer logs (SAN=1 builds)" "$bad" ""
 t_done

@@ -533,7 +533,9 @@ static enum MHD_Result h_create(struct MHD_Connection *c, struct req *r)
 	today(d);
 	a.date_envoi = arena_strdup(a.a, d);
 	a.numero = number, a.nature = atoi(nature), a.date_decision = date ? date : "";
-	a.objet = subject ? arena_strdup(a.a, latin1_to_utf8(subject)) : "";
+	char *objet = subject ? latin1_to_utf8(subject) : NULL;
+	a.objet = objet ? arena_strdup(a.a, objet) : "";
+	free(objet);
 	a.classification = arena_printf(a.a, "%s.%s", c1, c2);
 	const char *lv[] = { c1, c2, arg(c, r, "classif3"), arg(c, r, "classif4"), arg(c, r, "classif5") };
 	for (a.n_matiere = 0; a.n_matiere < 5 && lv[a.n_matiere] && *lv[a.n_matiere]; a.n_matiere++)
