@@ -277,6 +277,20 @@ int db_run(db *d, struct err *e, const char *sql, const char *types, ...)
 	return rc < 0 ? -1 : 0;
 }
 
+int db_notify(db *d, const char *channel, struct err *e)
+{
+	if (!d->ops->wait_notify)
+		return 0;
+	return db_run(d, e, "SELECT pg_notify($1, '')", "t", channel);
+}
+
+int db_wait_notify(db *d, const char *channel, int timeout_ms, struct err *e)
+{
+	if (!d->ops->wait_notify)
+		return err_set(e, 501, "db.notify", "Notifications non disponibles avec ce moteur.");
+	return d->ops->wait_notify(d->conn, channel, timeout_ms, e);
+}
+
 int db_begin(db *d, struct err *e) { return db_exec(d, "BEGIN", e); }
 int db_begin_write(db *d, struct err *e)
 {

@@ -68,6 +68,13 @@ int db_rollback(db *d);
 /* True inside an explicit transaction (lets helpers join the caller's transaction). */
 int db_in_transaction(db *d);
 
+/* Cross-process wake-up (PostgreSQL LISTEN/NOTIFY). db_notify sends a notification on channel,
+ * delivered when the caller's transaction commits (at once outside one); a no-op on SQLite.
+ * db_wait_notify LISTENs on channel (first call on this connection) and waits up to timeout_ms:
+ * 1 notified, 0 timed out, -1 error (db.notify 501 on SQLite: poll instead). */
+int db_notify(db *d, const char *channel, struct err *e);
+int db_wait_notify(db *d, const char *channel, int timeout_ms, struct err *e);
+
 /* SQLite has a single write lock and no queue: a job worker committing and claiming again at once
  * could hold it for a whole burst while a request's write waited seconds. Background threads (job
  * workers) call db_set_background(1); db_contended() is then true when a foreground thread of this

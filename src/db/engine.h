@@ -22,6 +22,8 @@ struct db_ops {
 	int64_t (*changes)(void *c, void *last_stmt);
 	int (*in_tx)(void *c);
 	int (*alive)(void *c);   /* 0 once the server connection is known to be lost */
+	/* LISTEN channel (first call) and wait: 1 notified, 0 timeout, -1 error. NULL: unsupported. */
+	int (*wait_notify)(void *c, const char *channel, int timeout_ms, struct err *e);
 	void (*close)(void *c);
 	/* Dialect: expansion of migration tokens. */
 	const char *pk, *blob;

@@ -3,7 +3,9 @@
 #include "db/engine.h"
 #include "core/mem.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 struct pg_conn {
 	PGconn *c;
 	int nstmt;      /* names s1, s2… */
+	char listening[64];  /* channel this connection LISTENs on ("" none) */
 };
 
 struct pg_stmt {
@@ -215,6 +218,44 @@ static int pgx_in_tx(void *p)
 	struct pg_conn *pc = p;
 	return PQtransactionStatus(pc->c) != PQTRANS_IDLE;
 }
+static int drain_notifies(PGconn *c)
+{
+	int got = 0;
+	PGnotify *n;
+	while ((n = PQnotifies(c))) {
+		got = 1;
+		PQfreemem(n);
+	}
+	return got;
+}
+
+static int pgx_wait_notify(void *p, const char *channel, int timeout_ms, struct err *e)
+{
+	struct pg_conn *pc = p;
+	if (strcmp(pc->listening, channel) != 0) {
+		char *id = PQescapeIdentifier(pc->c, channel, strlen(channel));
+		char sql[160];
+		snprintf(sql, sizeof sql, "LISTEN %s", id ? id : "\"\"");
+		PQfreemem(id);
+		if (pgx_exec(pc, sql, e) < 0)
+			return -1;
+		snprintf(pc->listening, sizeof pc->listening, "%s", channel);
+	}
+	if (!PQconsumeInput(pc->c))
+		return pg_err(NULL, pc->c, e);
+	if (drain_notifies(pc->c))
+		return 1;
+	struct pollfd pfd = { .fd = PQsocket(pc->c), .events = POLLIN };
+	int r = poll(&pfd, 1, timeout_ms);
+	if (r < 0)
+		return errno == EINTR ? 0 : err_set(e, 503, "db.connexion", "Attente PostgreSQL interrompue.");
+	if (r == 0)
+		return 0;
+	if (!PQconsumeInput(pc->c))
+		return pg_err(NULL, pc->c, e);
+	return drain_notifies(pc->c);
+}
+
 static int pgx_alive(void *p)
 {
 	struct pg_conn *pc = p;
@@ -231,6 +272,6 @@ const struct db_ops db_pg_ops = {
 	.engine = DB_PG, .exec = pgx_exec, .prepare = pgx_prepare, .bind_text = pgx_bind_text, .bind_int64 = pgx_bind_int64,
 	.bind_null = pgx_bind_null, .bind_blob = pgx_bind_blob, .step = pgx_step, .col_count = pgx_col_count,
 	.col_text = pgx_col_text, .col_int64 = pgx_col_int64, .col_isnull = pgx_col_isnull, .col_blob = pgx_col_blob,
-	.reset = pgx_reset, .free_stmt = pgx_free, .changes = pgx_changes, .in_tx = pgx_in_tx, .alive = pgx_alive, .close = pgx_close,
+	.reset = pgx_reset, .free_stmt = pgx_free, .changes = pgx_changes, .in_tx = pgx_in_tx, .alive = pgx_alive, .wait_notify = pgx_wait_notify, .close = pgx_close,
 	.pk = "BIGSERIAL PRIMARY KEY", .blob = "BYTEA",
 };

@@ -55,6 +55,8 @@ int jobs_purge(db *d, int64_t older_than_s, int64_t *purged, struct err *e)
 	return 0;
 }
 
+#define NOTIFY_CHANNEL "opale_jobs"
+
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static int stopping, wake;
@@ -99,6 +101,9 @@ int jobs_enqueue(db *d, const char *kind, const char *payload, const char *idem_
 	if (id)
 		*id = db_col_int64(s, 0);
 	db_finalize(s);
+	/* Other nodes' workers (PostgreSQL): woken when the enqueuing transaction commits. */
+	if (db_notify(d, NOTIFY_CHANNEL, e) < 0)
+		return -1;
 	pthread_mutex_lock(&mu);
 	wake = 1;
 	pthread_cond_broadcast(&cv);
@@ -280,6 +285,39 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* PostgreSQL: one thread LISTENs and wakes the workers when another process enqueues, so nodes do
+ * not wait for their poll interval. On SQLite it ends at once (workers poll). */
+static pthread_t listener_th;
+static int listener_on;
+
+static void *listener(void *arg)
+{
+	(void)arg;
+	struct err e;
+	db_set_background(1);
+	for (;;) {
+		pthread_mutex_lock(&mu);
+		int stop = stopping;
+		pthread_mutex_unlock(&mu);
+		if (stop)
+			break;
+		db *d = db_thread(&e);
+		if (d && db_engine_of(d) != DB_PG)
+			break;
+		int rc = d ? db_wait_notify(d, NOTIFY_CHANNEL, 250, &e) : -1;
+		if (rc == 1) {
+			pthread_mutex_lock(&mu);
+			wake = 1;
+			pthread_cond_broadcast(&cv);
+			pthread_mutex_unlock(&mu);
+		} else if (rc < 0) {
+			log_warn("file de tâches, écoute : %s", e.msg);
+			usleep(poll_ms_ * 1000);
+		}
+	}
+	return NULL;
+}
+
 int jobs_start(unsigned n, unsigned poll_ms)
 {
 	struct err e;
@@ -294,6 +332,7 @@ int jobs_start(unsigned n, unsigned poll_ms)
 	for (unsigned i = 0; i < nthreads_; i++)
 		if (pthread_create(&threads[i], NULL, worker, (void *)(intptr_t)i) != 0)
 			return -1;
+	listener_on = nthreads_ > 0 && pthread_create(&listener_th, NULL, listener, NULL) == 0;
 	return 0;
 }
 
@@ -305,6 +344,9 @@ void jobs_stop(void)
 	pthread_mutex_unlock(&mu);
 	for (unsigned i = 0; i < nthreads_; i++)
 		pthread_join(threads[i], NULL);
+	if (listener_on)
+		pthread_join(listener_th, NULL);
+	listener_on = 0;
 	nthreads_ = 0;
 }
 
@@ -346,6 +388,8 @@ int jobs_retry(db *d, int64_t id, struct err *e)
 		return -1;
 	if (db_changes(d) != 1)
 		return err_set(e, 404, "tache.inconnue", "Aucune tâche en échec définitif avec ce numéro.");
+	if (db_notify(d, NOTIFY_CHANNEL, e) < 0)
+		return -1;
 	pthread_mutex_lock(&mu);
 	wake = 1;
 	pthread_cond_broadcast(&cv);
