@@ -2,6 +2,7 @@
  * "capture" mode (it records the bytes to sign and returns placeholders); phase 2 runs it again with
  * the same frozen time in "inject" mode (it returns the client's values after checking them). Every
  * format is deterministic for given inputs and time, so both runs lay out the same bytes. */
+#include <stdio.h>
 #include <string.h>
 
 #include "sign/sign_priv.h"
@@ -16,6 +17,22 @@ int sign_document(int format, const struct sign_key *k, const void *doc, size_t 
 	case SIGN_PES: return sign_pes(k, doc, len, o, out, e);
 	}
 	return err_set(e, 400, "sign.format", "Format de signature inconnu.");
+}
+
+int sign_policy_digest_file(const char *path, char *out, size_t n, struct err *e)
+{
+	buf b = BUF_INIT, b64 = BUF_INIT;
+	if (buf_read_file(&b, path, 64u * 1024 * 1024) < 0) {
+		buf_free(&b);
+		return err_set(e, 400, "sign.policy_file", "Document de politique de signature illisible : %s", path);
+	}
+	unsigned char d[32];
+	sign_sha256(b.data ? b.data : "", b.len, d);
+	sign_b64(&b64, d, 32);
+	snprintf(out, n, "%s", b64.data);
+	buf_free(&b);
+	buf_free(&b64);
+	return 0;
 }
 
 int sign_data_to_sign(int format, const struct sign_key *ck, const void *doc, size_t len,

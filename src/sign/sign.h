@@ -68,6 +68,8 @@ int sign_xades(const struct sign_key *k, const void *doc, size_t len, const stru
 	       struct err *e);
 int sign_pes(const struct sign_key *k, const void *doc, size_t len, const struct sign_opts *o, buf *out,
 	     struct err *e);
+/* SHA-256 (base64) of a policy document file, for sign_opts.policy_digest (PES). */
+int sign_policy_digest_file(const char *path, char *out, size_t n, struct err *e);
 /* Dispatch on format. */
 int sign_document(int format, const struct sign_key *k, const void *doc, size_t len,
 		  const struct sign_opts *o, buf *out, struct err *e);

@@ -13,7 +13,7 @@
 static const char *const with_value[] = { "p12", "password-file", "tag", "page", "x", "y", "reason",
 					  "location", "role", "tsa", "name", "collectivite", "absent-for",
 					  "postal-code", "mime-type", "policy-digest", "detached", "trust",
-					  "signing-time", "cert", "exchange", NULL };
+					  "signing-time", "cert", "exchange", "policy-file", NULL };
 
 static int read_doc(const char *path, buf *b)
 {
@@ -40,6 +40,16 @@ int sign_cmd_opts(int argc, char **argv, struct sign_opts *o)
 	o->mime_type = cli_opt(argc, argv, "mime-type");
 	o->policy_digest = cli_opt(argc, argv, "policy-digest");
 	o->pem = cli_flag(argc, argv, "pem");
+	const char *pf = cli_opt(argc, argv, "policy-file");
+	if (pf) {   /* the official DGFiP policy document: its SHA-256 goes into SigPolicyHash */
+		static char digest[64];
+		struct err e = { 0 };
+		if (sign_policy_digest_file(pf, digest, sizeof digest, &e) < 0) {
+			fprintf(stderr, "opale sign : %s\n", e.msg);
+			return -1;
+		}
+		o->policy_digest = digest;
+	}
 	const char *page = cli_opt(argc, argv, "page"), *x = cli_opt(argc, argv, "x"), *y = cli_opt(argc, argv, "y");
 	const char *st = cli_opt(argc, argv, "signing-time");
 	if (page) {
