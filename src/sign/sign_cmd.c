@@ -169,6 +169,36 @@ done:
 	return rc;
 }
 
+/* opale timestamp --tsa URL IN OUT : RFC 3161 token (DER) over SHA-256 of IN, for any proof. */
+static int cmd_timestamp(int argc, char **argv)
+{
+	const char *pos[3], *url = cli_opt(argc, argv, "tsa");
+	if (cli_positionals(argc, argv, with_value, pos, 3) != 2 || !url) {
+		fprintf(stderr, "usage : opale timestamp --tsa URL ENTRÉE JETON.tsr\n");
+		return 2;
+	}
+	buf in = BUF_INIT, tok = BUF_INIT;
+	struct err e = { 0 };
+	int rc = 1;
+	if (read_doc(pos[0], &in) < 0)
+		goto done;
+	if (sign_tsa_stamp(url, in.data ? in.data : "", in.len, 0, &tok, &e) < 0) {
+		fprintf(stderr, "opale timestamp : %s\n", e.msg);
+		goto done;
+	}
+	if (buf_write_file_atomic(&tok, pos[1]) < 0) {
+		fprintf(stderr, "opale timestamp : écriture impossible de %s\n", pos[1]);
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_free(&in);
+	buf_free(&tok);
+	return rc;
+}
+
+OPALE_COMMAND(timestamp, "timestamp", cmd_timestamp, "timestamp --tsa URL IN OUT.tsr",
+	      "horodate un fichier (jeton RFC 3161)");
 OPALE_COMMAND(sign, "sign", cmd_sign,
 	      "sign pades|cades|xades|pes --p12 F --password-file F [--tag T | --page N --x X --y Y] "
 	      "[--reason R] [--location L] [--role R] [--tsa URL] IN OUT",
