@@ -94,6 +94,8 @@ static void fold(const char *s, buf *b)
 {
 	static const char latin1[64] = "aaaaaaaceeeeiiiidnooooo/ouuuuyts" "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
 	const unsigned char *p = (const unsigned char *)s;
+	buf_grow(b, 1);              /* an empty input still yields "" (not NULL) */
+	b->data[b->len] = 0;
 	while (*p) {
 		if (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF && p[1] != 0x97 && p[1] != 0xB7 && p[1] != 0x86 &&
 		    p[1] != 0xA6 && p[1] != 0x98 && p[1] != 0xB8 && p[1] != 0x9E && p[1] != 0xBE && p[1] != 0x9F &&

@@ -89,6 +89,8 @@ static const struct {
 	  "domaines de compétences par thèmes/ aménagement", "nomenclature-actes-value", "DELIB_MATIERE_NOM" },
 	{ "matière label with a space before the slash", SCDL_DELIB_MATIERE_NOM,
 	  "domaines de compétences par thèmes /aménagement", "nomenclature-actes-value", "DELIB_MATIERE_NOM" },
+	{ "matière label with nothing before the slash (fuzz crash)", SCDL_DELIB_MATIERE_NOM, "/x",
+	  "nomenclature-actes-value", "DELIB_MATIERE_NOM" },
 	{ "matière label that is not an ACTES level-1 label", SCDL_DELIB_MATIERE_NOM, "voirie/entretien",
 	  "nomenclature-actes-value", "DELIB_MATIERE_NOM" },
 	{ "budget year interval with twice the same year", SCDL_BUDGET_ANNEE, "2024/2024", "year-interval-value",
