@@ -25,6 +25,9 @@ enum { DB_ROW = 1, DB_DONE = 0 };  /* db_step results; negative = error */
 int db_configure(const char *data_dir, const char *url, struct err *e);
 /* The calling thread's connection (opened lazily, closed at thread exit). NULL on failure (e filled). */
 db *db_thread(struct err *e);
+/* In a route handler: db_thread(), or NULL with a 503 « db.indisponible » answer set on r. */
+struct req;
+db *req_db(struct req *r);
 /* Opens a standalone connection (caller closes it with db_close). */
 int db_open(const char *data_dir, const char *url, db **out, struct err *e);
 void db_close(db *d);

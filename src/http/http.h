@@ -133,6 +133,8 @@ int res_json(struct req *r, int status, json_t *j);
 int res_text(struct req *r, int status, const char *ctype, const char *text, size_t len);
 int res_redirect(struct req *r, const char *location);
 int res_file(struct req *r, const char *path, const char *ctype, const char *download_name);
+/* Fills r->err from a module's struct err (status 500 and code "interne" when unset) and returns -1. */
+int res_fail_err(struct req *r, const struct err *e);
 /* Fills r->err and returns -1: `return res_fail(r, 404, "acte.inconnu", "Acte introuvable.");` */
 int res_fail(struct req *r, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Renders r->err as JSON (API) or as the HTML error page. */

@@ -77,6 +77,11 @@ int res_fail(struct req *r, int status, const char *code, const char *fmt, ...)
 	return -1;
 }
 
+int res_fail_err(struct req *r, const struct err *e)
+{
+	return res_fail(r, e->status ? e->status : 500, e->code[0] ? e->code : "interne", "%s", e->msg);
+}
+
 void res_error(struct req *r)
 {
 	int st = r->err.status ? r->err.status : 500;

@@ -9,15 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-static db *need_db(struct req *r)
-{
-	struct err e;
-	db *d = db_thread(&e);
-	if (!d)
-		res_fail(r, 503, "db.indisponible", "Base de données indisponible : %s", e.msg);
-	return d;
-}
-
 static json_t *users_json(db *d, int64_t tenant)
 {
 	struct err e;
@@ -92,14 +83,14 @@ static int admin_page_with(struct req *r, db *d, int status, const char *error, 
 
 static int admin_page(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	return d ? admin_page_with(r, d, 200, NULL, NULL) : -1;
 }
 OPALE_ROUTE(admin_page, "GET", "/administration", admin_page, ROLE_ADMIN, SCOPE_TENANT, 0);
 
 static int api_users(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	return d ? res_json(r, 200, json_pack("{s:o}", "utilisateurs", users_json(d, r->tenant_id))) : -1;
 }
 OPALE_ROUTE(api_users, "GET", "/api/v1/utilisateurs", api_users, ROLE_ADMIN, SCOPE_TENANT, 0);
@@ -119,7 +110,7 @@ static unsigned form_roles(struct req *r)
  * (one person, several collectivités, different roles). */
 static int add_user(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e = { 0 };
@@ -159,7 +150,7 @@ OPALE_ROUTE(admin_add_user, "POST", "/administration/utilisateurs", add_user, RO
  * roles that user holds here. */
 static int new_token(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	unsigned roles = form_roles(r);
@@ -201,7 +192,7 @@ OPALE_ROUTE(admin_new_token, "POST", "/administration/jetons", new_token, ROLE_A
 static int revoke_token(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -247,7 +238,7 @@ static json_t *audit_json(db *d, int64_t tenant, int limit)
 
 static int audit_page(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	return d ? page_render(r, 200, "audit", "Journal d'audit", json_pack("{s:o}", "entries", audit_json(d, r->tenant_id, 500)))
 		 : -1;
 }
@@ -266,7 +257,7 @@ static void csv_field(buf *b, const char *s)
 
 static int audit_csv(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	json_t *list = audit_json(d, r->tenant_id, 1000000);

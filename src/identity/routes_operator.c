@@ -10,15 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static db *need_db(struct req *r)
-{
-	struct err e;
-	db *d = db_thread(&e);
-	if (!d)
-		res_fail(r, 503, "db.indisponible", "Base de données indisponible : %s", e.msg);
-	return d;
-}
-
 static json_t *list_json(db *d, struct err *e)
 {
 	int rc;
@@ -42,7 +33,7 @@ static json_t *list_json(db *d, struct err *e)
 
 static int console(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e;
@@ -58,7 +49,7 @@ OPALE_ROUTE(op_console, "GET", "/operateur", console, ROLE_OPERATOR, SCOPE_OPERA
 
 static int api_list(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e;
@@ -92,7 +83,7 @@ static const char *f(struct req *r, const char *k)
 /* Onboarding: the collectivité, its tiers and its first administrator, in one transaction. */
 static int create(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct collectivite c = { 0 };
@@ -149,7 +140,7 @@ OPALE_ROUTE(op_create, "POST", "/operateur/collectivites", create, ROLE_OPERATOR
 static int detail(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -180,7 +171,7 @@ static int exists(db *d, int64_t id)
 static int set_adhesion(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	if (!exists(d, id))
@@ -211,7 +202,7 @@ static int valid_day(const char *s)
 static int set_step(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	if (!exists(d, id))
@@ -240,7 +231,7 @@ OPALE_ROUTE(op_step, "POST", "/operateur/collectivites/:id/etapes", set_step, RO
 static int add_assistance(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	if (!exists(d, id))
@@ -265,7 +256,7 @@ OPALE_ROUTE(op_assist, "POST", "/operateur/collectivites/:id/assistance", add_as
 static int report(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	char *path = arena_printf(r->a, "%s/tmp/rapport-%lld-%ld.pdf", cfg.data_dir, (long long)id, (long)gettid());

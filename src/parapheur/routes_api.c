@@ -14,24 +14,10 @@
 #define WORKERS (ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_ADMIN)
 #define READERS (ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_ADMIN | ROLE_AUDITOR)
 
-static db *need_db(struct req *r)
-{
-	struct err e;
-	db *d = db_thread(&e);
-	if (!d)
-		res_fail(r, 503, "db.indisponible", "Base de données indisponible : %s", e.msg);
-	return d;
-}
-
-static int fail(struct req *r, struct err *e)
-{
-	return res_fail(r, e->status ? e->status : 500, e->code[0] ? e->code : "interne", "%s", e->msg);
-}
-
 static int desk_create(struct req *r)
 {
 	json_t *j = req_json(r);
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	int64_t owners[32];
@@ -45,7 +31,7 @@ static int desk_create(struct req *r)
 	    pa_desk_create(d, r->tenant_id, json_string_value(json_object_get(j, "nom")), json_integer_value(json_object_get(j, "parent")),
 			   owners, n, &id, &e) < 0 || db_commit(d, &e) < 0) {
 		db_rollback(d);
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	}
 	audit_req(r, "parapheur.bureau", json_string_value(json_object_get(j, "nom")), "");
 	return res_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
@@ -54,7 +40,7 @@ OPALE_ROUTE(pa_desk_create_r, "POST", "/api/v1/parapheur/bureaux", desk_create, 
 
 static int desks_list(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e;
@@ -76,14 +62,14 @@ static int delegation(struct req *r)
 {
 	int64_t desk = req_param_id(r, "id");
 	json_t *j = desk > 0 ? req_json(r) : NULL;
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	if (pa_delegation_add(d, r->tenant_id, desk, json_integer_value(json_object_get(j, "vers")),
 			      json_integer_value(json_object_get(j, "debut")), json_integer_value(json_object_get(j, "fin")),
 			      json_integer_value(json_object_get(j, "type")), &e) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	audit_req(r, "parapheur.delegation", arena_printf(r->a, "%lld", (long long)desk), "");
 	return res_json(r, 201, json_pack("{s:b}", "ok", 1));
 }
@@ -92,13 +78,13 @@ OPALE_ROUTE(pa_delegation_r, "POST", "/api/v1/parapheur/bureaux/:id/delegations"
 static int circuit_create(struct req *r)
 {
 	json_t *j = req_json(r);
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	int64_t id;
 	if (pa_circuit_create(d, r->tenant_id, json_string_value(json_object_get(j, "nom")), json_object_get(j, "etapes"), &id, &e) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	audit_req(r, "parapheur.circuit", json_string_value(json_object_get(j, "nom")), "");
 	return res_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
@@ -107,7 +93,7 @@ OPALE_ROUTE(pa_circuit_r, "POST", "/api/v1/parapheur/circuits", circuit_create, 
 static int type_create(struct req *r)
 {
 	json_t *j = req_json(r);
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -121,7 +107,7 @@ static int type_create(struct req *r)
 			      json_integer_value(json_object_get(j, "circuit")), json_object_get(j, "regles"), &sid, &e) < 0 ||
 	    db_commit(d, &e) < 0) {
 		db_rollback(d);
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	}
 	return res_json(r, 201, json_pack("{s:I,s:I}", "type", (json_int_t)tid, "sous_type", (json_int_t)sid));
 }
@@ -131,7 +117,7 @@ OPALE_ROUTE(pa_type_r, "POST", "/api/v1/parapheur/types", type_create, ADMINS, S
  * and files "principal" (one or more) and "annexe". PDFs are checked before anything is recorded. */
 static int folder_create(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	const char *meta = req_form(r, "dossier");
@@ -184,14 +170,14 @@ static int folder_create(struct req *r)
 fail:
 	db_rollback(d);
 	json_decref(j);
-	return fail(r, &e);
+	return res_fail_err(r, &e);
 }
 OPALE_ROUTE(pa_folder_create_r, "POST", "/api/v1/parapheur/dossiers", folder_create, WORKERS, SCOPE_TENANT, PARA | RF_UPLOAD);
 
 static int folder_start(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	int64_t var[WF_MAX_STEPS];
@@ -205,7 +191,7 @@ static int folder_start(struct req *r)
 	struct err e;
 	if (db_begin_write(d, &e) < 0 || pa_folder_start(d, r->tenant_id, r->user_id, id, var, nv, &e) < 0 || db_commit(d, &e) < 0) {
 		db_rollback(d);
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	}
 	return res_json(r, 200, pa_folder_json(d, r->tenant_id, id, &e));
 }
@@ -254,12 +240,12 @@ static int folder_act(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
 	json_t *j = id > 0 ? req_json(r) : NULL;
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	if (act_one(d, r, id, j, &e) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	audit_req(r, "parapheur.action", arena_printf(r->a, "%lld", (long long)id), json_string_value(json_object_get(j, "action")));
 	return res_json(r, 200, pa_folder_json(d, r->tenant_id, id, &e));
 }
@@ -269,7 +255,7 @@ OPALE_ROUTE(pa_folder_act_r, "POST", "/api/v1/parapheur/dossiers/:id/actions", f
 static int bulk(struct req *r)
 {
 	json_t *j = req_json(r);
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	json_t *ids = json_object_get(j, "dossiers"), *out = json_array();
@@ -294,19 +280,19 @@ OPALE_ROUTE(pa_bulk_r, "POST", "/api/v1/parapheur/actions-groupees", bulk, WORKE
 static int folder_get(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	json_t *j = pa_folder_json(d, r->tenant_id, id, &e);
-	return j ? res_json(r, 200, j) : fail(r, &e);
+	return j ? res_json(r, 200, j) : res_fail_err(r, &e);
 }
 OPALE_ROUTE(pa_folder_get_r, "GET", "/api/v1/parapheur/dossiers/:id", folder_get, READERS, SCOPE_TENANT, PARA);
 
 static int doc_get(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), doc = id > 0 ? req_param_id(r, "doc") : -1;
-	db *d = doc > 0 ? need_db(r) : NULL;
+	db *d = doc > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -329,7 +315,7 @@ OPALE_ROUTE(pa_doc_get_r, "GET", "/api/v1/parapheur/dossiers/:id/documents/:doc"
 static int tray(struct req *r)
 {
 	int64_t desk = req_param_id(r, "id");
-	db *d = desk > 0 ? need_db(r) : NULL;
+	db *d = desk > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -341,6 +327,6 @@ static int tray(struct req *r)
 	if (!found)
 		return res_fail(r, 404, "bureau.inconnu", "Bureau introuvable.");
 	json_t *a = pa_tray(d, r->tenant_id, desk, req_param(r, "bannette"), identity_now(), &e);
-	return a ? res_json(r, 200, json_pack("{s:o}", "dossiers", a)) : fail(r, &e);
+	return a ? res_json(r, 200, json_pack("{s:o}", "dossiers", a)) : res_fail_err(r, &e);
 }
 OPALE_ROUTE(pa_tray_r, "GET", "/api/v1/parapheur/bureaux/:id/bannettes/:bannette", tray, READERS, SCOPE_TENANT, PARA);
