@@ -1,5 +1,6 @@
 /* sign_cmd: the `opale sign` and `opale verify` commands — thin layers over sign.h. */
 #include <openssl/crypto.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,8 @@
 static const char *const with_value[] = { "p12", "password-file", "tag", "page", "x", "y", "reason",
 					  "location", "role", "tsa", "name", "collectivite", "absent-for",
 					  "postal-code", "mime-type", "policy-digest", "detached", "trust",
-					  "signing-time", "cert", "exchange", "policy-file", NULL };
+					  "signing-time", "cert", "exchange", "policy-file", "repeat", "threads",
+					  NULL };
 
 static int read_doc(const char *path, buf *b)
 {
@@ -95,6 +97,58 @@ int sign_cmd_key(int argc, char **argv, struct sign_key **k)
 	return rc;
 }
 
+/* --repeat N --threads T: the benchmark mode (bench/P1-sign.sh) — N signatures of the same input
+ * in memory, spread over T threads sharing the unlocked key, as the server's workers would. */
+struct bench_run {
+	int format, n;
+	const struct sign_key *k;
+	const buf *in;
+	const struct sign_opts *o;
+	int failed;
+};
+
+static void *bench_thread(void *arg)
+{
+	struct bench_run *b = arg;
+	buf out = BUF_INIT;
+	for (int i = 0; i < b->n; i++) {
+		struct err e = { 0 };
+		buf_reset(&out);
+		if (sign_document(b->format, b->k, b->in->data, b->in->len, b->o, &out, &e) < 0) {
+			fprintf(stderr, "opale sign : %s\n", e.msg);
+			b->failed = 1;
+			break;
+		}
+	}
+	buf_free(&out);
+	return NULL;
+}
+
+static int bench(int format, const struct sign_key *k, const buf *in, const struct sign_opts *o, int n, int threads)
+{
+	if (threads < 1 || threads > 64 || n < threads) {
+		fprintf(stderr, "opale sign : --threads entre 1 et 64, --repeat au moins égal à --threads\n");
+		return -1;
+	}
+	pthread_t th[64];
+	struct bench_run runs[64];
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < threads; i++) {
+		runs[i] = (struct bench_run){ format, n / threads + (i < n % threads), k, in, o, 0 };
+		pthread_create(&th[i], NULL, bench_thread, &runs[i]);
+	}
+	int failed = 0;
+	for (int i = 0; i < threads; i++) {
+		pthread_join(th[i], NULL);
+		failed |= runs[i].failed;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	fprintf(stderr, "%d signatures en %.3f s avec %d fils : %.1f/s\n", n, s, threads, n / s);
+	return failed ? -1 : 0;
+}
+
 /* opale sign FORMAT --p12 F --password-file F [options] IN OUT */
 static int cmd_sign(int argc, char **argv)
 {
@@ -117,6 +171,14 @@ static int cmd_sign(int argc, char **argv)
 	if (read_doc(pos[1], &in) < 0)
 		goto done;
 	o.file_name = strrchr(pos[1], '/') ? strrchr(pos[1], '/') + 1 : pos[1];
+	const char *rep = cli_opt(argc, argv, "repeat");
+	if (rep) {
+		if (!o.signing_time)
+			o.signing_time = time(NULL);
+		const char *th = cli_opt(argc, argv, "threads");
+		if (bench(format, k, &in, &o, atoi(rep), th ? atoi(th) : 1) < 0)
+			goto done;
+	}
 	if (sign_document(format, k, in.data, in.len, &o, &out, &e) < 0) {
 		fprintf(stderr, "opale sign : %s\n", e.msg);
 		goto done;

@@ -78,14 +78,23 @@ xmlNodePtr xml_find_id(xmlNodePtr node, const char *id)
 {
 	static const char *const names[] = { "Id", "ID", "id" };
 	for (xmlNodePtr n = node; n;) {
-		if (n->type == XML_ELEMENT_NODE)
-			for (size_t i = 0; i < 3; i++) {
-				xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)names[i]);
-				int hit = v && strcmp((const char *)v, id) == 0;
+		/* attributes read in place: no copy per element (this walk covers whole PES files) */
+		for (xmlAttrPtr a = n->type == XML_ELEMENT_NODE ? n->properties : NULL; a; a = a->next) {
+			if (a->ns || (strcmp((const char *)a->name, names[0]) && strcmp((const char *)a->name, names[1]) &&
+				      strcmp((const char *)a->name, names[2])))
+				continue;
+			xmlNodePtr t = a->children;
+			int hit;
+			if (t && t->type == XML_TEXT_NODE && !t->next) {
+				hit = t->content && strcmp((const char *)t->content, id) == 0;
+			} else {
+				xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+				hit = v && strcmp((const char *)v, id) == 0;
 				xmlFree(v);
-				if (hit)
-					return n;
 			}
+			if (hit)
+				return n;
+		}
 		if (n->type == XML_ELEMENT_NODE && n->children) {
 			n = n->children;
 			continue;

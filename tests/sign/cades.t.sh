@@ -66,4 +66,10 @@ has "missing PKCS#12: message" "$(cat "$T_TMP/out")" "introuvable"
 ko "not a PKCS#12 refused" "$OPALE" sign cades --p12 doc.txt --password-file "$P/pass.txt" doc.txt n.p7s
 has "not a PKCS#12: message" "$(cat "$T_TMP/out")" "pas un PKCS#12"
 ko "unknown format refused" "$OPALE" sign foo --p12 "$P/user.p12" --password-file "$P/pass.txt" doc.txt n.p7s
+
+# benchmark mode (bench/P1-sign.sh): 6 signatures over 2 threads sharing one key, the last written
+ok "--repeat 6 --threads 2 signs" S user --repeat 6 --threads 2 doc.txt rep.p7s
+has "--repeat: timing line" "$(cat "$T_TMP/out")" "6 signatures en"
+ok "--repeat: output verifies (openssl cms)" openssl cms -verify -binary -inform DER -in rep.p7s -content doc.txt -CAfile "$P/ca.pem" -out /dev/null
+ko "--threads above --repeat refused" S user --repeat 1 --threads 2 doc.txt rep2.p7s
 t_done
