@@ -179,5 +179,8 @@ int egalite_json(const struct egalite_report *r, const char *prev_json, buf *out
 int egalite_html(const struct egalite_report *r, const char *prev_json, buf *out, struct err *e);
 int egalite_pdf(const struct egalite_report *r, const char *prev_json, buf *out, struct err *e);
 int egalite_xlsx(const struct egalite_report *r, const char *prev_json, buf *out, struct err *e);
+/* The HTML report's sections only (no <html>, no <h1>, no inline style), in a <div class="egalite-rapport">,
+ * for a page of the application (web/static/opale.css styles it). */
+int egalite_html_fragment(const struct egalite_report *r, const char *prev_json, buf *out, struct err *e);
 
 #endif

@@ -85,21 +85,10 @@ static void svg(buf *b, const struct eg_chart *c, int id)
 	eg_drawing_free(&d);
 }
 
-int egalite_html(const struct egalite_report *r, const char *prev_json, buf *out, struct err *e)
+/* The sections and method notes, headings from level 2 on, in a <div class="egalite-rapport">. */
+static void body(buf *out, const struct eg_view *v)
 {
-	struct eg_view *v = eg_view_build(r, prev_json, e);
-	if (!v)
-		return -1;
-	buf_puts(out, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
-		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-	buf_html(out, v->title);
-	buf_puts(out, " — ");
-	buf_html(out, v->subtitle);
-	buf_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<h1>", css);
-	buf_html(out, v->title);
-	buf_puts(out, "</h1>\n<p class=\"sub\">");
-	buf_html(out, v->subtitle);
-	buf_puts(out, "</p>\n");
+	buf_puts(out, "<div class=\"egalite-rapport\">\n");
 	int chart_id = 0;
 	for (int i = 0; i < v->n; i++) {
 		const struct eg_section *s = &v->s[i];
@@ -125,7 +114,36 @@ int egalite_html(const struct egalite_report *r, const char *prev_json, buf *out
 		buf_html(out, v->method[i]);
 		buf_puts(out, "</li>\n");
 	}
-	buf_puts(out, "</ul>\n</section>\n</main>\n</body>\n</html>\n");
+	buf_puts(out, "</ul>\n</section>\n</div>\n");
+}
+
+int egalite_html(const struct egalite_report *r, const char *prev_json, buf *out, struct err *e)
+{
+	struct eg_view *v = eg_view_build(r, prev_json, e);
+	if (!v)
+		return -1;
+	buf_puts(out, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	buf_html(out, v->title);
+	buf_puts(out, " — ");
+	buf_html(out, v->subtitle);
+	buf_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<h1>", css);
+	buf_html(out, v->title);
+	buf_puts(out, "</h1>\n<p class=\"sub\">");
+	buf_html(out, v->subtitle);
+	buf_puts(out, "</p>\n");
+	body(out, v);
+	buf_puts(out, "</main>\n</body>\n</html>\n");
+	eg_view_free(v);
+	return 0;
+}
+
+int egalite_html_fragment(const struct egalite_report *r, const char *prev_json, buf *out, struct err *e)
+{
+	struct eg_view *v = eg_view_build(r, prev_json, e);
+	if (!v)
+		return -1;
+	body(out, v);
 	eg_view_free(v);
 	return 0;
 }

@@ -21,6 +21,8 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/api/v1/parapheur/dossiers/:id/documents/:doc", "SELECT folder_id, id FROM folder_docs WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/parapheur/dossiers/:id", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/parapheur/dossiers/:id/actions", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/egalite/rapports/:id", "SELECT id FROM egalite_reports WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/egalite/rapports/:id/:format", "SELECT id, 'json' FROM egalite_reports WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ NULL, NULL },
 };
 
@@ -43,6 +45,19 @@ static inline int seed_parapheur(db *d, int64_t tenant, int64_t user)
 	return rc ? -1 : 0;
 }
 
-static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, NULL };
+/* One stored equality diagnostic (blobs absent: the routes answer from the row). */
+static inline int seed_egalite(db *d, int64_t tenant, int64_t user)
+{
+	struct err e;
+	const char *z = "0000000000000000000000000000000000000000000000000000000000000000";
+	int rc = db_run(d, &e, "INSERT INTO egalite_reports (tenant_id, ref_date, titre, a_part, agents, previous_id, sha_json, sha_html,"
+			       " sha_fragment, sha_pdf, sha_xlsx, created_by, created_at) VALUES ($1, '2023-12-31', 'Témoin', '', 1, 0,"
+			       " $2, $2, $2, $2, $2, $3, 0)", "iti", tenant, z, user);
+	if (rc < 0)
+		printf("# seed_egalite: %s\n", e.msg);
+	return rc < 0 ? -1 : 0;
+}
+
+static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, NULL };
 
 #endif
