@@ -221,12 +221,30 @@ static int save(db *d, int64_t tenant, int64_t folder, struct loaded *l, struct 
 	return 0;
 }
 
+/* SHA-256 of the folder's document as it stands: the latest signed version, else the first main
+ * document ("" before any). Recorded with every event of the history. */
+static void current_sha(db *d, int64_t tenant, int64_t folder, char out[65])
+{
+	struct err e;
+	int rc;
+	out[0] = '\0';
+	db_stmt *s = tdb_query(d, tenant, &e, &rc, "SELECT sha256 FROM folder_docs WHERE tenant_id = $1 AND folder_id = $2"
+						   " AND role IN ('principal', 'signe') ORDER BY CASE role WHEN 'signe' THEN 0 ELSE 1 END,"
+						   " CASE role WHEN 'signe' THEN -id ELSE id END LIMIT 1", "i", folder);
+	if (s && rc == DB_ROW)
+		snprintf(out, 65, "%s", db_col_text(s, 0));
+	if (s)
+		db_finalize(s);
+}
+
 static int event(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t desk, int64_t acted, const char *action,
 		 const char *annotation, struct err *e)
 {
-	return tdb_run(d, tenant, e, "INSERT INTO folder_events (tenant_id, folder_id, at, user_id, desk_id, acted_desk_id, action, annotation)"
-				     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", "iiiiitt", folder, identity_now(), user, desk, acted,
-		       action, annotation ? annotation : "");
+	char sha[65];
+	current_sha(d, tenant, folder, sha);
+	return tdb_run(d, tenant, e, "INSERT INTO folder_events (tenant_id, folder_id, at, user_id, desk_id, acted_desk_id, action, annotation,"
+				     " doc_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", "iiiiittt", folder, identity_now(), user, desk,
+		       acted, action, annotation ? annotation : "", sha);
 }
 
 int pa_folder_create(db *d, int64_t tenant, int64_t user, const char *title, int64_t subtype, int64_t emitter, json_t *metadata,
@@ -265,7 +283,7 @@ int pa_folder_add_doc(db *d, int64_t tenant, int64_t folder, const char *role, c
 	if (load(d, tenant, folder, &l, e) < 0)
 		return -1;
 	json_decref(l.metadata);
-	if (l.f.status != FOLDER_DRAFT && strcmp(role, "signe") != 0)
+	if (l.f.status != FOLDER_DRAFT && strcmp(role, "signe") != 0 && strcmp(role, "signature") != 0)
 		return err_set(e, 409, "dossier.demarre", "Les documents ne changent plus une fois le dossier parti dans le circuit.");
 	return tdb_run(d, tenant, e, "INSERT INTO folder_docs (tenant_id, folder_id, role, name, sha256, mime, size, created_at)"
 				     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", "ittttii", folder, role, name, sha256, mime, size,
@@ -404,13 +422,14 @@ json_t *pa_folder_json(db *d, int64_t tenant, int64_t folder, struct err *e)
 	if (s)
 		db_finalize(s);
 	s = tdb_query(d, tenant, e, &rc, "SELECT v.at, v.action, v.annotation, COALESCE(u.first_name || ' ' || u.last_name, ''),"
-					 " COALESCE(k.name, ''), COALESCE(a.name, ''), v.desk_id, v.acted_desk_id FROM folder_events v"
+					 " COALESCE(k.name, ''), COALESCE(a.name, ''), v.desk_id, v.acted_desk_id, v.doc_sha256, v.id FROM folder_events v"
 					 " LEFT JOIN users u ON u.id = v.user_id LEFT JOIN desks k ON k.id = v.desk_id"
 					 " LEFT JOIN desks a ON a.id = v.acted_desk_id WHERE v.tenant_id = $1 AND v.folder_id = $2 ORDER BY v.id",
 		      "i", folder);
 	while (s && rc == DB_ROW) {
-		json_t *ev = json_pack("{s:I,s:s,s:s,s:s,s:s}", "date", (json_int_t)db_col_int64(s, 0), "action", db_col_text(s, 1),
-				       "annotation", db_col_text(s, 2), "par", db_col_text(s, 3), "bureau", db_col_text(s, 4));
+		json_t *ev = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_col_int64(s, 9), "date",
+				       (json_int_t)db_col_int64(s, 0), "action", db_col_text(s, 1), "annotation", db_col_text(s, 2), "par",
+				       db_col_text(s, 3), "bureau", db_col_text(s, 4), "sha256", db_col_text(s, 8));
 		if (db_col_int64(s, 6) != db_col_int64(s, 7) && db_col_int64(s, 7))
 			json_object_set_new(ev, "en_l_absence_de", json_string(db_col_text(s, 4))),
 				json_object_set_new(ev, "bureau_delegataire", json_string(db_col_text(s, 5)));

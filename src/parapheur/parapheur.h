@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "db/db.h"
 #include "parapheur/workflow.h"
 
@@ -41,6 +42,19 @@ json_t *pa_folder_json(db *d, int64_t tenant, int64_t folder, struct err *e);
 json_t *pa_tray(db *d, int64_t tenant, int64_t desk, const char *tray, int64_t now, struct err *e);
 /* Desks owned by a user in a tenant (JSON array of {id,name}). */
 json_t *pa_my_desks(db *d, int64_t tenant, int64_t user, struct err *e);
+
+/* Export (export.c). The record: pa_folder_json plus names (collectivité, type, circuit, emitter,
+ * steps with desk and user names, « en l'absence de ») and "signatures": every signature read back
+ * from the signed documents (role "signe") and detached signatures (role "signature", checked
+ * against the main documents), with the signer's certificate subject, issuer and serial. */
+json_t *pa_folder_record(db *d, int64_t tenant, int64_t folder, struct err *e);
+/* Bordereau de signature (PDF, cairo): circuit, who acted for which desk and when, annotations,
+ * document SHA-256 of every event, signers' certificates. */
+int pa_bordereau_pdf(db *d, int64_t tenant, int64_t folder, const char *path, struct err *e);
+/* The history as PREMIS 3 XML (intellectual entity, file objects with fixity, events, agents). */
+int pa_premis_xml(json_t *record, buf *out);
+/* ZIP: documents/, annexes/, signes/, signatures/, bordereau-de-signature.pdf, historique-premis.xml. */
+int pa_export_zip(db *d, int64_t tenant, int64_t folder, const char *path, struct err *e);
 
 /* The signature of a folder's main documents for a SIGNATURE/SEAL step is delegated to the signature
  * engine through this hook (set by src/sign when present). NULL → signature steps refuse with 501. */

@@ -8,6 +8,7 @@
 #include "store/store.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #define PARA (RF_TIER_PARAPHEUR)
 #define ADMINS (ROLE_ADMIN)
@@ -330,3 +331,54 @@ static int tray(struct req *r)
 	return a ? res_json(r, 200, json_pack("{s:o}", "dossiers", a)) : res_fail_err(r, &e);
 }
 OPALE_ROUTE(pa_tray_r, "GET", "/api/v1/parapheur/bureaux/:id/bannettes/:bannette", tray, READERS, SCOPE_TENANT, PARA);
+
+/* Generated files are written under DATA/tmp and unlinked once opened for sending. */
+static int folder_exists(db *d, struct req *r, int64_t id)
+{
+	struct err e;
+	int rc;
+	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM folders WHERE tenant_id = $1 AND id = $2", "i", id);
+	int found = s && rc == DB_ROW;
+	if (s)
+		db_finalize(s);
+	return found;
+}
+
+static int bordereau(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? need_db(r) : NULL;
+	if (!d)
+		return -1;
+	if (!folder_exists(d, r, id))
+		return res_fail(r, 404, "dossier.inconnu", "Dossier introuvable.");
+	char *path = arena_printf(r->a, "%s/tmp/bordereau-%lld-%ld.pdf", cfg.data_dir, (long long)id, (long)gettid());
+	struct err e;
+	if (pa_bordereau_pdf(d, r->tenant_id, id, path, &e) < 0) {
+		unlink(path);
+		return fail(r, &e);
+	}
+	res_file(r, path, "application/pdf", arena_printf(r->a, "bordereau-dossier-%lld.pdf", (long long)id));
+	r->send_unlink = 1;
+	return 0;
+}
+OPALE_ROUTE(pa_bordereau_r, "GET", "/api/v1/parapheur/dossiers/:id/bordereau", bordereau, READERS, SCOPE_TENANT, PARA);
+
+static int export_zip(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? need_db(r) : NULL;
+	if (!d)
+		return -1;
+	if (!folder_exists(d, r, id))
+		return res_fail(r, 404, "dossier.inconnu", "Dossier introuvable.");
+	char *path = arena_printf(r->a, "%s/tmp/export-%lld-%ld.zip", cfg.data_dir, (long long)id, (long)gettid());
+	struct err e;
+	if (pa_export_zip(d, r->tenant_id, id, path, &e) < 0)
+		return fail(r, &e);
+	audit_req(r, "parapheur.export", arena_printf(r->a, "%lld", (long long)id), "");
+	res_file(r, path, "application/zip", arena_printf(r->a, "dossier-%lld.zip", (long long)id));
+	r->send_unlink = 1;
+	return 0;
+}
+OPALE_ROUTE(pa_export_r, "GET", "/api/v1/parapheur/dossiers/:id/export", export_zip, READERS, SCOPE_TENANT, PARA);
