@@ -347,7 +347,7 @@ static int folder_exists(db *d, struct req *r, int64_t id)
 static int bordereau(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	if (!folder_exists(d, r, id))
@@ -356,7 +356,7 @@ static int bordereau(struct req *r)
 	struct err e;
 	if (pa_bordereau_pdf(d, r->tenant_id, id, path, &e) < 0) {
 		unlink(path);
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	}
 	res_file(r, path, "application/pdf", arena_printf(r->a, "bordereau-dossier-%lld.pdf", (long long)id));
 	r->send_unlink = 1;
@@ -367,7 +367,7 @@ OPALE_ROUTE(pa_bordereau_r, "GET", "/api/v1/parapheur/dossiers/:id/bordereau", b
 static int export_zip(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	if (!folder_exists(d, r, id))
@@ -375,7 +375,7 @@ static int export_zip(struct req *r)
 	char *path = arena_printf(r->a, "%s/tmp/export-%lld-%ld.zip", cfg.data_dir, (long long)id, (long)gettid());
 	struct err e;
 	if (pa_export_zip(d, r->tenant_id, id, path, &e) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	audit_req(r, "parapheur.export", arena_printf(r->a, "%lld", (long long)id), "");
 	res_file(r, path, "application/zip", arena_printf(r->a, "dossier-%lld.zip", (long long)id));
 	r->send_unlink = 1;
