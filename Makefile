@@ -83,6 +83,12 @@ test: deps
 	$(MAKE) tests
 	BUILD=$(BUILD) tests/run
 
+# The long reliability suite (docs/reliability.md): fuzzing 10 CPU-minutes per target, the suite under
+# ASan+UBSan, valgrind on the CLI, 100 kill -9 during mixed work, 60 s of load at 256 connections.
+check-hard: deps
+	$(MAKE) tests
+	hard/run
+
 san:
 	$(MAKE) SAN=1 tests
 
