@@ -11,19 +11,19 @@ if ! make -s -C "$TOP/fuzz" -j"$JOBS" >"$T_TMP/build.log" 2>&1; then fail "fuzz 
 pass "fuzz targets build"
 run_target() { # runs in chunks until the target has used SECS seconds of CPU (wall time is not CPU time
 	# on a shared machine); the corpus grows across chunks.
-	local bin=$1 name work cpu=0 rc=0 chunk
+	local bin=$1 name work cs=0 rc=0 chunk   # cs: CPU used so far, in centiseconds
 	name=$(basename "$bin" _fuzz); work=$T_TMP/corpus-$name; mkdir -p "$work" "$CRASH/$name"
 	[ -d "$TOP/fuzz/corpus/$name" ] && cp -r "$TOP/fuzz/corpus/$name"/. "$work"/
 	: >"$T_TMP/$name.log"
-	while [ "$cpu" -lt "$SECS" ]; do
-		chunk=$((SECS - cpu)); [ $chunk -gt 120 ] && chunk=120
+	while [ "$cs" -lt $((SECS * 100)) ]; do
+		chunk=$(( (SECS * 100 - cs + 99) / 100 )); [ $chunk -gt 120 ] && chunk=120; [ $chunk -lt 2 ] && chunk=2
 		(cd "$CRASH/$name" && /usr/bin/time -f '%U %S' -o "$T_TMP/$name.time" \
 			"$bin" "$work" -max_total_time="$chunk" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1) >>"$T_TMP/$name.log" 2>&1
 		rc=$?
-		cpu=$(awk -v c="$cpu" '{printf "%d", c + $1 + $2}' "$T_TMP/$name.time" 2>/dev/null || echo "$SECS")
+		cs=$(awk -v c="$cs" -v s="$SECS" 'NF == 2 {printf "%d", c + ($1 + $2) * 100; ok = 1} END {if (!ok) printf "%d", s * 100}' "$T_TMP/$name.time")
 		[ $rc -ne 0 ] && break
 	done
-	echo "$rc" >"$T_TMP/$name.rc"; echo "$cpu" >"$T_TMP/$name.cpu"
+	echo "$rc" >"$T_TMP/$name.rc"; echo $((cs / 100)) >"$T_TMP/$name.cpu"
 }
 running=0
 for bin in "$TOP"/fuzz/out/*_fuzz; do

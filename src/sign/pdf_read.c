@@ -161,6 +161,10 @@ struct pdf_obj *pdf_get(struct pdf *d, int num)
 {
 	if (num <= 0 || num >= d->size || d->x[num].type == 0)
 		return null_obj(d);
+	if (!d->cache) {  /* while the xref sections are read: their dictionaries must be direct (ISO 32000 7.5.8.2) */
+		pdf_damaged(d, "référence indirecte dans un dictionnaire de références croisées");
+		return NULL;
+	}
 	if (d->cache[num])
 		return d->cache[num];
 	if (d->loading[num]) {
