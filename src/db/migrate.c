@@ -44,13 +44,23 @@ static int list(const struct embedded_file *files, struct mig *out, int max, str
 	return n;
 }
 
-/* Expands dialect tokens ({{pk}}, {{blob}}). */
+/* Expands dialect tokens ({{pk}}, {{blob}}) and keeps only this engine's blocks: the lines between
+ * "-- {{sqlite}}" (or "-- {{pg}}") and "-- {{end}}" are dropped on the other engine. */
 static void expand(db *d, const char *sql, buf *out)
 {
-	const char *pk = db_engine_of(d) == DB_PG ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
-	const char *blob = db_engine_of(d) == DB_PG ? "BYTEA" : "BLOB";
+	int pg = db_engine_of(d) == DB_PG;
+	const char *pk = pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
+	const char *blob = pg ? "BYTEA" : "BLOB";
+	int skip = 0;
 	for (const char *p = sql; *p;) {
-		if (strncmp(p, "{{pk}}", 6) == 0) {
+		int block = strncmp(p, "{{sqlite}}", 10) == 0 ? 1 : strncmp(p, "{{pg}}", 6) == 0 ? 2 : strncmp(p, "{{end}}", 7) == 0 ? 3 : 0;
+		if (block) {
+			skip = block == 3 ? 0 : (block == 1) == pg;
+			while (*p && *p != '\n')  /* the rest of the marker's comment line */
+				p++;
+		} else if (skip) {
+			p++;
+		} else if (strncmp(p, "{{pk}}", 6) == 0) {
 			buf_puts(out, pk);
 			p += 6;
 		} else if (strncmp(p, "{{blob}}", 8) == 0) {

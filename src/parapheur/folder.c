@@ -1,6 +1,7 @@
 /* folder: folders of the parapheur — creation, start, actions with optimistic concurrency, the
  * serialised circuit state, current tasks for the trays, history. */
 #include "parapheur/parapheur.h"
+#include "search/search.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
 #include "jobs/jobs.h"
@@ -273,6 +274,22 @@ int pa_folder_create(db *d, int64_t tenant, int64_t user, const char *title, int
 		return -1;
 	*id = db_col_int64(s, 0);
 	db_finalize(s);
+	/* Searchable by its title and metadata values (src/search). */
+	buf text = BUF_INIT, url = BUF_INIT;
+	const char *k;
+	json_t *v;
+	json_object_foreach(metadata, k, v) {
+		if (json_is_string(v))
+			buf_printf(&text, "%s ", json_string_value(v));
+		else if (json_is_number(v))
+			buf_printf(&text, "%g ", json_number_value(v));
+	}
+	buf_printf(&url, "/parapheur/dossiers/%lld", (long long)*id);
+	rc = search_put(d, tenant, "dossier", *id, title, text.data ? text.data : "", now, url.data, e);
+	buf_free(&text);
+	buf_free(&url);
+	if (rc < 0)
+		return -1;
 	return event(d, tenant, *id, user, emitter, emitter, "creation", "", e);
 }
 

@@ -10,6 +10,7 @@ static const struct nav_item {
 	unsigned roles;
 } nav[] = {
 	{ "/tableau-de-bord", "Tableau de bord", ROLE_ANY },
+	{ "/recherche", "Recherche", ROLE_STAFF },
 	{ "/operateur", "Console opérateur", ROLE_OPERATOR },
 	{ "/operateur/taches", "File de tâches", ROLE_OPERATOR },
 	{ "/parapheur", "Parapheur", ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_ADMIN | ROLE_AUDITOR },
