@@ -377,8 +377,10 @@ int pa_folder_start(db *d, int64_t tenant, int64_t user, int64_t folder, const i
 	struct env_ctx ctx = { d, tenant };
 	struct wf_env env = { &ctx, env_parent, env_owns, env_delegate, identity_now() };
 	rc = -1;
+	struct wf_folder before = { .status = FOLDER_DRAFT };
 	if (wf_start(&l.f, &env, e) < 0 || save(d, tenant, folder, &l, e) < 0 ||
-	    event(d, tenant, folder, user, l.f.emitter, l.f.emitter, "demarrage", "", e) < 0)
+	    event(d, tenant, folder, user, l.f.emitter, l.f.emitter, "demarrage", "", e) < 0 ||
+	    pa_notify_changes(d, tenant, folder, &before, &l.f, e) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -404,6 +406,7 @@ int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t d
 	struct env_ctx ctx = { d, tenant };
 	struct wf_env env = { &ctx, env_parent, env_owns, env_delegate, identity_now() };
 	/* The acting desk (delegate or owner) is known once the engine accepted the action. */
+	struct wf_folder before = l.f;  /* to tell who now waits on the folder (notifications) */
 	if (wf_act(&l.f, &env, user, desk, a, target, e) < 0)
 		return -1;
 	int64_t acted = env_owns(&ctx, user, desk) ? desk : env_delegate(&ctx, desk, env.now);
@@ -415,7 +418,7 @@ int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t d
 	}
 	if (save(d, tenant, folder, &l, e) < 0 || event(d, tenant, folder, user, desk, acted, wf_action_name(a), annotation, e) < 0)
 		return -1;
-	return 0;
+	return pa_notify_changes(d, tenant, folder, &before, &l.f, e);
 }
 
 json_t *pa_folder_json(db *d, int64_t tenant, int64_t folder, struct err *e)

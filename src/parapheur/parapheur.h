@@ -56,6 +56,14 @@ int pa_premis_xml(json_t *record, buf *out);
 /* ZIP: documents/, annexes/, signes/, signatures/, bordereau-de-signature.pdf, historique-premis.xml. */
 int pa_export_zip(db *d, int64_t tenant, int64_t folder, const char *path, struct err *e);
 
+/* Notifications (notify.c): after an action, enqueues in the caller's transaction one
+ * "parapheur.notification" job per desk that now waits on the folder (new task or opinion asked) and
+ * one for a rejection; the job e-mails the owners (and the delegate desk's owners) / the emitter. */
+int pa_notify_changes(db *d, int64_t tenant, int64_t folder, const struct wf_folder *before, const struct wf_folder *after,
+		      struct err *e);
+/* Schedules the daily digest of late folders at the next 07:00 Paris (idempotent for the day). */
+int pa_digest_schedule(db *d, int64_t now, struct err *e);
+
 /* The signature of a folder's main documents for a SIGNATURE/SEAL step is delegated to the signature
  * engine through this hook (set by src/sign when present). NULL → signature steps refuse with 501. */
 extern int (*pa_sign_hook)(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t desk, int64_t acted_desk,
