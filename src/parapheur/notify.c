@@ -150,7 +150,9 @@ static int notification(db *d, const struct job *j, struct err *e)
 			db_finalize(s);
 		desk_owners(d, tenant, desk, to, e);
 		s = tdb_query(d, tenant, e, &rc, "SELECT to_desk_id FROM delegations WHERE tenant_id = $1 AND desk_id = $2 AND starts_at <= $3"
-						 " AND ends_at > $3 ORDER BY id DESC LIMIT 1", "ii", desk, identity_now());
+						 " AND ends_at > $3 AND (type_id = 0 OR type_id = (SELECT st.type_id FROM folders f"
+						 " JOIN folder_subtypes st ON st.id = f.subtype_id WHERE f.id = $4)) ORDER BY id DESC LIMIT 1",
+			      "iii", desk, identity_now(), folder);
 		int64_t deleg = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
 		if (s)
 			db_finalize(s);

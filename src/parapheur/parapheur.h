@@ -23,6 +23,16 @@ int pa_type_create(db *d, int64_t tenant, const char *name, const char *format, 
 int pa_subtype_create(db *d, int64_t tenant, int64_t type, const char *name, int64_t circuit, json_t *rules, int64_t *id,
 		      struct err *e);
 
+/* Updates (administration). A desk's owners are replaced; its parent may not create a loop. A
+ * circuit's new steps apply to folders started afterwards. */
+int pa_desk_update(db *d, int64_t tenant, int64_t desk, const char *name, int64_t parent, const int64_t *owners, int n,
+		   struct err *e);
+int pa_delegation_delete(db *d, int64_t tenant, int64_t desk, int64_t delegation, struct err *e);
+int pa_circuit_update(db *d, int64_t tenant, int64_t id, const char *name, json_t *steps, struct err *e);
+int pa_type_update(db *d, int64_t tenant, int64_t id, const char *name, const char *format, const char *protocol, const char *city,
+		   const char *postal_code, struct err *e);
+int pa_subtype_update(db *d, int64_t tenant, int64_t id, const char *name, int64_t circuit, json_t *rules, struct err *e);
+
 /* Folders. */
 int pa_folder_create(db *d, int64_t tenant, int64_t user, const char *title, int64_t subtype, int64_t emitter_desk,
 		     json_t *metadata, int64_t due_at, int64_t *id, struct err *e);
