@@ -61,5 +61,18 @@ ok(!wideEd, 'the circuit editor fits a 375 px phone screen');
 await page.fill('#nom', 'Convention CDG 62 (modifié)');
 await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
 ok((await page.textContent('main')).includes('Circuit enregistré'), 'the circuit is saved from the editor');
+await page.click('text=Se déconnecter');
+
+// A tray page with its search form and bulk actions (the président's « À traiter »).
+await login('ccpo.president');
+await page.goto(BASE + '/parapheur');
+await page.click('a[href$="/bannettes/a-traiter"]');
+ok((await page.textContent('h1')).includes('À traiter'), 'the tray page opens');
+ok(await page.isVisible('input[name=dossiers]'), 'folders can be selected for a bulk action');
+await axe(page, 'tray page with search and bulk form (phone)');
+await page.click('summary');
+await page.fill('#q', 'CDG');
+await Promise.all([page.waitForLoadState('load'), page.click('form[role=search] button[type=submit]')]);
+ok((await page.textContent('main')).includes('Convention e-administration CDG 62'), 'the search finds the convention');
 await browser.close();
 done();

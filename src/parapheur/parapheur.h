@@ -50,6 +50,17 @@ int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t d
 json_t *pa_folder_json(db *d, int64_t tenant, int64_t folder, struct err *e);
 /* Trays of a desk: "a-traiter", "en-retard", "en-cours", "delegues", "recuperables", "traites", "rejetes". */
 json_t *pa_tray(db *d, int64_t tenant, int64_t desk, const char *tray, int64_t now, struct err *e);
+/* Search in a tray (trays.c): title contains text, folder type, metadata key (containing value),
+ * created in [from, to), due before due_before; 0/NULL/"" = no condition. Rows gain type, sous_type,
+ * cree_le and metadonnees. */
+struct pa_tray_filter {
+	const char *text;
+	int64_t type;
+	const char *meta_key, *meta_value;
+	int64_t from, to, due_before;
+};
+json_t *pa_tray_search(db *d, int64_t tenant, int64_t desk, const char *tray, int64_t now, const struct pa_tray_filter *f,
+		       struct err *e);
 /* Desks owned by a user in a tenant (JSON array of {id,name}). */
 json_t *pa_my_desks(db *d, int64_t tenant, int64_t user, struct err *e);
 

@@ -37,7 +37,7 @@ static int home(struct req *r)
 		}
 		json_object_set_new(k, "trays", trays);
 	}
-	return page_render(r, 200, "parapheur", "Parapheur", json_pack("{s:o}", "desks", desks));
+	return page_render(r, 200, "parapheur", "Parapheur", json_pack("{s:o,s:b}", "desks", desks, "is_admin", (r->roles & ROLE_ADMIN) != 0));
 }
 OPALE_ROUTE(pa_home, "GET", "/parapheur", home, READERS, SCOPE_TENANT, RF_TIER_PARAPHEUR);
 
