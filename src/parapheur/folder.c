@@ -119,6 +119,7 @@ struct env_ctx {
 	db *d;
 	int64_t tenant;
 	int64_t type;   /* the folder's type: a delegation limited to another type does not apply */
+	int64_t external_desk;  /* set for an external signature: the platform acts for this desk */
 };
 
 static int64_t env_parent(void *c, int64_t desk)
@@ -136,6 +137,8 @@ static int64_t env_parent(void *c, int64_t desk)
 static int env_owns(void *c, int64_t user, int64_t desk)
 {
 	struct env_ctx *x = c;
+	if (x->external_desk && user == 0)
+		return desk == x->external_desk;
 	struct err e;
 	int rc;
 	db_stmt *s = tdb_query(x->d, x->tenant, &e, &rc, "SELECT 1 FROM desk_owners WHERE tenant_id = $1 AND desk_id = $2 AND user_id = $3",
@@ -377,7 +380,7 @@ int pa_folder_start(db *d, int64_t tenant, int64_t user, int64_t folder, const i
 		goto out;
 	l.f.nvariable = nvariable > WF_MAX_STEPS ? WF_MAX_STEPS : nvariable;
 	memcpy(l.f.variable, variable, sizeof(int64_t) * (size_t)l.f.nvariable);
-	struct env_ctx ctx = { d, tenant, l.type };
+	struct env_ctx ctx = { d, tenant, l.type, 0 };
 	struct wf_env env = { &ctx, env_parent, env_owns, env_delegate, identity_now() };
 	rc = -1;
 	struct wf_folder before = { .status = FOLDER_DRAFT };
@@ -406,7 +409,7 @@ int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t d
 	if (load(d, tenant, folder, &l, e) < 0)
 		return -1;
 	json_decref(l.metadata);
-	struct env_ctx ctx = { d, tenant, l.type };
+	struct env_ctx ctx = { d, tenant, l.type, 0 };
 	struct wf_env env = { &ctx, env_parent, env_owns, env_delegate, identity_now() };
 	/* The acting desk (delegate or owner) is known once the engine accepted the action. */
 	struct wf_folder before = l.f;  /* to tell who now waits on the folder (notifications) */
@@ -422,6 +425,27 @@ int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t d
 	if (save(d, tenant, folder, &l, e) < 0 || event(d, tenant, folder, user, desk, acted, wf_action_name(a), annotation, e) < 0)
 		return -1;
 	return pa_notify_changes(d, tenant, folder, &before, &l.f, e);
+}
+
+int pa_folder_act_external(db *d, int64_t tenant, int64_t folder, int64_t desk, const char *annotation, struct err *e)
+{
+	struct loaded l;
+	if (load(d, tenant, folder, &l, e) < 0)
+		return -1;
+	json_decref(l.metadata);
+	struct env_ctx ctx = { d, tenant, l.type, desk };
+	struct wf_env env = { &ctx, env_parent, env_owns, env_delegate, identity_now() };
+	struct wf_folder before = l.f;
+	if (wf_act(&l.f, &env, 0, desk, ACT_EXTERNAL, 0, e) < 0 || save(d, tenant, folder, &l, e) < 0 ||
+	    event(d, tenant, folder, 0, desk, desk, wf_action_name(ACT_EXTERNAL), annotation, e) < 0)
+		return -1;
+	return pa_notify_changes(d, tenant, folder, &before, &l.f, e);
+}
+
+int pa_folder_event(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t desk, const char *action, const char *annotation,
+		    struct err *e)
+{
+	return event(d, tenant, folder, user, desk, desk, action, annotation, e);
 }
 
 json_t *pa_folder_json(db *d, int64_t tenant, int64_t folder, struct err *e)

@@ -46,6 +46,12 @@ int pa_folder_start(db *d, int64_t tenant, int64_t user, int64_t folder, const i
  * Conflicts between concurrent actors are caught by the version check → 409 wf.conflit. */
 int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t desk, enum wf_action a, int64_t target,
 		  const char *annotation, const char *pin, struct err *e);
+/* The external signature of the current EXTERNAL step addressed to desk, made by the platform (no
+ * user): annotation carries the evidence summary (external.c). */
+int pa_folder_act_external(db *d, int64_t tenant, int64_t folder, int64_t desk, const char *annotation, struct err *e);
+/* Appends a history event that changes nothing in the circuit (external link sent, code verified…). */
+int pa_folder_event(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t desk, const char *action, const char *annotation,
+		    struct err *e);
 /* Full description (documents, circuit with tasks, history). NULL + e when unknown (404). */
 json_t *pa_folder_json(db *d, int64_t tenant, int64_t folder, struct err *e);
 /* Trays of a desk: "a-traiter", "en-retard", "en-cours", "delegues", "recuperables", "traites", "rejetes". */
@@ -84,6 +90,21 @@ int pa_notify_changes(db *d, int64_t tenant, int64_t folder, const struct wf_fol
 		      struct err *e);
 /* Schedules the daily digest of late folders at the next 07:00 Paris (idempotent for the day). */
 int pa_digest_schedule(db *d, int64_t now, struct err *e);
+
+/* External signatories (external.c). Sends the partner an e-mail link to the folder whose current
+ * step is an external signature (one request per folder at a time). */
+int pa_external_send(db *d, int64_t tenant, int64_t user, int64_t folder, const char *name, const char *email, int64_t *id,
+		     struct err *e);
+/* The seal applied on the partner's behalf, its stamp naming them, evidence (JSON) recorded: the
+ * collectivité seal of the signature engine. NULL hook → pa_external_seal answers 501
+ * (externe.cachet_indisponible) until the engine provides it. */
+extern int (*pa_external_seal_hook)(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence,
+				    struct err *e);
+int pa_external_seal(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence, struct err *e);
+/* The latest request of a folder for its page ({nom, email, etat}), NULL when none. */
+json_t *pa_external_status(db *d, int64_t tenant, int64_t folder);
+/* The partner's « Signer » once the code is verified: seal, then the step is done. */
+int pa_external_sign(db *d, int64_t request, const char *ip, const char *user_agent, struct err *e);
 
 /* The signature of a folder's main documents for a SIGNATURE/SEAL step is delegated to the signature
  * engine through this hook (set by src/sign when present). NULL → signature steps refuse with 501. */
