@@ -118,6 +118,8 @@ static int state_from_json(struct wf_folder *f, const char *txt, struct err *e)
 struct env_ctx {
 	db *d;
 	int64_t tenant;
+	int64_t type;   /* the folder's type: a delegation limited to another type does not apply */
+	int64_t external_desk;  /* set for an external signature: the platform acts for this desk */
 };
 
 static int64_t env_parent(void *c, int64_t desk)
@@ -135,6 +137,8 @@ static int64_t env_parent(void *c, int64_t desk)
 static int env_owns(void *c, int64_t user, int64_t desk)
 {
 	struct env_ctx *x = c;
+	if (x->external_desk && user == 0)
+		return desk == x->external_desk;
 	struct err e;
 	int rc;
 	db_stmt *s = tdb_query(x->d, x->tenant, &e, &rc, "SELECT 1 FROM desk_owners WHERE tenant_id = $1 AND desk_id = $2 AND user_id = $3",
@@ -152,7 +156,7 @@ static int64_t env_delegate(void *c, int64_t desk, int64_t now)
 	int rc;
 	db_stmt *s = tdb_query(x->d, x->tenant, &e, &rc,
 			       "SELECT to_desk_id FROM delegations WHERE tenant_id = $1 AND desk_id = $2 AND starts_at <= $3 AND ends_at > $3"
-			       " ORDER BY id DESC LIMIT 1", "ii", desk, now);
+			       " AND (type_id = 0 OR type_id = $4) ORDER BY id DESC LIMIT 1", "iii", desk, now, x->type);
 	int64_t to = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
 	if (s)
 		db_finalize(s);
@@ -161,7 +165,7 @@ static int64_t env_delegate(void *c, int64_t desk, int64_t now)
 
 struct loaded {
 	struct wf_folder f;
-	int64_t version, subtype, circuit;
+	int64_t version, subtype, circuit, type;
 	char title[512];
 	json_t *metadata;
 };
@@ -170,8 +174,9 @@ static int load(db *d, int64_t tenant, int64_t folder, struct loaded *l, struct 
 {
 	memset(l, 0, sizeof *l);
 	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT status, state, version, emitter_desk, subtype_id, circuit_id, title, metadata"
-						  " FROM folders WHERE tenant_id = $1 AND id = $2", "i", folder);
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT f.status, f.state, f.version, f.emitter_desk, f.subtype_id, f.circuit_id, f.title,"
+						  " f.metadata, COALESCE(st.type_id, 0) FROM folders f LEFT JOIN folder_subtypes st ON st.id = f.subtype_id"
+						  " WHERE f.tenant_id = $1 AND f.id = $2", "i", folder);
 	if (!s)
 		return -1;
 	if (rc != DB_ROW) {
@@ -188,6 +193,7 @@ static int load(db *d, int64_t tenant, int64_t folder, struct loaded *l, struct 
 	l->circuit = db_col_int64(s, 5);
 	snprintf(l->title, sizeof l->title, "%s", db_col_text(s, 6));
 	l->metadata = json_loads(db_col_text(s, 7), 0, NULL);
+	l->type = db_col_int64(s, 8);
 	db_finalize(s);
 	return r2;
 }
@@ -374,11 +380,13 @@ int pa_folder_start(db *d, int64_t tenant, int64_t user, int64_t folder, const i
 		goto out;
 	l.f.nvariable = nvariable > WF_MAX_STEPS ? WF_MAX_STEPS : nvariable;
 	memcpy(l.f.variable, variable, sizeof(int64_t) * (size_t)l.f.nvariable);
-	struct env_ctx ctx = { d, tenant };
+	struct env_ctx ctx = { d, tenant, l.type, 0 };
 	struct wf_env env = { &ctx, env_parent, env_owns, env_delegate, identity_now() };
 	rc = -1;
+	struct wf_folder before = { .status = FOLDER_DRAFT };
 	if (wf_start(&l.f, &env, e) < 0 || save(d, tenant, folder, &l, e) < 0 ||
-	    event(d, tenant, folder, user, l.f.emitter, l.f.emitter, "demarrage", "", e) < 0)
+	    event(d, tenant, folder, user, l.f.emitter, l.f.emitter, "demarrage", "", e) < 0 ||
+	    pa_notify_changes(d, tenant, folder, &before, &l.f, e) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -401,9 +409,10 @@ int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t d
 	if (load(d, tenant, folder, &l, e) < 0)
 		return -1;
 	json_decref(l.metadata);
-	struct env_ctx ctx = { d, tenant };
+	struct env_ctx ctx = { d, tenant, l.type, 0 };
 	struct wf_env env = { &ctx, env_parent, env_owns, env_delegate, identity_now() };
 	/* The acting desk (delegate or owner) is known once the engine accepted the action. */
+	struct wf_folder before = l.f;  /* to tell who now waits on the folder (notifications) */
 	if (wf_act(&l.f, &env, user, desk, a, target, e) < 0)
 		return -1;
 	int64_t acted = env_owns(&ctx, user, desk) ? desk : env_delegate(&ctx, desk, env.now);
@@ -415,7 +424,28 @@ int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t d
 	}
 	if (save(d, tenant, folder, &l, e) < 0 || event(d, tenant, folder, user, desk, acted, wf_action_name(a), annotation, e) < 0)
 		return -1;
-	return 0;
+	return pa_notify_changes(d, tenant, folder, &before, &l.f, e);
+}
+
+int pa_folder_act_external(db *d, int64_t tenant, int64_t folder, int64_t desk, const char *annotation, struct err *e)
+{
+	struct loaded l;
+	if (load(d, tenant, folder, &l, e) < 0)
+		return -1;
+	json_decref(l.metadata);
+	struct env_ctx ctx = { d, tenant, l.type, desk };
+	struct wf_env env = { &ctx, env_parent, env_owns, env_delegate, identity_now() };
+	struct wf_folder before = l.f;
+	if (wf_act(&l.f, &env, 0, desk, ACT_EXTERNAL, 0, e) < 0 || save(d, tenant, folder, &l, e) < 0 ||
+	    event(d, tenant, folder, 0, desk, desk, wf_action_name(ACT_EXTERNAL), annotation, e) < 0)
+		return -1;
+	return pa_notify_changes(d, tenant, folder, &before, &l.f, e);
+}
+
+int pa_folder_event(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t desk, const char *action, const char *annotation,
+		    struct err *e)
+{
+	return event(d, tenant, folder, user, desk, desk, action, annotation, e);
 }
 
 json_t *pa_folder_json(db *d, int64_t tenant, int64_t folder, struct err *e)
@@ -470,9 +500,10 @@ json_t *pa_tray(db *d, int64_t tenant, int64_t desk, const char *tray, int64_t n
 			       " WHERE f.tenant_id = $1 AND p.desk_id = $2 AND f.due_at > 0 AND f.due_at < $3 ORDER BY f.due_at" },
 		{ "en-cours", "SELECT f.id, f.title, f.status, f.due_at FROM folders f WHERE f.tenant_id = $1 AND f.emitter_desk = $2"
 			      " AND f.status IN ('brouillon', 'en_cours') AND $3 >= 0 ORDER BY f.id DESC" },
-		{ "delegues", "SELECT f.id, f.title, f.status, f.due_at FROM folders f JOIN folder_pending p ON p.folder_id = f.id"
-			      " JOIN delegations g ON g.desk_id = p.desk_id WHERE f.tenant_id = $1 AND g.to_desk_id = $2"
-			      " AND g.starts_at <= $3 AND g.ends_at > $3 ORDER BY f.id" },
+		{ "delegues", "SELECT DISTINCT f.id, f.title, f.status, f.due_at FROM folders f JOIN folder_pending p ON p.folder_id = f.id"
+			      " JOIN delegations g ON g.desk_id = p.desk_id JOIN folder_subtypes st ON st.id = f.subtype_id"
+			      " WHERE f.tenant_id = $1 AND g.to_desk_id = $2 AND g.starts_at <= $3 AND g.ends_at > $3"
+			      " AND (g.type_id = 0 OR g.type_id = st.type_id) ORDER BY f.id" },
 		{ "traites", "SELECT DISTINCT f.id, f.title, f.status, f.due_at FROM folders f JOIN folder_events v ON v.folder_id = f.id"
 			     " WHERE f.tenant_id = $1 AND (v.desk_id = $2 OR v.acted_desk_id = $2) AND v.action IN ('visa', 'signature', 'cachet')"
 			     " AND $3 >= 0 ORDER BY f.id DESC" },

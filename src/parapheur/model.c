@@ -62,6 +62,15 @@ int pa_delegation_add(db *d, int64_t tenant, int64_t desk, int64_t to_desk, int6
 		return err_set(e, 400, "delegation.soi", "Un bureau ne peut se déléguer à lui-même.");
 	if (to <= from)
 		return err_set(e, 400, "delegation.dates", "La fin de la délégation doit suivre son début.");
+	if (type) {
+		int rc;
+		db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id FROM folder_types WHERE tenant_id = $1 AND id = $2", "i", type);
+		int ok = s && rc == DB_ROW;
+		if (s)
+			db_finalize(s);
+		if (!ok)
+			return err_set(e, 404, "type.inconnu", "Type de dossier introuvable.");
+	}
 	return tdb_run(d, tenant, e, "INSERT INTO delegations (tenant_id, desk_id, to_desk_id, starts_at, ends_at, type_id)"
 				     " VALUES ($1, $2, $3, $4, $5, $6)", "iiiii", desk, to_desk, from, to, type);
 }
@@ -70,12 +79,13 @@ static const struct { const char *name; enum wf_step_type t; } step_types[] = {
 	{ "visa", STEP_VISA }, { "signature", STEP_SIGNATURE }, { "cachet", STEP_SEAL }, { "externe", STEP_EXTERNAL },
 };
 
-int pa_circuit_create(db *d, int64_t tenant, const char *name, json_t *steps, int64_t *id, struct err *e)
+/* Checks and normalises a circuit's steps (desks of this collectivité or placeholders). NULL + e. */
+static json_t *normalize_steps(db *d, int64_t tenant, json_t *steps, struct err *e)
 {
-	if (!name || !*name)
-		return err_set(e, 400, "circuit.nom", "Le nom du circuit est obligatoire.");
-	if (!json_is_array(steps) || json_array_size(steps) < 1 || json_array_size(steps) > WF_MAX_STEPS)
-		return err_set(e, 400, "circuit.etapes", "Un circuit a de 1 à %d étapes.", WF_MAX_STEPS);
+	if (!json_is_array(steps) || json_array_size(steps) < 1 || json_array_size(steps) > WF_MAX_STEPS) {
+		err_set(e, 400, "circuit.etapes", "Un circuit a de 1 à %d étapes.", WF_MAX_STEPS);
+		return NULL;
+	}
 	json_t *norm = json_array();
 	size_t i;
 	json_t *st;
@@ -88,11 +98,18 @@ int pa_circuit_create(db *d, int64_t tenant, const char *name, json_t *steps, in
 			known |= t && strcmp(t, step_types[k].name) == 0;
 		if (!known) {
 			json_decref(norm);
-			return err_set(e, 400, "circuit.type", "Étape %zu : type attendu visa, signature, cachet ou externe.", i + 1);
+			err_set(e, 400, "circuit.type", "Étape %zu : type attendu visa, signature, cachet ou externe.", i + 1);
+			return NULL;
 		}
 		if (!json_is_array(desks) || json_array_size(desks) < 1 || json_array_size(desks) > WF_MAX_DESKS) {
 			json_decref(norm);
-			return err_set(e, 400, "circuit.bureaux", "Étape %zu : de 1 à %d bureaux.", i + 1, WF_MAX_DESKS);
+			err_set(e, 400, "circuit.bureaux", "Étape %zu : de 1 à %d bureaux.", i + 1, WF_MAX_DESKS);
+			return NULL;
+		}
+		if (strcmp(t, "externe") == 0 && json_array_size(desks) != 1) {
+			json_decref(norm);
+			err_set(e, 400, "circuit.externe", "Étape %zu : une signature externe vise un seul destinataire.", i + 1);
+			return NULL;
 		}
 		json_t *ids = json_array();
 		size_t k;
@@ -110,13 +127,24 @@ int pa_circuit_create(db *d, int64_t tenant, const char *name, json_t *steps, in
 			if (!v) {
 				json_decref(ids);
 				json_decref(norm);
-				return err_set(e, 400, "circuit.bureau", "Étape %zu : bureau inconnu dans cette collectivité.", i + 1);
+				err_set(e, 400, "circuit.bureau", "Étape %zu : bureau inconnu dans cette collectivité.", i + 1);
+				return NULL;
 			}
 			json_array_append_new(ids, json_integer(v));
 		}
 		json_array_append_new(norm, json_pack("{s:s,s:s,s:o}", "type", t, "mode", mode && strcmp(mode, "et") == 0 ? "et" : "ou",
 						      "bureaux", ids));
 	}
+	return norm;
+}
+
+int pa_circuit_create(db *d, int64_t tenant, const char *name, json_t *steps, int64_t *id, struct err *e)
+{
+	if (!name || !*name)
+		return err_set(e, 400, "circuit.nom", "Le nom du circuit est obligatoire.");
+	json_t *norm = normalize_steps(d, tenant, steps, e);
+	if (!norm)
+		return -1;
 	char *txt = json_dumps(norm, JSON_COMPACT);
 	json_decref(norm);
 	int rc;
@@ -158,6 +186,8 @@ int pa_type_create(db *d, int64_t tenant, const char *name, const char *format, 
 int pa_subtype_create(db *d, int64_t tenant, int64_t type, const char *name, int64_t circuit, json_t *rules, int64_t *id,
 		      struct err *e)
 {
+	if (!name || !*name)
+		return err_set(e, 400, "sous_type.nom", "Le nom du sous-type est obligatoire.");
 	int rc;
 	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT (SELECT COUNT(*) FROM folder_types WHERE tenant_id = $1 AND id = $2),"
 						  " (SELECT COUNT(*) FROM circuits WHERE tenant_id = $1 AND id = $3)", "ii", type, circuit);
@@ -198,4 +228,134 @@ json_t *pa_my_desks(db *d, int64_t tenant, int64_t user, struct err *e)
 	if (s)
 		db_finalize(s);
 	return a;
+}
+
+/* ---- updates (administration pages) -------------------------------------------------------- */
+
+int pa_desk_update(db *d, int64_t tenant, int64_t desk, const char *name, int64_t parent, const int64_t *owners, int n,
+		   struct err *e)
+{
+	if (!desk_exists(d, tenant, desk))
+		return err_set(e, 404, "bureau.inconnu", "Bureau introuvable.");
+	if (!name || !*name)
+		return err_set(e, 400, "bureau.nom", "Le nom du bureau est obligatoire.");
+	/* The parent must exist, and the hierarchy must not loop back to this desk. */
+	for (int64_t p = parent, hops = 0; p; hops++) {
+		if (p == desk || hops > 64)
+			return err_set(e, 400, "bureau.boucle", "Ce bureau parent créerait une boucle dans la hiérarchie.");
+		int rc;
+		db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT parent_id FROM desks WHERE tenant_id = $1 AND id = $2", "i", p);
+		int found = s && rc == DB_ROW;
+		int64_t next = found ? db_col_int64(s, 0) : 0;
+		if (s)
+			db_finalize(s);
+		if (!found)
+			return err_set(e, 404, "bureau.parent", "Bureau parent introuvable.");
+		p = next;
+	}
+	if (tdb_run(d, tenant, e, "UPDATE desks SET name = $3, parent_id = $4 WHERE tenant_id = $1 AND id = $2", "iti", desk, name, parent) < 0 ||
+	    tdb_run(d, tenant, e, "DELETE FROM desk_owners WHERE tenant_id = $1 AND desk_id = $2", "i", desk) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int rc;
+		db_stmt *m = tdb_query(d, tenant, e, &rc, "SELECT user_id FROM memberships WHERE tenant_id = $1 AND user_id = $2", "i",
+				       owners[i]);
+		int member = m && rc == DB_ROW;
+		if (m)
+			db_finalize(m);
+		if (!member)
+			return err_set(e, 400, "bureau.titulaire", "Le titulaire %lld n'appartient pas à la collectivité.", (long long)owners[i]);
+		if (tdb_run(d, tenant, e, "INSERT INTO desk_owners (tenant_id, desk_id, user_id) VALUES ($1, $2, $3)", "ii", desk, owners[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int pa_delegation_delete(db *d, int64_t tenant, int64_t desk, int64_t delegation, struct err *e)
+{
+	if (tdb_run(d, tenant, e, "DELETE FROM delegations WHERE tenant_id = $1 AND desk_id = $2 AND id = $3", "ii", desk, delegation) < 0)
+		return -1;
+	if (db_changes(d) != 1)
+		return err_set(e, 404, "delegation.inconnue", "Délégation introuvable.");
+	return 0;
+}
+
+int pa_circuit_update(db *d, int64_t tenant, int64_t id, const char *name, json_t *steps, struct err *e)
+{
+	if (!name || !*name)
+		return err_set(e, 400, "circuit.nom", "Le nom du circuit est obligatoire.");
+	json_t *norm = normalize_steps(d, tenant, steps, e);
+	if (!norm)
+		return -1;
+	char *txt = json_dumps(norm, JSON_COMPACT);
+	json_decref(norm);
+	/* Folders already started keep the circuit they resolved at their start. */
+	int rc = tdb_run(d, tenant, e, "UPDATE circuits SET name = $3, steps = $4 WHERE tenant_id = $1 AND id = $2", "itt", id, name, txt);
+	free(txt);
+	if (rc < 0)
+		return -1;
+	if (db_changes(d) != 1)
+		return err_set(e, 404, "circuit.inconnu", "Circuit introuvable.");
+	return 0;
+}
+
+int pa_type_update(db *d, int64_t tenant, int64_t id, const char *name, const char *format, const char *protocol, const char *city,
+		   const char *postal_code, struct err *e)
+{
+	/* Same checks as creation: validate through a throw-away check. */
+	static const char *const formats[] = { "pades", "cades", "xades", "pes", "auto", NULL };
+	static const char *const protocols[] = { "none", "actes", "helios", NULL };
+	int fok = 0, pok = 0;
+	for (int i = 0; formats[i]; i++)
+		fok |= format && strcmp(format, formats[i]) == 0;
+	for (int i = 0; protocols[i]; i++)
+		pok |= protocol && strcmp(protocol, protocols[i]) == 0;
+	if (!name || !*name || !fok || !pok)
+		return err_set(e, 400, "type.invalide", "Type : nom, format (pades, cades, xades, pes, auto) et protocole (none, actes, helios) attendus.");
+	if (strcmp(protocol, "helios") == 0 && strcmp(format, "pes") != 0)
+		return err_set(e, 400, "type.helios", "Le protocole HELIOS impose le format de signature PES.");
+	if (tdb_run(d, tenant, e, "UPDATE folder_types SET name = $3, format = $4, protocol = $5, city = $6, postal_code = $7"
+				  " WHERE tenant_id = $1 AND id = $2", "ittttt", id, name, format, protocol, city ? city : "",
+		    postal_code ? postal_code : "") < 0)
+		return -1;
+	if (db_changes(d) != 1)
+		return err_set(e, 404, "type.inconnu", "Type de dossier introuvable.");
+	return 0;
+}
+
+int pa_subtype_update(db *d, int64_t tenant, int64_t id, const char *name, int64_t circuit, json_t *rules, struct err *e)
+{
+	if (!name || !*name)
+		return err_set(e, 400, "sous_type.nom", "Le nom du sous-type est obligatoire.");
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT COUNT(*) FROM circuits WHERE tenant_id = $1 AND id = $2", "i", circuit);
+	int ok = s && rc == DB_ROW && db_col_int64(s, 0) == 1;
+	if (s)
+		db_finalize(s);
+	if (!ok)
+		return err_set(e, 404, "circuit.inconnu", "Circuit introuvable.");
+	size_t i;
+	json_t *r;
+	json_array_foreach(rules, i, r) {
+		struct wf_rule wr;
+		const char *txt = json_string_value(json_object_get(r, "regle"));
+		if (wf_rule_parse(txt ? txt : "", &wr, e) < 0)
+			return -1;
+		db_stmt *c = tdb_query(d, tenant, e, &rc, "SELECT COUNT(*) FROM circuits WHERE tenant_id = $1 AND id = $2", "i",
+				       json_integer_value(json_object_get(r, "circuit")));
+		ok = c && rc == DB_ROW && db_col_int64(c, 0) == 1;
+		if (c)
+			db_finalize(c);
+		if (!ok)
+			return err_set(e, 404, "circuit.inconnu", "Règle « %s » : circuit introuvable.", txt);
+	}
+	char *txt = rules ? json_dumps(rules, JSON_COMPACT) : strdup("[]");
+	rc = tdb_run(d, tenant, e, "UPDATE folder_subtypes SET name = $3, circuit_id = $4, rules = $5 WHERE tenant_id = $1 AND id = $2", "itit",
+		     id, name, circuit, txt);
+	free(txt);
+	if (rc < 0)
+		return -1;
+	if (db_changes(d) != 1)
+		return err_set(e, 404, "sous_type.inconnu", "Sous-type introuvable.");
+	return 0;
 }

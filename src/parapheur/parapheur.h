@@ -23,6 +23,16 @@ int pa_type_create(db *d, int64_t tenant, const char *name, const char *format, 
 int pa_subtype_create(db *d, int64_t tenant, int64_t type, const char *name, int64_t circuit, json_t *rules, int64_t *id,
 		      struct err *e);
 
+/* Updates (administration). A desk's owners are replaced; its parent may not create a loop. A
+ * circuit's new steps apply to folders started afterwards. */
+int pa_desk_update(db *d, int64_t tenant, int64_t desk, const char *name, int64_t parent, const int64_t *owners, int n,
+		   struct err *e);
+int pa_delegation_delete(db *d, int64_t tenant, int64_t desk, int64_t delegation, struct err *e);
+int pa_circuit_update(db *d, int64_t tenant, int64_t id, const char *name, json_t *steps, struct err *e);
+int pa_type_update(db *d, int64_t tenant, int64_t id, const char *name, const char *format, const char *protocol, const char *city,
+		   const char *postal_code, struct err *e);
+int pa_subtype_update(db *d, int64_t tenant, int64_t id, const char *name, int64_t circuit, json_t *rules, struct err *e);
+
 /* Folders. */
 int pa_folder_create(db *d, int64_t tenant, int64_t user, const char *title, int64_t subtype, int64_t emitter_desk,
 		     json_t *metadata, int64_t due_at, int64_t *id, struct err *e);
@@ -36,10 +46,27 @@ int pa_folder_start(db *d, int64_t tenant, int64_t user, int64_t folder, const i
  * Conflicts between concurrent actors are caught by the version check → 409 wf.conflit. */
 int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t desk, enum wf_action a, int64_t target,
 		  const char *annotation, const char *pin, struct err *e);
+/* The external signature of the current EXTERNAL step addressed to desk, made by the platform (no
+ * user): annotation carries the evidence summary (external.c). */
+int pa_folder_act_external(db *d, int64_t tenant, int64_t folder, int64_t desk, const char *annotation, struct err *e);
+/* Appends a history event that changes nothing in the circuit (external link sent, code verified…). */
+int pa_folder_event(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t desk, const char *action, const char *annotation,
+		    struct err *e);
 /* Full description (documents, circuit with tasks, history). NULL + e when unknown (404). */
 json_t *pa_folder_json(db *d, int64_t tenant, int64_t folder, struct err *e);
 /* Trays of a desk: "a-traiter", "en-retard", "en-cours", "delegues", "recuperables", "traites", "rejetes". */
 json_t *pa_tray(db *d, int64_t tenant, int64_t desk, const char *tray, int64_t now, struct err *e);
+/* Search in a tray (trays.c): title contains text, folder type, metadata key (containing value),
+ * created in [from, to), due before due_before; 0/NULL/"" = no condition. Rows gain type, sous_type,
+ * cree_le and metadonnees. */
+struct pa_tray_filter {
+	const char *text;
+	int64_t type;
+	const char *meta_key, *meta_value;
+	int64_t from, to, due_before;
+};
+json_t *pa_tray_search(db *d, int64_t tenant, int64_t desk, const char *tray, int64_t now, const struct pa_tray_filter *f,
+		       struct err *e);
 /* Desks owned by a user in a tenant (JSON array of {id,name}). */
 json_t *pa_my_desks(db *d, int64_t tenant, int64_t user, struct err *e);
 
@@ -55,6 +82,29 @@ int pa_bordereau_pdf(db *d, int64_t tenant, int64_t folder, const char *path, st
 int pa_premis_xml(json_t *record, buf *out);
 /* ZIP: documents/, annexes/, signes/, signatures/, bordereau-de-signature.pdf, historique-premis.xml. */
 int pa_export_zip(db *d, int64_t tenant, int64_t folder, const char *path, struct err *e);
+
+/* Notifications (notify.c): after an action, enqueues in the caller's transaction one
+ * "parapheur.notification" job per desk that now waits on the folder (new task or opinion asked) and
+ * one for a rejection; the job e-mails the owners (and the delegate desk's owners) / the emitter. */
+int pa_notify_changes(db *d, int64_t tenant, int64_t folder, const struct wf_folder *before, const struct wf_folder *after,
+		      struct err *e);
+/* Schedules the daily digest of late folders at the next 07:00 Paris (idempotent for the day). */
+int pa_digest_schedule(db *d, int64_t now, struct err *e);
+
+/* External signatories (external.c). Sends the partner an e-mail link to the folder whose current
+ * step is an external signature (one request per folder at a time). */
+int pa_external_send(db *d, int64_t tenant, int64_t user, int64_t folder, const char *name, const char *email, int64_t *id,
+		     struct err *e);
+/* The seal applied on the partner's behalf, its stamp naming them, evidence (JSON) recorded: the
+ * collectivité seal of the signature engine. NULL hook → pa_external_seal answers 501
+ * (externe.cachet_indisponible) until the engine provides it. */
+extern int (*pa_external_seal_hook)(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence,
+				    struct err *e);
+int pa_external_seal(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence, struct err *e);
+/* The latest request of a folder for its page ({nom, email, etat}), NULL when none. */
+json_t *pa_external_status(db *d, int64_t tenant, int64_t folder);
+/* The partner's « Signer » once the code is verified: seal, then the step is done. */
+int pa_external_sign(db *d, int64_t request, const char *ip, const char *user_agent, struct err *e);
 
 /* The signature of a folder's main documents for a SIGNATURE/SEAL step is delegated to the signature
  * engine through this hook (set by src/sign when present). NULL → signature steps refuse with 501. */

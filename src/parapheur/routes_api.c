@@ -7,6 +7,7 @@
 #include "identity/identity.h"
 #include "store/store.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -327,7 +328,11 @@ static int tray(struct req *r)
 		db_finalize(s);
 	if (!found)
 		return res_fail(r, 404, "bureau.inconnu", "Bureau introuvable.");
-	json_t *a = pa_tray(d, r->tenant_id, desk, req_param(r, "bannette"), identity_now(), &e);
+	const char *q = req_query(r, "q"), *type = req_query(r, "type"), *from = req_query(r, "du"), *to = req_query(r, "au");
+	struct pa_tray_filter f = { .text = q, .type = type ? strtoll(type, NULL, 10) : 0, .meta_key = req_query(r, "cle"),
+				    .meta_value = req_query(r, "valeur"), .from = from ? strtoll(from, NULL, 10) : 0,
+				    .to = to ? strtoll(to, NULL, 10) : 0 };
+	json_t *a = pa_tray_search(d, r->tenant_id, desk, req_param(r, "bannette"), identity_now(), &f, &e);
 	return a ? res_json(r, 200, json_pack("{s:o}", "dossiers", a)) : res_fail_err(r, &e);
 }
 OPALE_ROUTE(pa_tray_r, "GET", "/api/v1/parapheur/bureaux/:id/bannettes/:bannette", tray, READERS, SCOPE_TENANT, PARA);

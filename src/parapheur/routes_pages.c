@@ -37,7 +37,7 @@ static int home(struct req *r)
 		}
 		json_object_set_new(k, "trays", trays);
 	}
-	return page_render(r, 200, "parapheur", "Parapheur", json_pack("{s:o}", "desks", desks));
+	return page_render(r, 200, "parapheur", "Parapheur", json_pack("{s:o,s:b}", "desks", desks, "is_admin", (r->roles & ROLE_ADMIN) != 0));
 }
 OPALE_ROUTE(pa_home, "GET", "/parapheur", home, READERS, SCOPE_TENANT, RF_TIER_PARAPHEUR);
 
@@ -93,6 +93,16 @@ static int folder(struct req *r)
 		char buf[32];
 		json_object_set_new(ev, "quand", json_string(fmt_date(json_integer_value(json_object_get(ev, "date")), buf)));
 	}
+	/* External signature step: the form that sends the partner the link, and where it stands. */
+	int rc2;
+	db_stmt *xs = tdb_query(d, r->tenant_id, &e, &rc2, "SELECT COUNT(*) FROM folder_pending WHERE tenant_id = $1 AND folder_id = $2"
+							   " AND kind = 'externe'", "i", id);
+	json_object_set_new(f, "externe_attendu", json_boolean(xs && rc2 == DB_ROW && db_col_int64(xs, 0) > 0 && (r->roles & (ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_ADMIN))));
+	if (xs)
+		db_finalize(xs);
+	json_t *xst = pa_external_status(d, r->tenant_id, id);
+	if (xst)
+		json_object_set_new(f, "externe", xst);
 	json_object_set_new(f, "actions", actions);
 	json_object_set_new(f, "peut_agir", json_boolean(json_array_size(actions) > 0));
 	json_decref(mine);

@@ -20,8 +20,20 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/api/v1/parapheur/dossiers/:id/actions", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/parapheur/dossiers/:id/bordereau", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/parapheur/dossiers/:id/export", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/parapheur/dossiers/:id/externe", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/parapheur/dossiers/:id/documents/:doc", "SELECT folder_id, id FROM folder_docs WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/parapheur/administration/bureaux/:id", "SELECT id FROM desks WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/parapheur/administration/bureaux/:id/delegations", "SELECT id FROM desks WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/parapheur/administration/bureaux/:id/delegations/:delegation/supprimer",
+	  "SELECT desk_id, id FROM delegations WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/parapheur/administration/types/:id", "SELECT id FROM folder_types WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/parapheur/administration/types/:id/sous-types", "SELECT id FROM folder_types WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/parapheur/administration/sous-types/:id", "SELECT id FROM folder_subtypes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/parapheur/administration/circuits/:id", "SELECT id FROM circuits WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/parapheur/bureaux/:id/bannettes/:bannette", "SELECT id, 'a-traiter' FROM desks WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/parapheur/bureaux/:id/actions-groupees", "SELECT id FROM desks WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/parapheur/dossiers/:id", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/parapheur/dossiers/:id/externe", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/parapheur/dossiers/:id/actions", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/egalite/rapports/:id", "SELECT id FROM egalite_reports WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/egalite/rapports/:id/:format", "SELECT id, 'json' FROM egalite_reports WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
@@ -32,7 +44,7 @@ static const struct isolation_seed isolation_seeds[] = {
 static inline int seed_parapheur(db *d, int64_t tenant, int64_t user)
 {
 	struct err e;
-	int64_t desk, circuit, type, sub, folder;
+	int64_t desk, desk2, circuit, type, sub, folder;
 	json_t *steps = json_loads("[{\"type\":\"visa\",\"bureaux\":[\"emetteur\"]}]", 0, NULL);
 	int rc = pa_desk_create(d, tenant, "Bureau témoin", 0, &user, 1, &desk, &e) < 0 ||
 		 pa_circuit_create(d, tenant, "Circuit témoin", steps, &circuit, &e) < 0 ||
@@ -40,7 +52,9 @@ static inline int seed_parapheur(db *d, int64_t tenant, int64_t user)
 		 pa_subtype_create(d, tenant, type, "Sous-type témoin", circuit, NULL, &sub, &e) < 0 ||
 		 pa_folder_create(d, tenant, user, "Dossier témoin", sub, desk, NULL, 0, &folder, &e) < 0 ||
 		 pa_folder_add_doc(d, tenant, folder, "principal", "temoin.pdf",
-				   "0000000000000000000000000000000000000000000000000000000000000000", "application/pdf", 1, &e) < 0;
+				   "0000000000000000000000000000000000000000000000000000000000000000", "application/pdf", 1, &e) < 0 ||
+		 pa_desk_create(d, tenant, "Bureau témoin délégataire", desk, &user, 1, &desk2, &e) < 0 ||
+		 pa_delegation_add(d, tenant, desk, desk2, 0, 4102444800, type, &e) < 0;
 	json_decref(steps);
 	if (rc)
 		printf("# seed_parapheur: %s\n", e.msg);

@@ -1,0 +1,297 @@
+/* External signatory against the real SMTP test server: a folder reaches its external step; the
+ * emitter sends the partner the link (only then, only the emitter or an administrator); the link
+ * opens a page that shows nothing of the document; a one-time code is e-mailed; a wrong code counts,
+ * five wrong codes lock it; the right one opens the document (cookie-bound, not the link alone) and
+ * records the verification in the history; « Signer » answers 501 until the signature engine's seal
+ * exists; with a seal (set here in-process, as the engine will) the step is done, the folder
+ * finished, and the history carries the evidence (who, address, code time, IP, document SHA-256). */
+#include "core/buf.h"
+#include "httptest.h"
+#include "identity/identity.h"
+#include "parapheur/parapheur.h"
+#include "srvtest.h"
+#include "t.h"
+#include "web/pdfdoc.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static struct srv S;
+static db *D;
+static const char *MAILDIR;
+static char tok_admin[80], tok_agent[80], tok_dgs[80];
+
+static void token(const char *login, char *out)
+{
+	char raw[64], h[65];
+	identity_random_token(raw);
+	snprintf(out, 80, "opl_%s", raw);
+	identity_sha256_hex(out, h);
+	struct err e;
+	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
+		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
+	       "tt", h, login);
+}
+
+static long api(const char *tok, const char *method, const char *path, const char *json, struct ht_resp *r)
+{
+	char auth[128];
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
+	const char *h[] = { auth, NULL };
+	ht_request(method, srv_url(&S, path), json ? "application/json" : NULL, json, json ? strlen(json) : 0, h, NULL, r);
+	return r->status;
+}
+
+/* Anonymous browser with its own cookie jar. */
+static long pub(const char *jar, const char *method, const char *path, const char *form, struct ht_resp *r)
+{
+	ht_request(method, srv_url(&S, path), form ? "application/x-www-form-urlencoded" : NULL, form, form ? strlen(form) : 0, NULL, jar, r);
+	return r->status;
+}
+
+static int64_t q1(const char *sql, const char *arg)
+{
+	struct err e;
+	int rc;
+	db_stmt *s = db_query(D, &e, &rc, sql, arg ? "t" : "", arg);
+	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	if (s)
+		db_finalize(s);
+	return v;
+}
+
+static int64_t json_id(struct ht_resp *r, const char *k)
+{
+	json_t *j = json_loads(r->body.data ? r->body.data : "", 0, NULL);
+	int64_t v = json_integer_value(json_object_get(j, k));
+	json_decref(j);
+	return v;
+}
+
+/* Waits for a mail to addr containing needle; copies the text after `after` up to a delimiter. */
+static int grab(const char *addr, const char *needle, const char *after, char *out, size_t n)
+{
+	for (int tries = 0; tries < 150; tries++) {
+		char dir[512];
+		snprintf(dir, sizeof dir, "%s/new", MAILDIR);
+		DIR *dd = opendir(dir);
+		struct dirent *de;
+		while (dd && (de = readdir(dd))) {
+			if (de->d_name[0] == '.')
+				continue;
+			char f[1024];
+			snprintf(f, sizeof f, "%s/%s", dir, de->d_name);
+			buf b = BUF_INIT, c = BUF_INIT;
+			buf_read_file(&b, f, 0);
+			for (size_t i = 0; b.data && i < b.len; i++) {
+				if (b.data[i] == '=' && b.data[i + 1] == '\n') { i++; continue; }
+				if (b.data[i] == '=' && b.data[i + 1] == '\r') { i += 2; continue; }
+				if (b.data[i] == '=' && isxdigit((unsigned char)b.data[i + 1]) && isxdigit((unsigned char)b.data[i + 2])) {
+					char h[3] = { b.data[i + 1], b.data[i + 2], 0 };
+					buf_putc(&c, (char)strtol(h, NULL, 16));
+					i += 2;
+					continue;
+				}
+				buf_putc(&c, b.data[i]);
+			}
+			buf_putc(&c, 0);
+			char to[300];
+			snprintf(to, sizeof to, "X-Envelope-To: %s", addr);
+			const char *p = c.data && strstr(c.data, to) && strstr(c.data, needle) ? strstr(c.data, after) : NULL;
+			int found = p != NULL;
+			if (found) {
+				p += strlen(after);
+				size_t k = strcspn(p, "\r\n \"<");
+				snprintf(out, n, "%.*s", (int)k, p);
+				unlink(f);
+			}
+			buf_free(&b);
+			buf_free(&c);
+			if (found) {
+				closedir(dd);
+				return 1;
+			}
+		}
+		if (dd)
+			closedir(dd);
+		usleep(100000);
+	}
+	return 0;
+}
+
+static int seal_calls;
+static char seal_signer[256];
+static int fake_seal(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence, struct err *e)
+{
+	(void)d, (void)tenant, (void)folder, (void)e;
+	seal_calls++;
+	snprintf(seal_signer, sizeof seal_signer, "%s", signer);
+	return strstr(evidence, "code_verifie_le") && strstr(evidence, "document_sha256") ? 0 : err_set(e, 500, "t", "evidence incomplete");
+}
+
+int main(void)
+{
+	const char *smtp = getenv("OPALE_TEST_SMTP");
+	MAILDIR = getenv("OPALE_TEST_MAILDIR");
+	if (!T_OK(smtp && MAILDIR, "the SMTP test server runs"))
+		return t_done();
+	char smtp_url[128];
+	snprintf(smtp_url, sizeof smtp_url, "smtp://%s", smtp);
+	setenv("OPALE_JOBS_POLL_MS", "100", 1);
+	const char *extra[] = { "--smtp-url", smtp_url, "--public-url", "https://opale.example.fr", NULL };
+	if (!T_OK(srv_start(&S, extra) == 0, "server with demo data starts"))
+		return t_done();
+	D = srv_db(&S);
+	token("ccpo.admin", tok_admin);
+	token("ccpo.agent", tok_agent);
+	token("ccpo.dgs", tok_dgs);
+	int64_t dgs = q1("SELECT id FROM desks WHERE name = $1", "Direction générale des services");
+	int64_t sec = q1("SELECT id FROM desks WHERE name = $1", "Secrétariat général");
+	int64_t cci = q1("SELECT id FROM desks WHERE name LIKE 'CCI%'", NULL);
+	struct ht_resp r;
+	char body[1024], path[256];
+	snprintf(body, sizeof body, "{\"nom\":\"Visa DGS puis CCI\",\"etapes\":[{\"type\":\"visa\",\"bureaux\":[%lld]},"
+				    "{\"type\":\"externe\",\"bureaux\":[%lld]}]}", (long long)dgs, (long long)cci);
+	T_EQ_INT(api(tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "circuit visa DGS → external CCI");
+	int64_t circ = json_id(&r, "id");
+	ht_resp_free(&r);
+	snprintf(body, sizeof body, "{\"nom\":\"Avenant externe\",\"format\":\"pades\",\"protocole\":\"none\",\"circuit\":%lld}", (long long)circ);
+	T_EQ_INT(api(tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "type with that circuit");
+	int64_t sub = json_id(&r, "sous_type");
+	ht_resp_free(&r);
+	char pdf[300], cmd[1600], out[600];
+	snprintf(pdf, sizeof pdf, "%s/avenant.pdf", S.data);
+	struct err e;
+	pdfdoc *p = pdfdoc_new(pdf, "test", &e);
+	pdfdoc_title(p, "Avenant n° 2 à la convention de partenariat CCI");
+	pdfdoc_finish(p, &e);
+	snprintf(cmd, sizeof cmd, "curl -s -H 'Authorization: Bearer %s' -F 'dossier={\"titre\":\"Avenant CCI n° 2\",\"sous_type\":%lld,\"bureau\":%lld}'"
+				  " -F 'principal=@%s' %s", tok_agent, (long long)sub, (long long)sec, pdf, srv_url(&S, "/api/v1/parapheur/dossiers"));
+	FILE *pp = popen(cmd, "r");
+	size_t n = fread(out, 1, sizeof out - 1, pp);
+	out[n] = 0;
+	pclose(pp);
+	json_t *j = json_loads(out, 0, NULL);
+	int64_t folder = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)folder);
+	T_EQ_INT(api(tok_agent, "POST", path, NULL, &r), 200, "the agent starts the folder");
+	ht_resp_free(&r);
+	const char *send = "{\"nom\":\"Jean Martin, vice-président de la CCI\",\"email\":\"jean.martin@cci-littoral.example\"}";
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/externe", (long long)folder);
+	T_EQ_INT(api(tok_agent, "POST", path, send, &r), 409, "no link before the external step");
+	ht_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)folder);
+	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)dgs);
+	T_EQ_INT(api(tok_dgs, "POST", path, body, &r), 200, "the DGS visas: the external step opens");
+	ht_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/externe", (long long)folder);
+	T_EQ_INT(api(tok_dgs, "POST", path, send, &r), 403, "the DGS (not the emitter, not admin) may not send the link");
+	ht_resp_free(&r);
+	T_EQ_INT(api(tok_agent, "POST", path, "{\"nom\":\"Jean Martin\",\"email\":\"pas-une-adresse\"}", &r), 400, "a bad address is refused");
+	ht_resp_free(&r);
+	T_EQ_INT(api(tok_agent, "POST", path, send, &r), 201, "the emitter sends the link");
+	ht_resp_free(&r);
+	char tok[128] = "";
+	T_OK(grab("jean.martin@cci-littoral.example", "Avenant CCI n° 2", "https://opale.example.fr/externe/", tok, sizeof tok) && strlen(tok) > 20,
+	     "the partner receives the link by e-mail");
+
+	/* The public page. */
+	char jar[300], other[300];
+	snprintf(jar, sizeof jar, "%s/jar", S.data);
+	snprintf(other, sizeof other, "%s/jar2", S.data);
+	char link[256], lpath[300];
+	snprintf(link, sizeof link, "/externe/%s", tok);
+	T_EQ_INT(pub(jar, "GET", link, NULL, &r), 200, "the link opens without an account");
+	T_OK(strstr(r.body.data, "Recevoir un code") && strstr(r.body.data, "j•••@cci-littoral.example") && !strstr(r.body.data, "/document"),
+	     "it offers a code to a masked address and shows no document yet");
+	ht_resp_free(&r);
+	T_EQ_INT(pub(jar, "GET", "/externe/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL, &r), 404, "an unknown link is 404");
+	ht_resp_free(&r);
+	snprintf(lpath, sizeof lpath, "%s/document", link);
+	T_EQ_INT(pub(jar, "GET", lpath, NULL, &r), 403, "the document is not readable with the link alone");
+	ht_resp_free(&r);
+	snprintf(lpath, sizeof lpath, "%s/code", link);
+	T_EQ_INT(pub(jar, "POST", lpath, "", &r), 303, "a code is asked");
+	ht_resp_free(&r);
+	char code[16] = "";
+	T_OK(grab("jean.martin@cci-littoral.example", "Votre code", "» : ", code, sizeof code) && strlen(code) == 6, "a 6-digit code arrives by e-mail");
+	T_EQ_INT(pub(jar, "POST", lpath, "", &r), 303, "asking again at once…");
+	T_OK(strstr(r.headers.data, "opale_flash=erreur") != NULL, "…is refused (one code a minute)");
+	ht_resp_free(&r);
+	snprintf(lpath, sizeof lpath, "%s/verifier", link);
+	char wrong[32];
+	snprintf(wrong, sizeof wrong, "code=%06d", (atoi(code) + 1) % 1000000);
+	T_EQ_INT(pub(jar, "POST", lpath, wrong, &r), 303, "a wrong code…");
+	T_OK(strstr(r.headers.data, "opale_flash=erreur") && q1("SELECT otp_attempts FROM external_requests WHERE state = 'envoye'", NULL) == 1,
+	     "…is refused and counted");
+	ht_resp_free(&r);
+	char right[32];
+	snprintf(right, sizeof right, "code=%s", code);
+	for (int i = 0; i < 4; i++) {
+		pub(jar, "POST", lpath, wrong, &r);
+		ht_resp_free(&r);
+	}
+	pub(jar, "POST", lpath, right, &r);
+	T_OK(strstr(r.headers.data, "opale_flash=erreur") && !strstr(r.headers.data, "opale_externe="),
+	     "after five wrong codes, even the right one is refused");
+	ht_resp_free(&r);
+	struct err e3;
+	db_run(D, &e3, "UPDATE external_requests SET otp_sent_at = otp_sent_at - 61", "");
+	snprintf(lpath, sizeof lpath, "%s/code", link);
+	T_EQ_INT(pub(jar, "POST", lpath, "", &r), 303, "a minute later, a new code is asked");
+	ht_resp_free(&r);
+	T_OK(grab("jean.martin@cci-littoral.example", "Votre code", "» : ", code, sizeof code) && strlen(code) == 6, "and arrives");
+	snprintf(right, sizeof right, "code=%s", code);
+	snprintf(lpath, sizeof lpath, "%s/verifier", link);
+	T_EQ_INT(pub(jar, "POST", lpath, right, &r), 303, "the right code is accepted");
+	T_OK(strstr(r.headers.data, "opale_externe=") != NULL, "and opens a session for this browser");
+	ht_resp_free(&r);
+	T_EQ_INT(pub(jar, "GET", link, NULL, &r), 200, "the page now");
+	T_OK(strstr(r.body.data, "Lire le document") && strstr(r.body.data, "Signer le document"), "offers the document and the signature");
+	ht_resp_free(&r);
+	snprintf(lpath, sizeof lpath, "%s/document", link);
+	T_EQ_INT(pub(jar, "GET", lpath, NULL, &r), 200, "the verified browser reads the document");
+	T_OK(r.body.len > 5 && memcmp(r.body.data, "%PDF-", 5) == 0, "it is the PDF");
+	ht_resp_free(&r);
+	T_EQ_INT(pub(other, "GET", lpath, NULL, &r), 403, "another browser with the same link cannot");
+	ht_resp_free(&r);
+	T_OK(q1("SELECT COUNT(*) FROM folder_events WHERE folder_id = (SELECT folder_id FROM external_requests LIMIT 1)"
+		" AND action = 'code vérifié (signataire externe)'", NULL) == 1, "the verification is in the folder's history");
+
+	snprintf(lpath, sizeof lpath, "%s/signer", link);
+	T_EQ_INT(pub(jar, "POST", lpath, "", &r), 303, "signing without ticking the consent…");
+	T_OK(strstr(r.headers.data, "opale_flash=erreur") != NULL, "…is sent back");
+	ht_resp_free(&r);
+	T_EQ_INT(pub(jar, "POST", lpath, "consentement=oui", &r), 501, "« Signer » answers 501 while the engine's seal is missing");
+	T_OK(strstr(r.body.data, "pas encore disponible") != NULL, "with a clear message");
+	ht_resp_free(&r);
+	T_OK(q1("SELECT COUNT(*) FROM folders WHERE status = 'en_cours' AND title = $1", "Avenant CCI n° 2") == 1, "the folder still waits");
+
+	/* With a seal (in-process, as the signature engine will provide it). */
+	pa_external_seal_hook = fake_seal;
+	int64_t xid = q1("SELECT id FROM external_requests WHERE state = 'verifie'", NULL);
+	T_OK(pa_external_sign(D, xid, "203.0.113.7", "test-agent", &e) == 0, "with a seal, the external signature goes through");
+	T_OK(seal_calls == 1 && strstr(seal_signer, "Jean Martin"), "the seal is asked once, naming the partner, with the evidence");
+	T_OK(q1("SELECT COUNT(*) FROM folders WHERE status = 'termine' AND title = $1", "Avenant CCI n° 2") == 1, "the folder is finished");
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld", (long long)folder);
+	T_EQ_INT(api(tok_agent, "GET", path, NULL, &r), 200, "the folder");
+	T_OK(strstr(r.body.data, "signature externe") && strstr(r.body.data, "Jean Martin, vice-président de la CCI (jean.martin@cci-littoral.example)") &&
+		     strstr(r.body.data, "code à usage unique vérifié le"),
+	     "its history names the partner and the code evidence");
+	ht_resp_free(&r);
+	T_OK(pa_external_sign(D, xid, "203.0.113.7", "test-agent", &e) < 0 && e.status == 409, "signing twice is refused");
+	T_EQ_INT(pub(jar, "GET", link, NULL, &r), 200, "the link afterwards");
+	T_OK(strstr(r.body.data, "Vous avez signé") != NULL, "says it is signed");
+	ht_resp_free(&r);
+
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/externe", (long long)folder);
+	T_EQ_INT(api(tok_agent, "POST", path, send, &r), 409, "no new link once the step is done");
+	ht_resp_free(&r);
+	db_close(D);
+	srv_stop(&S);
+	return t_done();
+}

@@ -1,0 +1,229 @@
+/* Parapheur e-mail notifications against the real SMTP test server, through the job queue: the
+ * demo folder started at load time reaches the DGS; the DGS's visa sends it to the président; a
+ * rejection reaches the agent who created the folder with the public reason; the daily digest of
+ * late folders is scheduled for 07:00 Paris and, run now with `opale parapheur retards`, lists the
+ * late folder to the owner of the desk it waits on and to nobody else. */
+#include "core/buf.h"
+#include "core/dates.h"
+#include "httptest.h"
+#include "identity/identity.h"
+#include "srvtest.h"
+#include "t.h"
+#include "web/pdfdoc.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static struct srv S;
+static db *D;
+static const char *MAILDIR;
+static char tok_agent[80], tok_dgs[80];
+
+static void token(const char *login, char *out)
+{
+	char raw[64], h[65];
+	identity_random_token(raw);
+	snprintf(out, 80, "opl_%s", raw);
+	identity_sha256_hex(out, h);
+	struct err e;
+	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
+		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
+	       "tt", h, login);
+}
+
+static long api(const char *tok, const char *method, const char *path, const char *json, struct ht_resp *r)
+{
+	char auth[128];
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
+	const char *h[] = { auth, NULL };
+	ht_request(method, srv_url(&S, path), json ? "application/json" : NULL, json, json ? strlen(json) : 0, h, NULL, r);
+	return r->status;
+}
+
+static int64_t q1(const char *sql, const char *arg)
+{
+	struct err e;
+	int rc;
+	db_stmt *s = db_query(D, &e, &rc, sql, arg ? "t" : "", arg);
+	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	if (s)
+		db_finalize(s);
+	return v;
+}
+
+/* Quoted-printable body decoded (soft breaks, =XX). */
+static void qp_decode(const buf *b, buf *out)
+{
+	for (size_t i = 0; i < b->len; i++) {
+		char c = b->data[i];
+		if (c == '=' && i + 1 < b->len && b->data[i + 1] == '\n') {
+			i++;
+		} else if (c == '=' && i + 2 < b->len && b->data[i + 1] == '\r' && b->data[i + 2] == '\n') {
+			i += 2;
+		} else if (c == '=' && i + 2 < b->len && isxdigit((unsigned char)b->data[i + 1]) && isxdigit((unsigned char)b->data[i + 2])) {
+			char h[3] = { b->data[i + 1], b->data[i + 2], 0 };
+			buf_putc(out, (char)strtol(h, NULL, 16));
+			i += 2;
+		} else {
+			buf_putc(out, c);
+		}
+	}
+	buf_putc(out, '\0');
+}
+
+/* Waits up to `secs` for a message to addr whose decoded text contains every needle (NULL-ended);
+ * the message is removed once found. Returns 1 when found; body (may be NULL) gets its text. */
+static int find_mail(const char *addr, const char *const *needles, int secs, buf *body)
+{
+	for (int tries = 0; tries < secs * 10; tries++) {
+		char dir[512];
+		snprintf(dir, sizeof dir, "%s/new", MAILDIR);
+		DIR *dd = opendir(dir);
+		struct dirent *de;
+		while (dd && (de = readdir(dd))) {
+			if (de->d_name[0] == '.')
+				continue;
+			char f[1024];
+			snprintf(f, sizeof f, "%s/%s", dir, de->d_name);
+			buf b = BUF_INIT, c = BUF_INIT;
+			int ok = buf_read_file(&b, f, 0) == 0 && b.data;
+			char to[300];
+			snprintf(to, sizeof to, "X-Envelope-To: %s", addr);
+			ok = ok && strstr(b.data, to);
+			if (ok) {
+				qp_decode(&b, &c);
+				for (const char *const *n = needles; *n && ok; n++)
+					ok = strstr(c.data, *n) != NULL;
+			}
+			if (ok) {
+				if (body)
+					buf_puts(body, c.data);
+				unlink(f);
+			}
+			buf_free(&b);
+			buf_free(&c);
+			if (ok) {
+				closedir(dd);
+				return 1;
+			}
+		}
+		if (dd)
+			closedir(dd);
+		usleep(100000);
+	}
+	return 0;
+}
+
+static int count_mail(const char *addr)
+{
+	char cmd[700], out[32];
+	snprintf(cmd, sizeof cmd, "grep -l 'X-Envelope-To: %s' %s/new/* 2>/dev/null | wc -l", addr, MAILDIR);
+	FILE *p = popen(cmd, "r");
+	size_t k = p ? fread(out, 1, sizeof out - 1, p) : 0;
+	out[k] = '\0';
+	if (p)
+		pclose(p);
+	return atoi(out);
+}
+
+static int64_t new_folder(const char *title, int64_t subtype, int64_t desk, const char *file)
+{
+	char meta[512], cmd[1600], out[600];
+	snprintf(meta, sizeof meta, "{\"titre\":\"%s\",\"sous_type\":%lld,\"bureau\":%lld}", title, (long long)subtype, (long long)desk);
+	snprintf(cmd, sizeof cmd, "curl -s -H 'Authorization: Bearer %s' -F 'dossier=%s' -F 'principal=@%s' %s", tok_agent, meta, file,
+		 srv_url(&S, "/api/v1/parapheur/dossiers"));
+	FILE *p = popen(cmd, "r");
+	size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+	out[n] = '\0';
+	if (p)
+		pclose(p);
+	json_t *j = json_loads(out, 0, NULL);
+	int64_t id = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	return id;
+}
+
+int main(void)
+{
+	const char *smtp = getenv("OPALE_TEST_SMTP");
+	MAILDIR = getenv("OPALE_TEST_MAILDIR");
+	if (!T_OK(smtp && MAILDIR, "the SMTP test server runs"))
+		return t_done();
+	char smtp_url[128];
+	snprintf(smtp_url, sizeof smtp_url, "smtp://%s", smtp);
+	setenv("OPALE_JOBS_POLL_MS", "100", 1);
+	const char *extra[] = { "--smtp-url", smtp_url, "--public-url", "https://opale.example.fr", NULL };
+	if (!T_OK(srv_start(&S, extra) == 0, "server with demo data starts"))
+		return t_done();
+	D = srv_db(&S);
+	token("ccpo.agent", tok_agent);
+	token("ccpo.dgs", tok_dgs);
+	int64_t folder = q1("SELECT id FROM folders WHERE title = $1", "Convention e-administration CDG 62");
+	int64_t dgs = q1("SELECT id FROM desks WHERE name = $1", "Direction générale des services");
+	int64_t sec = q1("SELECT id FROM desks WHERE name = $1", "Secrétariat général");
+	int64_t sub = q1("SELECT id FROM folder_subtypes WHERE name = $1", "Convention d'adhésion");
+	char link[128];
+	snprintf(link, sizeof link, "https://opale.example.fr/parapheur/dossiers/%lld", (long long)folder);
+
+	/* 1. New folder on a desk. */
+	const char *n1[] = { "« Convention e-administration CDG 62 »", "Direction générale des services", link, NULL };
+	T_OK(find_mail("ccpo.dgs@demo.opale.invalid", n1, 15, NULL), "the DGS is told the demo folder waits on the DGS desk, with its link");
+	char path[256], body[512];
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)folder);
+	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)dgs);
+	struct ht_resp r;
+	T_EQ_INT(api(tok_dgs, "POST", path, body, &r), 200, "the DGS visas");
+	ht_resp_free(&r);
+	const char *n2[] = { "« Convention e-administration CDG 62 »", "« Présidence »", link, NULL };
+	T_OK(find_mail("ccpo.president@demo.opale.invalid", n2, 15, NULL), "the président is told it now waits on the Présidence desk");
+
+	/* 2. Rejection → the creator, with the reason. */
+	char pdf[300];
+	snprintf(pdf, sizeof pdf, "%s/c.pdf", S.data);
+	struct err e;
+	pdfdoc *p = pdfdoc_new(pdf, "test", &e);
+	pdfdoc_para(p, "Convention de test");
+	pdfdoc_finish(p, &e);
+	int64_t f2 = new_folder("Convention de mise à disposition", sub, sec, pdf);
+	T_OK(f2 > 0, "the agent creates a second folder");
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)f2);
+	T_EQ_INT(api(tok_agent, "POST", path, NULL, &r), 200, "and starts it");
+	ht_resp_free(&r);
+	const char *n3[] = { "« Convention de mise à disposition »", NULL };
+	T_OK(find_mail("ccpo.dgs@demo.opale.invalid", n3, 15, NULL), "the DGS is told");
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)f2);
+	snprintf(body, sizeof body, "{\"action\":\"rejet\",\"bureau\":%lld,\"annotation\":\"Durée à revoir : 3 ans au plus\"}", (long long)dgs);
+	T_EQ_INT(api(tok_dgs, "POST", path, body, &r), 200, "the DGS rejects it");
+	ht_resp_free(&r);
+	const char *n4[] = { "a été rejeté par Marc Vasseur", "Motif : Durée à revoir : 3 ans au plus", "« Convention de mise à disposition »", NULL };
+	T_OK(find_mail("ccpo.agent@demo.opale.invalid", n4, 15, NULL), "the agent (creator) receives the rejection with its reason");
+
+	/* 3. Daily digest of late folders. */
+	int64_t now = identity_now(), at = q1("SELECT run_at FROM jobs WHERE kind = 'parapheur.retards' AND state = 'queued'", NULL);
+	struct paris_time pt;
+	paris_from_utc(at, &pt, &e);
+	T_OK(at > now && at <= now + 86400 && pt.hh == 7 && pt.mm == 0, "the digest is scheduled for the next 07:00, Paris time");
+	struct err e2;
+	db_run(D, &e2, "UPDATE folders SET due_at = $1 WHERE id = $2", "ii", now - 3 * 86400, folder);
+	int before_dgs = count_mail("ccpo.dgs@demo.opale.invalid");
+	const char *args[] = { "parapheur", "retards", NULL };
+	char out[128];
+	T_OK(srv_cli(&S, out, sizeof out, args) == 0, "opale parapheur retards enqueues a digest now");
+	buf dig = BUF_INIT;
+	const char *n5[] = { "ont dépassé leur échéance", "« Convention e-administration CDG 62 » (bureau « Présidence »", link, NULL };
+	T_OK(find_mail("ccpo.president@demo.opale.invalid", n5, 15, &dig), "the président receives the digest listing the late folder");
+	T_OK(!strstr(dig.data ? dig.data : "", "mise à disposition"), "the rejected folder is not in it");
+	buf_free(&dig);
+	usleep(500000);
+	T_EQ_INT(count_mail("ccpo.dgs@demo.opale.invalid"), before_dgs, "the DGS, with nothing late, receives no digest");
+	T_EQ_INT(q1("SELECT COUNT(*) FROM jobs WHERE kind = 'parapheur.retards' AND state = 'queued'", NULL), 1,
+		 "a manual digest does not schedule another daily one");
+	T_EQ_INT(q1("SELECT COUNT(*) FROM jobs WHERE kind IN ('mail.send', 'parapheur.notification') AND state = 'dead'", NULL), 0,
+		 "no notification job failed");
+	db_close(D);
+	srv_stop(&S);
+	return t_done();
+}

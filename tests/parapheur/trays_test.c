@@ -1,0 +1,173 @@
+/* Trays with search and filters, and bulk actions from the web page, on a real server: filters by
+ * title, type, metadata and creation date (API and page); the same visa on four selected folders
+ * where two succeed and two report why (another desk's folder, an unknown one); a bulk rejection
+ * without a reason fails for each folder with the rule; an empty selection is refused. */
+#include "core/buf.h"
+#include "httptest.h"
+#include "identity/identity.h"
+#include "srvtest.h"
+#include "t.h"
+#include "web/pdfdoc.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+
+static struct srv S;
+static db *D;
+static char tok_agent[80], tok_dgs[80];
+
+static void token(const char *login, char *out)
+{
+	char raw[64], h[65];
+	identity_random_token(raw);
+	snprintf(out, 80, "opl_%s", raw);
+	identity_sha256_hex(out, h);
+	struct err e;
+	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
+		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
+	       "tt", h, login);
+}
+
+static long req(const char *tok, const char *method, const char *path, const char *ctype, const char *body, struct ht_resp *r)
+{
+	char auth[128];
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
+	const char *h[] = { auth, NULL };
+	ht_request(method, srv_url(&S, path), ctype, body, body ? strlen(body) : 0, h, NULL, r);
+	return r->status;
+}
+
+static int64_t q1(const char *sql, const char *arg)
+{
+	struct err e;
+	int rc;
+	db_stmt *s = db_query(D, &e, &rc, sql, arg ? "t" : "", arg);
+	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	if (s)
+		db_finalize(s);
+	return v;
+}
+
+static int64_t new_folder(const char *title, int64_t subtype, int64_t desk, const char *montant, const char *file)
+{
+	char js[512], cmd[1600], out[600];
+	snprintf(js, sizeof js, "{\"titre\":\"%s\",\"sous_type\":%lld,\"bureau\":%lld,\"metadonnees\":{\"montant\":\"%s\"}}", title,
+		 (long long)subtype, (long long)desk, montant);
+	snprintf(cmd, sizeof cmd, "curl -s -H 'Authorization: Bearer %s' -F 'dossier=%s' -F 'principal=@%s' %s", tok_agent, js, file,
+		 srv_url(&S, "/api/v1/parapheur/dossiers"));
+	FILE *p = popen(cmd, "r");
+	size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+	out[n] = '\0';
+	if (p)
+		pclose(p);
+	json_t *j = json_loads(out, 0, NULL);
+	int64_t id = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)id);
+	struct ht_resp r;
+	req(tok_agent, "POST", path, NULL, NULL, &r);
+	ht_resp_free(&r);
+	return id;
+}
+
+/* Titles listed by the API tray with a query string. */
+static void titles(int64_t desk, const char *tray, const char *query, char *out, size_t n)
+{
+	char path[512];
+	snprintf(path, sizeof path, "/api/v1/parapheur/bureaux/%lld/bannettes/%s%s%s", (long long)desk, tray, query ? "?" : "", query ? query : "");
+	struct ht_resp r;
+	req(tok_dgs, "GET", path, NULL, NULL, &r);
+	json_t *j = json_loads(r.body.data ? r.body.data : "", 0, NULL);
+	size_t i, o = 0;
+	json_t *f;
+	out[0] = '\0';
+	json_array_foreach(json_object_get(j, "dossiers"), i, f)
+		o += (size_t)snprintf(out + o, n - o, "%s%s", o ? "|" : "", json_string_value(json_object_get(f, "titre")));
+	json_decref(j);
+	ht_resp_free(&r);
+}
+
+int main(void)
+{
+	setenv("OPALE_JOBS_POLL_MS", "200", 1);
+	if (!T_OK(srv_start(&S, NULL) == 0, "server with demo data starts"))
+		return t_done();
+	D = srv_db(&S);
+	token("ccpo.agent", tok_agent);
+	token("ccpo.dgs", tok_dgs);
+	int64_t dgs = q1("SELECT id FROM desks WHERE name = $1", "Direction générale des services");
+	int64_t dga = q1("SELECT id FROM desks WHERE name = $1", "Direction générale adjointe");
+	int64_t sec = q1("SELECT id FROM desks WHERE name = $1", "Secrétariat général");
+	int64_t conv = q1("SELECT id FROM folder_subtypes WHERE name = $1", "Convention d'adhésion");
+	int64_t aven = q1("SELECT id FROM folder_subtypes WHERE name = $1", "Avenant avec signature externe");
+	int64_t t_aven = q1("SELECT id FROM folder_types WHERE name = $1", "Avenant de partenariat");
+	char pdf[300];
+	snprintf(pdf, sizeof pdf, "%s/c.pdf", S.data);
+	struct err e;
+	pdfdoc *p = pdfdoc_new(pdf, "test", &e);
+	pdfdoc_para(p, "Convention de test");
+	pdfdoc_finish(p, &e);
+	int64_t a = new_folder("Convention Alpha", conv, sec, "100", pdf);
+	int64_t b = new_folder("Convention Bravo", conv, sec, "50000", pdf);
+	int64_t c = new_folder("Avenant Charlie", aven, sec, "50000", pdf);
+	T_OK(a && b && c, "three folders started (two wait on the DGS, one on the DGA)");
+
+	char out[2048];
+	titles(dgs, "a-traiter", NULL, out, sizeof out);
+	T_EQ_STR(out, "Convention e-administration CDG 62|Convention Alpha|Convention Bravo", "the DGS's tray without filter");
+	titles(dgs, "a-traiter", "q=bravo", out, sizeof out);
+	T_EQ_STR(out, "Convention Bravo", "title filter (case-insensitive)");
+	titles(dgs, "a-traiter", "cle=montant&valeur=50000", out, sizeof out);
+	T_EQ_STR(out, "Convention Bravo", "metadata filter");
+	char q[128];
+	snprintf(q, sizeof q, "type=%lld", (long long)t_aven);
+	titles(dgs, "a-traiter", q, out, sizeof out);
+	T_EQ_STR(out, "", "type filter: no avenant on the DGS");
+	titles(dga, "a-traiter", q, out, sizeof out);
+	T_EQ_STR(out, "Avenant Charlie", "type filter: the avenant on the DGA");
+	snprintf(q, sizeof q, "du=%lld", (long long)identity_now() + 3600);
+	titles(dgs, "a-traiter", q, out, sizeof out);
+	T_EQ_STR(out, "", "creation date filter");
+
+	struct ht_resp r;
+	char path[256];
+	snprintf(path, sizeof path, "/parapheur/bureaux/%lld/bannettes/a-traiter?q=Alpha", (long long)dgs);
+	T_EQ_INT(req(tok_dgs, "GET", path, NULL, NULL, &r), 200, "the tray page with a search");
+	T_OK(strstr(r.body.data, "Convention Alpha") && !strstr(r.body.data, "Convention Bravo") && strstr(r.body.data, "name=\"dossiers\""),
+	     "lists the match only, with a checkbox");
+	ht_resp_free(&r);
+	snprintf(path, sizeof path, "/parapheur/bureaux/%lld/bannettes/nulle-part", (long long)dgs);
+	T_EQ_INT(req(tok_dgs, "GET", path, NULL, NULL, &r), 404, "an unknown tray is 404");
+	ht_resp_free(&r);
+
+	/* Bulk visa: Alpha and Bravo succeed; Charlie (on the DGA) and an unknown folder fail. */
+	snprintf(path, sizeof path, "/parapheur/bureaux/%lld/actions-groupees", (long long)dgs);
+	char body[512];
+	snprintf(body, sizeof body, "bannette=a-traiter&action=rejet&annotation=&dossiers=%lld&dossiers=%lld", (long long)a, (long long)b);
+	T_EQ_INT(req(tok_dgs, "POST", path, "application/x-www-form-urlencoded", body, &r), 200, "a bulk rejection without a reason");
+	T_OK(strstr(r.body.data, "0 réussi(s), 2 échec(s)") && strstr(r.body.data, "motif public"), "fails for each folder, saying why");
+	ht_resp_free(&r);
+	snprintf(body, sizeof body, "bannette=a-traiter&action=visa&annotation=Vu&dossiers=%lld&dossiers=%lld&dossiers=%lld&dossiers=999999",
+		 (long long)a, (long long)b, (long long)c);
+	T_EQ_INT(req(tok_dgs, "POST", path, "application/x-www-form-urlencoded", body, &r), 200, "a bulk visa of four folders");
+	T_OK(strstr(r.body.data, "2 réussi(s), 2 échec(s)") != NULL, "two succeed, two fail");
+	T_OK(strstr(r.body.data, "Avenant Charlie</a> : <strong>échec</strong>") && strstr(r.body.data, "Dossier introuvable"),
+	     "each failure says which folder and why");
+	ht_resp_free(&r);
+	titles(dgs, "a-traiter", NULL, out, sizeof out);
+	T_EQ_STR(out, "Convention e-administration CDG 62", "the visa'd folders left the DGS's tray");
+	T_EQ_INT(q1("SELECT COUNT(*) FROM folder_events WHERE action = 'visa' AND annotation = 'Vu'", NULL), 2, "two visas recorded with the annotation");
+	T_EQ_INT(req(tok_dgs, "POST", path, "application/x-www-form-urlencoded", "bannette=a-traiter&action=visa", &r), 303,
+		 "an empty selection is sent back");
+	T_OK(strstr(r.headers.data, "opale_flash=erreur") != NULL, "with a message");
+	ht_resp_free(&r);
+	T_EQ_INT(req(tok_agent, "POST", path, "application/x-www-form-urlencoded", "bannette=a-traiter&action=visa&dossiers=1", &r), 200,
+		 "an agent who does not own the DGS desk…");
+	T_OK(strstr(r.body.data, "0 réussi(s), 1 échec(s)") && strstr(r.body.data, "ni titulaire ni délégataire"), "…is refused folder by folder");
+	ht_resp_free(&r);
+	db_close(D);
+	srv_stop(&S);
+	return t_done();
+}
