@@ -116,6 +116,7 @@ deb: opale
 	tools/mkman.sh ./opale | gzip -9n > $(DEB_DIR)/usr/share/man/man1/opale.1.gz
 	cp docs/*.md README.md $(DEB_DIR)/usr/share/doc/opale/
 	install -D -m 0644 packaging/nginx-opale.conf $(DEB_DIR)/usr/share/doc/opale/examples/nginx-opale.conf
+	install -D -m 0644 packaging/prometheus-opale.rules.yml $(DEB_DIR)/usr/share/doc/opale/examples/prometheus-opale.rules.yml
 	echo /etc/opale/opale.conf > $(DEB_DIR)/DEBIAN/conffiles
 	# Runtime dependencies from the binary's libraries (dpkg-shlibdeps reads their symbols files; a
 	# library no package provides fails the build rather than producing a package that cannot start).
