@@ -115,8 +115,14 @@ deb: opale
 	install -m 0755 packaging/postinst packaging/prerm $(DEB_DIR)/DEBIAN/
 	tools/mkman.sh ./opale | gzip -9n > $(DEB_DIR)/usr/share/man/man1/opale.1.gz
 	cp docs/*.md README.md $(DEB_DIR)/usr/share/doc/opale/
+	install -D -m 0644 packaging/nginx-opale.conf $(DEB_DIR)/usr/share/doc/opale/examples/nginx-opale.conf
+	install -D -m 0644 packaging/prometheus-opale.rules.yml $(DEB_DIR)/usr/share/doc/opale/examples/prometheus-opale.rules.yml
 	echo /etc/opale/opale.conf > $(DEB_DIR)/DEBIAN/conffiles
-	deps=$$(ldd opale | awk '/=>/{print $$3}' | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u | \
-	  while read p; do v=$$(dpkg-query -W -f='$${Version}' $$p | sed 's/-[^-]*$$//'); echo "$$p (>= $$v)"; done | paste -sd, | sed 's/,/, /g'); \
-	printf 'Package: opale\nVersion: $(DEB_VERSION)\nArchitecture: amd64\nMaintainer: Opale developers <dev@opale.invalid>\nSection: web\nPriority: optional\nDepends: adduser, fonts-dejavu-core, %s\nDescription: e-administration platform for French local authorities\n Parapheur, ACTES and Helios transmission, convocations, publication.\n' "$$deps" > $(DEB_DIR)/DEBIAN/control
+	# Runtime dependencies from the binary's libraries (dpkg-shlibdeps reads their symbols files; a
+	# library no package provides fails the build rather than producing a package that cannot start).
+	rm -rf build/deb/shlibs && mkdir -p build/deb/shlibs/debian && \
+	printf 'Source: opale\n\nPackage: opale\nArchitecture: amd64\n' > build/deb/shlibs/debian/control
+	deps=$$(cd build/deb/shlibs && dpkg-shlibdeps -O $(CURDIR)/$(DEB_DIR)/usr/bin/opale 2>/dev/null | sed -n 's/^shlibs:Depends=//p') && \
+	test -n "$$deps" && \
+	printf 'Package: opale\nVersion: $(DEB_VERSION)\nArchitecture: amd64\nMaintainer: Opale developers <dev@opale.invalid>\nSection: web\nPriority: optional\nDepends: adduser, fonts-dejavu-core, %s\nRecommends: postgresql-client\nSuggests: nginx-light, postgresql\nDescription: e-administration platform for French local authorities\n Parapheur, ACTES and Helios transmission, convocations, publication.\n' "$$deps" > $(DEB_DIR)/DEBIAN/control
 	dpkg-deb --root-owner-group --build $(DEB_DIR) build/opale_$(DEB_VERSION)_amd64.deb

@@ -39,6 +39,9 @@ static const struct option {
 	S("smtp_url", smtp_url, "smtp://127.0.0.1:25"),
 	S("smtp_from", smtp_from, "opale@localhost"),
 	S("log_level", log_level, "info"),
+	S("tls_cert", tls_cert, ""),
+	S("tls_key", tls_key, ""),
+	S("trusted_proxies", trusted_proxies, ""),
 #undef S
 #undef U
 #undef Z

@@ -25,6 +25,9 @@ struct config {
 	char smtp_url[256];      /* smtp://host:port */
 	char smtp_from[256];
 	char log_level[16];
+	char tls_cert[1024];     /* PEM certificate (chain) for a direct TLS listener; empty → plain HTTP */
+	char tls_key[1024];      /* its PEM private key */
+	char trusted_proxies[256]; /* proxy addresses whose X-Forwarded-For gives the client address */
 };
 
 extern struct config cfg;

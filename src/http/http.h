@@ -148,6 +148,8 @@ struct http_settings {
 	const char *listen;      /* ADDR:PORT */
 	const char *tmp_dir;     /* where uploads stream */
 	unsigned threads;
+	const char *tls_cert_pem;  /* both set → HTTPS (GnuTLS through libmicrohttpd), HSTS on responses */
+	const char *tls_key_pem;
 };
 int http_start(const struct http_settings *s, struct err *e);
 /* Stops accepting, finishes in-flight requests, returns when done. */

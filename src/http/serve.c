@@ -5,6 +5,9 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "http/serve.h"
+#include "core/buf.h"
+
+#include <errno.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +29,10 @@ static int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "opale serve : %s\n", e.msg);
 		return 2;
 	}
+	if (!cfg.tls_cert[0] != !cfg.tls_key[0]) {
+		fprintf(stderr, "opale serve : TLS : indiquez le certificat (tls_cert) ET sa clé (tls_key).\n");
+		return 2;
+	}
 	log_set_level(cfg.log_level);
 	mkdir(cfg.data_dir, 0750);
 	/* Signals are taken by this thread only: block them before any thread starts. */
@@ -45,11 +52,28 @@ static int cmd_serve(int argc, char **argv)
 	char tmp[1100];
 	snprintf(tmp, sizeof tmp, "%s/tmp", cfg.data_dir);
 	struct http_settings hs = { .listen = cfg.listen, .tmp_dir = tmp, .threads = cfg.threads };
-	if (http_start(&hs, &e) < 0) {
+	buf cert = BUF_INIT, key = BUF_INIT;
+	if (cfg.tls_cert[0] || cfg.tls_key[0]) {
+		if (buf_read_file(&cert, cfg.tls_cert, 1 << 20) < 0 || buf_read_file(&key, cfg.tls_key, 1 << 20) < 0) {
+			fprintf(stderr, "opale serve : TLS : lecture de %s impossible (%s).\n", cert.data ? cfg.tls_key : cfg.tls_cert,
+				strerror(errno));
+			return 1;
+		}
+		hs.tls_cert_pem = cert.data;
+		hs.tls_key_pem = key.data;
+		cfg.secure_cookies = 1;   /* served over TLS: cookies never leave it */
+	}
+	int rc = http_start(&hs, &e);
+	if (key.data)
+		explicit_bzero(key.data, key.len);
+	buf_free(&cert);
+	buf_free(&key);
+	if (rc < 0) {
 		fprintf(stderr, "opale serve : %s\n", e.msg);
 		return 1;
 	}
-	log_msg(LOG_INFO, NULL, "Opale écoute sur http://%s (données : %s)", cfg.listen, cfg.data_dir);
+	log_msg(LOG_INFO, NULL, "Opale écoute sur %s://%s (données : %s)", hs.tls_cert_pem ? "https" : "http", cfg.listen,
+		cfg.data_dir);
 	for (;;) {
 		int sig = 0;
 		sigwait(&set, &sig);

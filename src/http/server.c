@@ -44,6 +44,43 @@ static int is_unsafe(const char *m)
 	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
 }
 
+static int tls_on;
+
+/* True when ip is listed in cfg.trusted_proxies (addresses separated by commas or spaces). */
+static int trusted_proxy(const char *ip)
+{
+	size_t l = strlen(ip);
+	for (const char *p = cfg.trusted_proxies; *p;) {
+		p += strspn(p, ", \t");
+		size_t n = strcspn(p, ", \t");
+		if (n && n == l && strncmp(p, ip, n) == 0)
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Behind a trusted proxy, the client is the rightmost X-Forwarded-For entry: the address the proxy
+ * itself saw (entries further left come from the client and may be forged). */
+static void forwarded_ip(struct MHD_Connection *c, char *s, size_t n)
+{
+	const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff || !trusted_proxy(s))
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	char ip[INET6_ADDRSTRLEN];
+	last += strspn(last, " \t");
+	size_t len = strcspn(last, " \t");
+	if (len == 0 || len >= sizeof ip)
+		return;
+	memcpy(ip, last, len);
+	ip[len] = 0;
+	unsigned char bin[16];
+	if (inet_pton(AF_INET, ip, bin) == 1 || inet_pton(AF_INET6, ip, bin) == 1)
+		snprintf(s, n, "%s", ip);
+}
+
 static const char *client_ip(struct MHD_Connection *c, arena *a)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -54,6 +91,8 @@ static const char *client_ip(struct MHD_Connection *c, arena *a)
 		else if (ci->client_addr->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, s, sizeof s);
 	}
+	if (cfg.trusted_proxies[0])
+		forwarded_ip(c, s, sizeof s);
 	return arena_strdup(a, s);
 }
 
@@ -245,6 +284,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct conn_state *cs)
 	if (!has_csp)
 		MHD_add_response_header(resp, "Content-Security-Policy",
 					"default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
+	if (tls_on)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=63072000; includeSubDomains");
 	if (cs->early)
 		MHD_add_response_header(resp, "Connection", "close");
 	enum MHD_Result rc = MHD_queue_response(c, (unsigned)(r->status ? r->status : 200), resp);
@@ -460,6 +501,21 @@ int http_start(const struct http_settings *s, struct err *e)
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* Direct TLS (small installs): GnuTLS inside libmicrohttpd, TLS 1.2 and 1.3 only. */
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)s->tls_cert_pem },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)s->tls_key_pem },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	tls_on = s->tls_cert_pem && s->tls_key_pem;
+	if (tls_on) {
+		if (!MHD_is_feature_supported(MHD_FEATURE_TLS))
+			return err_set(e, 500, "http.tls", "Cette libmicrohttpd n'a pas été construite avec TLS (GnuTLS).");
+		flags |= MHD_USE_TLS;
+	} else {
+		tls[0].option = MHD_OPTION_END;
+	}
 	daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
 				   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(s->threads ? s->threads : 2),
@@ -468,7 +524,11 @@ int http_start(const struct http_settings *s, struct err *e)
 				   MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg.header_limit ? cfg.header_limit : (size_t)65536,
 				   MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 				   MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+				   MHD_OPTION_ARRAY, tls,
 				   MHD_OPTION_END);
+	if (!daemon_ && tls_on)
+		return err_set(e, 500, "http.tls", "Impossible d'écouter en TLS sur %s : port occupé, ou certificat et clé "
+				"illisibles ou qui ne vont pas ensemble (PEM attendus).", s->listen);
 	if (!daemon_)
 		return err_set(e, 500, "http.listen", "Impossible d'écouter sur %s (port occupé ?).", s->listen);
 	return 0;
