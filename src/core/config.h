@@ -24,6 +24,7 @@ struct config {
 	int secure_cookies;      /* behind TLS */
 	char smtp_url[256];      /* smtp://host:port */
 	char smtp_from[256];
+	char tsa_url[256];       /* RFC 3161 time-stamping authority for proofs (convocations…); empty = none */
 	char log_level[16];
 };
 
