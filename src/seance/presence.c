@@ -5,6 +5,7 @@
 #include "seance/sd_util.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
+#include "web/pdfdoc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -373,4 +374,55 @@ json_t *sd_presences(db *d, int64_t tenant, int64_t seance, struct err *e)
 	free(qm);
 	facts_free(&f);
 	return json_pack("{s:o,s:o,s:i,s:i}", "membres", membres, "points", points, "en_exercice", en_exercice, "requis", en_exercice / 2 + 1);
+}
+
+/* The feuille d'émargement (PDF): members with answer, pouvoir and statut, a column to sign, and the
+ * quorum of every point. */
+int sd_emargement_pdf(db *d, int64_t tenant, int64_t seance, const char *path, struct err *e)
+{
+	json_t *s = sd_seance_json(d, tenant, seance, e);
+	if (!s)
+		return -1;
+	json_t *p = sd_presences(d, tenant, seance, e);
+	if (!p) {
+		json_decref(s);
+		return -1;
+	}
+	pdfdoc *doc = pdfdoc_new(path, "Opale — feuille d'émargement", e);
+	if (!doc) {
+		json_decref(s);
+		json_decref(p);
+		return -1;
+	}
+	char line[1024];
+	pdfdoc_title(doc, "Feuille d'émargement");
+	snprintf(line, sizeof line, "%s — séance « %s » du %s%s%s.", sd_str(s, "organe_nom"), sd_str(s, "titre"), sd_str(s, "quand"),
+		 *sd_str(s, "lieu") ? ", " : "", sd_str(s, "lieu"));
+	pdfdoc_para(doc, line);
+	snprintf(line, sizeof line, "Membres en exercice : %d — quorum : %d présents (CGCT L2121-17 ; les pouvoirs ne comptent pas).",
+		 (int)sd_int(p, "en_exercice", 0), (int)sd_int(p, "requis", 0));
+	pdfdoc_para(doc, line);
+	static const double w[] = { 0.30, 0.18, 0.22, 0.30 };
+	const char *head[] = { "Membre", "Réponse", "Pouvoir", "Signature" };
+	pdfdoc_row(doc, 4, w, head, 1);
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(p, "membres"), i, m) {
+		char name[400], pouvoir[400];
+		snprintf(name, sizeof name, "%s%s%s%s", sd_str(m, "nom"), strcmp(sd_str(m, "qualite"), "titulaire") ? " (" : "",
+			 strcmp(sd_str(m, "qualite"), "titulaire") ? sd_str(m, "qualite") : "", strcmp(sd_str(m, "qualite"), "titulaire") ? ")" : "");
+		snprintf(pouvoir, sizeof pouvoir, "%s%s%s%s", *sd_str(m, "pouvoir_a") ? "donné à " : "", sd_str(m, "pouvoir_a"),
+			 *sd_str(m, "pouvoir_de") ? "porte celui de " : "", sd_str(m, "pouvoir_de"));
+		const char *cells[] = { name, sd_str(m, "reponse_libelle"), pouvoir, "" };
+		pdfdoc_row(doc, 4, w, cells, 0);
+	}
+	pdfdoc_heading(doc, "Quorum par point");
+	json_array_foreach(json_object_get(p, "points"), i, m) {
+		snprintf(line, sizeof line, "%d. %s — %s", (int)sd_int(m, "rang", 0), sd_str(m, "titre"),
+			 *sd_str(m, "regle") ? sd_str(m, "regle") : sd_str(m, "erreur"));
+		pdfdoc_para(doc, line);
+	}
+	json_decref(s);
+	json_decref(p);
+	return pdfdoc_finish(doc, e);
 }

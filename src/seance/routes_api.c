@@ -427,6 +427,31 @@ static int attestation(struct req *r)
 }
 OPALE_ROUTE(sd_attestation_r, "GET", "/api/v1/seances/:id/attestation.pdf", attestation, READ, SCOPE_TENANT, IDL);
 
+static int emargement_pdf(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? need_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e;
+	if (!sd_seance_exists(d, r->tenant_id, id))
+		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
+	char path[1200];
+	snprintf(path, sizeof path, "%s/tmp/emargement-%lld-XXXXXX", cfg.data_dir, (long long)id);
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return res_fail(r, 500, "fichier.temporaire", "Fichier temporaire impossible.");
+	close(fd);
+	if (sd_emargement_pdf(d, r->tenant_id, id, path, &e) < 0) {
+		unlink(path);
+		return fail(r, &e);
+	}
+	res_file(r, path, "application/pdf", "feuille-emargement.pdf");
+	r->send_unlink = 1;
+	return 0;
+}
+OPALE_ROUTE(sd_emargement_pdf_r, "GET", "/api/v1/seances/:id/emargement.pdf", emargement_pdf, READ, SCOPE_TENANT, IDL);
+
 /* ---- attendance ------------------------------------------------------------------------------- */
 
 static int presences_get(struct req *r)

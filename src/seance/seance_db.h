@@ -95,6 +95,8 @@ int sd_emargement(db *d, int64_t tenant, int64_t seance, int64_t membre, const c
 /* Attendance of the séance: members with answer, statut, pouvoir held/given, and the quorum of every
  * point ({points:[{rang, titre, presents, requis, atteint, representes, regle}], membres:[…]}). */
 json_t *sd_presences(db *d, int64_t tenant, int64_t seance, struct err *e);
+/* The feuille d'émargement PDF (members, answers, pouvoirs, a signature column, quorum per point). */
+int sd_emargement_pdf(db *d, int64_t tenant, int64_t seance, const char *path, struct err *e);
 /* Members (ids) of the séance's organe linked to the user account. */
 int64_t sd_membre_of_user(db *d, int64_t tenant, int64_t seance, int64_t user);
 

@@ -38,6 +38,7 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/api/v1/seances/:id/convocations", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/seances/:id/envois/:envoi/:fichier", "SELECT seance_id, id, 'manifeste.txt' FROM seance_envois WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/seances/:id/attestation.pdf", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/seances/:id/emargement.pdf", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/seances/:id/presences", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/seances/:id/presences/:membre", "SELECT s.id, m.id FROM seances s JOIN membres m ON m.organe_id = s.organe_id WHERE s.tenant_id = $1 ORDER BY s.id, m.id LIMIT 1" },
 	{ "/assemblees/:id", "SELECT id FROM organes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },

@@ -474,6 +474,10 @@ int main(void)
 	api(tok_sec, "GET", path, NULL, NULL, &r);
 	T_OK(r.status == 200 && has(&r, "non atteint") && has(&r, "atteint"), "the attendance page shows the quorum per point");
 	ht_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/seances/%lld/emargement.pdf", (long long)cc);
+	api(tok_sec, "GET", path, NULL, NULL, &r);
+	T_OK(r.status == 200 && r.body.len > 1000 && !memcmp(r.body.data, "%PDF", 4), "the feuille d'émargement is a PDF");
+	ht_resp_free(&r);
 
 	/* 9. An expired link. */
 	db_run(D, &e, "UPDATE convocations SET expires_at = 1 WHERE id = $1", "i", conv);
