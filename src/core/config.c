@@ -38,6 +38,7 @@ static const struct option {
 	B("secure_cookies", secure_cookies, "0"),
 	S("smtp_url", smtp_url, "smtp://127.0.0.1:25"),
 	S("smtp_from", smtp_from, "opale@localhost"),
+	S("tsa_url", tsa_url, ""),
 	S("log_level", log_level, "info"),
 	S("tls_cert", tls_cert, ""),
 	S("tls_key", tls_key, ""),

@@ -24,6 +24,7 @@ struct config {
 	int secure_cookies;      /* behind TLS */
 	char smtp_url[256];      /* smtp://host:port */
 	char smtp_from[256];
+	char tsa_url[256];       /* RFC 3161 time-stamping authority for proofs (convocations…); empty = none */
 	char log_level[16];
 	char tls_cert[1024];     /* PEM certificate (chain) for a direct TLS listener; empty → plain HTTP */
 	char tls_key[1024];      /* its PEM private key */

@@ -5,6 +5,7 @@
 #ifndef OPALE_ISOLATION_SEEDS_H
 #define OPALE_ISOLATION_SEEDS_H
 #include "parapheur/parapheur.h"
+#include "seance/seance_db.h"
 
 struct isolation_seed {
 	const char *pattern;
@@ -37,6 +38,38 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/parapheur/dossiers/:id/actions", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/egalite/rapports/:id", "SELECT id FROM egalite_reports WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/egalite/rapports/:id/:format", "SELECT id, 'json' FROM egalite_reports WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/organes/:id", "SELECT id FROM organes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/organes/:id/membres", "SELECT id FROM organes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/organes/:id/membres/:membre", "SELECT organe_id, id FROM membres WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/organes/:id/membres.csv", "SELECT id FROM organes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/seances/:id", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/seances/:id/points", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/seances/:id/points/:point", "SELECT seance_id, id FROM seance_points WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/seances/:id/documents", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/seances/:id/documents/:doc", "SELECT seance_id, id FROM seance_docs WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/seances/:id/convocations", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/seances/:id/envois/:envoi/:fichier", "SELECT seance_id, id, 'manifeste.txt' FROM seance_envois WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/seances/:id/attestation.pdf", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/seances/:id/emargement.pdf", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/seances/:id/presences", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/seances/:id/presences/:membre", "SELECT s.id, m.id FROM seances s JOIN membres m ON m.organe_id = s.organe_id WHERE s.tenant_id = $1 ORDER BY s.id, m.id LIMIT 1" },
+	{ "/assemblees/:id", "SELECT id FROM organes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/assemblees/:id/membres", "SELECT id FROM organes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/assemblees/:id/membres/:membre", "SELECT organe_id, id FROM membres WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/assemblees/:id/import", "SELECT id FROM organes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/seances/:id", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/seances/:id/points", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/seances/:id/points/:point", "SELECT seance_id, id FROM seance_points WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/seances/:id/documents", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/seances/:id/documents/:doc", "SELECT seance_id, id FROM seance_docs WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/seances/:id/documents/:doc/supprimer", "SELECT seance_id, id FROM seance_docs WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/seances/:id/convoquer", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/seances/:id/preuves", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/seances/:id/emargement", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/elu/seances/:id", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/elu/seances/:id/reponse", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/elu/seances/:id/documents/:doc", "SELECT seance_id, id FROM seance_docs WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/elu/seances/:id/dossier.zip", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ NULL, NULL },
 };
 
@@ -74,6 +107,34 @@ static inline int seed_egalite(db *d, int64_t tenant, int64_t user)
 	return rc < 0 ? -1 : 0;
 }
 
-static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, NULL };
+/* Creates an organe with one member (linked to user), a convened séance with one point, a document
+ * and a sending record. */
+static inline int seed_seance(db *d, int64_t tenant, int64_t user)
+{
+	struct err e;
+	int64_t organe, membre, seance, point;
+	json_t *o = json_pack("{s:s,s:s}", "nom", "Conseil témoin", "nature", "epci");
+	json_t *m = json_pack("{s:s,s:s,s:I}", "nom", "Témoin", "courriel", "temoin@demo.opale.invalid", "utilisateur", (json_int_t)user);
+	json_t *s = NULL, *p = json_pack("{s:s}", "titre", "Point témoin");
+	int rc = sd_organe_save(d, tenant, 0, o, &organe, &e) < 0 || sd_membre_save(d, tenant, organe, 0, m, &membre, &e) < 0;
+	if (!rc) {
+		s = json_pack("{s:I,s:s}", "organe", (json_int_t)organe, "date", "2030-03-15T18:30");
+		rc = sd_seance_save(d, tenant, 0, s, &seance, &e) < 0 || sd_point_save(d, tenant, seance, 0, p, &point, &e) < 0 ||
+		     sd_doc_add(d, tenant, seance, point, "principal", "temoin.pdf",
+				"0000000000000000000000000000000000000000000000000000000000000000", "application/pdf", 1, NULL, &e) < 0 ||
+		     db_run(d, &e, "UPDATE seances SET status = 'convoquee' WHERE id = $1", "i", seance) < 0 ||
+		     db_run(d, &e, "INSERT INTO seance_envois (tenant_id, seance_id, at, user_id, manifest_sha256) VALUES ($1,$2,0,$3,$4)", "iiit",
+			    tenant, seance, user, "0000000000000000000000000000000000000000000000000000000000000000") < 0;
+	}
+	json_decref(o);
+	json_decref(m);
+	json_decref(s);
+	json_decref(p);
+	if (rc)
+		printf("# seed_seance: %s\n", e.msg);
+	return rc ? -1 : 0;
+}
+
+static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_seance, NULL };
 
 #endif

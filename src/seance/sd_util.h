@@ -1,0 +1,33 @@
+/* sd_util: small helpers shared by the séance storage, API and pages (JSON fields from forms or
+ * API bodies, existence checks, Paris date formatting). Internal to src/seance. */
+#ifndef OPALE_SD_UTIL_H
+#define OPALE_SD_UTIL_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+/* String field, "" when missing or not a string. */
+const char *sd_str(json_t *j, const char *k);
+/* Integer field (JSON integer or decimal string), def when missing or malformed. */
+int64_t sd_int(json_t *j, const char *k, int64_t def);
+/* Boolean field: true, non-zero integer, "1", "on", "true", "oui". */
+int sd_bool(json_t *j, const char *k);
+/* 1 when the tenant-scoped sql ($2 = id) returns a row. */
+int sd_exists(db *d, int64_t tenant, const char *sql, int64_t id);
+/* "15/03/2024 18:30:05" Paris, "—" for 0. */
+const char *sd_fmt_short(int64_t t, char *out, size_t n);
+
+struct req;
+/* Stores the uploaded files of a multipart request (fields type, point; files "document") as
+ * documents of the séance; returns the number stored or -1 (e filled). */
+int sd_upload_docs(struct req *r, db *d, int64_t seance, struct err *e);
+/* Sends a document of the séance (download). */
+int sd_send_doc(struct req *r, db *d, int64_t tenant, int64_t seance, int64_t doc);
+/* The séance's documents as a ZIP written to path. */
+int sd_packet_zip(db *d, int64_t tenant, int64_t seance, const char *path, struct err *e);
+/* Sends the packet ZIP (temporary file removed once opened). */
+int sd_send_zip(struct req *r, db *d, int64_t tenant, int64_t seance);
+
+#endif

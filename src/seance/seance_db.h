@@ -1,0 +1,106 @@
+/* seance_db: the stored side of séances — organes and members, séances, agenda points, documents,
+ * convocations and their proof, attendance and proxies — on top of the pure rules of seance.h.
+ * Every function takes the tenant id (all SQL is tenant-scoped through db/tenant.h). Objects are
+ * read and written as JSON objects (the API's shape, French keys), so the API and the pages share
+ * one validation. Schema: src/db/migrations/0040_seance.sql, described in docs/seances.md. */
+#ifndef OPALE_SEANCE_DB_H
+#define OPALE_SEANCE_DB_H
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "db/db.h"
+#include "seance/seance.h"
+
+/* ---- organes and members (model.c) ----------------------------------------------------------- */
+
+/* {nom, nature: commune|epci|departement|region|commission, population, delai, distance}.
+ * id 0 creates (*out = new id), else updates. */
+int sd_organe_save(db *d, int64_t tenant, int64_t id, json_t *j, int64_t *out, struct err *e);
+json_t *sd_organes(db *d, int64_t tenant, struct err *e);
+/* The organe with its members; NULL + 404 when unknown. */
+json_t *sd_organe_json(db *d, int64_t tenant, int64_t id, struct err *e);
+/* {nom, prenom, civilite, fonction, groupe, courriel, mobile, papier, adresse, qualite:
+ * titulaire|suppleant|invite, titulaire (membre id, for a suppléant), en_exercice, utilisateur}. */
+int sd_membre_save(db *d, int64_t tenant, int64_t organe, int64_t id, json_t *j, int64_t *out, struct err *e);
+json_t *sd_membre_json(db *d, int64_t tenant, int64_t id, struct err *e);
+/* CSV (separator ';', header line, UTF-8) with the columns of SD_CSV_HEADER; members matched by
+ * (nom, prénom) are updated, others created; a suppléant names its titulaire « Prénom Nom ».
+ * All or nothing: the first bad line refuses the file (line number in the message). */
+#define SD_CSV_HEADER "nom;prenom;civilite;fonction;groupe;courriel;mobile;papier;adresse;qualite;titulaire;en_exercice"
+int sd_membres_import(db *d, int64_t tenant, int64_t organe, const char *csv, size_t len, int *count, struct err *e);
+int sd_membres_export(db *d, int64_t tenant, int64_t organe, buf *out, struct err *e);
+
+/* ---- séances, points, documents (model.c) ---------------------------------------------------- */
+
+/* {organe, titre, date: "YYYY-MM-DDTHH:MM" Paris or ISO instant, lieu, urgence, justification,
+ * distance, procurations}. Urgence needs a justification; distance needs an organe allowing it. */
+int sd_seance_save(db *d, int64_t tenant, int64_t id, json_t *j, int64_t *out, struct err *e);
+json_t *sd_seances(db *d, int64_t tenant, struct err *e);
+/* The séance with organe, points (with their documents), séance documents, délai (the rule and the
+ * latest sending day), convocation counts. NULL + 404 when unknown. */
+json_t *sd_seance_json(db *d, int64_t tenant, int64_t id, struct err *e);
+int sd_seance_exists(db *d, int64_t tenant, int64_t id);
+/* {titre, rapporteur (membre id), rapporteur_nom, theme, matiere, rang}. */
+int sd_point_save(db *d, int64_t tenant, int64_t seance, int64_t id, json_t *j, int64_t *out, struct err *e);
+int sd_point_delete(db *d, int64_t tenant, int64_t seance, int64_t id, struct err *e);
+/* Moves a point up (-1) or down (+1) in the agenda. */
+int sd_point_move(db *d, int64_t tenant, int64_t seance, int64_t id, int dir, struct err *e);
+/* kind: principal|annexe (point > 0), convocation|note_synthese|autre (point 0). A principal
+ * replaces the point's previous one. */
+int sd_doc_add(db *d, int64_t tenant, int64_t seance, int64_t point, const char *kind, const char *name,
+	       const char *sha256, const char *mime, int64_t size, int64_t *out, struct err *e);
+int sd_doc_delete(db *d, int64_t tenant, int64_t seance, int64_t id, struct err *e);
+/* Finds a document of the séance: fills sha/mime/name (arena-free copies into the given buffers). */
+int sd_doc_get(db *d, int64_t tenant, int64_t seance, int64_t id, char sha[65], char mime[128], char name[256],
+	       struct err *e);
+/* A change after sending: revision + 1 and a « modification » proof event. */
+void sd_seance_touch(db *d, int64_t tenant, int64_t seance, int64_t user, const char *what);
+
+/* Delay rule for the séance (organe, population, urgence, règlement intérieur). */
+int sd_seance_delai(db *d, int64_t tenant, int64_t seance, struct seance_delai_in *in, struct seance_delai_out *out,
+		    struct err *e);
+
+/* ---- convocations and proof (convocation.c) ------------------------------------------------- */
+
+/* Sends the convocations: checks the delay (urgence with justification allows a late sending down to
+ * one jour franc), the note de synthèse where the law requires it, builds the packet manifest
+ * (documents with SHA-256, recipients), time-stamps it when a TSA is configured, and enqueues one
+ * « seance.convocation » job per recipient (suppléants included; paper opt-outs listed, not mailed).
+ * Re-sending creates new links for everyone. *envoi = the sending's id. */
+int sd_convoquer(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t now, int64_t *envoi, struct err *e);
+/* Convocations of the séance with their delivery state and reading proof. */
+json_t *sd_convocations(db *d, int64_t tenant, int64_t seance, struct err *e);
+json_t *sd_events(db *d, int64_t tenant, int64_t seance, struct err *e);
+json_t *sd_envois(db *d, int64_t tenant, int64_t seance, struct err *e);
+/* The personal link: finds the convocation by token (any tenant); fills tenant/seance/convocation/
+ * membre ids. -1 with 404 (unknown) or 410 (expired). */
+struct sd_link { int64_t tenant, seance, convocation, membre; };
+int sd_link_find(db *d, const char *token, int64_t now, struct sd_link *l, struct err *e);
+/* Records an event on a link (lecture: first reading also kept on the convocation; accuse). */
+int sd_link_event(db *d, const struct sd_link *l, const char *kind, const char *ip, int64_t now, struct err *e);
+/* The « attestation d'envoi » PDF of the séance, written to path. */
+int sd_attestation_pdf(db *d, int64_t tenant, int64_t seance, const char *path, struct err *e);
+
+/* ---- attendance, proxies, quorum (presence.c) ------------------------------------------------ */
+
+/* The member's own answer: present|absent|distance|suppleant, or procuration to mandataire (checked
+ * with procuration_check, L2121-20). A previous pouvoir of the member for this séance is revoked. */
+int sd_reponse(db *d, int64_t tenant, int64_t seance, int64_t membre, const char *reponse, int64_t mandataire,
+	       int maladie, int64_t user, int64_t now, struct err *e);
+/* The secretary's sheet: statut present|absent|excuse|represente, arrival before point arrive_rank,
+ * departure after point depart_rank (0 = whole séance). */
+int sd_emargement(db *d, int64_t tenant, int64_t seance, int64_t membre, const char *statut, int arrive, int depart,
+		  int64_t now, struct err *e);
+/* Attendance of the séance: members with answer, statut, pouvoir held/given, and the quorum of every
+ * point ({points:[{rang, titre, presents, requis, atteint, representes, regle}], membres:[…]}). */
+json_t *sd_presences(db *d, int64_t tenant, int64_t seance, struct err *e);
+/* The feuille d'émargement PDF (members, answers, pouvoirs, a signature column, quorum per point). */
+int sd_emargement_pdf(db *d, int64_t tenant, int64_t seance, const char *path, struct err *e);
+/* Members (ids) of the séance's organe linked to the user account. */
+int64_t sd_membre_of_user(db *d, int64_t tenant, int64_t seance, int64_t user);
+
+/* Formats an instant as "vendredi 15 mars 2024 à 18:30" (Paris). out ≥ 64 bytes. */
+const char *sd_fmt_paris(int64_t t, char *out, size_t n);
+
+#endif
