@@ -1,7 +1,7 @@
 // Journey (conventions): an agent opens the register on a phone, records the CCI avenant n°2 with its
-// two action sheets and a budget line written as in the convention, then enters a review of the
-// Fabrique DEFI convention. axe-core on every page. (Sending the avenant through the parapheur circuit
-// with the partner's external signature is a documented follow-up: docs/conventions.md.)
+// two action sheets and a budget line written as in the convention, sends it into the parapheur on the
+// circuit that ends with the CCI's external signature, then enters a review of the Fabrique DEFI
+// convention. axe-core on every page.
 import { launch, axe, ok, done, BASE } from './lib.mjs';
 
 const { browser, page } = await launch({ phone: true });
@@ -48,6 +48,15 @@ const main = await page.textContent('main');
 ok(main.includes('1. Diagnostic du commerce') && main.includes('2. Améliorer la visibilité'), 'two action sheets');
 ok(/12\u202f000,00\u00a0€/.test(main), 'the budget line « 400 € x 30 » is 12 000,00 €');
 await axe(page, 'conventions: the avenant with its sheets and budget (phone)');
+await page.selectOption('#sous_type', { label: 'Avenant de partenariat — Avenant avec signature externe' });
+await Promise.all([page.waitForLoadState('load'), page.click('text=Envoyer au parapheur')]);
+ok((await page.textContent('main')).includes('Convention envoyée dans le parapheur'), 'the avenant goes into the parapheur');
+await Promise.all([page.waitForLoadState('load'), page.click('text=/dossier n°/')]);
+const folder = await page.textContent('main');
+ok(folder.includes('externe') && folder.includes('CCI Littoral Hauts-de-France (signataire externe)'),
+   'its circuit ends with the partner\'s external signature', folder.slice(0, 400));
+await axe(page, "conventions: the avenant's parapheur folder");
+await page.goBack();
 const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 ok(!wide, 'the convention page fits a 375 px phone screen');
 await page.goto(BASE + '/conventions?q=DEFI');

@@ -42,6 +42,14 @@ struct cv_filter {
 /* The register (main fields + computed dates and alerts), filtered. */
 json_t *cv_list(db *d, int64_t tenant, const struct cv_filter *f, struct date today, struct err *e);
 
+/* Documents (documents.c): the convention's PDF sheet (parties, terms with computed dates, action
+ * sheets, budget, a #signature# tag per party) and a review's PDF; c as cv_get returns it. */
+int cv_pdf(json_t *c, const char *path, struct err *e);
+int cv_bilan_pdf(json_t *c, json_t *bilan, const char *path, struct err *e);
+
+/* The register and budget table as XLSX (xlsx.c); conventions: cv_get objects. */
+int cv_xlsx(json_t *conventions, buf *out, struct err *e);
+
 /* Paris civil date of now (OPALE_NOW honoured, as identity_now). */
 struct date cv_today(void);
 

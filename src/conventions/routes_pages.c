@@ -6,6 +6,7 @@
 #include "db/tenant.h"
 #include "http/http.h"
 #include "identity/identity.h"
+#include "parapheur/parapheur.h"
 #include "web/page.h"
 
 #include <stdio.h>
@@ -209,9 +210,44 @@ static json_t *load(struct req *r, db **dp)
 	return c;
 }
 
+/* Signature: the parapheur folder of the convention (its state), or the form to send it there —
+ * only for a collectivité subscribed to the parapheur. */
+static void parapheur_block(struct req *r, db *d, json_t *c)
+{
+	struct err e = { 0 };
+	int64_t folder = json_integer_value(json_object_get(c, "parapheur_dossier"));
+	int tier = (r->tiers & RF_TIER_PARAPHEUR) != 0;
+	json_object_set_new(c, "parapheur_offert", json_boolean(tier));
+	if (folder) {
+		int rc;
+		db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT status FROM folders WHERE tenant_id = $1 AND id = $2", "i", folder);
+		json_object_set_new(c, "parapheur", json_pack("{s:I,s:s}", "id", (json_int_t)folder, "statut",
+							      s && rc == DB_ROW ? db_col_text(s, 0) : "?"));
+		if (s)
+			db_finalize(s);
+		return;
+	}
+	if (!tier || !(r->roles & WRITERS))
+		return;
+	json_t *subs = json_array(), *desks = pa_my_desks(d, r->tenant_id, r->user_id, &e);
+	int rc;
+	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT st.id, t.name, st.name FROM folder_subtypes st JOIN folder_types t"
+							 " ON t.id = st.type_id WHERE st.tenant_id = $1 ORDER BY t.name, st.name", "");
+	while (s && rc == DB_ROW) {
+		json_array_append_new(subs, json_pack("{s:I,s:s}", "id", (json_int_t)db_col_int64(s, 0), "nom",
+						      arena_printf(r->a, "%s — %s", db_col_text(s, 1), db_col_text(s, 2))));
+		rc = db_step(s, &e);
+	}
+	if (s)
+		db_finalize(s);
+	json_object_set_new(c, "envoi", json_pack("{s:o,s:o,s:b}", "sous_types", subs, "bureaux", desks ? desks : json_array(), "possible",
+						  json_array_size(subs) > 0 && desks && json_array_size(desks) > 0));
+}
+
 static int show(struct req *r)
 {
-	json_t *c = load(r, NULL);
+	db *d = NULL;
+	json_t *c = load(r, &d);
 	if (!c)
 		return -1;
 	json_object_set_new(c, "peut_ecrire", json_boolean((r->roles & WRITERS) != 0));
@@ -219,6 +255,7 @@ static int show(struct req *r)
 							       strcmp(json_string_value(json_object_get(c, "renouvellement")), "expres") == 0));
 	json_object_set_new(c, "peut_resilier", json_boolean((r->roles & WRITERS) && !*json_string_value(json_object_get(c, "resiliation_notifiee"))));
 	json_object_set_new(c, "a_fiches", json_boolean(json_array_size(json_object_get(c, "fiches")) > 0));
+	parapheur_block(r, d, c);
 	const char *title = arena_strdup(r->a, json_string_value(json_object_get(c, "titre")));
 	return page_render(r, 200, "convention", title, json_pack("{s:o,s:s}", "c", c, "today", ""));
 }

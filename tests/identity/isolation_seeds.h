@@ -33,6 +33,8 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/conventions/:id/bilans", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/conventions/:id/reconduction", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/conventions/:id/resiliation", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/parapheur", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/bilans/:bilan/pdf", "SELECT convention_id, id FROM convention_bilans WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/conventions/:id", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ NULL, NULL },
 };
@@ -69,7 +71,7 @@ static inline int seed_egalite(db *d, int64_t tenant, int64_t user)
 	return rc < 0 ? -1 : 0;
 }
 
-/* One convention with an action sheet, a budget line and a permanence. */
+/* One convention with an action sheet, a budget line, a permanence and a review. */
 static inline int seed_conventions(db *d, int64_t tenant, int64_t user)
 {
 	struct err e;
@@ -78,7 +80,7 @@ static inline int seed_conventions(db *d, int64_t tenant, int64_t user)
 				"\"fiches\":[{\"intitule\":\"Fiche témoin\"}],\"budget\":[{\"libelle\":\"Ligne\",\"annee\":2024,"
 				"\"formule\":\"10 € x 2\",\"fiche\":1}],\"permanences\":[{\"lieu\":\"Mairie\",\"rythme\":\"1 jour par mois\"}]}",
 				0, NULL);
-	int rc = cv_save(d, tenant, user, 0, in, &id, &e);
+	int rc = cv_save(d, tenant, user, 0, in, &id, &e) < 0 || cv_bilan_add(d, tenant, user, id, "2024-12-31", NULL, "témoin", &e) < 0 ? -1 : 0;
 	json_decref(in);
 	if (rc < 0)
 		printf("# seed_conventions: %s\n", e.msg);

@@ -218,6 +218,38 @@ int main(void)
 	T_OK(strstr(r.body.data, "Avenant n°2 — Avenant n°2 CCI 2024 (saisi)") != NULL, "the CCI convention lists the new avenant");
 	ht_resp_free(&r);
 
+	/* Signature: the avenant goes into the parapheur (sub-type with the partner's external signature). */
+	int64_t sub = scalar("SELECT id FROM folder_subtypes WHERE name = $1", "Avenant avec signature externe");
+	int64_t desk = scalar("SELECT id FROM desks WHERE name = $1", "Secrétariat général");
+	snprintf(path, sizeof path, "/conventions/%lld/parapheur", (long long)av);
+	snprintf(form, sizeof form, "sous_type=%lld&bureau=%lld", (long long)sub, (long long)desk);
+	T_EQ_INT(post(path, form, &r, loc), 303, "the avenant is sent to the parapheur");
+	ht_resp_free(&r);
+	snprintf(path, sizeof path, "/conventions/%lld", (long long)av);
+	get(path, &r);
+	T_OK(strstr(r.body.data, "Convention envoyée dans le parapheur") && strstr(r.body.data, "Dans le parapheur : <a href=\"/parapheur/dossiers/") &&
+	     strstr(r.body.data, "en_cours"), "its page links to the folder, circuit started (en_cours)");
+	ht_resp_free(&r);
+	char avs[32];
+	snprintf(avs, sizeof avs, "%lld", (long long)av);
+	int64_t folder = scalar("SELECT parapheur_dossier FROM conventions WHERE id = CAST($1 AS BIGINT)", avs);
+	char fs[32];
+	snprintf(fs, sizeof fs, "%lld", (long long)folder);
+	T_OK(folder > 0 && scalar("SELECT COUNT(*) FROM folder_docs WHERE folder_id = CAST($1 AS BIGINT) AND role = 'principal'"
+				  " AND mime = 'application/pdf'", fs) == 1, "the folder's principal document is the convention's PDF");
+	snprintf(path, sizeof path, "/parapheur/dossiers/%lld", (long long)folder);
+	get(path, &r);
+	T_OK(r.status == 200 && strstr(r.body.data, "externe") && strstr(r.body.data, "CCI Littoral Hauts-de-France (signataire externe)"),
+	     "its circuit ends with the CCI's external signature");
+	ht_resp_free(&r);
+	snprintf(path, sizeof path, "/conventions/%lld/parapheur", (long long)av);
+	post(path, form, &r, loc);
+	ht_resp_free(&r);
+	snprintf(path, sizeof path, "/conventions/%lld", (long long)av);
+	get(path, &r);
+	T_OK(strstr(r.body.data, "déjà dans le parapheur") != NULL, "a second sending is refused");
+	ht_resp_free(&r);
+
 	/* Invalid terms: end before start. */
 	T_EQ_INT(post("/conventions", "titre=Convention+fausse&debut=2024-05-01&fin=2024-01-01", &r, loc), 400, "end before start → 400");
 	T_OK(strstr(r.body.data, "La date de fin précède la date de prise d&#39;effet") && strstr(r.body.data, "value=\"Convention fausse\""),
@@ -234,6 +266,15 @@ int main(void)
 	T_OK(strstr(r.body.data, "Échéance du 31/03/2024 : <span class=\"badge ok\">saisi</span>") &&
 	     strstr(r.body.data, "Nombre de jeunes reçus") && !strstr(r.body.data, "Bilan dû le 31/03/2024"),
 	     "the review shows as entered with its indicator, its alert is gone");
+	ht_resp_free(&r);
+
+	int64_t bil = scalar("SELECT MAX(id) FROM convention_bilans", NULL);
+	snprintf(path, sizeof path, "/conventions/%lld/bilans/%lld/pdf", (long long)defi, (long long)bil);
+	T_EQ_INT(get(path, &r), 200, "the review's PDF → 200");
+	T_OK(r.body.len > 1000 && memcmp(r.body.data, "%PDF-", 5) == 0 && strstr(r.headers.data, "application/pdf"), "… a PDF");
+	ht_resp_free(&r);
+	snprintf(path, sizeof path, "/conventions/%lld/bilans/%lld/pdf", (long long)cdg, (long long)bil);
+	T_EQ_INT(get(path, &r), 404, "a review asked under another convention → 404");
 	ht_resp_free(&r);
 
 	/* Termination of the CDG 62 convention notified on 31/01/2025 → ends on 01/02/2025. */
@@ -268,6 +309,24 @@ int main(void)
 	T_EQ_INT(get("/conventions/budget.csv", &r), 200, "budget CSV → 200");
 	T_OK(strstr(r.body.data, "\"250€ x 4 x9\";\"TTC\";9000.00;0.00;9000.00") && strstr(r.body.data, ";12000.00;4000.00;8000.00"),
 	     "budget CSV: the CMA formula 250€ x 4 x9 = 9000.00, committed/paid/left");
+	ht_resp_free(&r);
+	T_EQ_INT(get("/conventions/registre.xlsx", &r), 200, "XLSX export → 200");
+	char xl[400], cmd[900], shared[8192] = "";
+	snprintf(xl, sizeof xl, "%s/registre.xlsx", S.data);
+	FILE *xf = fopen(xl, "wb");
+	if (xf) {
+		fwrite(r.body.data, 1, r.body.len, xf);
+		fclose(xf);
+	}
+	snprintf(cmd, sizeof cmd, "unzip -p '%s' xl/sharedStrings.xml xl/workbook.xml", xl);
+	FILE *pp = popen(cmd, "r");
+	size_t got = pp ? fread(shared, 1, sizeof shared - 1, pp) : 0;
+	shared[got] = '\0';
+	if (pp)
+		pclose(pp);
+	T_OK(strstr(shared, "name=\"Registre\"") && strstr(shared, "name=\"Budget\"") && strstr(shared, "250€ x 4 x9") &&
+	     strstr(shared, "Fabrique DEFI du Calaisis"),
+	     "the workbook opens (unzip): sheets « Registre » and « Budget », the CMA formula, the partners");
 	ht_resp_free(&r);
 	T_EQ_INT(get("/conventions/echeances.ics", &r), 200, "ICS feed → 200");
 	T_OK(strstr(r.headers.data, "text/calendar") && strstr(r.body.data, "BEGIN:VCALENDAR") &&
