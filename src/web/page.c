@@ -14,6 +14,7 @@ static const struct nav_item {
 	{ "/operateur", "Console opérateur", ROLE_OPERATOR },
 	{ "/operateur/taches", "File de tâches", ROLE_OPERATOR },
 	{ "/parapheur", "Parapheur", ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_ADMIN | ROLE_AUDITOR },
+	{ "/conventions", "Conventions", ROLE_ADMIN | ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_AUDITOR },
 	{ "/egalite", "Égalité", ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/seances", "Séances", ROLE_ADMIN | ROLE_AGENT | ROLE_SECRETAIRE | ROLE_AUDITOR },
 	{ "/elu", "Mes séances", ROLE_ELU },

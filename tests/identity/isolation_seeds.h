@@ -4,6 +4,7 @@
  * check. Fixtures below create the objects in each collectivité before the matrix runs. */
 #ifndef OPALE_ISOLATION_SEEDS_H
 #define OPALE_ISOLATION_SEEDS_H
+#include "conventions/conventions_db.h"
 #include "parapheur/parapheur.h"
 #include "seance/seance_db.h"
 
@@ -70,6 +71,18 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/elu/seances/:id/reponse", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/elu/seances/:id/documents/:doc", "SELECT seance_id, id FROM seance_docs WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/elu/seances/:id/dossier.zip", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/parapheur/dossiers/:id/bordereau", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/parapheur/dossiers/:id/export", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/modifier", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/fiches", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/budget", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/bilans", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/reconduction", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/resiliation", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/parapheur", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/bilans/:bilan/pdf", "SELECT convention_id, id FROM convention_bilans WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/conventions/:id", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ NULL, NULL },
 };
 
@@ -136,5 +149,18 @@ static inline int seed_seance(db *d, int64_t tenant, int64_t user)
 }
 
 static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_seance, NULL };
+/* One convention with an action sheet, a budget line, a permanence and a review. */
+static inline int seed_conventions(db *d, int64_t tenant, int64_t user)
+	int64_t id;
+	json_t *in = json_loads("{\"titre\":\"Convention témoin\",\"debut\":\"2024-01-01\",\"duree\":\"1 an\","
+				"\"fiches\":[{\"intitule\":\"Fiche témoin\"}],\"budget\":[{\"libelle\":\"Ligne\",\"annee\":2024,"
+				"\"formule\":\"10 € x 2\",\"fiche\":1}],\"permanences\":[{\"lieu\":\"Mairie\",\"rythme\":\"1 jour par mois\"}]}",
+				0, NULL);
+	int rc = cv_save(d, tenant, user, 0, in, &id, &e) < 0 || cv_bilan_add(d, tenant, user, id, "2024-12-31", NULL, "témoin", &e) < 0 ? -1 : 0;
+	json_decref(in);
+	if (rc < 0)
+		printf("# seed_conventions: %s\n", e.msg);
+	return rc < 0 ? -1 : 0;
+static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_conventions, NULL };
 
 #endif

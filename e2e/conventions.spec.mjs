@@ -1,0 +1,71 @@
+// Journey (conventions): an agent opens the register on a phone, records the CCI avenant n°2 with its
+// two action sheets and a budget line written as in the convention, sends it into the parapheur on the
+// circuit that ends with the CCI's external signature, then enters a review of the Fabrique DEFI
+// convention. axe-core on every page.
+import { launch, axe, ok, done, BASE } from './lib.mjs';
+
+const { browser, page } = await launch({ phone: true });
+await page.goto(BASE + '/connexion');
+await page.fill('#login', 'ccpo.agent');
+await page.fill('#password', 'Opale-Demo-2024!');
+await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+await page.goto(BASE + '/conventions');
+ok((await page.textContent('h1')).includes('Conventions et partenariats'), 'the register opens');
+ok((await page.textContent('main')).includes('Fabrique DEFI'), 'the demo conventions are listed');
+await axe(page, 'conventions: register (phone)');
+await Promise.all([page.waitForLoadState('load'), page.click('text=Enregistrer une convention')]);
+await axe(page, 'conventions: new convention form (phone)');
+await page.fill('#titre', 'Avenant n°2 — plan d\'action 2024 (CCI Littoral)');
+await page.fill('#avenant_numero', '2');
+await page.fill('#partenaire', 'CCI Littoral Hauts-de-France');
+await page.fill('#partie1_nom', 'Communauté de Communes Pays d\'Opale');
+await page.check('#partie1_collectivite');
+await page.fill('#partie1_representant', 'Ludovic LOQUET');
+await page.fill('#partie2_nom', 'CCI Littoral Hauts-de-France');
+await page.fill('#partie2_representant', 'Eric LELIEUR');
+await page.fill('#partie2_habilitation', 'Délégation de signature du Préfet du 24 mars 2023');
+await page.fill('#debut', '2024-03-14');
+await page.fill('#fin', '2025-03-13');
+await page.selectOption('#bilan', 'annuel');
+await page.fill('#montant', '15 000');
+await Promise.all([page.waitForLoadState('load'), page.click('main form button[type=submit]')]);
+ok((await page.textContent('main')).includes('Convention enregistrée'), 'the avenant is recorded', (await page.textContent('main')).slice(0, 300));
+await page.fill('#f-intitule', 'Diagnostic du commerce dans les bourgs-centres');
+await page.fill('#f-budget', '12 000');
+await page.check('#f-fongible');
+await Promise.all([page.waitForLoadState('load'), page.click('text=Ajouter la fiche')]);
+await page.fill('#f-intitule', 'Améliorer la visibilité numérique du territoire');
+await page.fill('#f-budget', '3 000');
+await page.check('#f-fongible');
+await Promise.all([page.waitForLoadState('load'), page.click('text=Ajouter la fiche')]);
+await page.fill('#b-libelle', 'Diagnostic : 30 jours d\'intervention');
+await page.fill('#b-formule', '400 € x 30');
+await page.fill('#b-financeur', 'CCPO');
+await page.fill('#b-annee', '2024');
+await page.selectOption('#b-fiche', { index: 1 });
+await Promise.all([page.waitForLoadState('load'), page.click('text=Ajouter la ligne')]);
+const main = await page.textContent('main');
+ok(main.includes('1. Diagnostic du commerce') && main.includes('2. Améliorer la visibilité'), 'two action sheets');
+ok(/12\u202f000,00\u00a0€/.test(main), 'the budget line « 400 € x 30 » is 12 000,00 €');
+await axe(page, 'conventions: the avenant with its sheets and budget (phone)');
+await page.selectOption('#sous_type', { label: 'Avenant de partenariat — Avenant avec signature externe' });
+await Promise.all([page.waitForLoadState('load'), page.click('text=Envoyer au parapheur')]);
+ok((await page.textContent('main')).includes('Convention envoyée dans le parapheur'), 'the avenant goes into the parapheur');
+await Promise.all([page.waitForLoadState('load'), page.click('text=/dossier n°/')]);
+const folder = await page.textContent('main');
+ok(folder.includes('externe') && folder.includes('CCI Littoral Hauts-de-France (signataire externe)'),
+   'its circuit ends with the partner\'s external signature', folder.slice(0, 400));
+await axe(page, "conventions: the avenant's parapheur folder");
+await page.goBack();
+const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+ok(!wide, 'the convention page fits a 375 px phone screen');
+await page.goto(BASE + '/conventions?q=DEFI');
+await Promise.all([page.waitForLoadState('load'), page.click('main table a')]);
+await page.fill('#echeance', '2024-03-31');
+await page.fill('#indicateur1', 'Nombre de jeunes reçus');
+await page.fill('#valeur1', '42');
+await Promise.all([page.waitForLoadState('load'), page.click('text=Enregistrer le bilan')]);
+ok((await page.textContent('main')).includes('Bilan enregistré'), 'a review is entered');
+await axe(page, 'conventions: after the review');
+await browser.close();
+done();

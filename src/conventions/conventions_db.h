@@ -1,0 +1,66 @@
+/* conventions_db: the register in the database (model.c) and its alerts (alerts.c). Objects are
+ * jansson values whose keys are the columns (docs/conventions.md), plus the computed fields. */
+#ifndef OPALE_CONVENTIONS_DB_H
+#define OPALE_CONVENTIONS_DB_H
+#include <jansson.h>
+
+#include "conventions/conventions.h"
+#include "db/db.h"
+
+#define CV_HORIZON_DAYS 90     /* alerts: deadlines within this many days (and overdue reviews) */
+
+/* Creates (id = 0) or updates a convention from one JSON object: the fields as typed (dates
+ * "AAAA-MM-JJ", durations "5 ans", amounts "38 000 €"), "parties" [{nom, collectivite, representant,
+ * fonction, habilitation}], and on creation "fiches", "budget" [{libelle, financeur, annee, debut, fin,
+ * formule, taxes, paye, fiche: 1-based index into "fiches" or 0}], "permanences" [{lieu, rythme}].
+ * In the caller's transaction. Returns 0 with *out_id, or -1 with e (400, French). */
+int cv_save(db *d, int64_t tenant, int64_t user, int64_t id, json_t *in, int64_t *out_id, struct err *e);
+int cv_add_party(db *d, int64_t tenant, int64_t conv, int ordre, json_t *p, struct err *e);
+int cv_add_fiche(db *d, int64_t tenant, int64_t conv, json_t *f, int64_t *id, struct err *e);
+int cv_add_budget(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *b, struct err *e);
+int cv_add_permanence(db *d, int64_t tenant, int64_t conv, json_t *p, struct err *e);
+/* Records a review (bilan) for its due date (replacing one entered for the same date). */
+int cv_bilan_add(db *d, int64_t tenant, int64_t user, int64_t conv, const char *echeance, json_t *indicateurs,
+		 const char *commentaire, struct err *e);
+/* The terms stored in a convention object. Returns 0, -1 without a valid start. */
+int cv_terms_from_json(json_t *c, struct cv_terms *t);
+
+/* A convention with everything computed for `today`: échéance, fin_possible, etat, deadlines,
+ * alertes, bilans_dus, parties, fiches, budget (lines and totals), permanences, avenants, parent.
+ * NULL with e (404) when absent from the tenant. */
+json_t *cv_get(db *d, int64_t tenant, int64_t id, struct date today, struct err *e);
+
+struct cv_filter {
+	const char *q;               /* in title, partner, reference, object */
+	const char *partenaire;
+	const char *etat;            /* a_venir | en_vigueur | terminee | resiliee */
+	const char *renouvellement;  /* aucun | tacite | expres */
+	struct date echeance_avant;  /* y = 0: any */
+	int alertes_seules;
+	int horizon;                 /* 0: CV_HORIZON_DAYS */
+};
+/* The register (main fields + computed dates and alerts), filtered. */
+json_t *cv_list(db *d, int64_t tenant, const struct cv_filter *f, struct date today, struct err *e);
+
+/* Documents (documents.c): the convention's PDF sheet (parties, terms with computed dates, action
+ * sheets, budget, a #signature# tag per party) and a review's PDF; c as cv_get returns it. */
+int cv_pdf(json_t *c, const char *path, struct err *e);
+int cv_bilan_pdf(json_t *c, json_t *bilan, const char *path, struct err *e);
+
+/* The register and budget table as XLSX (xlsx.c); conventions: cv_get objects. */
+int cv_xlsx(json_t *conventions, buf *out, struct err *e);
+
+/* Paris civil date of now (OPALE_NOW honoured, as identity_now). */
+struct date cv_today(void);
+
+/* The four seed conventions (and the CCI avenant) into tenant, as the demo loads them. */
+int cv_demo_load(db *d, int64_t tenant, int64_t user, struct err *e);
+
+/* Alerts (alerts.c): enqueues the « conventions.alertes » run of `day` for tenant (idempotent per
+ * day; run_at 0 = now). */
+int cv_alerts_schedule(db *d, int64_t tenant, struct date day, int64_t run_at, struct err *e);
+/* Computes the alerts of `today`, records the new ones and enqueues one "mail.send" digest per
+ * recipient (*mailed = how many). In the caller's transaction. */
+int cv_alerts_run(db *d, int64_t tenant, struct date today, int *mailed, struct err *e);
+
+#endif

@@ -1,0 +1,650 @@
+/* model: conventions in the database — create/update from one JSON object (the form, the API and the
+ * demo use the same), read back with every date computed (rules.c), budget totals (budget.c), reviews
+ * due and entered, alerts. Every query goes through the tenant-scoped layer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conventions/conventions_db.h"
+#include "db/tenant.h"
+
+/* ---- helpers ----------------------------------------------------------------------------------- */
+
+static const char *str(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static int64_t num(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_string(v))
+		return strtoll(json_string_value(v), NULL, 10);
+	if (json_is_true(v))
+		return 1;
+	return 0;
+}
+
+static const char *unit_token(enum cv_unit u)
+{
+	return u == CV_JOURS ? "jours" : u == CV_ANS ? "ans" : "mois";
+}
+
+static enum cv_unit unit_parse(const char *s)
+{
+	return s && strcmp(s, "jours") == 0 ? CV_JOURS : s && strcmp(s, "ans") == 0 ? CV_ANS : CV_MOIS;
+}
+
+static int opt_date(const char *s, struct date *d, const char *field, struct err *e)
+{
+	memset(d, 0, sizeof *d);
+	if (!s || !*s)
+		return 0;
+	if (date_parse(s, d, NULL) < 0)
+		return err_set(e, 400, "convention.date", "%s : date invalide (AAAA-MM-JJ attendu).", field);
+	return 0;
+}
+
+static int duration_field(json_t *in, const char *k, struct cv_duration *du, const char *label, struct err *e)
+{
+	if (cv_duration_parse(str(in, k), du) < 0)
+		return err_set(e, 400, "convention.duree", "%s : durée illisible (« 5 ans », « 12 mois », « 30 jours »).", label);
+	return 0;
+}
+
+/* Reads the terms from the JSON input (strings as typed in the form). */
+static int terms_from_input(json_t *in, struct cv_terms *t, struct err *e)
+{
+	memset(t, 0, sizeof *t);
+	if (opt_date(str(in, "debut"), &t->start, "Prise d'effet", e) < 0 || opt_date(str(in, "fin"), &t->end, "Fin", e) < 0 ||
+	    duration_field(in, "duree", &t->duration, "Durée", e) < 0 ||
+	    duration_field(in, "renouvellement_duree", &t->renewal_duration, "Durée d'un renouvellement", e) < 0 ||
+	    duration_field(in, "decision_delai", &t->decision_lead, "Délai de décision", e) < 0 ||
+	    duration_field(in, "preavis", &t->notice, "Préavis", e) < 0)
+		return -1;
+	const char *rn = str(in, "renouvellement"), *ef = str(in, "resiliation_effet");
+	int r = *rn ? cv_renewal_parse(rn) : CV_RENOUV_AUCUN, f = *ef ? cv_effect_parse(ef) : CV_EFFET_NOTIFICATION;
+	if (r < 0)
+		return err_set(e, 400, "convention.renouvellement", "Renouvellement : aucun, tacite ou expres.");
+	if (f < 0)
+		return err_set(e, 400, "convention.resiliation", "Effet de la résiliation : notification, mois_suivant ou echeance.");
+	t->renewal = (enum cv_renewal)r;
+	t->effect = (enum cv_effect)f;
+	t->max_renewals = t->renewal == CV_RENOUV_AUCUN ? 0 : (int)num(in, "renouvellements_max");
+	return cv_terms_check(t, e);
+}
+
+int cv_terms_from_json(json_t *c, struct cv_terms *t)
+{
+	memset(t, 0, sizeof *t);
+	date_parse(str(c, "debut"), &t->start, NULL);
+	if (*str(c, "fin"))
+		date_parse(str(c, "fin"), &t->end, NULL);
+	t->duration = (struct cv_duration){ (int)num(c, "duree_n"), unit_parse(str(c, "duree_unite")) };
+	t->renewal_duration = (struct cv_duration){ (int)num(c, "renouvellement_duree_n"), unit_parse(str(c, "renouvellement_duree_unite")) };
+	t->decision_lead = (struct cv_duration){ (int)num(c, "decision_delai_n"), unit_parse(str(c, "decision_delai_unite")) };
+	t->notice = (struct cv_duration){ (int)num(c, "preavis_n"), unit_parse(str(c, "preavis_unite")) };
+	int r = cv_renewal_parse(str(c, "renouvellement")), f = cv_effect_parse(str(c, "resiliation_effet"));
+	t->renewal = r < 0 ? CV_RENOUV_AUCUN : (enum cv_renewal)r;
+	t->effect = f < 0 ? CV_EFFET_NOTIFICATION : (enum cv_effect)f;
+	t->max_renewals = (int)num(c, "renouvellements_max");
+	return date_valid(t->start) ? 0 : -1;
+}
+
+static int money_field(json_t *o, const char *k, int64_t *cents, const char *label, struct err *e)
+{
+	const char *s = str(o, k);
+	*cents = 0;
+	json_t *v = json_object_get(o, k);
+	if (json_is_integer(v)) {
+		*cents = json_integer_value(v) * 100;
+		return 0;
+	}
+	if (*s && cv_money_parse(s, cents) < 0)
+		return err_set(e, 400, "convention.montant", "%s : montant illisible (« 38 000 € », « 1 234,56 »).", label);
+	return 0;
+}
+
+/* ---- create / update --------------------------------------------------------------------------- */
+
+static const char *const text_cols[] = { "reference", "titre", "objet", "partenaire", "signature_lieu", "resiliation_forme",
+					 "conditions_financieres", "deliberation", "annexes", "service", "alerte_courriel", NULL };
+
+static int write_main(db *d, int64_t tenant, int64_t user, int64_t id, json_t *in, const struct cv_terms *t, int64_t *out_id,
+		      struct err *e)
+{
+	const char *titre = str(in, "titre");
+	if (strlen(titre) < 3)
+		return err_set(e, 400, "convention.titre", "Le titre est obligatoire (3 caractères au moins).");
+	for (int i = 0; text_cols[i]; i++)
+		if (strlen(str(in, text_cols[i])) > 20000)
+			return err_set(e, 400, "convention.texte", "Le champ %s est trop long.", text_cols[i]);
+	struct date sig;
+	if (opt_date(str(in, "signature_date"), &sig, "Date de signature", e) < 0)
+		return -1;
+	int64_t montant;
+	if (money_field(in, "montant", &montant, "Montant", e) < 0)
+		return -1;
+	const char *bilan = str(in, "bilan");
+	if (*bilan && cv_review_parse(bilan) < 0)
+		return err_set(e, 400, "convention.bilan", "Bilans : aucun, trimestriel, semestriel ou annuel.");
+	const char *notif = str(in, "resiliation_notifiee");
+	struct date nd;
+	if (opt_date(notif, &nd, "Notification de la résiliation", e) < 0)
+		return -1;
+	int64_t done = num(in, "renouvellements_faits");
+	if (done < 0 || done > t->max_renewals)
+		return err_set(e, 400, "convention.renouvellements", "Renouvellements décidés : entre 0 et %d.", t->max_renewals);
+	char start[11], end[11];
+	date_format(t->start, start);
+	if (t->end.y)
+		date_format(t->end, end);
+	else
+		end[0] = '\0';
+	int64_t now = (int64_t)time(NULL);
+	/* PostgreSQL statements take 32 parameters at most here (db/pg.c): a row, then two updates. */
+	if (!id) {
+		int rc;
+		db_stmt *s = tdb_query(d, tenant, e, &rc, "INSERT INTO conventions (tenant_id, titre, debut, created_by, created_at, updated_at)"
+							  " VALUES ($1, $2, $3, $4, $5, $5) RETURNING id", "ttii", titre, start, user, now);
+		if (!s)
+			return -1;
+		id = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+		db_finalize(s);
+		if (!id)
+			return err_set(e, 500, "db.erreur", "Enregistrement impossible.");
+	} else {
+		int rc;
+		db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
+		int found = s && rc == DB_ROW;
+		if (s)
+			db_finalize(s);
+		if (!found)
+			return err_set(e, 404, "convention.inconnue", "Convention introuvable.");
+	}
+	*out_id = id;
+	if (tdb_run(d, tenant, e,
+		    "UPDATE conventions SET parent_id = $3, avenant_numero = $4, reference = $5, titre = $6, objet = $7, partenaire = $8,"
+		    " signature_date = $9, signature_lieu = $10, debut = $11, fin = $12, duree_n = $13, duree_unite = $14, updated_at = $15"
+		    " WHERE tenant_id = $1 AND id = $2",
+		    "iiittttttttiti", id, num(in, "parent_id"), num(in, "avenant_numero"), str(in, "reference"), titre, str(in, "objet"),
+		    str(in, "partenaire"), str(in, "signature_date"), str(in, "signature_lieu"), start, end, (int64_t)t->duration.n,
+		    unit_token(t->duration.unit), now) < 0)
+		return -1;
+	return tdb_run(d, tenant, e,
+		       "UPDATE conventions SET renouvellement = $3, renouvellements_max = $4, renouvellements_faits = $5,"
+		       " renouvellement_duree_n = $6, renouvellement_duree_unite = $7, decision_delai_n = $8, decision_delai_unite = $9,"
+		       " preavis_n = $10, preavis_unite = $11, resiliation_forme = $12, resiliation_effet = $13, resiliation_notifiee = $14,"
+		       " bilan = $15, montant_cents = $16, conditions_financieres = $17, deliberation = $18, annexes = $19, service = $20,"
+		       " alerte_courriel = $21, parapheur_dossier = $22 WHERE tenant_id = $1 AND id = $2",
+		       "itiiitititttttittttti", id, cv_renewal_token(t->renewal), (int64_t)t->max_renewals, done, (int64_t)t->renewal_duration.n,
+		       unit_token(t->renewal_duration.unit), (int64_t)t->decision_lead.n, unit_token(t->decision_lead.unit), (int64_t)t->notice.n,
+		       unit_token(t->notice.unit), str(in, "resiliation_forme"), cv_effect_token(t->effect), notif, *bilan ? bilan : "aucun",
+		       montant, str(in, "conditions_financieres"), str(in, "deliberation"), str(in, "annexes"), str(in, "service"),
+		       str(in, "alerte_courriel"), num(in, "parapheur_dossier"));
+}
+
+int cv_add_party(db *d, int64_t tenant, int64_t conv, int ordre, json_t *p, struct err *e)
+{
+	if (!*str(p, "nom"))
+		return 0;
+	return tdb_run(d, tenant, e,
+		       "INSERT INTO convention_parties (tenant_id, convention_id, ordre, nom, collectivite, representant, fonction, habilitation)"
+		       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", "iitittt", conv, (int64_t)ordre, str(p, "nom"),
+		       num(p, "collectivite") ? (int64_t)1 : (int64_t)0, str(p, "representant"), str(p, "fonction"), str(p, "habilitation"));
+}
+
+int cv_add_fiche(db *d, int64_t tenant, int64_t conv, json_t *f, int64_t *id, struct err *e)
+{
+	if (strlen(str(f, "intitule")) < 3)
+		return err_set(e, 400, "fiche.intitule", "L'intitulé de la fiche-action est obligatoire.");
+	int64_t budget;
+	if (money_field(f, "budget", &budget, "Budget de la fiche", e) < 0)
+		return -1;
+	const char *taxes = *str(f, "taxes") ? str(f, "taxes") : "TTC";
+	if (strcmp(taxes, "TTC") != 0 && strcmp(taxes, "HT") != 0)
+		return err_set(e, 400, "fiche.taxes", "Budget : TTC ou HT.");
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc,
+			       "INSERT INTO convention_fiches (tenant_id, convention_id, reference, intitule, axe, contexte, descriptif, objectifs,"
+			       " perimetre, intervenants, calendrier, livrables, budget_cents, taxes, financement, fongible, bilan)"
+			       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+			       "ittttttttttittit", conv, str(f, "reference"), str(f, "intitule"), str(f, "axe"), str(f, "contexte"),
+			       str(f, "descriptif"), str(f, "objectifs"), str(f, "perimetre"), str(f, "intervenants"), str(f, "calendrier"),
+			       str(f, "livrables"), budget, taxes, str(f, "financement"), num(f, "fongible") ? (int64_t)1 : (int64_t)0,
+			       str(f, "bilan"));
+	if (!s)
+		return -1;
+	*id = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	db_finalize(s);
+	return 0;
+}
+
+int cv_add_budget(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *b, struct err *e)
+{
+	if (strlen(str(b, "libelle")) < 2)
+		return err_set(e, 400, "budget.libelle", "Le libellé de la ligne de budget est obligatoire.");
+	struct cv_formula f;
+	int64_t total, paid;
+	if (cv_formula_eval(str(b, "formule"), &f, &total, e) < 0 || money_field(b, "paye", &paid, "Montant payé", e) < 0)
+		return -1;
+	int64_t annee = num(b, "annee");
+	if (annee < 1990 || annee > 2200)
+		return err_set(e, 400, "budget.annee", "Année de la ligne de budget invalide.");
+	struct date dd;
+	if (opt_date(str(b, "debut"), &dd, "Début", e) < 0 || opt_date(str(b, "fin"), &dd, "Fin", e) < 0)
+		return -1;
+	const char *taxes = *str(b, "taxes") ? str(b, "taxes") : "TTC";
+	if (strcmp(taxes, "TTC") != 0 && strcmp(taxes, "HT") != 0)
+		return err_set(e, 400, "budget.taxes", "Montant : TTC ou HT.");
+	if (fiche) {
+		int rc;
+		db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id FROM convention_fiches WHERE tenant_id = $1 AND id = $2 AND convention_id = $3",
+				       "ii", fiche, conv);
+		int ok = s && rc == DB_ROW;
+		if (s)
+			db_finalize(s);
+		if (!ok)
+			return err_set(e, 400, "budget.fiche", "Fiche-action inconnue pour cette convention.");
+	}
+	return tdb_run(d, tenant, e,
+		       "INSERT INTO convention_budget (tenant_id, convention_id, fiche_id, libelle, financeur, annee, debut, fin, formule,"
+		       " montant_cents, taxes, paye_cents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+		       "iittitttiti", conv, fiche, str(b, "libelle"), str(b, "financeur"), annee, str(b, "debut"), str(b, "fin"),
+		       str(b, "formule"), total, taxes, paid);
+}
+
+int cv_add_permanence(db *d, int64_t tenant, int64_t conv, json_t *p, struct err *e)
+{
+	if (!*str(p, "lieu") || !*str(p, "rythme"))
+		return err_set(e, 400, "permanence.lieu", "Une permanence a un lieu et un rythme (« 2 journées par mois »).");
+	return tdb_run(d, tenant, e, "INSERT INTO convention_permanences (tenant_id, convention_id, lieu, rythme) VALUES ($1, $2, $3, $4)",
+		       "itt", conv, str(p, "lieu"), str(p, "rythme"));
+}
+
+static int children(db *d, int64_t tenant, int64_t id, json_t *in, struct err *e)
+{
+	size_t i;
+	json_t *x;
+	int ordre = 0;
+	json_array_foreach(json_object_get(in, "parties"), i, x) if (cv_add_party(d, tenant, id, ++ordre, x, e) < 0) return -1;
+	json_t *fiches = json_object_get(in, "fiches");
+	int64_t fid[64] = { 0 };
+	json_array_foreach(fiches, i, x) {
+		if (i >= 64)
+			return err_set(e, 400, "fiche.nombre", "64 fiches-action au plus.");
+		if (cv_add_fiche(d, tenant, id, x, &fid[i], e) < 0)
+			return -1;
+	}
+	json_array_foreach(json_object_get(in, "budget"), i, x) {
+		int64_t k = num(x, "fiche");   /* 1-based index into this input's fiches */
+		if (k < 0 || k > (int64_t)json_array_size(fiches) || k > 64)
+			return err_set(e, 400, "budget.fiche", "Ligne de budget rattachée à une fiche inconnue.");
+		if (cv_add_budget(d, tenant, id, k ? fid[k - 1] : 0, x, e) < 0)
+			return -1;
+	}
+	json_array_foreach(json_object_get(in, "permanences"), i, x) if (cv_add_permanence(d, tenant, id, x, e) < 0) return -1;
+	return 0;
+}
+
+int cv_save(db *d, int64_t tenant, int64_t user, int64_t id, json_t *in, int64_t *out_id, struct err *e)
+{
+	struct cv_terms t;
+	if (terms_from_input(in, &t, e) < 0)
+		return -1;
+	int64_t parent = num(in, "parent_id");
+	if (parent) {
+		int rc;
+		db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT parent_id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", parent);
+		int ok = s && rc == DB_ROW && db_col_int64(s, 0) == 0 && parent != id;
+		if (s)
+			db_finalize(s);
+		if (!ok)
+			return err_set(e, 400, "convention.parent", "Un avenant se rattache à une convention principale existante.");
+	}
+	if (write_main(d, tenant, user, id, in, &t, out_id, e) < 0)
+		return -1;
+	if (id && json_object_get(in, "parties") &&
+	    tdb_run(d, tenant, e, "DELETE FROM convention_parties WHERE tenant_id = $1 AND convention_id = $2", "i", id) < 0)
+		return -1;
+	if (!id)
+		return children(d, tenant, *out_id, in, e);
+	size_t i;
+	json_t *x;
+	int ordre = 0;
+	json_array_foreach(json_object_get(in, "parties"), i, x) if (cv_add_party(d, tenant, id, ++ordre, x, e) < 0) return -1;
+	return 0;
+}
+
+/* ---- read -------------------------------------------------------------------------------------- */
+
+#define CONV_COLS                                                                                                      \
+	"id, parent_id, avenant_numero, reference, titre, objet, partenaire, signature_date, signature_lieu, debut, fin,"  \
+	" duree_n, duree_unite, renouvellement, renouvellements_max, renouvellements_faits, renouvellement_duree_n,"      \
+	" renouvellement_duree_unite, decision_delai_n, decision_delai_unite, preavis_n, preavis_unite, resiliation_forme," \
+	" resiliation_effet, resiliation_notifiee, bilan, montant_cents, conditions_financieres, deliberation, annexes,"   \
+	" service, alerte_courriel, parapheur_dossier"
+static const char *const conv_names[] = { "id", "parent_id", "avenant_numero", "reference", "titre", "objet", "partenaire",
+					  "signature_date", "signature_lieu", "debut", "fin", "duree_n", "duree_unite",
+					  "renouvellement", "renouvellements_max", "renouvellements_faits", "renouvellement_duree_n",
+					  "renouvellement_duree_unite", "decision_delai_n", "decision_delai_unite", "preavis_n",
+					  "preavis_unite", "resiliation_forme", "resiliation_effet", "resiliation_notifiee", "bilan",
+					  "montant_cents", "conditions_financieres", "deliberation", "annexes", "service",
+					  "alerte_courriel", "parapheur_dossier", NULL };
+static const char conv_types[] = "iiittttttttittiiitititttttittttti";
+
+/* One row into an object: names[i] → column i, typed by types[i] ('i' integer, 't' text). */
+static json_t *row(db_stmt *s, const char *const *names, const char *types)
+{
+	json_t *o = json_object();
+	for (int i = 0; names[i]; i++)
+		json_object_set_new(o, names[i], types[i] == 'i' ? json_integer(db_col_int64(s, i))
+								 : json_string(db_col_text(s, i) ? db_col_text(s, i) : ""));
+	return o;
+}
+
+static json_t *rows(db *d, int64_t tenant, const char *sql, const char *const *names, const char *types, int64_t conv, struct err *e)
+{
+	int rc;
+	json_t *a = json_array();
+	db_stmt *s = tdb_query(d, tenant, e, &rc, sql, "i", conv);
+	while (s && rc == DB_ROW) {
+		json_array_append_new(a, row(s, names, types));
+		rc = db_step(s, e);
+	}
+	if (s)
+		db_finalize(s);
+	return a;
+}
+
+static void set_date(json_t *o, const char *k, struct date d)
+{
+	char iso[11], fr[40];
+	json_object_set_new(o, k, json_string(date_format(d, iso)));
+	snprintf(fr, sizeof fr, "%02d/%02d/%04d", d.d, d.m, d.y);
+	char kf[64];
+	snprintf(kf, sizeof kf, "%s_fr", k);
+	json_object_set_new(o, kf, json_string(fr));
+}
+
+static json_t *money_json(int64_t cents)
+{
+	buf fr = BUF_INIT, pl = BUF_INIT;
+	cv_money_fr(&fr, cents);
+	cv_money_plain(&pl, cents);
+	json_t *o = json_pack("{s:I,s:s,s:s}", "centimes", (json_int_t)cents, "fr", fr.data, "euros", pl.data);
+	buf_free(&fr);
+	buf_free(&pl);
+	return o;
+}
+
+static void add_alert(json_t *alerts, const char *type, struct date due, struct date today, const char *fmt, const char *arg)
+{
+	json_t *a = json_object();
+	json_object_set_new(a, "type", json_string(type));
+	set_date(a, "date", due);
+	char msg[300], fr[16];
+	snprintf(fr, sizeof fr, "%02d/%02d/%04d", due.d, due.m, due.y);
+	snprintf(msg, sizeof msg, fmt, arg ? arg : fr, fr);
+	json_object_set_new(a, "message", json_string(msg));
+	int64_t days = date_diff_days(today, due);
+	json_object_set_new(a, "jours", json_integer(days));
+	json_object_set_new(a, "en_retard", json_boolean(days < 0));
+	json_array_append_new(alerts, a);
+}
+
+/* Adds the computed part to a convention object c (fresh from row()). */
+static void compute(db *d, int64_t tenant, json_t *c, struct date today, int horizon, struct err *e)
+{
+	struct cv_terms t;
+	json_t *alerts = json_array();
+	if (cv_terms_from_json(c, &t) < 0) {
+		json_object_set_new(c, "alertes", alerts);
+		return;
+	}
+	struct cv_status st;
+	int done = (int)json_integer_value(json_object_get(c, "renouvellements_faits"));
+	cv_status_at(&t, today, done, &st);
+	set_date(c, "echeance", st.term);
+	set_date(c, "fin_possible", st.final_end);
+	set_date(c, "periode_debut", cv_period_start(&t, st.period));
+	json_object_set_new(c, "periode", json_integer(st.period));
+	json_object_set_new(c, "renouvellements_restants", json_integer(st.renewals_left));
+	json_object_set_new(c, "renouvelable", json_boolean(st.can_renew));
+	char dur[24];
+	json_object_set_new(c, "duree", json_string(cv_duration_format(t.duration, dur)));
+	json_object_set_new(c, "preavis", json_string(cv_duration_format(t.notice, dur)));
+	json_object_set_new(c, "decision_delai", json_string(cv_duration_format(t.decision_lead, dur)));
+	json_object_set_new(c, "renouvellement_duree", json_string(cv_duration_format(t.renewal_duration, dur)));
+	json_object_set_new(c, "renouvellement_libelle", json_string(cv_renewal_label(t.renewal)));
+	json_object_set_new(c, "resiliation_effet_libelle", json_string(cv_effect_label(t.effect)));
+	int rv = cv_review_parse(json_string_value(json_object_get(c, "bilan")));
+	json_object_set_new(c, "bilan_libelle", json_string(cv_review_label(rv < 0 ? CV_BILAN_AUCUN : (enum cv_review_period)rv)));
+	json_object_set_new(c, "montant", money_json(json_integer_value(json_object_get(c, "montant_cents"))));
+	const char *etat;
+	struct date notif, effect = { 0, 0, 0 };
+	int resiliee = 0;
+	if (date_parse(str(c, "resiliation_notifiee"), &notif, NULL) == 0) {
+		int capped;
+		effect = cv_termination_effect(&t, notif, done, &capped);
+		set_date(c, "resiliation_effet_date", effect);
+		json_object_set_new(c, "resiliation_plafonnee", json_boolean(capped));
+		resiliee = date_cmp(today, effect) >= 0;
+	}
+	if (resiliee)
+		etat = "resiliee";
+	else if (!st.started)
+		etat = "a_venir";
+	else if (st.ended)
+		etat = "terminee";
+	else
+		etat = "en_vigueur";
+	json_object_set_new(c, "etat", json_string(etat));
+	json_object_set_new(c, "etat_libelle", json_string(strcmp(etat, "resiliee") == 0 ? "Résiliée" : strcmp(etat, "a_venir") == 0 ? "À venir"
+									 : strcmp(etat, "terminee") == 0 ? "Terminée" : "En vigueur"));
+	int live = !resiliee && !st.ended;
+	if (live && effect.y) {
+		add_alert(alerts, "resiliation", effect, today, "Résiliation notifiée : la convention prend fin le %2$s.", "");
+	} else if (live) {
+		int64_t to_term = date_diff_days(today, st.term);
+		if (st.can_renew && t.renewal == CV_RENOUV_EXPRES && date_diff_days(today, st.decision) <= horizon)
+			add_alert(alerts, "decision", st.decision, today, "Reconduction expresse : décision à prendre au plus tard le %2$s.", "");
+		if (st.can_renew && t.renewal == CV_RENOUV_TACITE && date_diff_days(today, st.notice_deadline) <= horizon &&
+		    date_diff_days(today, st.notice_deadline) >= 0)
+			add_alert(alerts, "preavis", st.notice_deadline, today,
+				  "Reconduction tacite : pour ne pas reconduire, dénoncer au plus tard le %2$s.", "");
+		if (!st.can_renew && to_term <= horizon)
+			add_alert(alerts, "echeance", st.term, today, "Fin de la convention le %2$s (plus de renouvellement possible).", "");
+	}
+	/* Reviews: due dates of the current period, with what was entered. */
+	json_t *bilans = rows(d, tenant, "SELECT id, echeance, indicateurs, commentaire, saisi_le FROM convention_bilans"
+					 " WHERE tenant_id = $1 AND convention_id = $2 ORDER BY echeance",
+			      (const char *const[]){ "id", "echeance", "indicateurs", "commentaire", "saisi_le", NULL }, "ittti", 
+			      json_integer_value(json_object_get(c, "id")), e);
+	json_t *dues = json_array();
+	if (rv > 0) {
+		struct date dd[64];
+		int n = cv_review_dates((enum cv_review_period)rv, t.start, st.term, dd, 64);
+		for (int i = 0; i < n && i < 64; i++) {
+			char iso[11];
+			date_format(dd[i], iso);
+			int entered = 0;
+			size_t k;
+			json_t *b;
+			json_array_foreach(bilans, k, b) if (strcmp(str(b, "echeance"), iso) == 0) entered = 1;
+			json_t *o = json_object();
+			set_date(o, "echeance", dd[i]);
+			json_object_set_new(o, "saisi", json_boolean(entered));
+			json_object_set_new(o, "en_retard", json_boolean(!entered && date_cmp(dd[i], today) < 0));
+			json_array_append_new(dues, o);
+			int64_t days = date_diff_days(today, dd[i]);
+			if (!entered && !resiliee && days <= horizon && days >= -90)
+				add_alert(alerts, "bilan", dd[i], today, days < 0 ? "Bilan dû le %2$s : non saisi." : "Bilan dû le %2$s.", "");
+		}
+	}
+	json_object_set_new(c, "bilans", bilans);
+	json_object_set_new(c, "bilans_dus", dues);
+	json_object_set_new(c, "alertes", alerts);
+	json_object_set_new(c, "a_alertes", json_boolean(json_array_size(alerts) > 0));
+}
+
+json_t *cv_get(db *d, int64_t tenant, int64_t id, struct date today, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT " CONV_COLS " FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
+	if (!s || rc != DB_ROW) {
+		if (s)
+			db_finalize(s);
+		err_set(e, 404, "convention.inconnue", "Convention introuvable.");
+		return NULL;
+	}
+	json_t *c = row(s, conv_names, conv_types);
+	db_finalize(s);
+	compute(d, tenant, c, today, CV_HORIZON_DAYS, e);
+	json_object_set_new(c, "parties", rows(d, tenant, "SELECT id, nom, collectivite, representant, fonction, habilitation FROM convention_parties"
+							  " WHERE tenant_id = $1 AND convention_id = $2 ORDER BY ordre",
+					       (const char *const[]){ "id", "nom", "collectivite", "representant", "fonction", "habilitation", NULL },
+					       "itittt", id, e));
+	json_t *fiches = rows(d, tenant, "SELECT id, reference, intitule, axe, contexte, descriptif, objectifs, perimetre, intervenants,"
+					 " calendrier, livrables, budget_cents, taxes, financement, fongible, bilan FROM convention_fiches"
+					 " WHERE tenant_id = $1 AND convention_id = $2 ORDER BY id",
+			      (const char *const[]){ "id", "reference", "intitule", "axe", "contexte", "descriptif", "objectifs", "perimetre",
+						     "intervenants", "calendrier", "livrables", "budget_cents", "taxes", "financement",
+						     "fongible", "bilan", NULL },
+			      "ittttttttttittit", id, e);
+	json_t *lines = rows(d, tenant, "SELECT id, fiche_id, libelle, financeur, annee, debut, fin, formule, montant_cents, taxes, paye_cents"
+					" FROM convention_budget WHERE tenant_id = $1 AND convention_id = $2 ORDER BY annee, id",
+			     (const char *const[]){ "id", "fiche_id", "libelle", "financeur", "annee", "debut", "fin", "formule",
+						    "montant_cents", "taxes", "paye_cents", NULL },
+			     "iittitttiti", id, e);
+	/* Totals: whole budget, per financeur, per year, per fiche; committed vs paid. */
+	int64_t total = 0, paid = 0;
+	json_t *by_fin = json_object(), *by_year = json_object();
+	size_t i, k;
+	json_t *l, *f;
+	json_array_foreach(lines, i, l) {
+		int64_t m = json_integer_value(json_object_get(l, "montant_cents")), p = json_integer_value(json_object_get(l, "paye_cents"));
+		total += m;
+		paid += p;
+		json_object_set_new(l, "montant", money_json(m));
+		json_object_set_new(l, "paye", money_json(p));
+		json_object_set_new(l, "reste", money_json(m - p));
+		const char *fin = *str(l, "financeur") ? str(l, "financeur") : "(non précisé)";
+		json_t *cur = json_object_get(by_fin, fin);
+		json_object_set_new(by_fin, fin, json_integer((cur ? json_integer_value(cur) : 0) + m));
+		char y[16];
+		snprintf(y, sizeof y, "%lld", (long long)json_integer_value(json_object_get(l, "annee")));
+		cur = json_object_get(by_year, y);
+		json_object_set_new(by_year, y, json_integer((cur ? json_integer_value(cur) : 0) + m));
+	}
+	json_array_foreach(fiches, k, f) {
+		int64_t sum = 0;
+		json_array_foreach(lines, i, l) if (json_integer_value(json_object_get(l, "fiche_id")) == json_integer_value(json_object_get(f, "id")))
+			sum += json_integer_value(json_object_get(l, "montant_cents"));
+		json_object_set_new(f, "budget", money_json(json_integer_value(json_object_get(f, "budget_cents"))));
+		json_object_set_new(f, "lignes_total", money_json(sum));
+		json_object_set_new(f, "numero", json_integer((json_int_t)k + 1));
+	}
+	int64_t fiches_total = 0;
+	json_array_foreach(fiches, k, f) fiches_total += json_integer_value(json_object_get(f, "budget_cents"));
+	json_t *fin_list = json_array(), *year_list = json_array();
+	const char *key;
+	json_t *v;
+	json_object_foreach(by_fin, key, v) json_array_append_new(fin_list, json_pack("{s:s,s:o}", "financeur", key, "montant", money_json(json_integer_value(v))));
+	json_object_foreach(by_year, key, v) json_array_append_new(year_list, json_pack("{s:s,s:o}", "annee", key, "montant", money_json(json_integer_value(v))));
+	json_decref(by_fin);
+	json_decref(by_year);
+	json_object_set_new(c, "fiches", fiches);
+	json_object_set_new(c, "budget", json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "lignes", lines, "total", money_json(total), "paye",
+						   money_json(paid), "reste", money_json(total - paid), "par_financeur", fin_list,
+						   "par_annee", year_list, "fiches_total", money_json(fiches_total), "a_lignes",
+						   json_array_size(lines) > 0));
+	json_object_set_new(c, "permanences", rows(d, tenant, "SELECT id, lieu, rythme FROM convention_permanences WHERE tenant_id = $1"
+							      " AND convention_id = $2 ORDER BY id",
+						   (const char *const[]){ "id", "lieu", "rythme", NULL }, "itt", id, e));
+	json_t *avenants = rows(d, tenant, "SELECT id, avenant_numero, titre, debut, fin FROM conventions WHERE tenant_id = $1 AND parent_id = $2"
+					   " ORDER BY avenant_numero, id",
+				(const char *const[]){ "id", "avenant_numero", "titre", "debut", "fin", NULL }, "iittt", id, e);
+	json_object_set_new(c, "avenants", avenants);
+	int64_t parent = json_integer_value(json_object_get(c, "parent_id"));
+	if (parent) {
+		int rc2;
+		db_stmt *p = tdb_query(d, tenant, e, &rc2, "SELECT id, titre FROM conventions WHERE tenant_id = $1 AND id = $2", "i", parent);
+		if (p && rc2 == DB_ROW)
+			json_object_set_new(c, "parent", json_pack("{s:I,s:s}", "id", (json_int_t)db_col_int64(p, 0), "titre", db_col_text(p, 1)));
+		if (p)
+			db_finalize(p);
+	}
+	return c;
+}
+
+json_t *cv_list(db *d, int64_t tenant, const struct cv_filter *flt, struct date today, struct err *e)
+{
+	int rc;
+	json_t *list = json_array();
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT " CONV_COLS " FROM conventions WHERE tenant_id = $1 ORDER BY debut DESC, id DESC", "");
+	while (s && rc == DB_ROW) {
+		json_t *c = row(s, conv_names, conv_types);
+		json_array_append_new(list, c);
+		rc = db_step(s, e);
+	}
+	if (s)
+		db_finalize(s);
+	json_t *out = json_array();
+	size_t i;
+	json_t *c;
+	json_array_foreach(list, i, c) {
+		compute(d, tenant, c, today, flt && flt->horizon ? flt->horizon : CV_HORIZON_DAYS, e);
+		if (flt) {
+			if (flt->q && *flt->q && !strcasestr(str(c, "titre"), flt->q) && !strcasestr(str(c, "partenaire"), flt->q) &&
+			    !strcasestr(str(c, "reference"), flt->q) && !strcasestr(str(c, "objet"), flt->q))
+				continue;
+			if (flt->partenaire && *flt->partenaire && !strcasestr(str(c, "partenaire"), flt->partenaire))
+				continue;
+			if (flt->etat && *flt->etat && strcmp(flt->etat, str(c, "etat")) != 0)
+				continue;
+			if (flt->renouvellement && *flt->renouvellement && strcmp(flt->renouvellement, str(c, "renouvellement")) != 0)
+				continue;
+			if (flt->echeance_avant.y && strcmp(str(c, "echeance"), "") != 0) {
+				char iso[11];
+				date_format(flt->echeance_avant, iso);
+				if (strcmp(str(c, "echeance"), iso) > 0)
+					continue;
+			}
+			if (flt->alertes_seules && json_array_size(json_object_get(c, "alertes")) == 0)
+				continue;
+		}
+		json_array_append(out, c);
+	}
+	json_decref(list);
+	return out;
+}
+
+int cv_bilan_add(db *d, int64_t tenant, int64_t user, int64_t conv, const char *echeance, json_t *indicateurs, const char *commentaire,
+		 struct err *e)
+{
+	struct date dd;
+	if (!echeance || date_parse(echeance, &dd, NULL) < 0)
+		return err_set(e, 400, "bilan.echeance", "Échéance du bilan invalide (AAAA-MM-JJ).");
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", conv);
+	int ok = s && rc == DB_ROW;
+	if (s)
+		db_finalize(s);
+	if (!ok)
+		return err_set(e, 404, "convention.inconnue", "Convention introuvable.");
+	char *ind = json_dumps(indicateurs ? indicateurs : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	int r = tdb_run(d, tenant, e, "DELETE FROM convention_bilans WHERE tenant_id = $1 AND convention_id = $2 AND echeance = $3", "it", conv,
+			echeance) < 0 ||
+			tdb_run(d, tenant, e, "INSERT INTO convention_bilans (tenant_id, convention_id, echeance, saisi_le, saisi_par, indicateurs,"
+					      " commentaire) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+				"itiitt", conv, echeance, (int64_t)time(NULL), user, ind, commentaire ? commentaire : "") < 0
+		? -1
+		: 0;
+	free(ind);
+	return r;
+}

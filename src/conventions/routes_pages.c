@@ -1,0 +1,597 @@
+/* routes_pages: the register's pages — list with filters and the deadlines to watch, a convention
+ * with its computed dates, parties, action sheets, budget and reviews; create/edit forms; adding an
+ * action sheet, a budget line, a review; recording an express renewal or a termination notified;
+ * CSV exports (register, budget) and the ICS feed of deadlines; and a small JSON API. */
+#include "conventions/conventions_db.h"
+#include "db/tenant.h"
+#include "http/http.h"
+#include "identity/identity.h"
+#include "parapheur/parapheur.h"
+#include "web/page.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WRITERS (ROLE_ADMIN | ROLE_AGENT)
+#define READERS (ROLE_ADMIN | ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_AUDITOR)
+
+/* Fields of the main form, copied as typed. */
+static const char *const main_fields[] = { "reference", "titre", "objet", "partenaire", "signature_date", "signature_lieu", "debut", "fin",
+					   "duree", "renouvellement", "renouvellements_max", "renouvellements_faits", "renouvellement_duree",
+					   "decision_delai", "preavis", "resiliation_forme", "resiliation_effet", "resiliation_notifiee",
+					   "bilan", "montant", "conditions_financieres", "deliberation", "annexes", "service",
+					   "alerte_courriel", "parent_id", "avenant_numero", NULL };
+
+static json_t *form_json(struct req *r)
+{
+	json_t *in = json_object();
+	for (int i = 0; main_fields[i]; i++) {
+		const char *v = req_form(r, main_fields[i]);
+		json_object_set_new(in, main_fields[i], json_string(v ? v : ""));
+	}
+	json_t *parties = json_array();
+	for (int k = 1; k <= 3; k++) {
+		char n[48];
+		json_t *p = json_object();
+		static const char *const pf[] = { "nom", "representant", "fonction", "habilitation", "collectivite", NULL };
+		for (int i = 0; pf[i]; i++) {
+			snprintf(n, sizeof n, "partie%d_%s", k, pf[i]);
+			const char *v = req_form(r, n);
+			json_object_set_new(p, pf[i], json_string(v ? v : ""));
+		}
+		json_array_append_new(parties, p);
+	}
+	json_object_set_new(in, "parties", parties);
+	return in;
+}
+
+static void choices(json_t *data, const char *renouv, const char *effet, const char *bilan)
+{
+	json_t *a = json_array(), *b = json_array(), *c = json_array();
+	for (int i = 0; i < 3; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "v", cv_renewal_token(i), "l", cv_renewal_label(i), "sel",
+						   renouv && strcmp(renouv, cv_renewal_token(i)) == 0));
+	for (int i = 0; i < 3; i++)
+		json_array_append_new(b, json_pack("{s:s,s:s,s:b}", "v", cv_effect_token(i), "l", cv_effect_label(i), "sel",
+						   effet && strcmp(effet, cv_effect_token(i)) == 0));
+	for (int i = 0; i < 4; i++)
+		json_array_append_new(c, json_pack("{s:s,s:s,s:b}", "v", cv_review_token(i), "l", cv_review_label(i), "sel",
+						   bilan && strcmp(bilan, cv_review_token(i)) == 0));
+	json_object_set_new(data, "renouvellements", a);
+	json_object_set_new(data, "effets", b);
+	json_object_set_new(data, "periodicites", c);
+}
+
+/* The form page; v: the values (stolen); id: 0 for a new convention. */
+static int form_page(struct req *r, int status, json_t *v, int64_t id, const char *error)
+{
+	json_t *data = json_object();
+	json_t *parties = json_object_get(v, "parties");
+	json_t *rows = json_array();
+	for (int k = 0; k < 3; k++) {
+		json_t *p = json_array_get(parties, (size_t)k);
+		json_t *o = p ? json_deep_copy(p) : json_object();
+		json_object_set_new(o, "n", json_integer(k + 1));
+		json_t *col = json_object_get(o, "collectivite");
+		json_object_set_new(o, "est_collectivite", json_boolean(json_is_true(col) || (json_is_integer(col) && json_integer_value(col)) ||
+									(json_is_string(col) && *json_string_value(col))));
+		json_array_append_new(rows, o);
+	}
+	choices(data, json_string_value(json_object_get(v, "renouvellement")), json_string_value(json_object_get(v, "resiliation_effet")),
+		json_string_value(json_object_get(v, "bilan")));
+	json_object_set_new(data, "parties_form", rows);
+	json_object_set_new(data, "v", v);
+	json_object_set_new(data, "id", json_integer(id));
+	json_object_set_new(data, "action", json_string(id ? arena_printf(r->a, "/conventions/%lld", (long long)id) : "/conventions"));
+	if (error)
+		json_object_set_new(data, "error", json_string(error));
+	return page_render(r, status, "convention_form", id ? "Modifier la convention" : "Nouvelle convention", data);
+}
+
+static int list(struct req *r)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	struct cv_filter f = { .q = req_query(r, "q"), .partenaire = req_query(r, "partenaire"), .etat = req_query(r, "etat"),
+			       .renouvellement = req_query(r, "renouvellement") };
+	const char *av = req_query(r, "echeance_avant");
+	if (av && *av)
+		date_parse(av, &f.echeance_avant, NULL);
+	f.alertes_seules = req_query(r, "alertes") && *req_query(r, "alertes");
+	struct date today = cv_today();
+	json_t *l = cv_list(d, r->tenant_id, &f, today, &e);
+	/* The deadlines to watch, across the whole register. */
+	json_t *all = cv_list(d, r->tenant_id, NULL, today, &e), *watch = json_array();
+	size_t i, k;
+	json_t *c, *a;
+	json_array_foreach(all, i, c) json_array_foreach(json_object_get(c, "alertes"), k, a) {
+		json_t *w = json_deep_copy(a);
+		json_object_set(w, "convention", json_object_get(c, "id"));
+		json_object_set(w, "titre", json_object_get(c, "titre"));
+		json_array_append_new(watch, w);
+	}
+	json_decref(all);
+	/* Soonest first (ISO dates sort as text). */
+	size_t n = json_array_size(watch);
+	for (size_t x = 1; x < n; x++)
+		for (size_t y = x; y > 0; y--) {
+			json_t *p = json_array_get(watch, y - 1), *q = json_array_get(watch, y);
+			if (strcmp(json_string_value(json_object_get(p, "date")), json_string_value(json_object_get(q, "date"))) <= 0)
+				break;
+			json_incref(p);
+			json_array_set(watch, y - 1, q);
+			json_array_set_new(watch, y, p);
+		}
+	json_t *data = json_pack("{s:o,s:o,s:b,s:b,s:b}", "conventions", l, "alertes", watch, "a_alertes", n > 0, "vide",
+				 json_array_size(l) == 0, "peut_ecrire", (r->roles & WRITERS) != 0);
+	json_object_set_new(data, "f", json_pack("{s:s,s:s,s:s}", "q", f.q ? f.q : "", "partenaire", f.partenaire ? f.partenaire : "",
+						 "echeance_avant", av ? av : ""));
+	json_t *etats = json_array();
+	static const char *const et[][2] = { { "a_venir", "À venir" }, { "en_vigueur", "En vigueur" }, { "terminee", "Terminée" }, { "resiliee", "Résiliée" } };
+	for (int x = 0; x < 4; x++)
+		json_array_append_new(etats, json_pack("{s:s,s:s,s:b}", "v", et[x][0], "l", et[x][1], "sel", f.etat && strcmp(f.etat, et[x][0]) == 0));
+	json_object_set_new(data, "etats", etats);
+	choices(data, f.renouvellement, NULL, NULL);
+	return page_render(r, 200, "conventions", "Conventions et partenariats", data);
+}
+OPALE_ROUTE(cv_list_page, "GET", "/conventions", list, READERS, SCOPE_TENANT, 0);
+
+static int new_page(struct req *r)
+{
+	json_t *v = json_pack("{s:s,s:s,s:s,s:s}", "renouvellement", "aucun", "resiliation_effet", "notification", "bilan", "aucun", "duree", "");
+	const char *parent = req_query(r, "parent");
+	if (parent)
+		json_object_set_new(v, "parent_id", json_string(parent));
+	return form_page(r, 200, v, 0, NULL);
+}
+OPALE_ROUTE(cv_new_page, "GET", "/conventions/nouvelle", new_page, WRITERS, SCOPE_TENANT, 0);
+
+static int save(struct req *r, int64_t id)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	if (id) {
+		int rc;
+		db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
+		int found = s && rc == DB_ROW;
+		if (s)
+			db_finalize(s);
+		if (!found)
+			return res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
+	}
+	json_t *in = form_json(r);
+	int64_t out = 0;
+	if (db_begin_write(d, &e) < 0 || cv_save(d, r->tenant_id, r->user_id, id, in, &out, &e) < 0 || db_commit(d, &e) < 0) {
+		db_rollback(d);
+		if (e.status == 404)
+			return res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
+		return form_page(r, e.status == 400 ? 400 : 500, in, id, e.msg[0] ? e.msg : "Enregistrement impossible.");
+	}
+	json_decref(in);
+	if (!id) {
+		/* Starts the daily alert run of the collectivité (a no-op when today's is already queued). */
+		if (db_begin_write(d, &e) == 0 && cv_alerts_schedule(d, r->tenant_id, cv_today(), 0, &e) == 0)
+			db_commit(d, &e);
+		else
+			db_rollback(d);
+	}
+	audit_req(r, id ? "convention.modification" : "convention.creation", arena_printf(r->a, "%lld", (long long)out), NULL);
+	res_flash(r, "ok", id ? "Convention modifiée." : "Convention enregistrée.");
+	return res_redirect(r, arena_printf(r->a, "/conventions/%lld", (long long)out));
+}
+
+static int create(struct req *r) { return save(r, 0); }
+OPALE_ROUTE(cv_create_page, "POST", "/conventions", create, WRITERS, SCOPE_TENANT, 0);
+
+static int update(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	return id > 0 ? save(r, id) : -1;
+}
+OPALE_ROUTE(cv_update_page, "POST", "/conventions/:id", update, WRITERS, SCOPE_TENANT, 0);
+
+static json_t *load(struct req *r, db **dp)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? req_db(r) : NULL;
+	if (!d)
+		return NULL;
+	struct err e = { 0 };
+	json_t *c = cv_get(d, r->tenant_id, id, cv_today(), &e);
+	if (!c)
+		res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
+	if (dp)
+		*dp = d;
+	return c;
+}
+
+/* Signature: the parapheur folder of the convention (its state), or the form to send it there —
+ * only for a collectivité subscribed to the parapheur. */
+static void parapheur_block(struct req *r, db *d, json_t *c)
+{
+	struct err e = { 0 };
+	int64_t folder = json_integer_value(json_object_get(c, "parapheur_dossier"));
+	int tier = (r->tiers & RF_TIER_PARAPHEUR) != 0;
+	json_object_set_new(c, "parapheur_offert", json_boolean(tier));
+	if (folder) {
+		int rc;
+		db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT status FROM folders WHERE tenant_id = $1 AND id = $2", "i", folder);
+		json_object_set_new(c, "parapheur", json_pack("{s:I,s:s}", "id", (json_int_t)folder, "statut",
+							      s && rc == DB_ROW ? db_col_text(s, 0) : "?"));
+		if (s)
+			db_finalize(s);
+		return;
+	}
+	if (!tier || !(r->roles & WRITERS))
+		return;
+	json_t *subs = json_array(), *desks = pa_my_desks(d, r->tenant_id, r->user_id, &e);
+	int rc;
+	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT st.id, t.name, st.name FROM folder_subtypes st JOIN folder_types t"
+							 " ON t.id = st.type_id WHERE st.tenant_id = $1 ORDER BY t.name, st.name", "");
+	while (s && rc == DB_ROW) {
+		json_array_append_new(subs, json_pack("{s:I,s:s}", "id", (json_int_t)db_col_int64(s, 0), "nom",
+						      arena_printf(r->a, "%s — %s", db_col_text(s, 1), db_col_text(s, 2))));
+		rc = db_step(s, &e);
+	}
+	if (s)
+		db_finalize(s);
+	json_object_set_new(c, "envoi", json_pack("{s:o,s:o,s:b}", "sous_types", subs, "bureaux", desks ? desks : json_array(), "possible",
+						  json_array_size(subs) > 0 && desks && json_array_size(desks) > 0));
+}
+
+static int show(struct req *r)
+{
+	db *d = NULL;
+	json_t *c = load(r, &d);
+	if (!c)
+		return -1;
+	json_object_set_new(c, "peut_ecrire", json_boolean((r->roles & WRITERS) != 0));
+	json_object_set_new(c, "peut_reconduire", json_boolean((r->roles & WRITERS) && json_is_true(json_object_get(c, "renouvelable")) &&
+							       strcmp(json_string_value(json_object_get(c, "renouvellement")), "expres") == 0));
+	json_object_set_new(c, "peut_resilier", json_boolean((r->roles & WRITERS) && !*json_string_value(json_object_get(c, "resiliation_notifiee"))));
+	json_object_set_new(c, "a_fiches", json_boolean(json_array_size(json_object_get(c, "fiches")) > 0));
+	parapheur_block(r, d, c);
+	const char *title = arena_strdup(r->a, json_string_value(json_object_get(c, "titre")));
+	return page_render(r, 200, "convention", title, json_pack("{s:o,s:s}", "c", c, "today", ""));
+}
+OPALE_ROUTE(cv_show_page, "GET", "/conventions/:id", show, READERS, SCOPE_TENANT, 0);
+
+static int edit_page(struct req *r)
+{
+	json_t *c = load(r, NULL);
+	if (!c)
+		return -1;
+	/* Durations back into their typed form. */
+	int64_t id = json_integer_value(json_object_get(c, "id"));
+	json_object_set_new(c, "parent_id", json_sprintf("%lld", (long long)json_integer_value(json_object_get(c, "parent_id"))));
+	json_object_set_new(c, "avenant_numero", json_sprintf("%lld", (long long)json_integer_value(json_object_get(c, "avenant_numero"))));
+	json_object_set_new(c, "renouvellements_max", json_sprintf("%lld", (long long)json_integer_value(json_object_get(c, "renouvellements_max"))));
+	json_object_set_new(c, "renouvellements_faits", json_sprintf("%lld", (long long)json_integer_value(json_object_get(c, "renouvellements_faits"))));
+	json_object_set_new(c, "montant", json_string(json_string_value(json_object_get(json_object_get(c, "montant"), "fr"))));
+	return form_page(r, 200, c, id, NULL);
+}
+OPALE_ROUTE(cv_edit_page, "GET", "/conventions/:id/modifier", edit_page, WRITERS, SCOPE_TENANT, 0);
+
+/* Runs fn in a write transaction on the convention of the path, then back to its page with a flash. */
+static int sub_action(struct req *r, int (*fn)(struct req *r, db *d, int64_t id, struct err *e), const char *done, const char *audit)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? req_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	int rc;
+	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
+	int found = s && rc == DB_ROW;
+	if (s)
+		db_finalize(s);
+	if (!found)
+		return res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
+	if (db_begin_write(d, &e) < 0 || fn(r, d, id, &e) < 0 || db_commit(d, &e) < 0) {
+		db_rollback(d);
+		res_flash(r, "erreur", e.msg[0] ? e.msg : "Enregistrement impossible.");
+	} else {
+		audit_req(r, audit, arena_printf(r->a, "%lld", (long long)id), NULL);
+		res_flash(r, "ok", done);
+	}
+	return res_redirect(r, arena_printf(r->a, "/conventions/%lld", (long long)id));
+}
+
+static json_t *fields(struct req *r, const char *const *names)
+{
+	json_t *o = json_object();
+	for (int i = 0; names[i]; i++) {
+		const char *v = req_form(r, names[i]);
+		json_object_set_new(o, names[i], json_string(v ? v : ""));
+	}
+	return o;
+}
+
+static int do_fiche(struct req *r, db *d, int64_t id, struct err *e)
+{
+	static const char *const n[] = { "reference", "intitule", "axe", "contexte", "descriptif", "objectifs", "perimetre", "intervenants",
+					 "calendrier", "livrables", "budget", "taxes", "financement", "fongible", "bilan", NULL };
+	json_t *f = fields(r, n);
+	int64_t fid;
+	int rc = cv_add_fiche(d, r->tenant_id, id, f, &fid, e);
+	json_decref(f);
+	return rc;
+}
+static int add_fiche(struct req *r) { return sub_action(r, do_fiche, "Fiche-action ajoutée.", "convention.fiche"); }
+OPALE_ROUTE(cv_fiche_page, "POST", "/conventions/:id/fiches", add_fiche, WRITERS, SCOPE_TENANT, 0);
+
+static int do_budget(struct req *r, db *d, int64_t id, struct err *e)
+{
+	static const char *const n[] = { "libelle", "financeur", "annee", "debut", "fin", "formule", "taxes", "paye", NULL };
+	json_t *b = fields(r, n);
+	const char *fiche = req_form(r, "fiche");
+	int rc = cv_add_budget(d, r->tenant_id, id, fiche ? strtoll(fiche, NULL, 10) : 0, b, e);
+	json_decref(b);
+	return rc;
+}
+static int add_budget(struct req *r) { return sub_action(r, do_budget, "Ligne de budget ajoutée.", "convention.budget"); }
+OPALE_ROUTE(cv_budget_page, "POST", "/conventions/:id/budget", add_budget, WRITERS, SCOPE_TENANT, 0);
+
+static int do_bilan(struct req *r, db *d, int64_t id, struct err *e)
+{
+	/* Indicators: up to 6 pairs indicateurN / valeurN. */
+	json_t *ind = json_object();
+	for (int k = 1; k <= 6; k++) {
+		char a[24], b[24];
+		snprintf(a, sizeof a, "indicateur%d", k);
+		snprintf(b, sizeof b, "valeur%d", k);
+		const char *name = req_form(r, a), *val = req_form(r, b);
+		if (name && *name)
+			json_object_set_new(ind, name, json_string(val ? val : ""));
+	}
+	int rc = cv_bilan_add(d, r->tenant_id, r->user_id, id, req_form(r, "echeance"), ind, req_form(r, "commentaire"), e);
+	json_decref(ind);
+	return rc;
+}
+static int add_bilan(struct req *r) { return sub_action(r, do_bilan, "Bilan enregistré.", "convention.bilan"); }
+OPALE_ROUTE(cv_bilan_page, "POST", "/conventions/:id/bilans", add_bilan, WRITERS, SCOPE_TENANT, 0);
+
+static int do_renew(struct req *r, db *d, int64_t id, struct err *e)
+{
+	json_t *c = cv_get(d, r->tenant_id, id, cv_today(), e);
+	if (!c)
+		return -1;
+	int ok = json_is_true(json_object_get(c, "renouvelable")) && strcmp(json_string_value(json_object_get(c, "renouvellement")), "expres") == 0;
+	json_decref(c);
+	if (!ok)
+		return err_set(e, 409, "convention.reconduction", "Cette convention ne peut plus être reconduite (nombre maximal atteint ou terme passé).");
+	const char *delib = req_form(r, "deliberation");
+	return tdb_run(d, r->tenant_id, e,
+		       "UPDATE conventions SET renouvellements_faits = renouvellements_faits + 1, deliberation = CASE WHEN $3 = '' THEN deliberation"
+		       " ELSE $3 END, updated_at = $4 WHERE tenant_id = $1 AND id = $2", "iti", id, delib ? delib : "", identity_now());
+}
+static int renew(struct req *r) { return sub_action(r, do_renew, "Reconduction expresse enregistrée.", "convention.reconduction"); }
+OPALE_ROUTE(cv_renew_page, "POST", "/conventions/:id/reconduction", renew, WRITERS, SCOPE_TENANT, 0);
+
+static int do_terminate(struct req *r, db *d, int64_t id, struct err *e)
+{
+	struct date nd;
+	const char *s = req_form(r, "notifiee");
+	if (!s || date_parse(s, &nd, NULL) < 0)
+		return err_set(e, 400, "convention.resiliation", "Date de notification de la résiliation invalide (AAAA-MM-JJ).");
+	return tdb_run(d, r->tenant_id, e, "UPDATE conventions SET resiliation_notifiee = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2",
+		       "iti", id, s, identity_now());
+}
+static int terminate(struct req *r) { return sub_action(r, do_terminate, "Résiliation enregistrée.", "convention.resiliation"); }
+OPALE_ROUTE(cv_terminate_page, "POST", "/conventions/:id/resiliation", terminate, WRITERS, SCOPE_TENANT, 0);
+
+/* ---- exports ----------------------------------------------------------------------------------- */
+
+static void csv_field(buf *b, const char *s)
+{
+	/* Formula injection: a cell starting with = + - @ is prefixed with ' (spreadsheet programs). */
+	buf_putc(b, '"');
+	if (s && (*s == '=' || *s == '+' || *s == '-' || *s == '@'))
+		buf_putc(b, '\'');
+	for (const char *p = s ? s : ""; *p; p++) {
+		if (*p == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *p);
+	}
+	buf_putc(b, '"');
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static int export_register(struct req *r)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	json_t *l = cv_list(d, r->tenant_id, NULL, cv_today(), &e);
+	buf b = BUF_INIT;
+	buf_puts(&b, "\xEF\xBB\xBFreference;titre;partenaire;avenant_de;signature;debut;echeance;fin_possible;renouvellement;"
+		     "renouvellements_faits;renouvellements_max;etat;montant_euros;prochaine_alerte;date_alerte\r\n");
+	size_t i;
+	json_t *c;
+	json_array_foreach(l, i, c) {
+		json_t *a = json_array_get(json_object_get(c, "alertes"), 0);
+		char n[64];
+		csv_field(&b, jstr(c, "reference"));
+		buf_putc(&b, ';');
+		csv_field(&b, jstr(c, "titre"));
+		buf_putc(&b, ';');
+		csv_field(&b, jstr(c, "partenaire"));
+		buf_printf(&b, ";%lld;", (long long)json_integer_value(json_object_get(c, "parent_id")));
+		csv_field(&b, jstr(c, "signature_date"));
+		buf_putc(&b, ';');
+		csv_field(&b, jstr(c, "debut"));
+		buf_putc(&b, ';');
+		csv_field(&b, jstr(c, "echeance"));
+		buf_putc(&b, ';');
+		csv_field(&b, jstr(c, "fin_possible"));
+		buf_putc(&b, ';');
+		csv_field(&b, jstr(c, "renouvellement"));
+		snprintf(n, sizeof n, ";%lld;%lld;", (long long)json_integer_value(json_object_get(c, "renouvellements_faits")),
+			 (long long)json_integer_value(json_object_get(c, "renouvellements_max")));
+		buf_puts(&b, n);
+		csv_field(&b, jstr(c, "etat"));
+		buf_putc(&b, ';');
+		buf_puts(&b, jstr(json_object_get(c, "montant"), "euros"));
+		buf_putc(&b, ';');
+		csv_field(&b, a ? jstr(a, "message") : "");
+		buf_putc(&b, ';');
+		csv_field(&b, a ? jstr(a, "date") : "");
+		buf_puts(&b, "\r\n");
+	}
+	json_decref(l);
+	res_header(r, "Content-Disposition", "attachment; filename=\"registre-conventions.csv\"");
+	int rc = res_text(r, 200, "text/csv; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+OPALE_ROUTE(cv_export_register, "GET", "/conventions/registre.csv", export_register, READERS, SCOPE_TENANT, 0);
+
+static int export_budget(struct req *r)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	json_t *l = cv_list(d, r->tenant_id, NULL, cv_today(), &e);
+	buf b = BUF_INIT;
+	buf_puts(&b, "\xEF\xBB\xBF" "convention;partenaire;fiche_action;libelle;financeur;annee;debut;fin;formule;taxes;montant_euros;paye_euros;reste_euros\r\n");
+	size_t i, k, x;
+	json_t *c, *l2, *f;
+	json_array_foreach(l, i, c) {
+		json_t *full = cv_get(d, r->tenant_id, json_integer_value(json_object_get(c, "id")), cv_today(), &e);
+		if (!full)
+			continue;
+		json_array_foreach(json_object_get(json_object_get(full, "budget"), "lignes"), k, l2) {
+			const char *fiche = "";
+			json_array_foreach(json_object_get(full, "fiches"), x, f) if (json_integer_value(json_object_get(f, "id")) ==
+										      json_integer_value(json_object_get(l2, "fiche_id"))) fiche = jstr(f, "intitule");
+			csv_field(&b, jstr(full, "titre"));
+			buf_putc(&b, ';');
+			csv_field(&b, jstr(full, "partenaire"));
+			buf_putc(&b, ';');
+			csv_field(&b, fiche);
+			buf_putc(&b, ';');
+			csv_field(&b, jstr(l2, "libelle"));
+			buf_putc(&b, ';');
+			csv_field(&b, jstr(l2, "financeur"));
+			buf_printf(&b, ";%lld;", (long long)json_integer_value(json_object_get(l2, "annee")));
+			csv_field(&b, jstr(l2, "debut"));
+			buf_putc(&b, ';');
+			csv_field(&b, jstr(l2, "fin"));
+			buf_putc(&b, ';');
+			csv_field(&b, jstr(l2, "formule"));
+			buf_putc(&b, ';');
+			csv_field(&b, jstr(l2, "taxes"));
+			buf_printf(&b, ";%s;%s;%s\r\n", jstr(json_object_get(l2, "montant"), "euros"), jstr(json_object_get(l2, "paye"), "euros"),
+				   jstr(json_object_get(l2, "reste"), "euros"));
+		}
+		json_decref(full);
+	}
+	json_decref(l);
+	res_header(r, "Content-Disposition", "attachment; filename=\"budget-conventions.csv\"");
+	int rc = res_text(r, 200, "text/csv; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+OPALE_ROUTE(cv_export_budget, "GET", "/conventions/budget.csv", export_budget, READERS, SCOPE_TENANT, 0);
+
+/* ICS text escaping (RFC 5545 §3.3.11). */
+static void ics_text(buf *b, const char *s)
+{
+	for (const char *p = s ? s : ""; *p; p++) {
+		if (*p == '\\' || *p == ';' || *p == ',')
+			buf_putc(b, '\\');
+		if (*p == '\n') {
+			buf_puts(b, "\\n");
+			continue;
+		}
+		if (*p == '\r')
+			continue;
+		buf_putc(b, *p);
+	}
+}
+
+static int ics(struct req *r)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	struct cv_filter f = { .horizon = 3660 };
+	json_t *l = cv_list(d, r->tenant_id, &f, cv_today(), &e);
+	buf b = BUF_INIT;
+	buf_puts(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Opale//Conventions//FR\r\nCALSCALE:GREGORIAN\r\n"
+		     "X-WR-CALNAME:Échéances des conventions\r\n");
+	size_t i, k;
+	json_t *c, *a;
+	json_array_foreach(l, i, c) json_array_foreach(json_object_get(c, "alertes"), k, a) {
+		const char *iso = jstr(a, "date");
+		char day[9], next[9];
+		struct date dd;
+		if (date_parse(iso, &dd, NULL) < 0)
+			continue;
+		struct date nx = date_add_days(dd, 1);
+		snprintf(day, sizeof day, "%04d%02d%02d", dd.y, dd.m, dd.d);
+		snprintf(next, sizeof next, "%04d%02d%02d", nx.y, nx.m, nx.d);
+		buf_printf(&b, "BEGIN:VEVENT\r\nUID:convention-%lld-%s-%s@opale\r\nDTSTAMP:%sT000000Z\r\nDTSTART;VALUE=DATE:%s\r\n"
+			       "DTEND;VALUE=DATE:%s\r\nSUMMARY:",
+			   (long long)json_integer_value(json_object_get(c, "id")), jstr(a, "type"), day, day, day, next);
+		ics_text(&b, jstr(c, "titre"));
+		buf_puts(&b, " — ");
+		ics_text(&b, jstr(a, "message"));
+		buf_printf(&b, "\r\nEND:VEVENT\r\n");
+	}
+	buf_puts(&b, "END:VCALENDAR\r\n");
+	json_decref(l);
+	int rc = res_text(r, 200, "text/calendar; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+OPALE_ROUTE(cv_ics, "GET", "/conventions/echeances.ics", ics, READERS, SCOPE_TENANT, 0);
+
+/* ---- JSON API ---------------------------------------------------------------------------------- */
+
+static int api_list(struct req *r)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	return res_json(r, 200, json_pack("{s:o}", "conventions", cv_list(d, r->tenant_id, NULL, cv_today(), &e)));
+}
+OPALE_ROUTE(cv_api_list, "GET", "/api/v1/conventions", api_list, READERS, SCOPE_TENANT, 0);
+
+static int api_create(struct req *r)
+{
+	db *d = req_db(r);
+	json_t *in = d ? req_json(r) : NULL;
+	if (!in)
+		return d ? res_fail(r, 400, "json.invalide", "Corps JSON attendu.") : -1;
+	struct err e = { 0 };
+	int64_t id = 0;
+	if (db_begin_write(d, &e) < 0 || cv_save(d, r->tenant_id, r->user_id, 0, in, &id, &e) < 0 || db_commit(d, &e) < 0) {
+		db_rollback(d);
+		return res_fail_err(r, &e);
+	}
+	audit_req(r, "convention.creation", arena_printf(r->a, "%lld", (long long)id), NULL);
+	return res_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+OPALE_ROUTE(cv_api_create, "POST", "/api/v1/conventions", api_create, WRITERS, SCOPE_TENANT, 0);
+
+static int api_get(struct req *r)
+{
+	json_t *c = load(r, NULL);
+	return c ? res_json(r, 200, c) : -1;
+}
+OPALE_ROUTE(cv_api_get, "GET", "/api/v1/conventions/:id", api_get, READERS, SCOPE_TENANT, 0);
