@@ -12,6 +12,18 @@
 int (*pa_sign_hook)(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t desk, int64_t acted_desk, const char *pin,
 		    struct err *e);
 
+extern const struct pa_end_listener __start_opale_pa_end[] __attribute__((weak));
+extern const struct pa_end_listener __stop_opale_pa_end[] __attribute__((weak));
+
+/* Tells the listeners (OPALE_PA_END) that a folder's circuit ended. */
+static int notify_end(db *d, int64_t tenant, int64_t folder, const char *status, int64_t user, struct err *e)
+{
+	for (const struct pa_end_listener *l = __start_opale_pa_end; l && l < __stop_opale_pa_end; l++)
+		if (l->fn(d, tenant, folder, status, user, e) < 0)
+			return -1;
+	return 0;
+}
+
 static const char *status_name(enum wf_status s)
 {
 	switch (s) {
@@ -387,6 +399,7 @@ int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t d
 	struct env_ctx ctx = { d, tenant };
 	struct wf_env env = { &ctx, env_parent, env_owns, env_delegate, identity_now() };
 	/* The acting desk (delegate or owner) is known once the engine accepted the action. */
+	enum wf_status before = l.f.status;
 	if (wf_act(&l.f, &env, user, desk, a, target, e) < 0)
 		return -1;
 	int64_t acted = env_owns(&ctx, user, desk) ? desk : env_delegate(&ctx, desk, env.now);
@@ -398,6 +411,8 @@ int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t d
 	}
 	if (save(d, tenant, folder, &l, e) < 0 || event(d, tenant, folder, user, desk, acted, wf_action_name(a), annotation, e) < 0)
 		return -1;
+	if (before != l.f.status && (l.f.status == FOLDER_FINISHED || l.f.status == FOLDER_REJECTED))
+		return notify_end(d, tenant, folder, status_name(l.f.status), user, e);
 	return 0;
 }
 

@@ -14,6 +14,7 @@ static const struct nav_item {
 	{ "/operateur/taches", "File de tâches", ROLE_OPERATOR },
 	{ "/parapheur", "Parapheur", ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/egalite", "Égalité", ROLE_ADMIN | ROLE_AUDITOR },
+	{ "/helios", "Hélios", ROLE_AGENT | ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/administration", "Administration", ROLE_ADMIN },
 	{ "/audit", "Journal d'audit", ROLE_ADMIN | ROLE_AUDITOR },
 };
