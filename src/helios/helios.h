@@ -74,6 +74,9 @@ void pes_issue_format(buf *out, const char *file, const struct pes_issue *is);
 /* The report as one JSON object (for the API): kind, conforme, counts, header values, issues
  * [{severity, code, dgfip, line, path, message}]. */
 void pes_report_json(buf *out, const struct pes_report *rep);
+/* Adds a finding found outside the check (e.g. the collectivité's own identifiers) to a report. */
+void pes_report_add(struct pes_report *rep, enum pes_severity sev, const char *code, const char *dgfip, long line,
+		    const char *path, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* Kind name as shown to people ("PES_Aller"…). */
 const char *pes_kind_name(enum pes_kind k);
 
@@ -237,5 +240,15 @@ struct pes_gen_stats { unsigned long long bytes; unsigned long bordereaux, piece
  * of 500 mandats, one gzip+base64 PJ referenced every 20 mandats. Same seed, same bytes. */
 int pes_gen_write(FILE *f, unsigned long long target, unsigned seed, struct pes_gen_stats *st,
 		  struct err *e);
+/* The same with the file's identity and shape chosen (demo data, tests of the Hélios pages): exactly
+ * `bordereaux` bordereaux of `mandats` mandats when bordereaux > 0 (else about `target` bytes),
+ * numbered from first_bordereau (mandats and PJ numbered on from there, so consecutive files do not
+ * collide); NULL strings take the defaults of pes_gen_write; Exer is the year of date. */
+struct pes_gen_opts {
+	unsigned long long target;
+	unsigned bordereaux, mandats, first_bordereau, seed;
+	const char *idcoll, *idpost, *codcol, *codbud, *libelle, *nomfic, *date;  /* libelle: UTF-8 */
+};
+int pes_gen_write_opts(FILE *f, const struct pes_gen_opts *g, struct pes_gen_stats *st, struct err *e);
 
 #endif

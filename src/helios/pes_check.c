@@ -432,6 +432,28 @@ void pes_report_free(struct pes_report *rep)
 	rep->n_issues = 0;
 }
 
+void pes_report_add(struct pes_report *rep, enum pes_severity sev, const char *code, const char *dgfip, long line,
+		    const char *path, const char *fmt, ...)
+{
+	if (sev == PES_ERROR)
+		rep->errors++;
+	else
+		rep->warnings++;
+	rep->issues = xrealloc(rep->issues, (rep->n_issues + 1) * sizeof *rep->issues);
+	struct pes_issue *is = &rep->issues[rep->n_issues++];
+	is->severity = sev;
+	is->code = code;
+	is->dgfip = dgfip;
+	is->line = line;
+	is->path = xstrdup(path ? path : "");
+	buf m = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&m, fmt, ap);
+	va_end(ap);
+	is->msg = buf_detach(&m);
+}
+
 void pes_issue_format(buf *out, const char *file, const struct pes_issue *is)
 {
 	buf_printf(out, "%s:%ld: %s: %s [%s] %s\n", file, is->line, is->path,

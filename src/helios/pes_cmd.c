@@ -9,7 +9,7 @@
 
 static const char *const with_value[] = { "schemas", "idcoll", "idpost", "codcol", "codbud", "exercice",
 					  "max", "format", "out", "mb", "max-pieces", "seed", "build", "refuse", "libelle",
-					  "date", NULL };
+					  "date", "bordereaux", "mandats", "premier", "nomfic", NULL };
 
 static int use_schemas(int argc, char **argv)
 {
@@ -214,11 +214,23 @@ static int cmd_retour(int argc, char **argv)
 static int cmd_gen(int argc, char **argv)
 {
 	const char *files[2];
-	const char *mb = cli_opt(argc, argv, "mb"), *seed = cli_opt(argc, argv, "seed");
-	if (cli_positionals(argc, argv, with_value, files, 2) != 1 || !mb) {
-		fprintf(stderr, "usage : opale pes gen FICHIER --mb N [--seed S]\n");
+	const char *mb = cli_opt(argc, argv, "mb"), *seed = cli_opt(argc, argv, "seed"), *nb = cli_opt(argc, argv, "bordereaux");
+	if (cli_positionals(argc, argv, with_value, files, 2) != 1 || (!mb && !nb)) {
+		fprintf(stderr, "usage : opale pes gen FICHIER --mb N | --bordereaux N [--mandats N] [--premier N] [--seed S] "
+				"[--idcoll SIRET --idpost CODIQUE --codcol C --codbud B --libelle L --nomfic NOM --date AAAA-MM-JJ]\n");
 		return 2;
 	}
+	const char *mand = cli_opt(argc, argv, "mandats"), *first = cli_opt(argc, argv, "premier");
+	struct pes_gen_opts g = {
+		.target = mb ? (unsigned long long)(atof(mb) * 1e6) : 0,
+		.bordereaux = nb ? (unsigned)atoi(nb) : 0,
+		.mandats = mand ? (unsigned)atoi(mand) : 0,
+		.first_bordereau = first ? (unsigned)atoi(first) : 0,
+		.seed = seed ? (unsigned)atoi(seed) : 1,
+		.idcoll = cli_opt(argc, argv, "idcoll"), .idpost = cli_opt(argc, argv, "idpost"),
+		.codcol = cli_opt(argc, argv, "codcol"), .codbud = cli_opt(argc, argv, "codbud"),
+		.libelle = cli_opt(argc, argv, "libelle"), .nomfic = cli_opt(argc, argv, "nomfic"), .date = cli_opt(argc, argv, "date"),
+	};
 	FILE *f = fopen(files[0], "wb");
 	if (!f) {
 		perror(files[0]);
@@ -226,7 +238,7 @@ static int cmd_gen(int argc, char **argv)
 	}
 	struct pes_gen_stats st;
 	struct err e = { 0 };
-	int rc = pes_gen_write(f, (unsigned long long)(atof(mb) * 1e6), seed ? (unsigned)atoi(seed) : 1, &st, &e);
+	int rc = pes_gen_write_opts(f, &g, &st, &e);
 	if (fclose(f) != 0 && rc == 0)
 		rc = err_set(&e, 500, "pes.gen", "écriture impossible");
 	if (rc < 0) {

@@ -13,6 +13,18 @@
 int (*pa_sign_hook)(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t desk, int64_t acted_desk, const char *pin,
 		    struct err *e);
 
+extern const struct pa_end_listener __start_opale_pa_end[] __attribute__((weak));
+extern const struct pa_end_listener __stop_opale_pa_end[] __attribute__((weak));
+
+/* Tells the listeners (OPALE_PA_END) that a folder's circuit ended. */
+static int notify_end(db *d, int64_t tenant, int64_t folder, const char *status, int64_t user, struct err *e)
+{
+	for (const struct pa_end_listener *l = __start_opale_pa_end; l && l < __stop_opale_pa_end; l++)
+		if (l->fn(d, tenant, folder, status, user, e) < 0)
+			return -1;
+	return 0;
+}
+
 static const char *status_name(enum wf_status s)
 {
 	switch (s) {
@@ -424,6 +436,9 @@ int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t d
 	}
 	if (save(d, tenant, folder, &l, e) < 0 || event(d, tenant, folder, user, desk, acted, wf_action_name(a), annotation, e) < 0)
 		return -1;
+	if (before.status != l.f.status && (l.f.status == FOLDER_FINISHED || l.f.status == FOLDER_REJECTED) &&
+	    notify_end(d, tenant, folder, status_name(l.f.status), user, e) < 0)
+		return -1;
 	return pa_notify_changes(d, tenant, folder, &before, &l.f, e);
 }
 
@@ -438,6 +453,9 @@ int pa_folder_act_external(db *d, int64_t tenant, int64_t folder, int64_t desk, 
 	struct wf_folder before = l.f;
 	if (wf_act(&l.f, &env, 0, desk, ACT_EXTERNAL, 0, e) < 0 || save(d, tenant, folder, &l, e) < 0 ||
 	    event(d, tenant, folder, 0, desk, desk, wf_action_name(ACT_EXTERNAL), annotation, e) < 0)
+		return -1;
+	if (before.status != l.f.status && (l.f.status == FOLDER_FINISHED || l.f.status == FOLDER_REJECTED) &&
+	    notify_end(d, tenant, folder, status_name(l.f.status), 0, e) < 0)
 		return -1;
 	return pa_notify_changes(d, tenant, folder, &before, &l.f, e);
 }

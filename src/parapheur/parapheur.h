@@ -111,4 +111,16 @@ int pa_external_sign(db *d, int64_t request, const char *ip, const char *user_ag
 extern int (*pa_sign_hook)(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t desk, int64_t acted_desk,
 			   const char *pin, struct err *e);
 
+/* Modules that put their documents through a circuit (helios, actes) are told when a folder's circuit
+ * ends — status "termine" or "rejete" — inside the transaction of the action that ended it, so their
+ * own state moves with the folder's or not at all. Declared next to the listener:
+ *   OPALE_PA_END(helios, helios_folder_ended);
+ * A listener that returns -1 (e filled) makes the action fail. Listeners ignore folders not theirs. */
+struct pa_end_listener {
+	int (*fn)(db *d, int64_t tenant, int64_t folder, const char *status, int64_t user, struct err *e);
+};
+#define OPALE_PA_END(id, fn_)                                                                      \
+	static const struct pa_end_listener opale_pa_end_##id                                      \
+		__attribute__((used, section("opale_pa_end"), aligned(sizeof(void *)))) = { fn_ }
+
 #endif

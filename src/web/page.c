@@ -18,6 +18,7 @@ static const struct nav_item {
 	{ "/egalite", "Égalité", ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/seances", "Séances", ROLE_ADMIN | ROLE_AGENT | ROLE_SECRETAIRE | ROLE_AUDITOR },
 	{ "/elu", "Mes séances", ROLE_ELU },
+	{ "/helios", "Hélios", ROLE_AGENT | ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/administration", "Administration", ROLE_ADMIN },
 	{ "/audit", "Journal d'audit", ROLE_ADMIN | ROLE_AUDITOR },
 };

@@ -81,6 +81,16 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/conventions/:id/parapheur", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/conventions/:id/bilans/:bilan/pdf", "SELECT convention_id, id FROM convention_bilans WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/conventions/:id", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/helios/fichiers/:id", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/helios/fichiers/:id/pes", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/helios/fichiers/:id/visuel", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/helios/fichiers/:id/signature", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/helios/fichiers/:id/pes-signe", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/helios/retours/:id", "SELECT id FROM pes_answers WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/helios/fichiers/:id", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/helios/fichiers/:id/signature", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/helios/fichiers/:id/pes-signe", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/helios/fichiers/:id/visuel.pdf", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ NULL, NULL },
 };
 
@@ -160,5 +170,15 @@ static inline int seed_conventions(db *d, int64_t tenant, int64_t user)
 		printf("# seed_conventions: %s\n", e.msg);
 	return rc < 0 ? -1 : 0;
 static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_conventions, NULL };
+/* One Hélios file (its blob need not exist) and one acquittal in tenant. */
+static inline int seed_helios(db *d, int64_t tenant, int64_t user)
+	char sha[65];
+	snprintf(sha, sizeof sha, "%064lld", (long long)tenant);
+	int rc = db_run(d, &e, "INSERT INTO pes_files (tenant_id, name, sha256, size, nomfic, state, created_by, created_at, updated_at)"
+			       " VALUES ($1, 'temoin.xml', $2, 1, 'PES-TEMOIN', 'importe', $3, 0, 0)", "iti", tenant, sha, user) < 0 ||
+		 db_run(d, &e, "INSERT INTO pes_answers (tenant_id, file_id, kind, name, sha256, size, created_at)"
+			       " SELECT $1, id, 'acquit', 'acquit-temoin.xml', $2, 1, 0 FROM pes_files WHERE tenant_id = $1 AND sha256 = $2", "it", tenant, sha) < 0;
+		printf("# seed_helios: %s\n", e.msg);
+static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_helios, NULL };
 
 #endif

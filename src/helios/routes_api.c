@@ -1,0 +1,288 @@
+/* routes_api: Hélios over JSON under /api/v1/helios — PES files (import with the check's findings,
+ * list, detail, downloads, « visuel », signature), acquittals and retours, settings. */
+#include "helios/files.h"
+#include "helios/routes.h"
+#include "core/config.h"
+#include "http/http.h"
+#include "identity/identity.h"
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TDT (RF_TIER_TELETRANSMISSION)
+#define WRITERS HF_WRITERS
+#define READERS HF_READERS
+
+const struct upload *hf_req_file(struct req *r)
+{
+	const struct upload *u = req_upload(r, "fichier");
+	return u ? u : req_upload(r, NULL);
+}
+
+const char *hf_req_name(struct req *r, const struct upload *u, const char *def)
+{
+	const char *q = req_query(r, "nom");
+	if (q && *q)
+		return q;
+	return u->filename && *u->filename ? u->filename : def;
+}
+
+/* The check's findings as JSON (for a 422). */
+json_t *hf_issues_json(const struct pes_report *rep)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < rep->n_issues; i++) {
+		const struct pes_issue *is = &rep->issues[i];
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:I,s:s,s:s}", "gravite", is->severity == PES_ERROR ? "erreur" : "avertissement",
+						   "code", is->code, "dgfip", is->dgfip ? is->dgfip : "", "ligne", (json_int_t)is->line,
+						   "chemin", is->path ? is->path : "", "message", is->msg ? is->msg : ""));
+	}
+	return a;
+}
+
+static int import(struct req *r)
+{
+	const struct upload *u = hf_req_file(r);
+	if (!u)
+		return res_fail(r, 400, "helios.fichier", "Joignez le fichier PES (champ « fichier »).");
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	struct pes_report rep;
+	memset(&rep, 0, sizeof rep);
+	int64_t id;
+	const char *name = hf_req_name(r, u, "pes.xml");
+	if (hf_import(d, r->tenant_id, r->user_id, u->path, name, u->sha256, u->size, &rep, &id, &e) < 0) {
+		if (strcmp(e.code, "pes.non_conforme") == 0 || strcmp(e.code, "helios.type") == 0) {
+			json_t *j = json_pack("{s:{s:s,s:s,s:I,s:I,s:o}}", "error", "code", e.code, "message", e.msg, "erreurs",
+					      (json_int_t)rep.errors, "avertissements", (json_int_t)rep.warnings, "constats",
+					      hf_issues_json(&rep));
+			pes_report_free(&rep);
+			return res_json(r, e.status, j);
+		}
+		pes_report_free(&rep);
+		if (e.status == 409 && id) {
+			json_t *j = json_pack("{s:{s:s,s:s,s:I}}", "error", "code", e.code, "message", e.msg, "fichier", (json_int_t)id);
+			return res_json(r, 409, j);
+		}
+		return res_fail_err(r, &e);
+	}
+	pes_report_free(&rep);
+	audit_req(r, "helios.import", arena_printf(r->a, "%lld", (long long)id), name);
+	json_t *j = hf_json(d, r->tenant_id, id, &e);
+	return j ? res_json(r, 201, j) : res_fail_err(r, &e);
+}
+OPALE_ROUTE(hf_import_r, "POST", "/api/v1/helios/fichiers", import, WRITERS, SCOPE_TENANT, TDT | RF_UPLOAD);
+
+static int list(struct req *r)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e;
+	const char *ex = req_query(r, "exercice"), *lim = req_query(r, "limite");
+	json_t *a = hf_list(d, r->tenant_id, req_query(r, "etat"), ex ? strtoll(ex, NULL, 10) : 0, lim ? atoi(lim) : 200, &e);
+	return res_json(r, 200, json_pack("{s:o}", "fichiers", a));
+}
+OPALE_ROUTE(hf_list_r, "GET", "/api/v1/helios/fichiers", list, READERS, SCOPE_TENANT, TDT);
+
+static int detail(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? req_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e;
+	json_t *j = hf_json(d, r->tenant_id, id, &e);
+	return j ? res_json(r, 200, j) : res_fail_err(r, &e);
+}
+OPALE_ROUTE(hf_detail_r, "GET", "/api/v1/helios/fichiers/:id", detail, READERS, SCOPE_TENANT, TDT);
+
+static int download(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? req_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e;
+	char sha[65], name[300], path[1200];
+	const char *sg = req_query(r, "signe");
+	if (hf_blob(d, r->tenant_id, id, sg && strcmp(sg, "1") == 0, sha, name, sizeof name, &e) < 0)
+		return res_fail_err(r, &e);
+	store_path(sha, path, sizeof path);
+	return res_file(r, path, "application/xml", name);
+}
+OPALE_ROUTE(hf_download_r, "GET", "/api/v1/helios/fichiers/:id/pes", download, READERS, SCOPE_TENANT, TDT);
+
+/* The « visuel PES »: ?format=pdf (default) or html (a standalone page). */
+int hf_visuel(struct req *r, int64_t id, const char *format)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	char sha[65], name[300], path[1200];
+	if (hf_blob(d, r->tenant_id, id, 0, sha, name, sizeof name, &e) < 0)
+		return res_fail_err(r, &e);
+	store_path(sha, path, sizeof path);
+	struct pes_model m;
+	if (pes_model_load(path, 2000, &m, &e) < 0)
+		return res_fail_err(r, &e);
+	int rc = 0;
+	if (format && strcmp(format, "html") == 0) {
+		buf b = BUF_INIT;
+		pes_view_html_page(&b, &m, NULL);
+		rc = res_text(r, 200, "text/html; charset=utf-8", b.data, b.len);
+		buf_free(&b);
+	} else {
+		char *out = arena_printf(r->a, "%s/tmp/visuel-pes-%lld-%ld.pdf", cfg.data_dir, (long long)id, (long)gettid());
+		if (pes_view_pdf(out, &m, NULL, &e) < 0) {
+			unlink(out);
+			rc = res_fail_err(r, &e);
+		} else {
+			size_t l = strlen(name);
+			res_file(r, out, "application/pdf", arena_printf(r->a, "visuel-%.*s.pdf", (int)(l > 4 ? l - 4 : l), name));
+			r->send_unlink = 1;
+		}
+	}
+	pes_model_free(&m);
+	return rc;
+}
+
+static int visuel(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	return id > 0 ? hf_visuel(r, id, req_query(r, "format")) : -1;
+}
+OPALE_ROUTE(hf_visuel_r, "GET", "/api/v1/helios/fichiers/:id/visuel", visuel, READERS, SCOPE_TENANT, TDT);
+
+static int signature(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	json_t *j = id > 0 && r->body.len ? req_json(r) : NULL;
+	if (id <= 0 || (r->body.len && !j))
+		return -1;
+	if (!(r->tiers & RF_TIER_PARAPHEUR))
+		return res_fail(r, 409, "helios.parapheur", "Le parapheur n'est pas souscrit : déposez le PES déjà signé.");
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	int64_t folder;
+	if (hf_send_to_signature(d, r->tenant_id, r->user_id, id, json_integer_value(json_object_get(j, "sous_type")),
+				 json_integer_value(json_object_get(j, "bureau")), &folder, &e) < 0)
+		return res_fail_err(r, &e);
+	audit_req(r, "helios.signature", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "dossier %lld", (long long)folder));
+	json_t *out = hf_json(d, r->tenant_id, id, &e);
+	return out ? res_json(r, 200, out) : res_fail_err(r, &e);
+}
+OPALE_ROUTE(hf_signature_r, "POST", "/api/v1/helios/fichiers/:id/signature", signature, WRITERS, SCOPE_TENANT, TDT);
+
+static int signed_upload(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	if (id <= 0)
+		return -1;
+	const struct upload *u = hf_req_file(r);
+	if (!u)
+		return res_fail(r, 400, "helios.fichier", "Joignez le PES signé (champ « fichier »).");
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	if (hf_signed_upload(d, r->tenant_id, r->user_id, id, u->path, u->sha256, u->size, &e) < 0)
+		return res_fail_err(r, &e);
+	audit_req(r, "helios.depot_signe", arena_printf(r->a, "%lld", (long long)id), u->sha256);
+	json_t *out = hf_json(d, r->tenant_id, id, &e);
+	return out ? res_json(r, 200, out) : res_fail_err(r, &e);
+}
+OPALE_ROUTE(hf_signed_r, "POST", "/api/v1/helios/fichiers/:id/pes-signe", signed_upload, WRITERS, SCOPE_TENANT, TDT | RF_UPLOAD);
+
+static int answer_upload(struct req *r)
+{
+	const struct upload *u = hf_req_file(r);
+	if (!u)
+		return res_fail(r, 400, "helios.fichier", "Joignez le PES_Acquit ou le PES_Retour (champ « fichier »).");
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	int64_t aid, fid;
+	const char *name = hf_req_name(r, u, "retour.xml");
+	if (hf_answer_import(d, r->tenant_id, r->user_id, u->path, name, u->sha256, u->size, "manuel", &aid, &fid, &e) < 0)
+		return res_fail_err(r, &e);
+	audit_req(r, "helios.retour", arena_printf(r->a, "%lld", (long long)aid), name);
+	json_t *out = json_pack("{s:I,s:I}", "id", (json_int_t)aid, "fichier", (json_int_t)fid);
+	json_t *f = fid ? hf_json(d, r->tenant_id, fid, &e) : NULL;
+	if (f) {
+		json_object_set(out, "etat_fichier", json_object_get(f, "etat"));
+		json_decref(f);
+	}
+	return res_json(r, 201, out);
+}
+OPALE_ROUTE(hf_answer_r, "POST", "/api/v1/helios/retours", answer_upload, WRITERS, SCOPE_TENANT, TDT | RF_UPLOAD);
+
+static int retours(struct req *r)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e;
+	return res_json(r, 200, json_pack("{s:o}", "retours", hf_retours(d, r->tenant_id, 200, &e)));
+}
+OPALE_ROUTE(hf_retours_r, "GET", "/api/v1/helios/retours", retours, READERS, SCOPE_TENANT, TDT);
+
+static int answer_download(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? req_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e;
+	char sha[65], name[300], path[1200];
+	if (hf_answer_blob(d, r->tenant_id, id, sha, name, sizeof name, &e) < 0)
+		return res_fail_err(r, &e);
+	store_path(sha, path, sizeof path);
+	return res_file(r, path, "application/xml", name);
+}
+OPALE_ROUTE(hf_answer_get_r, "GET", "/api/v1/helios/retours/:id", answer_download, READERS, SCOPE_TENANT, TDT);
+
+static int settings_get(struct req *r)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e;
+	struct hf_settings st;
+	if (hf_settings_get(d, r->tenant_id, &st, &e) < 0)
+		return res_fail_err(r, &e);
+	return res_json(r, 200, json_pack("{s:s,s:s,s:s}", "idpost", st.idpost, "codcol", st.codcol, "codbud", st.codbud));
+}
+OPALE_ROUTE(hf_settings_get_r, "GET", "/api/v1/helios/parametres", settings_get, READERS, SCOPE_TENANT, TDT);
+
+static int settings_put(struct req *r)
+{
+	json_t *j = req_json(r);
+	db *d = j ? req_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct hf_settings st = { 0 };
+	struct { const char *key; char *dst; size_t n; } f[] = {
+		{ "idpost", st.idpost, sizeof st.idpost }, { "codcol", st.codcol, sizeof st.codcol }, { "codbud", st.codbud, sizeof st.codbud },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = json_string_value(json_object_get(j, f[i].key));
+		if (v && strlen(v) >= f[i].n)
+			return res_fail(r, 400, "helios.parametre", "« %s » : %zu caractères au plus.", f[i].key, f[i].n - 1);
+		snprintf(f[i].dst, f[i].n, "%s", v ? v : "");
+	}
+	struct err e;
+	if (hf_settings_set(d, r->tenant_id, &st, &e) < 0)
+		return res_fail_err(r, &e);
+	audit_req(r, "helios.parametres", st.idpost, arena_printf(r->a, "%s/%s", st.codcol, st.codbud));
+	return settings_get(r);
+}
+OPALE_ROUTE(hf_settings_put_r, "PUT", "/api/v1/helios/parametres", settings_put, ROLE_ADMIN, SCOPE_TENANT, TDT);

@@ -1,0 +1,231 @@
+/* signature: a PES goes through a parapheur circuit of protocol HELIOS (« envoyer en signature »);
+ * when the circuit ends the file follows — signed PES checked and kept, or back to « importé » with
+ * the reason of the rejection. A PES signed elsewhere may be deposited instead. */
+#include "helios/files.h"
+#include "db/tenant.h"
+#include "parapheur/parapheur.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+json_t *hf_helios_subtypes(db *d, int64_t tenant, struct err *e)
+{
+	int rc;
+	json_t *a = json_array();
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT s.id, s.name, t.name FROM folder_subtypes s JOIN folder_types t ON t.id = s.type_id"
+						  " WHERE s.tenant_id = $1 AND LOWER(t.protocol) = 'helios' ORDER BY s.id", "");
+	while (s && rc == DB_ROW) {
+		json_array_append_new(a, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)db_col_int64(s, 0), "nom", db_col_text(s, 1), "type",
+						   db_col_text(s, 2)));
+		rc = db_step(s, e);
+	}
+	if (s)
+		db_finalize(s);
+	return a;
+}
+
+static void euros(buf *b, int64_t cents)
+{
+	buf_printf(b, "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
+}
+
+int hf_send_to_signature(db *d, int64_t tenant, int64_t user, int64_t id, int64_t subtype, int64_t desk, int64_t *folder,
+			 struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT state, name, sha256, size, nomfic, bordereaux, total_depense, total_recette, exercice"
+						  " FROM pes_files WHERE tenant_id = $1 AND id = $2", "i", id);
+	if (!s)
+		return -1;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		return err_set(e, 404, "helios.inconnu", "Fichier PES introuvable.");
+	}
+	char state[32], name[256], sha[65], nomfic[128];
+	snprintf(state, sizeof state, "%s", db_col_text(s, 0));
+	snprintf(name, sizeof name, "%s", db_col_text(s, 1));
+	snprintf(sha, sizeof sha, "%s", db_col_text(s, 2));
+	int64_t size = db_col_int64(s, 3), nb = db_col_int64(s, 5), dep = db_col_int64(s, 6), rec = db_col_int64(s, 7),
+		exer = db_col_int64(s, 8);
+	snprintf(nomfic, sizeof nomfic, "%s", db_col_text(s, 4));
+	db_finalize(s);
+	if (strcmp(state, HF_IMPORTE) != 0)
+		return err_set(e, 409, "helios.etat", "Seul un fichier « importé » part en signature (celui-ci est « %s »).",
+			       hf_state_label(state));
+	json_t *subs = hf_helios_subtypes(d, tenant, e);
+	size_t n = json_array_size(subs), i;
+	json_t *v;
+	int found = 0;
+	json_array_foreach(subs, i, v) found |= subtype && json_integer_value(json_object_get(v, "id")) == subtype;
+	if (!subtype && n == 1)
+		subtype = json_integer_value(json_object_get(json_array_get(subs, 0), "id")), found = 1;
+	json_decref(subs);
+	if (!n)
+		return err_set(e, 409, "helios.sous_type",
+			       "Aucun sous-type de parapheur de protocole HELIOS : l'administrateur doit créer un type de dossier de "
+			       "protocole « helios » et son circuit.");
+	if (!found)
+		return err_set(e, 400, "helios.sous_type", "Choisissez le sous-type de parapheur (protocole HELIOS).");
+	if (!desk) {
+		json_t *mine = pa_my_desks(d, tenant, user, e);
+		desk = json_integer_value(json_object_get(json_array_get(mine, 0), "id"));
+		json_decref(mine);
+		if (!desk)
+			return err_set(e, 409, "helios.bureau",
+				       "Vous n'êtes titulaire d'aucun bureau du parapheur : demandez à l'administrateur de vous en attribuer un.");
+	}
+	buf title = BUF_INIT, montant = BUF_INIT;
+	buf_printf(&title, "PES %s — %lld bordereau(x)", nomfic[0] ? nomfic : name, (long long)nb);
+	euros(&montant, dep + rec);
+	json_t *meta = json_pack("{s:s,s:s,s:s}", "montant", montant.data, "helios", "", "exercice", "");
+	json_object_set_new(meta, "helios", json_sprintf("%lld", (long long)id));
+	json_object_set_new(meta, "exercice", json_sprintf("%lld", (long long)exer));
+	int own = !db_in_transaction(d);
+	rc = own ? db_begin_write(d, e) : 0;
+	if (rc == 0)
+		rc = pa_folder_create(d, tenant, user, title.data, subtype, desk, meta, 0, folder, e) < 0 ||
+		     pa_folder_add_doc(d, tenant, *folder, "principal", name, sha, "text/xml", size, e) < 0 ||
+		     pa_folder_start(d, tenant, user, *folder, NULL, 0, e) < 0 || hf_set_folder(d, tenant, id, *folder, e) < 0 ||
+		     hf_transition(d, tenant, id, HF_IMPORTE, HF_EN_SIGNATURE, user, "envoi_signature",
+				   title.data, e) < 0 ? -1 : 0;
+	if (rc == 0) {
+		char detail[120];
+		snprintf(detail, sizeof detail, "Dossier n° %lld du parapheur", (long long)*folder);
+		rc = hf_event(d, tenant, id, user, "dossier_parapheur", detail, e);
+	}
+	if (own) {
+		if (rc == 0 && db_commit(d, e) < 0)
+			rc = -1;
+		if (rc < 0)
+			db_rollback(d);
+	}
+	json_decref(meta);
+	buf_free(&title);
+	buf_free(&montant);
+	/* The parapheur says 403 when the desk is not the user's: not a matter of role here. */
+	if (rc < 0 && e->status == 403)
+		e->status = 409;
+	return rc;
+}
+
+/* The parapheur's end of circuit: signed PES kept and checked, or back to « importé ». */
+static int folder_ended(db *d, int64_t tenant, int64_t folder, const char *status, int64_t user, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id, sha256, state FROM pes_files WHERE tenant_id = $1 AND folder_id = $2"
+						  " ORDER BY id DESC LIMIT 1", "i", folder);
+	if (!s)
+		return -1;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		return 0;  /* not a PES */
+	}
+	int64_t id = db_col_int64(s, 0);
+	char orig[65], state[32];
+	snprintf(orig, sizeof orig, "%s", db_col_text(s, 1));
+	snprintf(state, sizeof state, "%s", db_col_text(s, 2));
+	db_finalize(s);
+	if (strcmp(state, HF_EN_SIGNATURE) != 0 && strcmp(state, HF_IMPORTE) != 0)
+		return 0;
+	char detail[700];
+	if (strcmp(status, "rejete") == 0) {
+		s = tdb_query(d, tenant, e, &rc, "SELECT annotation FROM folder_events WHERE tenant_id = $1 AND folder_id = $2 AND action = 'rejet'"
+						 " ORDER BY id DESC LIMIT 1", "i", folder);
+		snprintf(detail, sizeof detail, "Dossier n° %lld rejeté dans le parapheur%s%s%s", (long long)folder,
+			 s && rc == DB_ROW ? " : « " : "", s && rc == DB_ROW ? db_col_text(s, 0) : "", s && rc == DB_ROW ? " »" : "");
+		if (s)
+			db_finalize(s);
+		return hf_transition(d, tenant, id, HF_EN_SIGNATURE "," HF_IMPORTE, HF_IMPORTE, user, "rejet_signature", detail, e);
+	}
+	/* The signed PES: the newest document the signature step added (role "signe"), else a main
+	 * document replaced in place. */
+	char sha[65] = "";
+	s = tdb_query(d, tenant, e, &rc, "SELECT sha256 FROM folder_docs WHERE tenant_id = $1 AND folder_id = $2 AND (role = 'signe'"
+					 " OR (role = 'principal' AND sha256 <> $3)) ORDER BY CASE WHEN role = 'signe' THEN 0 ELSE 1 END, id DESC"
+					 " LIMIT 1", "it", folder, orig);
+	if (!s)
+		return -1;
+	if (rc == DB_ROW)
+		snprintf(sha, sizeof sha, "%s", db_col_text(s, 0));
+	db_finalize(s);
+	if (!sha[0]) {
+		snprintf(detail, sizeof detail, "Circuit n° %lld terminé sans signature électronique du PES : déposez le PES signé, ou "
+						"renvoyez-le dans un circuit qui a une étape de signature.", (long long)folder);
+		return hf_transition(d, tenant, id, HF_EN_SIGNATURE "," HF_IMPORTE, HF_IMPORTE, user, "circuit_sans_signature", detail, e);
+	}
+	char path[1200];
+	store_path(sha, path, sizeof path);
+	struct pes_report rep;
+	if (hf_check(d, tenant, path, &rep, e) < 0)
+		return -1;
+	size_t errors = rep.errors;
+	if (errors) {
+		const struct pes_issue *is = rep.n_issues ? &rep.issues[0] : NULL;
+		err_set(e, 500, "helios.signe_non_conforme", "Le PES signé ne passe plus le contrôle (%zu erreur(s)%s%s) : signature annulée.",
+			errors, is ? ", " : "", is ? is->msg : "");
+	}
+	pes_report_free(&rep);
+	if (errors)
+		return -1;
+	int sig = hf_signature_state(path, e);
+	if (sig < 0)
+		return -1;
+	if (sig == 0)
+		return err_set(e, 500, "helios.signe_absent", "Le document signé du parapheur ne porte aucune signature de bordereau.");
+	snprintf(detail, sizeof detail, "Signé dans le parapheur (dossier n° %lld) ; signature de chaque bordereau vérifiée, schéma DGFiP respecté",
+		 (long long)folder);
+	if (hf_set_signed(d, tenant, id, sha, e) < 0)
+		return -1;
+	return hf_transition(d, tenant, id, HF_EN_SIGNATURE "," HF_IMPORTE, HF_SIGNE, user, "signature", detail, e);
+}
+OPALE_PA_END(helios, folder_ended);
+
+int hf_signed_upload(db *d, int64_t tenant, int64_t user, int64_t id, const char *path, const char *sha256, uint64_t size,
+		     struct err *e)
+{
+	(void)size;
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT state FROM pes_files WHERE tenant_id = $1 AND id = $2", "i", id);
+	if (!s)
+		return -1;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		return err_set(e, 404, "helios.inconnu", "Fichier PES introuvable.");
+	}
+	int importe = strcmp(db_col_text(s, 0), HF_IMPORTE) == 0;
+	db_finalize(s);
+	if (!importe)
+		return err_set(e, 409, "helios.etat", "Le PES signé se dépose sur un fichier « importé ».");
+	struct pes_report rep;
+	if (hf_check(d, tenant, path, &rep, e) < 0)
+		return -1;
+	size_t errors = rep.errors;
+	enum pes_kind kind = rep.kind;
+	pes_report_free(&rep);
+	if (kind != PES_ALLER)
+		return err_set(e, 415, "helios.type", "Ce fichier n'est pas un PES_Aller.");
+	if (errors)
+		return err_set(e, 422, "pes.non_conforme", "Le PES signé n'est pas conforme : %zu erreur(s).", errors);
+	if (hf_same_content(d, tenant, id, path, e) < 0)
+		return -1;
+	int sig = hf_signature_state(path, e);
+	if (sig < 0)
+		return -1;
+	if (sig == 0)
+		return err_set(e, 422, "helios.signature", "Ce PES ne porte aucune signature.");
+	int own = !db_in_transaction(d);
+	char mime[128];
+	rc = own ? db_begin_write(d, e) : 0;
+	if (rc == 0)
+		rc = store_put_file(path, sha256, mime, e) < 0 || hf_set_signed(d, tenant, id, sha256, e) < 0 ||
+		     hf_transition(d, tenant, id, HF_IMPORTE, HF_SIGNE, user, "depot_signe",
+				   "PES signé hors d'Opale déposé ; signature de chaque bordereau vérifiée", e) < 0 ? -1 : 0;
+	if (own) {
+		if (rc == 0 && db_commit(d, e) < 0)
+			rc = -1;
+		if (rc < 0)
+			db_rollback(d);
+	}
+	return rc;
+}
