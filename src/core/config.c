@@ -39,6 +39,15 @@ static const struct option {
 	S("smtp_url", smtp_url, "smtp://127.0.0.1:25"),
 	S("smtp_from", smtp_from, "opale@localhost"),
 	S("log_level", log_level, "info"),
+	S("tdt_url", tdt_url, ""),
+	S("tdt_login", tdt_login, ""),
+	S("tdt_password", tdt_password, ""),
+	S("tdt_cert", tdt_cert, ""),
+	S("tdt_key", tdt_key, ""),
+	S("tdt_key_password", tdt_key_password, ""),
+	S("tdt_cacert", tdt_cacert, ""),
+	U("tdt_timeout", tdt_timeout, "60"),
+	U("tdt_poll", tdt_poll, "60"),
 #undef S
 #undef U
 #undef Z

@@ -25,6 +25,13 @@ struct config {
 	char smtp_url[256];      /* smtp://host:port */
 	char smtp_from[256];
 	char log_level[16];
+	/* TdT (tiers de télétransmission, S2LOW): defaults for every collectivité, which may override
+	 * them (actes_settings). Client certificate and key in PEM; login/password for a shared one. */
+	char tdt_url[512];
+	char tdt_login[128], tdt_password[128];
+	char tdt_cert[512], tdt_key[512], tdt_key_password[128], tdt_cacert[512];
+	unsigned tdt_timeout;    /* seconds without progress before a call is abandoned */
+	unsigned tdt_poll;       /* seconds between two status polls */
 };
 
 extern struct config cfg;

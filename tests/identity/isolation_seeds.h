@@ -4,6 +4,7 @@
  * check. Fixtures below create the objects in each collectivité before the matrix runs. */
 #ifndef OPALE_ISOLATION_SEEDS_H
 #define OPALE_ISOLATION_SEEDS_H
+#include "db/tenant.h"
 #include "parapheur/parapheur.h"
 
 struct isolation_seed {
@@ -25,6 +26,12 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/parapheur/dossiers/:id/actions", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/egalite/rapports/:id", "SELECT id FROM egalite_reports WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/egalite/rapports/:id/:format", "SELECT id, 'json' FROM egalite_reports WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/actes/:id", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/actes/:id/transmettre", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/actes/:id/annuler", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/actes/:id/documents/:doc", "SELECT acte_id, id FROM actes_docs WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/actes/messages/:id/fichier", "SELECT id FROM actes_messages WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/actes/messages/:id/reponse", "SELECT id FROM actes_messages WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ NULL, NULL },
 };
 
@@ -60,6 +67,30 @@ static inline int seed_egalite(db *d, int64_t tenant, int64_t user)
 	return rc < 0 ? -1 : 0;
 }
 
-static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, NULL };
+/* One act of tenant with a document and a prefecture letter (rows only: no file behind them). */
+static inline int seed_actes(db *d, int64_t tenant, int64_t user)
+{
+	struct err e;
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, &e, &rc, "INSERT INTO actes (tenant_id, annee, numero, nature, objet, date_decision, matiere,"
+						   " classification_date, type_piece, creator, created_at, updated_at) VALUES ($1, 2024, 'TEMOIN_1', 4,"
+						   " 'Acte témoin', '2024-03-18', '1.4', '2024-01-10', '99_DC', $2, 0, 0) RETURNING id", "i", user);
+	int64_t acte = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	if (s)
+		db_finalize(s);
+	if (!acte ||
+	    tdb_run(d, tenant, &e, "INSERT INTO actes_docs (tenant_id, acte_id, role, name, sha256, mime, size, created_at)"
+				   " VALUES ($1, $2, 'acte', 'temoin.pdf', '0000000000000000000000000000000000000000000000000000000000000000',"
+				   " 'application/pdf', 1, 0)", "i", acte) < 0 ||
+	    tdb_run(d, tenant, &e, "INSERT INTO actes_messages (tenant_id, acte_id, tdt_id, code, pdf_sha256, answer_state, created_at)"
+				   " VALUES ($1, $2, '1', '3-1', '0000000000000000000000000000000000000000000000000000000000000000', 'a_repondre', 0)",
+		    "i", acte) < 0) {
+		printf("# seed_actes: %s\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_actes, NULL };
 
 #endif
