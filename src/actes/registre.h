@@ -87,8 +87,16 @@ int actes_cancel(db *d, int64_t tenant, int64_t user, int64_t acte, struct err *
  * ("reponse" or "refus"), with a stored PDF document. Through the job queue. */
 int actes_answer(db *d, int64_t tenant, int64_t user, int64_t message, const char *envoi, const char *doc_sha,
 		 const char *doc_name, struct err *e);
-/* Run in the transaction that records an act's AR (the stamped copy, stamp.c); NULL when unset. */
-extern int (*actes_ar_hook)(db *d, int64_t tenant, int64_t acte, struct err *e);
+/* ---- AR stamp (stamp.c) ------------------------------------------------------------------------ */
+
+/* Adds a visible box of lines (UTF-8, Latin-1 characters) at the top right of the first page by an
+ * incremental update: out = the original bytes + the update (a signature on the original stays
+ * valid). 0, or -1 with e (unreadable or encrypted PDF). */
+int actes_stamp_pdf(const void *pdf, size_t len, const char *const *lines, size_t n, buf *out, struct err *e);
+/* Stamps an acknowledged act's PDF « Accusé de réception en préfecture » (identifier, dates of
+ * transmission and reception) and stores it as version 2 of its document; an XML act is left
+ * alone, an unstampable PDF only noted in the history. Run in the transaction recording the AR. */
+int actes_stamp_ar(db *d, int64_t tenant, int64_t acte, struct err *e);
 /* Queues a classification fetch from the TdT for tenant (job "actes.classification"). */
 int actes_classification_request(db *d, int64_t tenant, struct err *e);
 

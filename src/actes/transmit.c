@@ -503,9 +503,6 @@ static int message_put(db *d, int64_t tenant, int64_t acte, const char *tdt_id, 
 	return actes_db_event(d, tenant, acte, 0, "prefecture.message", arena_printf(m->a, "%s %s", code, m->type->label), e);
 }
 
-/* Hook run when an act is acknowledged (the stamped copy); NULL until set. */
-int (*actes_ar_hook)(db *d, int64_t tenant, int64_t acte, struct err *e);
-
 /* Applies a status answer ("OK\n<state>\n<rest>") to the transmission; *final set when no more polls. */
 static int apply_status(db *d, int64_t tenant, const struct tx *t, int st, const char *rest, size_t rest_len, int *final,
 			struct err *e)
@@ -535,7 +532,7 @@ static int apply_status(db *d, int64_t tenant, const struct tx *t, int st, const
 				     m.date ? m.date : "", identity_now()) < 0 ||
 			     actes_db_add_doc(d, tenant, t->acte, "ar", 0, "", "accuse-reception.xml", rest, rest_len, "text/xml", e) < 0 ||
 			     actes_db_event(d, tenant, t->acte, 0, "prefecture.ar", m.id_acte ? m.id_acte : "", e) < 0 ||
-			     (actes_ar_hook && actes_ar_hook(d, tenant, t->acte, e) < 0) ? -1 : 0;
+			     actes_stamp_ar(d, tenant, t->acte, e) < 0 ? -1 : 0;
 			if (rc == 0)
 				activity_add(d, tenant, "actes.acquittes", 1);
 		}

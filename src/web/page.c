@@ -13,6 +13,7 @@ static const struct nav_item {
 	{ "/operateur", "Console opérateur", ROLE_OPERATOR },
 	{ "/operateur/taches", "File de tâches", ROLE_OPERATOR },
 	{ "/parapheur", "Parapheur", ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_ADMIN | ROLE_AUDITOR },
+	{ "/actes", "Actes (préfecture)", ROLE_AGENT | ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/egalite", "Égalité", ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/administration", "Administration", ROLE_ADMIN },
 	{ "/audit", "Journal d'audit", ROLE_ADMIN | ROLE_AUDITOR },

@@ -212,7 +212,7 @@ int main(void)
 	}
 	T_OK(got, "the classification of 2019-03-01 is fetched from the TdT through the job queue");
 
-	char body[4096];
+	char body[4096], cmd0[2048];
 	T_EQ_INT(create("2024-12", "11_AE", body, sizeof body), 0, "a number with '-' is refused");
 	T_OK(strstr(body, "actes.numero") != NULL, "… and the violation is named (actes.numero)");
 	T_EQ_INT(create("2024_52", "99_AU", body, sizeof body), 0, "a piece type outside the nature's typology is refused");
@@ -288,7 +288,52 @@ int main(void)
 	json_array_foreach(json_object_get(a, "documents"), k, v) ar_doc |= strcmp(json_string_value(json_object_get(v, "role")), "ar") == 0;
 	json_array_foreach(json_object_get(a, "messages"), k, v) ar_msg |= strcmp(json_string_value(json_object_get(v, "code")), "1-2") == 0;
 	T_OK(ar_doc && ar_msg, "the AR XML is stored and listed as message 1-2");
+	int64_t v1 = 0, v2 = 0;
+	json_array_foreach(json_object_get(a, "documents"), k, v) {
+		if (strcmp(json_string_value(json_object_get(v, "role")), "acte") != 0)
+			continue;
+		if (json_integer_value(json_object_get(v, "version")) == 1)
+			v1 = json_integer_value(json_object_get(v, "id"));
+		if (json_integer_value(json_object_get(v, "version")) == 2)
+			v2 = json_integer_value(json_object_get(v, "id"));
+	}
 	json_decref(a);
+	T_OK(v1 && v2, "the stamped copy is stored as version 2 of the act's document");
+	char f1[400], f2[400];
+	snprintf(f1, sizeof f1, "%s/v1.pdf", S.data);
+	snprintf(f2, sizeof f2, "%s/v2.pdf", S.data);
+	snprintf(cmd0, sizeof cmd0, "curl -s -H 'Authorization: Bearer %s' -o %s %s", tok_agent, f1, srv_url(&S, ""));
+	snprintf(cmd0 + strlen(cmd0), sizeof cmd0 - strlen(cmd0), "/api/v1/actes/%lld/documents/%lld", (long long)id, (long long)v1);
+	run(cmd0);
+	snprintf(cmd0, sizeof cmd0, "curl -s -H 'Authorization: Bearer %s' -o %s %s", tok_agent, f2, srv_url(&S, ""));
+	snprintf(cmd0 + strlen(cmd0), sizeof cmd0 - strlen(cmd0), "/api/v1/actes/%lld/documents/%lld", (long long)id, (long long)v2);
+	run(cmd0);
+	snprintf(cmd0, sizeof cmd0, "pdftotext %s - | tr -s ' \\n' ' '", f2);
+	char *txt = run(cmd0);
+	T_OK(strstr(txt, "Accusé de réception en préfecture") != NULL, "pdftotext reads « Accusé de réception en préfecture » on the stamped copy");
+	T_OK(strstr(txt, "062-246200364-20240318-2024_51-CC") != NULL, "… with the prefecture's identifier");
+	T_OK(strstr(txt, "Reçu en préfecture le") != NULL && strstr(txt, "Télétransmis le") != NULL, "… and both dates");
+	snprintf(cmd0, sizeof cmd0, "qpdf --check %s >/dev/null 2>&1 && echo OK", f2);
+	T_OK(strncmp(run(cmd0), "OK", 2) == 0, "qpdf --check accepts the stamped copy");
+	snprintf(cmd0, sizeof cmd0, "n=$(stat -c %%s %s); cmp -n $n %s %s && echo PREFIX", f1, f1, f2);
+	T_OK(strstr(run(cmd0), "PREFIX") != NULL, "the stamp is an incremental update: the posted PDF is an exact prefix (a signature on it stays valid)");
+
+	/* pages */
+	char auth[128];
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_agent);
+	const char *hh[] = { auth, NULL };
+	struct ht_resp hr;
+	ht_request("GET", srv_url(&S, "/actes?etat=acquitte"), NULL, NULL, 0, hh, NULL, &hr);
+	T_OK(hr.status == 200 && strstr(hr.body.data, "2024_51") && !strstr(hr.body.data, "2024_041"), "the acts page lists and filters by state");
+	ht_resp_free(&hr);
+	ht_request("GET", srv_url(&S, "/actes/nouveau"), NULL, NULL, 0, hh, NULL, &hr);
+	T_OK(hr.status == 200 && strstr(hr.body.data, "value=\"1.4\""), "the creation form offers the classification's matières");
+	ht_resp_free(&hr);
+	snprintf(path, sizeof path, "/actes/%lld", (long long)id);
+	ht_request("GET", srv_url(&S, path), NULL, NULL, 0, hh, NULL, &hr);
+	T_OK(hr.status == 200 && strstr(hr.body.data, "062-246200364-20240318-2024_51-CC") && strstr(hr.body.data, "/annuler"),
+	     "the act's page shows the identifier and the cancel button");
+	ht_resp_free(&hr);
 
 	/* a demande de pièces complémentaires, answered */
 	snprintf(c, sizeof c, "courrier?id=%d&type=3&texte=Budget", tdt);

@@ -32,6 +32,10 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/api/v1/actes/:id/documents/:doc", "SELECT acte_id, id FROM actes_docs WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/actes/messages/:id/fichier", "SELECT id FROM actes_messages WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/actes/messages/:id/reponse", "SELECT id FROM actes_messages WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/actes/:id", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/actes/:id/transmettre", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/actes/:id/annuler", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/actes/messages/:id/reponse", "SELECT id FROM actes_messages WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ NULL, NULL },
 };
 
