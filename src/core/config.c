@@ -43,6 +43,15 @@ static const struct option {
 	S("tls_cert", tls_cert, ""),
 	S("tls_key", tls_key, ""),
 	S("trusted_proxies", trusted_proxies, ""),
+	S("tdt_url", tdt_url, ""),
+	S("tdt_login", tdt_login, ""),
+	S("tdt_password", tdt_password, ""),
+	S("tdt_cert", tdt_cert, ""),
+	S("tdt_key", tdt_key, ""),
+	S("tdt_key_password", tdt_key_password, ""),
+	S("tdt_cacert", tdt_cacert, ""),
+	U("tdt_timeout", tdt_timeout, "60"),
+	U("tdt_poll", tdt_poll, "60"),
 #undef S
 #undef U
 #undef Z

@@ -29,6 +29,13 @@ struct config {
 	char tls_cert[1024];     /* PEM certificate (chain) for a direct TLS listener; empty → plain HTTP */
 	char tls_key[1024];      /* its PEM private key */
 	char trusted_proxies[256]; /* proxy addresses whose X-Forwarded-For gives the client address */
+	/* TdT (tiers de télétransmission, S2LOW): defaults for every collectivité, which may override
+	 * them (actes_settings). Client certificate and key in PEM; login/password for a shared one. */
+	char tdt_url[512];
+	char tdt_login[128], tdt_password[128];
+	char tdt_cert[512], tdt_key[512], tdt_key_password[128], tdt_cacert[512];
+	unsigned tdt_timeout;    /* seconds without progress before a call is abandoned */
+	unsigned tdt_poll;       /* seconds between two status polls */
 };
 
 extern struct config cfg;

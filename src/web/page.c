@@ -15,6 +15,7 @@ static const struct nav_item {
 	{ "/operateur/taches", "File de tâches", ROLE_OPERATOR },
 	{ "/parapheur", "Parapheur", ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/conventions", "Conventions", ROLE_ADMIN | ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_AUDITOR },
+	{ "/actes", "Actes (préfecture)", ROLE_AGENT | ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/egalite", "Égalité", ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/seances", "Séances", ROLE_ADMIN | ROLE_AGENT | ROLE_SECRETAIRE | ROLE_AUDITOR },
 	{ "/elu", "Mes séances", ROLE_ELU },

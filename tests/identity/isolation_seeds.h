@@ -5,6 +5,7 @@
 #ifndef OPALE_ISOLATION_SEEDS_H
 #define OPALE_ISOLATION_SEEDS_H
 #include "conventions/conventions_db.h"
+#include "db/tenant.h"
 #include "parapheur/parapheur.h"
 #include "seance/seance_db.h"
 
@@ -91,6 +92,16 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/helios/fichiers/:id/signature", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/helios/fichiers/:id/pes-signe", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/helios/fichiers/:id/visuel.pdf", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/actes/:id", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/actes/:id/transmettre", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/actes/:id/annuler", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/actes/:id/documents/:doc", "SELECT acte_id, id FROM actes_docs WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/actes/messages/:id/fichier", "SELECT id FROM actes_messages WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/actes/messages/:id/reponse", "SELECT id FROM actes_messages WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/actes/:id", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/actes/:id/transmettre", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/actes/:id/annuler", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/actes/messages/:id/reponse", "SELECT id FROM actes_messages WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ NULL, NULL },
 };
 
@@ -180,5 +191,25 @@ static inline int seed_helios(db *d, int64_t tenant, int64_t user)
 			       " SELECT $1, id, 'acquit', 'acquit-temoin.xml', $2, 1, 0 FROM pes_files WHERE tenant_id = $1 AND sha256 = $2", "it", tenant, sha) < 0;
 		printf("# seed_helios: %s\n", e.msg);
 static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_helios, NULL };
+/* One act of tenant with a document and a prefecture letter (rows only: no file behind them). */
+static inline int seed_actes(db *d, int64_t tenant, int64_t user)
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, &e, &rc, "INSERT INTO actes (tenant_id, annee, numero, nature, objet, date_decision, matiere,"
+						   " classification_date, type_piece, creator, created_at, updated_at) VALUES ($1, 2024, 'TEMOIN_1', 4,"
+						   " 'Acte témoin', '2024-03-18', '1.4', '2024-01-10', '99_DC', $2, 0, 0) RETURNING id", "i", user);
+	int64_t acte = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	if (s)
+		db_finalize(s);
+	if (!acte ||
+	    tdb_run(d, tenant, &e, "INSERT INTO actes_docs (tenant_id, acte_id, role, name, sha256, mime, size, created_at)"
+				   " VALUES ($1, $2, 'acte', 'temoin.pdf', '0000000000000000000000000000000000000000000000000000000000000000',"
+				   " 'application/pdf', 1, 0)", "i", acte) < 0 ||
+	    tdb_run(d, tenant, &e, "INSERT INTO actes_messages (tenant_id, acte_id, tdt_id, code, pdf_sha256, answer_state, created_at)"
+				   " VALUES ($1, $2, '1', '3-1', '0000000000000000000000000000000000000000000000000000000000000000', 'a_repondre', 0)",
+		    "i", acte) < 0) {
+		printf("# seed_actes: %s\n", e.msg);
+		return -1;
+	return 0;
+static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_actes, NULL };
 
 #endif

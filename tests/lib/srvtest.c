@@ -81,9 +81,14 @@ int srv_start(struct srv *s, const char *const *extra)
 		return -1;
 	}
 	int port = ht_free_port();
+	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", port);
+	return srv_restart(s, extra);
+}
+
+int srv_restart(struct srv *s, const char *const *extra)
+{
 	char listen[64];
-	snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-	snprintf(s->base, sizeof s->base, "http://%s", listen);
+	snprintf(listen, sizeof listen, "%s", s->base + strlen("http://"));
 	const char *argv[64];
 	int n = 0;
 	argv[n++] = opale_bin();

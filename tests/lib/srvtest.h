@@ -16,6 +16,8 @@ struct srv {
 /* Creates the data dir (and PostgreSQL database), migrates, loads the demo, starts the server with
  * the extra arguments (NULL-terminated). Returns 0 or -1. */
 int srv_start(struct srv *s, const char *const *extra_args);
+/* Starts the server again on the same data, database and port (after srv_kill or a crash). */
+int srv_restart(struct srv *s, const char *const *extra_args);
 /* Runs an opale CLI command against the same data/database; returns its exit status. out may be NULL. */
 int srv_cli(struct srv *s, char *out, size_t outlen, const char *const *args);
 /* Opens a direct connection to the server's database (for setup and checks). */

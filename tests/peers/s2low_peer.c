@@ -50,6 +50,7 @@ static struct {
 	struct tx *tx;
 	size_t n_tx;
 	int next_file, serial;
+	int delay_ms;            /* --delay-create: answer a post this late (recorded first), for crash tests */
 	char tmpdir[64];
 } P = { .siren = "246200364", .departement = "062", .arrondissement = "3", .nature = "46", .auto_mode = "none",
 	.next_file = 1000 };
@@ -597,6 +598,8 @@ static enum MHD_Result h_create(struct MHD_Connection *c, struct req *r)
 	buf_free(&name);
 	buf_free(&path);
 	arena_free(a.a);
+	if (P.delay_ms > 0)   /* the transaction exists; its number comes late (a client may die meanwhile) */
+		usleep((useconds_t)P.delay_ms * 1000);
 	return text(c, MHD_HTTP_OK, "OK\n%d\n", t->id);
 }
 
@@ -1098,12 +1101,13 @@ int main(int argc, char **argv)
 	P.nature = opt(argc, argv, "--nature", P.nature);
 	P.login = opt(argc, argv, "--login", NULL);
 	P.auto_mode = opt(argc, argv, "--auto", "none");
+	P.delay_ms = atoi(opt(argc, argv, "--delay-create", "0"));
 	const char *classif = opt(argc, argv, "--classification", NULL);
 	struct err e = { 0 };
 	if (port <= 0 || (strcmp(P.auto_mode, "none") && strcmp(P.auto_mode, "ar") && strcmp(P.auto_mode, "anomalie"))) {
 		fprintf(stderr, "usage : s2low_peer --port N [--siren S --departement D --arrondissement A --nature NN] "
 				"[--classification RETOUR_CLASSIFICATION.xml] [--login USER:PASS] [--auto none|ar|anomalie] "
-				"[--schemas DIR]\n");
+				"[--delay-create MS] [--schemas DIR]\n");
 		return 2;
 	}
 	if (actes_schemas_use(opt(argc, argv, "--schemas", NULL), &e) < 0) {

@@ -1,0 +1,51 @@
+// Journey (@ctes, partial): the agent opens the acts on a phone, creates a délibération with its PDF
+// (a wrong number first: the violation is named), sees it as a draft and asks for its transmission.
+// axe-core on every page. (No TdT in this run: the act stays « En attente de transmission ».)
+import { launch, axe, ok, done, BASE } from './lib.mjs';
+import { writeFileSync } from 'node:fs';
+
+const { browser, page } = await launch({ phone: true });
+await page.goto(BASE + '/connexion');
+await page.fill('#login', 'ccpo.agent');
+await page.fill('#password', 'Opale-Demo-2024!');
+await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+await page.goto(BASE + '/actes');
+ok((await page.textContent('h1')).includes('Actes'), 'the acts page opens');
+ok((await page.textContent('main')).includes('2024_041'), 'the demo délibération is listed');
+await axe(page, 'acts list (phone)');
+await page.click('text=Nouvel acte');
+await axe(page, 'act form (phone)');
+// a one-page PDF, small and valid (offsets computed)
+const objs = ['<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[3 0 R]/Count 1>>', '<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>'];
+let body = '%PDF-1.4\n';
+const offs = objs.map((o, i) => { const at = body.length; body += `${i + 1} 0 obj${o}endobj\n`; return at; });
+const xref = body.length;
+body += 'xref\n0 4\n0000000000 65535 f \n' + offs.map(o => String(o).padStart(10, '0') + ' 00000 n \n').join('') +
+  'trailer<</Size 4/Root 1 0 R>>\nstartxref\n' + xref + '\n%%EOF\n';
+writeFileSync('/tmp/e2e-acte.pdf', body);
+async function fill(numero) {
+  await page.fill('#numero', numero);
+  await page.fill('#objet', 'Tarifs de la piscine communautaire 2025');
+  await page.fill('#date_decision', '2024-11-05');
+  await page.selectOption('#nature', '1');
+  await page.fill('#matiere', '7.1');
+  await page.fill('#type_piece', '99_DE');
+  await page.setInputFiles('#document', '/tmp/e2e-acte.pdf');
+}
+await fill('2024_9_');
+await page.evaluate(() => document.querySelector('#numero').removeAttribute('pattern'));
+await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+ok((await page.textContent('main')).includes('actes.numero'), 'a number ending with _ is refused and the rule named');
+await axe(page, 'act form with violations');
+await fill('2024_090');
+await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+let main = await page.textContent('main');
+ok(main.includes('Acte 2024_090') && main.includes('Brouillon'), 'the act is recorded as a draft', main.slice(0, 300));
+await axe(page, 'act page (phone)');
+const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+ok(!wide, 'the act page fits a 375 px phone screen');
+await Promise.all([page.waitForLoadState('load'), page.click('text=Transmettre à la préfecture')]);
+main = await page.textContent('main');
+ok(main.includes('En attente de transmission'), 'after « Transmettre » the act waits for the TdT', main.slice(0, 300));
+await browser.close();
+done();

@@ -1,0 +1,61 @@
+/* demo: the CCPO's @ctes settings (arrondissement 3 of the Pas-de-Calais, nature 46 as the test
+ * peer records it) and two acts of the seed as drafts — the e-administration convention with the
+ * CDG 62 and the délibération authorising it — ready to be transmitted. */
+#include "actes/registre.h"
+#include "db/tenant.h"
+#include "identity/demo.h"
+#include "identity/identity.h"
+#include "store/store.h"
+#include "web/pdfdoc.h"
+
+#include <stdio.h>
+
+/* Writes a one-page PDF to path; its SHA-256 into sha. */
+static int demo_pdf(const char *path, const char *title, const char *text, char sha[65], struct err *e)
+{
+	pdfdoc *p = pdfdoc_new(path, title, e);
+	if (!p)
+		return -1;
+	pdfdoc_title(p, title);
+	pdfdoc_para(p, text);
+	uint64_t size;
+	return pdfdoc_finish(p, e) < 0 || store_hash_file(path, sha, &size) < 0 ? -1 : 0;
+}
+
+static int demo_actes(db *d, struct demo_ctx *c, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, c->ccpo, e, &rc, "SELECT COUNT(*) FROM actes WHERE tenant_id = $1", "");
+	if (!s)
+		return -1;
+	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	db_finalize(s);
+	if (n)
+		return 0;   /* already loaded */
+	store_init(c->data_dir);
+	if (actes_db_settings(d, c->ccpo, "3", "46", NULL, e) < 0)
+		return -1;
+	char p1[1200], p2[1200], s1[65], s2[65];
+	snprintf(p1, sizeof p1, "%s/tmp-demo-deliberation.pdf", c->data_dir);
+	snprintf(p2, sizeof p2, "%s/tmp-demo-convention-actes.pdf", c->data_dir);
+	if (demo_pdf(p1, "Délibération n° 2024_041 — adhésion au service e-administration du CDG 62",
+		     "Le conseil communautaire, après en avoir délibéré, autorise le Président à signer la convention pour "
+		     "l'accompagnement à la e-administration avec le Centre de Gestion du Pas-de-Calais.", s1, e) < 0 ||
+	    demo_pdf(p2, "Convention pour l'accompagnement à la e-administration",
+		     "Entre le Centre de Gestion de la Fonction Publique Territoriale du Pas-de-Calais (CDG 62) et la Communauté de "
+		     "Communes Pays d'Opale. La présente convention est conclue pour une durée de 5 ans.", s2, e) < 0)
+		return -1;
+	struct actes_new a1 = { .numero = "2024_041", .nature = 1, .objet = "Adhésion au service e-administration du CDG 62",
+				.date_decision = "2024-03-12", .matiere = "5.7", .type_piece = "99_DE",
+				.acte = { "deliberation-2024_041.pdf", p1, s1, NULL } };
+	struct actes_new a2 = { .numero = "2024_12", .nature = 4, .objet = "Convention pour l'accompagnement à la e-administration (CDG 62)",
+				.date_decision = "2024-03-18", .matiere = "1.4", .type_piece = "99_CO",
+				.acte = { "convention-cdg62.pdf", p2, s2, NULL } };
+	struct actes_report r = { 0 };
+	int64_t id;
+	rc = actes_db_create(d, c->ccpo, c->users[DEMO_AGENT], &a1, &r, &id, e) < 0 ||
+	     actes_db_create(d, c->ccpo, c->users[DEMO_AGENT], &a2, &r, &id, e) < 0 ? -1 : 0;
+	actes_report_free(&r);
+	return rc;
+}
+OPALE_DEMO_STEP(actes, "30-actes", demo_actes);

@@ -1,0 +1,433 @@
+/* registre: acts, their documents and history, classification versions and the collectivité's
+ * ACTES settings, in the database (0020_actes.sql). The rules an act passes are those of the
+ * archive builder (actes_acte_check), applied to the files as they will be sent. */
+#include "actes/registre.h"
+#include "db/tenant.h"
+#include "identity/identity.h"
+#include "store/store.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const struct { const char *key, *label; } states[] = {
+	{ ACTE_BROUILLON, "Brouillon" }, { ACTE_EN_ATTENTE, "En attente de transmission" }, { ACTE_TRANSMIS, "Transmis" },
+	{ ACTE_ACQUITTE, "Acquitté" }, { ACTE_ERREUR, "En erreur" }, { ACTE_ANNULE, "Annulé" },
+};
+
+const char *actes_state_label(const char *state)
+{
+	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
+		if (state && strcmp(states[i].key, state) == 0)
+			return states[i].label;
+	return state ? state : "";
+}
+
+/* ---- files: mapped, not read (a 150 MB annex costs no heap) ---- */
+
+struct mapped {
+	void *p;
+	size_t len;
+};
+
+static int map_file(const char *path, struct mapped *m)
+{
+	m->p = NULL;
+	m->len = 0;
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	m->len = (size_t)st.st_size;
+	m->p = m->len ? mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
+	if (m->p == MAP_FAILED)
+		m->p = NULL;
+	close(fd);
+	return m->p ? 0 : -1;
+}
+
+static void unmap(struct mapped *m)
+{
+	if (m->p && m->len)
+		munmap(m->p, m->len);
+	m->p = NULL;
+}
+
+static const char *mime_of(enum actes_file_kind k)
+{
+	return k == ACTES_FILE_PDF ? "application/pdf" : k == ACTES_FILE_XML ? "text/xml" : k == ACTES_FILE_JPEG ? "image/jpeg"
+	       : k == ACTES_FILE_PNG ? "image/png" : "application/octet-stream";
+}
+
+/* ---- collectivité ---- */
+
+int actes_db_cl(db *d, int64_t tenant, struct actes_cl *cl, struct tdt_conf *conf, struct err *e)
+{
+	memset(cl, 0, sizeof *cl);
+	snprintf(cl->arrondissement, sizeof cl->arrondissement, "0");
+	int rc;
+	/* the collectivité's own row (keyed by the tenant id itself) */
+	db_stmt *s = db_query(d, e, &rc, "SELECT siren, departement FROM collectivites WHERE id = $1", "i", tenant);
+	if (!s)
+		return -1;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		return err_set(e, 404, "collectivite.inconnue", "Collectivité introuvable.");
+	}
+	snprintf(cl->siren, sizeof cl->siren, "%s", db_col_text(s, 0));
+	snprintf(cl->departement, sizeof cl->departement, "%s", db_col_text(s, 1));
+	db_finalize(s);
+	if (conf)
+		tdt_conf_default(conf);
+	s = tdb_query(d, tenant, e, &rc, "SELECT arrondissement, nature_collectivite, tdt_url, tdt_login, tdt_password, tdt_cert, tdt_key"
+					 " FROM actes_settings WHERE tenant_id = $1", "");
+	if (!s)
+		return -1;
+	if (rc == DB_ROW) {
+		snprintf(cl->arrondissement, sizeof cl->arrondissement, "%s", db_col_text(s, 0));
+		snprintf(cl->nature, sizeof cl->nature, "%s", db_col_text(s, 1));
+		if (conf && *db_col_text(s, 2))
+			snprintf(conf->url, sizeof conf->url, "%s", db_col_text(s, 2));
+		if (conf && *db_col_text(s, 3)) {
+			snprintf(conf->login, sizeof conf->login, "%s", db_col_text(s, 3));
+			snprintf(conf->password, sizeof conf->password, "%s", db_col_text(s, 4));
+		}
+		if (conf && *db_col_text(s, 5)) {
+			snprintf(conf->cert, sizeof conf->cert, "%s", db_col_text(s, 5));
+			snprintf(conf->key, sizeof conf->key, "%s", db_col_text(s, 6));
+		}
+	}
+	db_finalize(s);
+	return 0;
+}
+
+int actes_db_settings(db *d, int64_t tenant, const char *arrondissement, const char *nature, const char *tdt_url,
+		      struct err *e)
+{
+	if (arrondissement && !actes_arrondissement_valid(arrondissement))
+		return err_set(e, 400, "actes.arrondissement", "Arrondissement : un chiffre attendu.");
+	if (nature && *nature && (strlen(nature) != 2 || nature[0] < '0' || nature[0] > '9' || nature[1] < '0' || nature[1] > '9'))
+		return err_set(e, 400, "actes.nature_collectivite", "Nature de la collectivité : deux chiffres attendus.");
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT tenant_id FROM actes_settings WHERE tenant_id = $1", "");
+	if (!s)
+		return -1;
+	int exists = rc == DB_ROW;
+	db_finalize(s);
+	if (!exists && tdb_run(d, tenant, e, "INSERT INTO actes_settings (tenant_id, arrondissement) VALUES ($1, $2)", "t", "0") < 0)
+		return -1;
+	if (arrondissement && tdb_run(d, tenant, e, "UPDATE actes_settings SET arrondissement = $2 WHERE tenant_id = $1", "t",
+				      arrondissement) < 0)
+		return -1;
+	if (nature && tdb_run(d, tenant, e, "UPDATE actes_settings SET nature_collectivite = $2 WHERE tenant_id = $1", "t", nature) < 0)
+		return -1;
+	if (tdt_url && tdb_run(d, tenant, e, "UPDATE actes_settings SET tdt_url = $2 WHERE tenant_id = $1", "t", tdt_url) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- classification versions ---- */
+
+int actes_db_classification_put(db *d, int64_t tenant, const char *xml, size_t len, char *date_out, struct err *e)
+{
+	struct actes_classification c = { 0 };
+	if (actes_classification_parse(xml, len, &c, e) < 0)
+		return -1;
+	char date[11];
+	snprintf(date, sizeof date, "%s", c.date);
+	actes_classification_free(&c);
+	if (!actes_date_valid(date))
+		return err_set(e, 400, "actes.classification", "Classification sans date valide.");
+	char sha[65];
+	if (store_put_mem(xml, len, sha, e) < 0 || store_record(d, sha, len, "text/xml", e) < 0)
+		return -1;
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id FROM actes_classifications WHERE tenant_id = $1 AND date = $2", "t", date);
+	if (!s)
+		return -1;
+	int exists = rc == DB_ROW;
+	db_finalize(s);
+	if (!exists && tdb_run(d, tenant, e, "INSERT INTO actes_classifications (tenant_id, date, sha256, created_at) VALUES ($1, $2, $3, $4)",
+			       "tti", date, sha, identity_now()) < 0)
+		return -1;
+	if (date_out)
+		memcpy(date_out, date, 11);
+	return 0;
+}
+
+int actes_db_classification_current(db *d, int64_t tenant, struct actes_classification *c, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT sha256 FROM actes_classifications WHERE tenant_id = $1 ORDER BY date DESC LIMIT 1", "");
+	if (!s)
+		return -1;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		return 0;
+	}
+	char path[1200];
+	store_path(db_col_text(s, 0), path, sizeof path);
+	db_finalize(s);
+	return actes_classification_load(path, c, e) < 0 ? -1 : 1;
+}
+
+/* ---- acts ---- */
+
+int actes_db_event(db *d, int64_t tenant, int64_t acte, int64_t user, const char *action, const char *detail,
+		   struct err *e)
+{
+	return tdb_run(d, tenant, e, "INSERT INTO actes_events (tenant_id, acte_id, at, user_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+		       "iiitt", acte, identity_now(), user, action, detail ? detail : "");
+}
+
+static int add_doc_row(db *d, int64_t tenant, int64_t acte, const char *role, int rang, int version, const char *type_piece,
+		       const char *name, const char *sha, const char *mime, int64_t size, struct err *e)
+{
+	return tdb_run(d, tenant, e, "INSERT INTO actes_docs (tenant_id, acte_id, role, rang, version, type_piece, name, sha256, mime, size, created_at)"
+				     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+		       "itiittttii", acte, role, (int64_t)rang, (int64_t)version, type_piece ? type_piece : "", name, sha, mime, size,
+		       identity_now());
+}
+
+int actes_db_add_doc(db *d, int64_t tenant, int64_t acte, const char *role, int rang, const char *type_piece,
+		     const char *name, const void *data, size_t len, const char *mime, struct err *e)
+{
+	char sha[65];
+	if (store_put_mem(data, len, sha, e) < 0 || store_record(d, sha, len, mime, e) < 0)
+		return -1;
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT COALESCE(MAX(version), 0) FROM actes_docs WHERE tenant_id = $1 AND acte_id = $2"
+						  " AND role = $3 AND rang = $4", "iti", acte, role, (int64_t)rang);
+	if (!s)
+		return -1;
+	int version = rc == DB_ROW ? (int)db_col_int64(s, 0) + 1 : 1;
+	db_finalize(s);
+	return add_doc_row(d, tenant, acte, role, rang, version, type_piece, name, sha, mime, (int64_t)len, e);
+}
+
+int actes_db_doc(db *d, int64_t tenant, int64_t acte, const char *role, int rang, char *sha, char *mime, char *name,
+		 size_t name_len, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT sha256, mime, name FROM actes_docs WHERE tenant_id = $1 AND acte_id = $2 AND role = $3"
+						  " AND rang = $4 ORDER BY version DESC LIMIT 1", "iti", acte, role, (int64_t)rang);
+	if (!s)
+		return -1;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		return err_set(e, 404, "document.inconnu", "Document introuvable.");
+	}
+	snprintf(sha, 65, "%s", db_col_text(s, 0));
+	if (mime)
+		snprintf(mime, 128, "%s", db_col_text(s, 1));
+	if (name)
+		snprintf(name, name_len, "%s", db_col_text(s, 2));
+	db_finalize(s);
+	return 0;
+}
+
+/* Checks n with the archive builder's rules; r collects the violations. */
+static int check_new(db *d, int64_t tenant, const struct actes_new *n, struct mapped *maps, char cdate[11],
+		     struct actes_report *r, struct err *e)
+{
+	struct actes_cl cl;
+	if (actes_db_cl(d, tenant, &cl, NULL, e) < 0)
+		return -1;
+	struct actes_classification c = { 0 };
+	int have = actes_db_classification_current(d, tenant, &c, e);
+	if (have < 0)
+		return -1;
+	snprintf(cdate, 11, "%s", have ? c.date : (n->date_decision ? n->date_decision : ""));
+	struct actes_acte a = { 0 };
+	a.a = arena_new();
+	a.siren = cl.siren, a.departement = cl.departement, a.arrondissement = cl.arrondissement;
+	a.nature_collectivite = cl.nature[0] ? cl.nature : "71";
+	a.sequence = 1;
+	a.trigramme = "OPL";
+	char today[11];
+	actes_today(today);
+	a.date_envoi = today;
+	a.numero = n->numero ? n->numero : "";
+	a.nature = n->nature;
+	a.date_decision = n->date_decision ? n->date_decision : "";
+	a.objet = n->objet ? n->objet : "";
+	a.classification = n->matiere ? n->matiere : "";
+	a.n_matiere = actes_matiere_parse(a.classification, a.matiere);
+	a.classification_date = cdate;
+	a.document_papier = n->document_papier;
+	a.acte = (struct actes_piece){ n->acte.name, n->type_piece ? n->type_piece : "", maps[0].p, maps[0].len };
+	a.annexes = arena_alloc(a.a, (n->n_annexes + 1) * sizeof *a.annexes);
+	for (size_t i = 0; i < n->n_annexes; i++)
+		a.annexes[i] = (struct actes_piece){ n->annexes[i].name, n->annexes[i].type_piece ? n->annexes[i].type_piece : "",
+						     maps[i + 1].p, maps[i + 1].len };
+	a.n_annexes = n->n_annexes;
+	actes_acte_check(&a, have ? &c : NULL, today, r);
+	arena_free(a.a);
+	if (have)
+		actes_classification_free(&c);
+	return 0;
+}
+
+int actes_db_create(db *d, int64_t tenant, int64_t user, const struct actes_new *n, struct actes_report *r, int64_t *id,
+		    struct err *e)
+{
+	size_t nf = n->n_annexes + 1;
+	struct mapped *maps = xcalloc(nf, sizeof *maps);
+	int ret = -1, own = !db_in_transaction(d);
+	char cdate[11];
+	for (size_t i = 0; i < nf; i++)
+		map_file(i == 0 ? n->acte.path : n->annexes[i - 1].path, &maps[i]);   /* missing → reported by the rules */
+	if (own && db_begin_write(d, e) < 0)
+		goto out;
+	if (check_new(d, tenant, n, maps, cdate, r, e) < 0)
+		goto out;
+	if (r->n) {
+		err_set(e, 400, "actes.invalide", "%zu règle(s) non respectée(s) : %s", r->n, r->items[0].msg);
+		goto out;
+	}
+	int64_t now = identity_now();
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "INSERT INTO actes (tenant_id, annee, numero, nature, objet, date_decision, matiere,"
+						  " classification_date, type_piece, document_papier, creator, created_at, updated_at)"
+						  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+			       "ititttttiiii", (int64_t)atoi(n->date_decision), n->numero, (int64_t)n->nature, n->objet,
+			       n->date_decision, n->matiere, cdate, n->type_piece, (int64_t)(n->document_papier != 0), user, now, now);
+	if (!s) {
+		if (strcmp(e->code, "db.conflict") == 0)
+			err_set(e, 409, "actes.numero_existe", "Un acte portant le numéro %s existe déjà pour l'année %.4s.", n->numero,
+				n->date_decision);
+		goto out;
+	}
+	*id = db_col_int64(s, 0);
+	db_finalize(s);
+	for (size_t i = 0; i < nf; i++) {
+		const struct actes_doc_in *in = i == 0 ? &n->acte : &n->annexes[i - 1];
+		const char *mime = mime_of(actes_file_sniff(maps[i].p, maps[i].len));
+		if (store_put_file(in->path, in->sha256, NULL, e) < 0 || store_record(d, in->sha256, maps[i].len, mime, e) < 0 ||
+		    add_doc_row(d, tenant, *id, i == 0 ? "acte" : "annexe", (int)i, 1, i == 0 ? n->type_piece : in->type_piece,
+				in->name, in->sha256, mime, (int64_t)maps[i].len, e) < 0)
+			goto out;
+	}
+	if (actes_db_event(d, tenant, *id, user, "creation", n->numero, e) < 0)
+		goto out;
+	if (own && db_commit(d, e) < 0)
+		goto out;
+	ret = 0;
+out:
+	if (ret < 0 && own)
+		db_rollback(d);
+	for (size_t i = 0; i < nf; i++)
+		unmap(&maps[i]);
+	free(maps);
+	return ret;
+}
+
+static json_t *row_acte(db_stmt *s)
+{
+	const struct actes_nature *nat = actes_nature_get((int)db_col_int64(s, 3));
+	return json_pack("{s:I,s:s,s:I,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:i,s:s,s:s,s:s,s:I,s:I}", "id",
+			 (json_int_t)db_col_int64(s, 0), "numero", db_col_text(s, 1), "annee", (json_int_t)db_col_int64(s, 2),
+			 "nature", (int)db_col_int64(s, 3), "nature_code", nat ? nat->abbr : "", "nature_libelle", nat ? nat->label : "",
+			 "objet", db_col_text(s, 4), "date_decision", db_col_text(s, 5), "matiere", db_col_text(s, 6),
+			 "classification_date", db_col_text(s, 7), "document_papier", (int)db_col_int64(s, 9), "type_piece",
+			 db_col_text(s, 8), "etat", db_col_text(s, 10), "statut_tdt", (int)db_col_int64(s, 11), "etat_libelle",
+			 actes_state_label(db_col_text(s, 10)), "id_acte", db_col_text(s, 12), "date_ar", db_col_text(s, 13),
+			 "cree_le", (json_int_t)db_col_int64(s, 14), "modifie_le", (json_int_t)db_col_int64(s, 15));
+}
+
+#define ACTE_COLS "id, numero, annee, nature, objet, date_decision, matiere, classification_date, type_piece, document_papier," \
+		  " state, tdt_status, id_acte, date_ar, created_at, updated_at, error"
+
+json_t *actes_db_list(db *d, int64_t tenant, const char *state, int annee, int nature, const char *q, int limit,
+		      struct err *e)
+{
+	int rc;
+	char like[300];
+	snprintf(like, sizeof like, "%%%s%%", q ? q : "");
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT " ACTE_COLS " FROM actes WHERE tenant_id = $1"
+						  " AND ($2 = '' OR state = $2) AND ($3 = 0 OR annee = $3) AND ($4 = 0 OR nature = $4)"
+						  " AND ($5 = '%%' OR objet LIKE $5 OR numero LIKE $5) ORDER BY id DESC LIMIT $6",
+			       "tiiti", state ? state : "", (int64_t)annee, (int64_t)nature, like, (int64_t)(limit > 0 ? limit : 200));
+	if (!s)
+		return NULL;
+	json_t *a = json_array();
+	while (rc == DB_ROW) {
+		json_array_append_new(a, row_acte(s));
+		rc = db_step(s, e);
+	}
+	db_finalize(s);
+	return a;
+}
+
+json_t *actes_db_get(db *d, int64_t tenant, int64_t id, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT " ACTE_COLS " FROM actes WHERE tenant_id = $1 AND id = $2", "i", id);
+	if (!s)
+		return NULL;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		err_set(e, 404, "actes.inconnu", "Acte introuvable.");
+		return NULL;
+	}
+	json_t *j = row_acte(s);
+	json_object_set_new(j, "erreur", json_string(db_col_text(s, 16)));
+	db_finalize(s);
+	json_t *docs = json_array(), *tx = json_array(), *msgs = json_array(), *ev = json_array();
+	s = tdb_query(d, tenant, e, &rc, "SELECT id, role, rang, version, type_piece, name, sha256, mime, size, created_at FROM actes_docs"
+					 " WHERE tenant_id = $1 AND acte_id = $2 ORDER BY role, rang, version", "i", id);
+	while (s && rc == DB_ROW) {
+		json_array_append_new(docs, json_pack("{s:I,s:s,s:i,s:i,s:s,s:s,s:s,s:s,s:I,s:I}", "id", (json_int_t)db_col_int64(s, 0),
+						      "role", db_col_text(s, 1), "rang", (int)db_col_int64(s, 2), "version",
+						      (int)db_col_int64(s, 3), "type_piece", db_col_text(s, 4), "nom", db_col_text(s, 5),
+						      "sha256", db_col_text(s, 6), "mime", db_col_text(s, 7), "taille",
+						      (json_int_t)db_col_int64(s, 8), "cree_le", (json_int_t)db_col_int64(s, 9)));
+		rc = db_step(s, e);
+	}
+	if (s)
+		db_finalize(s);
+	s = tdb_query(d, tenant, e, &rc, "SELECT id, kind, state, tdt_id, tdt_status, error, created_at, updated_at FROM actes_transmissions"
+					 " WHERE tenant_id = $1 AND acte_id = $2 ORDER BY id", "i", id);
+	while (s && rc == DB_ROW) {
+		json_array_append_new(tx, json_pack("{s:I,s:s,s:s,s:s,s:i,s:s,s:I,s:I}", "id", (json_int_t)db_col_int64(s, 0), "type",
+						    db_col_text(s, 1), "etat", db_col_text(s, 2), "id_tdt", db_col_text(s, 3), "statut_tdt",
+						    (int)db_col_int64(s, 4), "erreur", db_col_text(s, 5), "cree_le",
+						    (json_int_t)db_col_int64(s, 6), "modifie_le", (json_int_t)db_col_int64(s, 7)));
+		rc = db_step(s, e);
+	}
+	if (s)
+		db_finalize(s);
+	s = tdb_query(d, tenant, e, &rc, "SELECT id, code, label, date, texte, answer_state, xml_sha256, pdf_sha256, created_at FROM actes_messages"
+					 " WHERE tenant_id = $1 AND acte_id = $2 ORDER BY id", "i", id);
+	while (s && rc == DB_ROW) {
+		json_array_append_new(msgs, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:I}", "id", (json_int_t)db_col_int64(s, 0), "code",
+						      db_col_text(s, 1), "libelle", db_col_text(s, 2), "date", db_col_text(s, 3), "texte",
+						      db_col_text(s, 4), "reponse", db_col_text(s, 5), "xml", *db_col_text(s, 6) != 0,
+						      "pdf", *db_col_text(s, 7) != 0, "recu_le", (json_int_t)db_col_int64(s, 8)));
+		rc = db_step(s, e);
+	}
+	if (s)
+		db_finalize(s);
+	s = tdb_query(d, tenant, e, &rc, "SELECT at, user_id, action, detail FROM actes_events WHERE tenant_id = $1 AND acte_id = $2 ORDER BY id",
+		      "i", id);
+	while (s && rc == DB_ROW) {
+		json_array_append_new(ev, json_pack("{s:I,s:I,s:s,s:s}", "le", (json_int_t)db_col_int64(s, 0), "utilisateur",
+						    (json_int_t)db_col_int64(s, 1), "action", db_col_text(s, 2), "detail", db_col_text(s, 3)));
+		rc = db_step(s, e);
+	}
+	if (s)
+		db_finalize(s);
+	json_object_set_new(j, "documents", docs);
+	json_object_set_new(j, "transmissions", tx);
+	json_object_set_new(j, "messages", msgs);
+	json_object_set_new(j, "historique", ev);
+	return j;
+}

@@ -1,0 +1,103 @@
+/* registre: the collectivité's acts in the database — creation (checked with the same rules as the
+ * archive builder), reading, list with filters, history, documents in the store, classification
+ * versions — and their transmission to the TdT through the job queue (transmit.c). Every function
+ * takes the tenant id: all SQL is tenant-scoped. Tables: src/db/migrations/0020_actes.sql. */
+#ifndef OPALE_ACTES_REGISTRE_H
+#define OPALE_ACTES_REGISTRE_H
+#include <jansson.h>
+#include <stdint.h>
+
+#include "actes/actes.h"
+#include "db/db.h"
+#include "tdt/tdt.h"
+
+/* States of an act (column actes.state). */
+#define ACTE_BROUILLON "brouillon"     /* recorded, not sent */
+#define ACTE_EN_ATTENTE "en_attente"   /* queued or posted, waiting for the TdT to transmit it */
+#define ACTE_TRANSMIS "transmis"       /* sent to the prefecture by the TdT */
+#define ACTE_ACQUITTE "acquitte"       /* AR 1-2 received: id_acte and date_ar known */
+#define ACTE_ERREUR "erreur"           /* refused by the TdT or anomaly 1-3 */
+#define ACTE_ANNULE "annule"           /* cancellation acknowledged (6-2) */
+/* French label of a state ("Acquitté"…); the key itself when unknown. */
+const char *actes_state_label(const char *state);
+
+/* A document given to actes_db_create: a file on disk (an upload or a generated file) and its
+ * SHA-256; it is moved into the store when the act is recorded. */
+struct actes_doc_in {
+	const char *name;        /* shown to people */
+	const char *path;
+	const char *sha256;
+	const char *type_piece;  /* typology, e.g. 99_DE */
+};
+struct actes_new {
+	const char *numero, *objet, *date_decision, *matiere, *type_piece;
+	int nature;              /* 1..6 */
+	int document_papier;
+	struct actes_doc_in acte;
+	const struct actes_doc_in *annexes;
+	size_t n_annexes;
+};
+
+/* Records an act as brouillon after every rule of actes_acte_check (against the current
+ * classification when one is stored, whose date the act keeps). Violations go to r and give -1
+ * with e = 400 actes.invalide; a number already used that year gives 409 actes.numero_existe.
+ * Joins the caller's transaction, else runs its own. */
+int actes_db_create(db *d, int64_t tenant, int64_t user, const struct actes_new *n, struct actes_report *r, int64_t *id,
+		    struct err *e);
+/* The act with its documents, transmissions, messages and history (JSON, caller frees); NULL with
+ * e = 404 actes.inconnu. */
+json_t *actes_db_get(db *d, int64_t tenant, int64_t id, struct err *e);
+/* List, newest first; filters may be NULL/0: state, year, nature, text in objet or numero. */
+json_t *actes_db_list(db *d, int64_t tenant, const char *state, int annee, int nature, const char *q, int limit,
+		      struct err *e);
+/* Appends to the act's history. */
+int actes_db_event(db *d, int64_t tenant, int64_t acte, int64_t user, const char *action, const char *detail,
+		   struct err *e);
+/* Current version of the act's document of that role and rank: sha256 (65) and mime (128), 0 or -1. */
+int actes_db_doc(db *d, int64_t tenant, int64_t acte, const char *role, int rang, char *sha, char *mime, char *name,
+		 size_t name_len, struct err *e);
+/* Stores bytes as a document of the act (new version when role+rang exists). */
+int actes_db_add_doc(db *d, int64_t tenant, int64_t acte, const char *role, int rang, const char *type_piece,
+		     const char *name, const void *data, size_t len, const char *mime, struct err *e);
+
+/* Classification versions: stores a RetourClassification (7-2) received for tenant (a version of
+ * the same date is kept once). *date_out (11 bytes, may be NULL) receives its date. */
+int actes_db_classification_put(db *d, int64_t tenant, const char *xml, size_t len, char *date_out, struct err *e);
+/* Loads the current version into c: 1 when one exists, 0 when none (c untouched), -1 on error. */
+int actes_db_classification_current(db *d, int64_t tenant, struct actes_classification *c, struct err *e);
+
+/* Collectivité data the protocol needs (SIREN, département from the collectivité; arrondissement,
+ * nature and the TdT overrides from actes_settings) and the TdT connection for it. */
+struct actes_cl {
+	char siren[16], departement[8], arrondissement[4], nature[4];
+};
+int actes_db_cl(db *d, int64_t tenant, struct actes_cl *cl, struct tdt_conf *conf, struct err *e);
+/* Sets the collectivité's ACTES settings (arrondissement, nature; NULL keeps) and TdT URL (NULL keeps). */
+int actes_db_settings(db *d, int64_t tenant, const char *arrondissement, const char *nature, const char *tdt_url,
+		      struct err *e);
+
+/* ---- transmission (transmit.c) ------------------------------------------------------------------ */
+
+/* Queues the act for the TdT: brouillon → en_attente, a transmission row and its job "actes.envoi"
+ * (idempotent by act: a second call gives 409 actes.etat). In the caller's transaction if any. */
+int actes_transmit(db *d, int64_t tenant, int64_t user, int64_t acte, struct err *e);
+/* Asks the TdT to cancel an acknowledged act (6-1), through the job queue. */
+int actes_cancel(db *d, int64_t tenant, int64_t user, int64_t acte, struct err *e);
+/* Answers a prefecture letter (message id): kind 2-2 / 3-3 / 3-4 / 4-3 / 4-4 by `envoi`
+ * ("reponse" or "refus"), with a stored PDF document. Through the job queue. */
+int actes_answer(db *d, int64_t tenant, int64_t user, int64_t message, const char *envoi, const char *doc_sha,
+		 const char *doc_name, struct err *e);
+/* ---- AR stamp (stamp.c) ------------------------------------------------------------------------ */
+
+/* Adds a visible box of lines (UTF-8, Latin-1 characters) at the top right of the first page by an
+ * incremental update: out = the original bytes + the update (a signature on the original stays
+ * valid). 0, or -1 with e (unreadable or encrypted PDF). */
+int actes_stamp_pdf(const void *pdf, size_t len, const char *const *lines, size_t n, buf *out, struct err *e);
+/* Stamps an acknowledged act's PDF « Accusé de réception en préfecture » (identifier, dates of
+ * transmission and reception) and stores it as version 2 of its document; an XML act is left
+ * alone, an unstampable PDF only noted in the history. Run in the transaction recording the AR. */
+int actes_stamp_ar(db *d, int64_t tenant, int64_t acte, struct err *e);
+/* Queues a classification fetch from the TdT for tenant (job "actes.classification"). */
+int actes_classification_request(db *d, int64_t tenant, struct err *e);
+
+#endif
