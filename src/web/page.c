@@ -14,6 +14,8 @@ static const struct nav_item {
 	{ "/operateur/taches", "File de tâches", ROLE_OPERATOR },
 	{ "/parapheur", "Parapheur", ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/egalite", "Égalité", ROLE_ADMIN | ROLE_AUDITOR },
+	{ "/mon-certificat", "Mon certificat", ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_ADMIN },
+	{ "/verifier", "Vérifier une signature", ROLE_ANY },
 	{ "/administration", "Administration", ROLE_ADMIN },
 	{ "/audit", "Journal d'audit", ROLE_ADMIN | ROLE_AUDITOR },
 };
