@@ -82,10 +82,11 @@ static int folder(struct req *r)
 			if (json_integer_value(json_object_get(m, "id")) != json_integer_value(json_object_get(t, "bureau")))
 				continue;
 			if (strcmp(state, "courante") == 0)
-				json_array_append_new(actions, json_pack("{s:I,s:s,s:b,s:b}", "bureau", json_integer_value(json_object_get(m, "id")),
+				json_array_append_new(actions, json_pack("{s:I,s:s,s:b,s:b,s:b}", "bureau", json_integer_value(json_object_get(m, "id")),
 									 "bureau_nom", json_string_value(json_object_get(m, "name")), "visa",
 									 strcmp(json_string_value(json_object_get(st, "type")), "visa") == 0,
-									 "signature", strcmp(json_string_value(json_object_get(st, "type")), "signature") == 0));
+									 "signature", strcmp(json_string_value(json_object_get(st, "type")), "signature") == 0,
+									 "cachet", strcmp(json_string_value(json_object_get(st, "type")), "cachet") == 0));
 		}
 	}
 	json_t *ev;
@@ -126,7 +127,8 @@ static int act(struct req *r)
 		return res_fail(r, 404, "dossier.inconnu", "Dossier introuvable.");
 	const char *action = req_form(r, "action");
 	enum wf_action a = action && strcmp(action, "visa") == 0 ? ACT_VISA : action && strcmp(action, "rejet") == 0 ? ACT_REJECT
-			   : action && strcmp(action, "signature") == 0 ? ACT_SIGN : action && strcmp(action, "remords") == 0 ? ACT_UNDO : 0;
+			   : action && strcmp(action, "signature") == 0 ? ACT_SIGN
+			   : action && strcmp(action, "cachet") == 0 ? ACT_SEAL : action && strcmp(action, "remords") == 0 ? ACT_UNDO : 0;
 	const char *desk = req_form(r, "bureau");
 	int ok = a && db_begin_write(d, &e) == 0 &&
 		 pa_folder_act(d, r->tenant_id, r->user_id, id, desk ? strtoll(desk, NULL, 10) : 0, a, 0, req_form(r, "annotation"),

@@ -20,6 +20,8 @@ static const struct nav_item {
 	{ "/seances", "Séances", ROLE_ADMIN | ROLE_AGENT | ROLE_SECRETAIRE | ROLE_AUDITOR },
 	{ "/elu", "Mes séances", ROLE_ELU },
 	{ "/helios", "Hélios", ROLE_AGENT | ROLE_ADMIN | ROLE_AUDITOR },
+	{ "/mon-certificat", "Mon certificat", ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_ADMIN },
+	{ "/verifier", "Vérifier une signature", ROLE_ANY },
 	{ "/administration", "Administration", ROLE_ADMIN },
 	{ "/audit", "Journal d'audit", ROLE_ADMIN | ROLE_AUDITOR },
 };
