@@ -4,10 +4,10 @@
  * check. Fixtures below create the objects in each collectivité before the matrix runs. */
 #ifndef OPALE_ISOLATION_SEEDS_H
 #define OPALE_ISOLATION_SEEDS_H
-#include "conventions/conventions_db.h"
-#include "db/tenant.h"
 #include "parapheur/parapheur.h"
 #include "seance/seance_db.h"
+#include "conventions/conventions_db.h"
+#include "db/tenant.h"
 
 struct isolation_seed {
 	const char *pattern;
@@ -167,9 +167,10 @@ static inline int seed_seance(db *d, int64_t tenant, int64_t user)
 	return rc ? -1 : 0;
 }
 
-static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_seance, NULL };
 /* One convention with an action sheet, a budget line, a permanence and a review. */
 static inline int seed_conventions(db *d, int64_t tenant, int64_t user)
+{
+	struct err e;
 	int64_t id;
 	json_t *in = json_loads("{\"titre\":\"Convention témoin\",\"debut\":\"2024-01-01\",\"duree\":\"1 an\","
 				"\"fiches\":[{\"intitule\":\"Fiche témoin\"}],\"budget\":[{\"libelle\":\"Ligne\",\"annee\":2024,"
@@ -180,19 +181,27 @@ static inline int seed_conventions(db *d, int64_t tenant, int64_t user)
 	if (rc < 0)
 		printf("# seed_conventions: %s\n", e.msg);
 	return rc < 0 ? -1 : 0;
-static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_conventions, NULL };
+}
+
 /* One Hélios file (its blob need not exist) and one acquittal in tenant. */
 static inline int seed_helios(db *d, int64_t tenant, int64_t user)
+{
+	struct err e;
 	char sha[65];
 	snprintf(sha, sizeof sha, "%064lld", (long long)tenant);
 	int rc = db_run(d, &e, "INSERT INTO pes_files (tenant_id, name, sha256, size, nomfic, state, created_by, created_at, updated_at)"
 			       " VALUES ($1, 'temoin.xml', $2, 1, 'PES-TEMOIN', 'importe', $3, 0, 0)", "iti", tenant, sha, user) < 0 ||
 		 db_run(d, &e, "INSERT INTO pes_answers (tenant_id, file_id, kind, name, sha256, size, created_at)"
 			       " SELECT $1, id, 'acquit', 'acquit-temoin.xml', $2, 1, 0 FROM pes_files WHERE tenant_id = $1 AND sha256 = $2", "it", tenant, sha) < 0;
+	if (rc)
 		printf("# seed_helios: %s\n", e.msg);
-static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_helios, NULL };
+	return rc ? -1 : 0;
+}
+
 /* One act of tenant with a document and a prefecture letter (rows only: no file behind them). */
 static inline int seed_actes(db *d, int64_t tenant, int64_t user)
+{
+	struct err e;
 	int rc;
 	db_stmt *s = tdb_query(d, tenant, &e, &rc, "INSERT INTO actes (tenant_id, annee, numero, nature, objet, date_decision, matiere,"
 						   " classification_date, type_piece, creator, created_at, updated_at) VALUES ($1, 2024, 'TEMOIN_1', 4,"
@@ -209,7 +218,10 @@ static inline int seed_actes(db *d, int64_t tenant, int64_t user)
 		    "i", acte) < 0) {
 		printf("# seed_actes: %s\n", e.msg);
 		return -1;
+	}
 	return 0;
-static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_actes, NULL };
+}
+
+static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_seance, seed_conventions, seed_helios, seed_actes, NULL };
 
 #endif
