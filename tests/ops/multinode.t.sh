@@ -80,13 +80,13 @@ if [ -n "${OPALE_TEST_MAILDIR:-}" ]; then
 			"$(u $n /mot-de-passe/oubli)"
 	done
 	for _ in $(seq 1 100); do
-		m=$(grep -rl "$MARK" "$OPALE_TEST_MAILDIR" 2>/dev/null | wc -l)
+		m=$(grep -rl "$MARK/mot-de-passe" "$OPALE_TEST_MAILDIR" 2>/dev/null | wc -l)
 		[ "$m" -ge 3 ] && break; sleep 0.1
 	done
 	sleep 1
-	eq "3 reset e-mails asked on 3 nodes: 3 sent" "$(grep -rl "$MARK" "$OPALE_TEST_MAILDIR" 2>/dev/null | wc -l)" 3
+	eq "3 reset e-mails asked on 3 nodes: 3 sent" "$(grep -rl "$MARK/mot-de-passe" "$OPALE_TEST_MAILDIR" 2>/dev/null | wc -l)" 3
 	for who in dgs president secretaire; do
-		eq "one for ccpo.$who" "$(grep -rl "$MARK" "$OPALE_TEST_MAILDIR" | xargs grep -l "^X-Envelope-To: ccpo.$who@" | wc -l)" 1
+		eq "one for ccpo.$who" "$(grep -rl "$MARK/mot-de-passe" "$OPALE_TEST_MAILDIR" | xargs grep -l "^X-Envelope-To: ccpo.$who@" | wc -l)" 1
 	done
 else
 	echo "# no test SMTP server: e-mail part skipped"
