@@ -297,3 +297,31 @@ static int classif_get(struct req *r)
 	return res_json(r, 200, out);
 }
 OPALE_ROUTE(actes_classif_r, "GET", "/api/v1/actes/classification", classif_get, READERS, SCOPE_TENANT, TT);
+
+/* Operator view: per collectivité, acts sent, acknowledged, in error (feeds the CDG's report). */
+static int operator_counts(struct req *r)
+{
+	db *d = need_db(r);
+	if (!d)
+		return -1;
+	struct err e;
+	int rc;
+	json_t *a = json_array();
+	db_stmt *s = db_query(d, &e, &rc, "SELECT c.id, c.name, c.siren,"
+					  " (SELECT COUNT(*) FROM actes x WHERE x.tenant_id = c.id AND x.state <> 'brouillon'),"
+					  " (SELECT COUNT(*) FROM actes x WHERE x.tenant_id = c.id AND x.state IN ('acquitte', 'annule')),"
+					  " (SELECT COUNT(*) FROM actes x WHERE x.tenant_id = c.id AND x.state = 'erreur'),"
+					  " (SELECT COUNT(*) FROM actes_messages m WHERE m.tenant_id = c.id AND m.answer_state = 'a_repondre')"
+					  " FROM collectivites c ORDER BY c.name", "");
+	while (s && rc == DB_ROW) {
+		json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I}", "id", (json_int_t)db_col_int64(s, 0), "nom", db_col_text(s, 1),
+						   "siren", db_col_text(s, 2), "transmis", (json_int_t)db_col_int64(s, 3), "acquittes",
+						   (json_int_t)db_col_int64(s, 4), "en_erreur", (json_int_t)db_col_int64(s, 5), "courriers_a_repondre",
+						   (json_int_t)db_col_int64(s, 6)));
+		rc = db_step(s, &e);
+	}
+	if (s)
+		db_finalize(s);
+	return s ? res_json(r, 200, json_pack("{s:o}", "collectivites", a)) : (json_decref(a), fail(r, &e));
+}
+OPALE_ROUTE(actes_operator_r, "GET", "/api/v1/operateur/actes", operator_counts, ROLE_OPERATOR, SCOPE_OPERATOR, 0);

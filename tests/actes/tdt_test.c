@@ -34,6 +34,18 @@ static void token(const char *login, char *out)
 	       "tt", h, login);
 }
 
+/* An API token for the demo operator (no collectivité: its console). */
+static void token_operator(char *out)
+{
+	char raw[64], h[65];
+	identity_random_token(raw);
+	snprintf(out, 80, "opl_%s", raw);
+	identity_sha256_hex(out, h);
+	struct err e;
+	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
+		      " SELECT $1, id, (SELECT id FROM collectivites WHERE siren = '246200364'), 1, 't', 0 FROM users WHERE login = 'cdg.operateur'", "t", h);
+}
+
 static json_t *api(const char *tok, const char *method, const char *path, long *status)
 {
 	char auth[128];
@@ -132,9 +144,10 @@ static int64_t create(const char *numero, const char *extra_type, char *body_out
 	return id;
 }
 
-static int start_peer(const char *build, const char *shared)
+static int start_peer(const char *build, const char *shared, int port)
 {
-	int port = ht_free_port();
+	if (!port)
+		port = ht_free_port();
 	snprintf(peer, sizeof peer, "http://127.0.0.1:%d", port);
 	char bin[512], ports[16], classif[512];
 	snprintf(bin, sizeof bin, "%s/peers/s2low_peer", build);
@@ -167,7 +180,7 @@ int main(void)
 	setenv("OPALE_TDT_POLL", "1", 1);
 	if (!T_OK(srv_start(&S, NULL) == 0, "server with demo data starts"))
 		return t_done();
-	if (!T_OK(start_peer(build, shared) == 0, "S2LOW test peer starts")) {
+	if (!T_OK(start_peer(build, shared, 0) == 0, "S2LOW test peer starts")) {
 		srv_stop(&S);
 		return t_done();
 	}
@@ -403,6 +416,52 @@ int main(void)
 	}
 	T_OK(found, "a second act is posted and its transaction number recorded");
 	T_EQ_INT(peer_count(1, "2024_53", NULL), 1, "exactly once");
+	/* the TdT down: the post fails and is retried with back-off; back up, the act goes once */
+	kill(peer_pid, SIGTERM);
+	waitpid(peer_pid, NULL, 0);
+	int64_t id3 = create("2024_54", "11_AE", body, sizeof body);
+	snprintf(path, sizeof path, "/api/v1/actes/%lld/transmettre", (long long)id3);
+	j = api(tok_agent, "POST", path, &st);
+	json_decref(j);
+	int failed = 0;
+	for (int i = 0; i < 100 && !failed; i++) {
+		int rc;
+		db_stmt *q = db_query(D, &e, &rc, "SELECT COUNT(*) FROM jobs WHERE kind = 'actes.envoi' AND state = 'queued' AND last_error LIKE '%injoignable%'", "");
+		failed = q && rc == DB_ROW && db_col_int64(q, 0) > 0;
+		if (q)
+			db_finalize(q);
+		if (!failed)
+			usleep(100000);
+	}
+	T_OK(failed, "with the TdT down the post fails and waits for a retry (« injoignable »)");
+	a = acte(id3);
+	T_EQ_STR(json_string_value(json_object_get(a, "etat")), "en_attente", "the act stays « en attente »");
+	json_decref(a);
+	int port = atoi(strrchr(peer, ':') + 1);
+	T_OK(start_peer(build, shared, port) == 0, "the TdT is back on the same address");
+	found = 0;
+	for (int i = 0; i < 300 && !found; i++) {
+		a = acte(id3);
+		json_t *tx = json_array_get(json_object_get(a, "transmissions"), 0);
+		found = tx && *json_string_value(json_object_get(tx, "id_tdt"));
+		json_decref(a);
+		if (!found)
+			usleep(100000);
+	}
+	T_OK(found, "the retry posts the act once the TdT answers again");
+	T_EQ_INT(peer_count(1, "2024_54", NULL), 1, "exactly once");
+	char tok_op[80];
+	token_operator(tok_op);
+	j = api(tok_op, "GET", "/api/v1/operateur/actes", &st);
+	json_t *ccpo = NULL;
+	json_array_foreach(json_object_get(j, "collectivites"), k, v) if (strcmp(json_string_value(json_object_get(v, "siren")), "246200364") == 0) ccpo = v;
+	T_OK(st == 200 && ccpo && json_integer_value(json_object_get(ccpo, "transmis")) == 3 &&
+	     json_integer_value(json_object_get(ccpo, "acquittes")) == 1 && json_integer_value(json_object_get(ccpo, "en_erreur")) == 0,
+	     "the operator's view counts the CCPO's acts: 3 sent, 1 acknowledged (then cancelled), none in error");
+	json_decref(j);
+	j = api(tok_agent, "GET", "/api/v1/operateur/actes", &st);
+	T_EQ_INT(st, 403, "… and is the operator's only");
+	json_decref(j);
 	j = api(tok_agent, "GET", "/api/v1/actes?etat=annule", NULL);
 	T_EQ_INT((long)json_array_size(json_object_get(j, "actes")), 1, "the list filters by state");
 	json_decref(j);
