@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# P2: an authenticated JSON list endpoint of Opale vs nginx serving the same bytes as a static file,
+# P2: an authenticated JSON list of 50 acts (100 000 acts stored) vs nginx serving the same bytes as a static file,
 #     wrk with 64 and 256 connections, 10 s each (BENCH_SECONDS to change), same machine, same run.
 # P3: Opale's RSS idle, and its peak RSS during the 256-connection load.
 set -u
 cd "$(dirname "$0")/.."
 SECS=${BENCH_SECONDS:-10}
-ENDPOINT=${P2_ENDPOINT:-/api/v1/utilisateurs}
+ENDPOINT=${P2_ENDPOINT:-/api/v1/actes?limite=50}
+NACTS=${P2_ACTS:-100000}   # acts stored in the collectivité before measuring
 W=$(mktemp -d /tmp/opale-bench-http.XXXXXX)
 trap 'kill $OPID $NPID 2>/dev/null; wait 2>/dev/null; rm -rf "$W"' EXIT
 port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 ./opale migrate --data "$W/data" >/dev/null && ./opale demo --data "$W/data" >/dev/null || exit 1
+# NACTS acts of the demo collectivité (id 1), in SQL: numbers 2000_00001…, objects of 60–120 characters.
+sqlite3 "$W/data/opale.db" "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < $NACTS)
+ INSERT INTO actes (tenant_id, annee, numero, nature, objet, date_decision, matiere, classification_date, type_piece,
+   state, creator, created_at, updated_at)
+ SELECT 1, 2000 + n / 10000, printf('B%05d', n), 1 + n % 6,
+   'Délibération n° ' || n || ' portant approbation de la convention de partenariat ' || substr('abcdefghijklmnopqrstuvwxyz', 1 + n % 26),
+   printf('%04d-%02d-%02d', 2000 + n / 10000, 1 + n % 12, 1 + n % 28), '1.4', '2024-01-10', '99_DE',
+   CASE n % 4 WHEN 0 THEN 'acquitte' WHEN 1 THEN 'transmis' ELSE 'brouillon' END, 3, 1700000000 + n, 1700000000 + n FROM c" || exit 1
 OP=$(port)
 ./opale serve --listen 127.0.0.1:$OP --data "$W/data" --threads 2 --log-level warn 2>"$W/opale.log" &
 OPID=$!

@@ -2,6 +2,7 @@
  * ACTES settings, in the database (0020_actes.sql). The rules an act passes are those of the
  * archive builder (actes_acte_check), applied to the files as they will be sent. */
 #include "actes/registre.h"
+#include "search/search.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
 #include "store/store.h"
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -276,6 +278,26 @@ static int check_new(db *d, int64_t tenant, const struct actes_new *n, struct ma
 	return 0;
 }
 
+/* Makes the act findable by the search (src/search): number, object, matière, nature, decision date. */
+static int index_acte(db *d, int64_t tenant, int64_t id, const struct actes_new *n, int64_t now, struct err *e)
+{
+	const struct actes_nature *nat = actes_nature_get(n->nature);
+	struct tm tm = { 0 };
+	int64_t at = now;
+	if (n->date_decision && sscanf(n->date_decision, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3) {
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		tm.tm_hour = 12;
+		at = (int64_t)timegm(&tm);
+	}
+	char title[600], text[800], url[64];
+	snprintf(title, sizeof title, "%s — %s", n->numero, n->objet);
+	snprintf(text, sizeof text, "%s %s %s %s %s", n->numero, n->matiere ? n->matiere : "", nat ? nat->label : "",
+		 n->date_decision ? n->date_decision : "", n->type_piece ? n->type_piece : "");
+	snprintf(url, sizeof url, "/actes/%lld", (long long)id);
+	return search_put(d, tenant, "acte", id, title, text, at, url, e);
+}
+
 int actes_db_create(db *d, int64_t tenant, int64_t user, const struct actes_new *n, struct actes_report *r, int64_t *id,
 		    struct err *e)
 {
@@ -316,7 +338,7 @@ int actes_db_create(db *d, int64_t tenant, int64_t user, const struct actes_new 
 				in->name, in->sha256, mime, (int64_t)maps[i].len, e) < 0)
 			goto out;
 	}
-	if (actes_db_event(d, tenant, *id, user, "creation", n->numero, e) < 0)
+	if (actes_db_event(d, tenant, *id, user, "creation", n->numero, e) < 0 || index_acte(d, tenant, *id, n, now, e) < 0)
 		goto out;
 	if (own && db_commit(d, e) < 0)
 		goto out;

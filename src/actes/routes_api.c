@@ -34,8 +34,11 @@ static int list(struct req *r)
 	if (!d)
 		return -1;
 	struct err e;
-	const char *an = req_query(r, "annee"), *na = req_query(r, "nature");
-	json_t *a = actes_db_list(d, r->tenant_id, req_query(r, "etat"), an ? atoi(an) : 0, na ? atoi(na) : 0, req_query(r, "q"), 500, &e);
+	const char *an = req_query(r, "annee"), *na = req_query(r, "nature"), *li = req_query(r, "limite");
+	int limit = li ? atoi(li) : 500;  /* the most recent first; 1 to 500 */
+	if (limit < 1 || limit > 500)
+		return res_fail(r, 400, "actes.limite", "« limite » doit être un nombre entre 1 et 500.");
+	json_t *a = actes_db_list(d, r->tenant_id, req_query(r, "etat"), an ? atoi(an) : 0, na ? atoi(na) : 0, req_query(r, "q"), limit, &e);
 	return a ? res_json(r, 200, json_pack("{s:o}", "actes", a)) : fail(r, &e);
 }
 OPALE_ROUTE(actes_list_r, "GET", "/api/v1/actes", list, READERS, SCOPE_TENANT, TT);

@@ -115,7 +115,7 @@ static json_t *acte(int64_t id)
 /* Waits (≤ 20 s) until the act's field equals want. */
 static int wait_field(int64_t id, const char *field, const char *want)
 {
-	for (int i = 0; i < 200; i++) {
+	for (int i = 0; i < 600; i++) {
 		json_t *a = acte(id);
 		const char *v = json_string_value(json_object_get(a, field));
 		int ok = v && strcmp(v, want) == 0;
@@ -164,7 +164,7 @@ static int start_peer(const char *build, const char *shared, int port)
 	}
 	char cmd[256];
 	snprintf(cmd, sizeof cmd, "curl -s '%s/api/test-connexion.php'", peer);
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0; i < 600; i++) {
 		if (strncmp(run(cmd), "OK", 2) == 0)
 			return 0;
 		usleep(50000);
@@ -209,7 +209,7 @@ int main(void)
 	T_EQ_INT(st, 202, "the administrator asks for the classification");
 	json_decref(j);
 	int got = 0;
-	for (int i = 0; i < 100 && !got; i++) {
+	for (int i = 0; i < 600 && !got; i++) {
 		j = api(tok_agent, "GET", "/api/v1/actes/classification", NULL);
 		got = json_string_value(json_object_get(j, "date")) && strcmp(json_string_value(json_object_get(j, "date")), "2019-03-01") == 0;
 		if (got) {
@@ -254,7 +254,7 @@ int main(void)
 	/* the peer is single-threaded and holds its answer 1.5 s: wait until our post has begun (state
 	 * "envoi", committed before the post), give it 300 ms to reach the peer, then kill */
 	int seen = 0;
-	for (int i = 0; i < 300 && !seen; i++) {
+	for (int i = 0; i < 600 && !seen; i++) {
 		int rc;
 		db_stmt *q = db_query(D, &e, &rc, "SELECT COUNT(*) FROM actes_transmissions WHERE state = 'envoi'", "");
 		seen = q && rc == DB_ROW && db_col_int64(q, 0) == 1;
@@ -352,7 +352,7 @@ int main(void)
 	snprintf(c, sizeof c, "courrier?id=%d&type=3&texte=Budget", tdt);
 	ctl(c);
 	int64_t letter = 0;
-	for (int i = 0; i < 100 && !letter; i++) {
+	for (int i = 0; i < 600 && !letter; i++) {
 		j = api(tok_agent, "GET", "/api/v1/actes/courriers", NULL);
 		json_array_foreach(json_object_get(j, "courriers"), k, v) if (strcmp(json_string_value(json_object_get(v, "code")), "3-1") == 0 &&
 									  strcmp(json_string_value(json_object_get(v, "reponse")), "a_repondre") == 0)
@@ -372,13 +372,13 @@ int main(void)
 	if (!strstr(ans, " 202"))
 		printf("# %s\n", ans);
 	int reply = 0;
-	for (int i = 0; i < 100 && !peer_count(8, NULL, &reply); i++)
+	for (int i = 0; i < 600 && !peer_count(8, NULL, &reply); i++)
 		usleep(100000);
 	T_OK(reply > 0, "the reply (3-4) reaches the peer");
 	snprintf(c, sizeof c, "ar_reponse?id=%d", reply);
 	ctl(c);
 	int ar35 = 0;
-	for (int i = 0; i < 100 && !ar35; i++) {
+	for (int i = 0; i < 600 && !ar35; i++) {
 		a = acte(id);
 		json_array_foreach(json_object_get(a, "messages"), k, v) ar35 |= strcmp(json_string_value(json_object_get(v, "code")), "3-5") == 0;
 		json_decref(a);
@@ -393,7 +393,7 @@ int main(void)
 	T_EQ_INT(st, 202, "cancellation queued");
 	json_decref(j);
 	int cancel = 0;
-	for (int i = 0; i < 100 && !peer_count(6, NULL, &cancel); i++)
+	for (int i = 0; i < 600 && !peer_count(6, NULL, &cancel); i++)
 		usleep(100000);
 	T_OK(cancel > 0, "the cancellation (6-1) reaches the peer");
 	snprintf(c, sizeof c, "ar_annulation?id=%d", cancel);
@@ -406,7 +406,7 @@ int main(void)
 	j = api(tok_agent, "POST", path, &st);
 	json_decref(j);
 	found = 0;
-	for (int i = 0; i < 100 && !found; i++) {
+	for (int i = 0; i < 600 && !found; i++) {
 		a = acte(id2);
 		json_t *tx = json_array_get(json_object_get(a, "transmissions"), 0);
 		found = tx && *json_string_value(json_object_get(tx, "id_tdt"));
