@@ -53,6 +53,13 @@ await page.click('a[href^="/parapheur/administration/bureaux/"]:has-text("Prési
 ok((await page.textContent('h1')).includes('Présidence'), 'a desk page opens');
 await axe(page, 'desk page with delegations (phone)');
 await page.goto(BASE + '/parapheur/administration');
+await page.click('a[href^="/parapheur/administration/types/"]');
+ok((await page.textContent('h1')).includes('Type'), 'a type page opens');
+await axe(page, 'type page with its sub-types (phone)');
+await page.click('a[href^="/parapheur/administration/sous-types/"]');
+ok((await page.textContent('h1')).includes('Sous-type'), 'a sub-type page opens');
+await axe(page, 'sub-type page with selection rules (phone)');
+await page.goto(BASE + '/parapheur/administration');
 await page.click('a[href^="/parapheur/administration/circuits/"]');
 ok((await page.textContent('h1')).includes('Circuit'), 'the circuit editor opens');
 await axe(page, 'circuit editor (phone)');
