@@ -43,6 +43,20 @@ const bord = await page.request.get(BASE + await page.getAttribute('a[href$="/bo
 ok(bord.status() === 200 && (await bord.body()).subarray(0, 5).toString() === '%PDF-', 'the bordereau downloads as a PDF');
 const zip = await page.request.get(BASE + await page.getAttribute('a[href$="/export"]', 'href'));
 ok(zip.status() === 200 && (await zip.body()).subarray(0, 2).toString() === 'PK', 'the folder downloads as a ZIP');
+// … and creates a folder from the browser with the convention's PDF.
+const conventionPdf = await (await page.request.get(BASE + await page.getAttribute('a[href*="/documents/"]', 'href'))).body();
+await page.goto(BASE + '/parapheur');
+await page.click('text=Nouveau dossier');
+ok((await page.textContent('h1')).includes('Nouveau dossier'), 'the creation page opens');
+await axe(page, 'folder creation page (phone)');
+await page.fill('#titre', 'Convention CDG 62 — exemplaire signé en ligne');
+await page.fill('#meta_cle1', 'montant');
+await page.fill('#meta_valeur1', '0');
+await page.setInputFiles('#principal', { name: 'convention-cdg62.pdf', mimeType: 'application/pdf', buffer: conventionPdf });
+await Promise.all([page.waitForNavigation(), page.click('main button:has-text("Créer le dossier")')]);
+const created1 = await page.textContent('main');
+ok(created1.includes('Dossier créé et parti dans son circuit') && created1.includes('exemplaire signé en ligne'),
+   'the agent creates the folder from the convention PDF and it starts', created1.slice(0, 300));
 await page.click('text=Se déconnecter');
 
 // The administrator's pages: overview, a desk, the circuit editor (phone, axe-core).
