@@ -102,8 +102,8 @@ int pa_digest_schedule(db *d, int64_t now, struct err *e);
 int pa_external_send(db *d, int64_t tenant, int64_t user, int64_t folder, const char *name, const char *email, int64_t *id,
 		     struct err *e);
 /* The seal applied on the partner's behalf, its stamp naming them, evidence (JSON) recorded: the
- * collectivité seal of the signature engine. NULL hook → pa_external_seal answers 501
- * (externe.cachet_indisponible) until the engine provides it. */
+ * collectivité seal of the signature engine (sign_seal_on_behalf), the signed versions stored with
+ * the folder. A non-NULL hook replaces the engine (tests). */
 extern int (*pa_external_seal_hook)(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence,
 				    struct err *e);
 int pa_external_seal(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence, struct err *e);
