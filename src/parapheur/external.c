@@ -6,7 +6,8 @@
  * their behalf, its stamp naming them (pa_external_seal), and the evidence — address, link and code
  * times, IP and browser of the verification and of the signature, document SHA-256, consent text —
  * is kept with the request and summarised in the folder's history.
- * Link and code are stored hashed; reading needs the code-verified session cookie, not only the link. */
+ * Link and code are stored hashed; reading needs the code-verified session cookie, not only the link.
+ * The seal: sign_seal_on_behalf (src/sign/folder_sign.h); pa_external_seal_hook replaces it (tests). */
 #include "parapheur/parapheur.h"
 #include "core/config.h"
 #include "core/dates.h"
@@ -15,6 +16,8 @@
 #include "identity/identity.h"
 #include "jobs/jobs.h"
 #include "mail/mail.h"
+#include "sign/folder_sign.h"
+#include "sign/sign.h"
 #include "store/store.h"
 #include "web/page.h"
 
@@ -22,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define LINK_TTL (15 * 86400)
 #define OTP_TTL 600
@@ -32,14 +36,104 @@
 
 int (*pa_external_seal_hook)(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence, struct err *e);
 
+/* The seal on the partner's behalf, through the signature engine (sign_seal_on_behalf): each main
+ * document in its latest version (PAdES, PES) or in its original (CAdES/XAdES detached), per the
+ * folder type's format; the stamp reads « Signé électroniquement par NAME » with, as its role line,
+ * « Signataire externe — adresse vérifiée par code le … ». Results stored as folder documents. */
+static int seal_with_engine(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence, struct err *e)
+{
+	int rc;
+	char format[16] = "pades", city[128] = "", cp[16] = "";
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT t.format, t.city, t.postal_code FROM folders f JOIN folder_subtypes st ON st.id = f.subtype_id"
+						  " JOIN folder_types t ON t.id = st.type_id WHERE f.tenant_id = $1 AND f.id = $2", "i", folder);
+	if (s && rc == DB_ROW) {
+		snprintf(format, sizeof format, "%s", db_col_text(s, 0));
+		snprintf(city, sizeof city, "%s", db_col_text(s, 1));
+		snprintf(cp, sizeof cp, "%s", db_col_text(s, 2));
+	}
+	if (s)
+		db_finalize(s);
+	json_t *ev = json_loads(evidence ? evidence : "{}", 0, NULL);
+	char stamp[200] = "Signataire externe — adresse vérifiée par code à usage unique";
+	struct paris_time pt;
+	if (paris_from_utc(json_integer_value(json_object_get(ev, "code_verifie_le")), &pt, NULL) == 0)
+		snprintf(stamp, sizeof stamp, "Signataire externe — adresse vérifiée par code le %02d/%02d/%04d à %02dh%02d", pt.date.d, pt.date.m,
+			 pt.date.y, pt.hh, pt.mm);
+	json_decref(ev);
+	struct { char name[256], sha[65], mime[128], latest[65]; } docs[16];
+	int n = 0;
+	s = tdb_query(d, tenant, e, &rc, "SELECT name, sha256, mime FROM folder_docs WHERE tenant_id = $1 AND folder_id = $2 AND role = 'principal'"
+					 " ORDER BY id", "i", folder);
+	while (s && rc == DB_ROW && n < 16) {
+		snprintf(docs[n].name, sizeof docs[n].name, "%s", db_col_text(s, 0));
+		snprintf(docs[n].sha, sizeof docs[n].sha, "%s", db_col_text(s, 1));
+		snprintf(docs[n].mime, sizeof docs[n].mime, "%s", db_col_text(s, 2));
+		snprintf(docs[n].latest, sizeof docs[n].latest, "%s", docs[n].sha);
+		n++;
+		rc = db_step(s, e);
+	}
+	if (s)
+		db_finalize(s);
+	for (int i = 0; i < n; i++) {
+		s = tdb_query(d, tenant, e, &rc, "SELECT sha256 FROM folder_docs WHERE tenant_id = $1 AND folder_id = $2 AND role = 'signe'"
+						 " AND name = $3 ORDER BY id DESC LIMIT 1", "it", folder, docs[i].name);
+		if (s && rc == DB_ROW)
+			snprintf(docs[i].latest, sizeof docs[i].latest, "%s", db_col_text(s, 0));
+		if (s)
+			db_finalize(s);
+	}
+	if (!n)
+		return err_set(e, 409, "dossier.document", "Le dossier n'a pas de document principal à signer.");
+	buf in = BUF_INIT, out = BUF_INIT;
+	int ret = -1;
+	for (int i = 0; i < n; i++) {
+		int pdf = strcmp(docs[i].mime, "application/pdf") == 0;
+		int fmt = sign_format_parse(format);
+		if (fmt < 0)
+			fmt = pdf ? SIGN_PADES : SIGN_CADES;
+		if (fmt == SIGN_PADES && !pdf)
+			fmt = SIGN_CADES;
+		int detached = fmt == SIGN_CADES || fmt == SIGN_XADES;
+		char path[1200];
+		buf_reset(&in);
+		buf_reset(&out);
+		if (store_path(detached ? docs[i].sha : docs[i].latest, path, sizeof path) < 0 || buf_read_file(&in, path, 0) < 0) {
+			err_set(e, 404, "document.inconnu", "Document introuvable dans le magasin.");
+			goto out;
+		}
+		struct sign_opts o = { 0 };
+		o.signing_time = time(NULL);
+		o.location = city[0] ? city : NULL;
+		o.postal_code = cp[0] ? cp : NULL;
+		o.file_name = docs[i].name;
+		o.mime_type = docs[i].mime;
+		/* Visible stamp at the « #signature-externe# » text when the document has it, else at the
+		 * bottom left of its last page. */
+		o.tag = "#signature-externe#";
+		o.page = -1;
+		o.x = 36;
+		o.y = 40;
+		if (sign_seal_on_behalf(d, tenant, fmt, in.data, in.len, signer, stamp, &o, &out, e) < 0)
+			goto out;
+		char sha[65], dname[300];
+		snprintf(dname, sizeof dname, "%.250s%s", docs[i].name, fmt == SIGN_CADES ? ".p7s" : fmt == SIGN_XADES ? ".xml" : "");
+		const char *mime = fmt == SIGN_CADES ? "application/pkcs7-signature" : fmt == SIGN_XADES ? "application/xml" : docs[i].mime;
+		if (store_put_mem(out.data, out.len, sha, e) < 0 || store_record(d, sha, out.len, mime, e) < 0 ||
+		    pa_folder_add_doc(d, tenant, folder, detached ? "signature" : "signe", dname, sha, mime, (int64_t)out.len, e) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	buf_free(&in);
+	buf_free(&out);
+	return ret;
+}
+
 int pa_external_seal(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence, struct err *e)
 {
-	/* The signature engine's collectivité seal is not wired yet (issue « Signatures », sign2): the
-	 * evidence is complete up to here, the seal itself answers 501 until it lands. */
-	if (!pa_external_seal_hook)
-		return err_set(e, 501, "externe.cachet_indisponible",
-			       "La signature pour le compte du partenaire (cachet de la collectivité) n'est pas encore disponible sur ce serveur.");
-	return pa_external_seal_hook(d, tenant, folder, signer, evidence, e);
+	if (pa_external_seal_hook)
+		return pa_external_seal_hook(d, tenant, folder, signer, evidence, e);
+	return seal_with_engine(d, tenant, folder, signer, evidence, e);
 }
 
 static int send_mail(db *d, int64_t tenant, const char *to, const char *subject, const char *text, struct err *e)

@@ -47,8 +47,14 @@ static json_t *state_to_json(const struct wf_folder *f)
 		json_t *desks = json_array();
 		for (int k = 0; k < s->ndesks; k++)
 			json_array_append_new(desks, json_integer(s->desks[k]));
-		json_array_append_new(steps, json_pack("{s:s,s:s,s:o}", "type", step_names[s->type], "mode", s->par == PAR_AND ? "et" : "ou",
-						       "bureaux", desks));
+		json_t *st = json_pack("{s:s,s:s,s:o}", "type", step_names[s->type], "mode", s->par == PAR_AND ? "et" : "ou", "bureaux", desks);
+		if (s->nnotified) {
+			json_t *inf = json_array();
+			for (int k = 0; k < s->nnotified; k++)
+				json_array_append_new(inf, json_integer(s->notified[k]));
+			json_object_set_new(st, "informes", inf);
+		}
+		json_array_append_new(steps, st);
 	}
 	json_t *tasks = json_array();
 	for (int i = 0; i < f->ntasks; i++) {
@@ -88,6 +94,8 @@ static int steps_from_json(struct wf_circuit *c, json_t *steps, struct err *e)
 		size_t k;
 		json_t *dv;
 		json_array_foreach(json_object_get(st, "bureaux"), k, dv) if (w->ndesks < WF_MAX_DESKS) w->desks[w->ndesks++] =
+			json_integer_value(dv);
+		json_array_foreach(json_object_get(st, "informes"), k, dv) if (w->nnotified < WF_MAX_DESKS) w->notified[w->nnotified++] =
 			json_integer_value(dv);
 		if (!w->type)
 			return err_set(e, 500, "circuit.corrompu", "Circuit enregistré illisible.");

@@ -132,8 +132,30 @@ static json_t *normalize_steps(db *d, int64_t tenant, json_t *steps, struct err 
 			}
 			json_array_append_new(ids, json_integer(v));
 		}
-		json_array_append_new(norm, json_pack("{s:s,s:s,s:o}", "type", t, "mode", mode && strcmp(mode, "et") == 0 ? "et" : "ou",
-						      "bureaux", ids));
+		json_t *step = json_pack("{s:s,s:s,s:o}", "type", t, "mode", mode && strcmp(mode, "et") == 0 ? "et" : "ou", "bureaux", ids);
+		/* Desks informed by e-mail when the step opens (real desks only). */
+		json_t *inf = json_object_get(st, "informes");
+		if (json_array_size(inf)) {
+			if (!json_is_array(inf) || json_array_size(inf) > WF_MAX_DESKS) {
+				json_decref(step);
+				json_decref(norm);
+				err_set(e, 400, "circuit.informes", "Étape %zu : de 0 à %d bureaux informés.", i + 1, WF_MAX_DESKS);
+				return NULL;
+			}
+			json_t *out = json_array();
+			json_array_foreach(inf, k, dv) {
+				if (!json_is_integer(dv) || !desk_exists(d, tenant, json_integer_value(dv))) {
+					json_decref(out);
+					json_decref(step);
+					json_decref(norm);
+					err_set(e, 400, "circuit.informes", "Étape %zu : bureau informé inconnu dans cette collectivité.", i + 1);
+					return NULL;
+				}
+				json_array_append_new(out, json_integer(json_integer_value(dv)));
+			}
+			json_object_set_new(step, "informes", out);
+		}
+		json_array_append_new(norm, step);
 	}
 	return norm;
 }

@@ -60,6 +60,23 @@ int pa_notify_changes(db *d, int64_t tenant, int64_t folder, const struct wf_fol
 				return -1;
 		}
 	}
+	/* Steps that just opened: their informed desks hear of it. */
+	for (int st = 0; after->status == FOLDER_PENDING && st < after->circuit.nsteps; st++) {
+		int open_now = 0, open_before = 0;
+		for (int i = 0; i < after->ntasks; i++)
+			open_now |= after->tasks[i].step == st && (after->tasks[i].state == TASK_CURRENT || after->tasks[i].state == TASK_SECONDED);
+		for (int i = 0; before->status == FOLDER_PENDING && i < before->ntasks; i++)
+			open_before |= before->tasks[i].step == st && (before->tasks[i].state == TASK_CURRENT || before->tasks[i].state == TASK_SECONDED);
+		if (!open_now || open_before)
+			continue;
+		const struct wf_step *s = &after->circuit.steps[st];
+		for (int k = 0; k < s->nnotified; k++) {
+			snprintf(key, sizeof key, "pa.info:%lld:%d:%lld:%lld", (long long)folder, st, (long long)s->notified[k], (long long)after->version);
+			if (enqueue(d, tenant, json_pack("{s:s,s:I,s:I,s:i}", "type", "information", "dossier", (json_int_t)folder, "bureau",
+							 (json_int_t)s->notified[k], "etape", st), key, e) < 0)
+				return -1;
+		}
+	}
 	if (after->status == FOLDER_REJECTED && before->status == FOLDER_PENDING) {
 		snprintf(key, sizeof key, "pa.rejet:%lld:%lld", (long long)folder, (long long)after->version);
 		if (enqueue(d, tenant, json_pack("{s:s,s:I}", "type", "rejet", "dossier", (json_int_t)folder), key, e) < 0)
@@ -163,6 +180,17 @@ static int notification(db *d, const struct job *j, struct err *e)
 		buf_printf(&text, "Bonjour,\n\nLe dossier « %s » %s le bureau « %s ».\nÉchéance : %s.\n\nPour l'ouvrir : %s/parapheur/dossiers/%lld\n",
 			   title, opinion ? "attend l'avis complémentaire du bureau" : "est arrivé dans la bannette « À traiter » du bureau",
 			   desk_name, fr_date(due_at, due), url, (long long)folder);
+	} else if (strcmp(type, "information") == 0) {
+		s = tdb_query(d, tenant, e, &rc, "SELECT name FROM desks WHERE tenant_id = $1 AND id = $2", "i", desk);
+		if (s && rc == DB_ROW)
+			snprintf(desk_name, sizeof desk_name, "%s", db_col_text(s, 0));
+		if (s)
+			db_finalize(s);
+		desk_owners(d, tenant, desk, to, e);
+		buf_printf(&subject, "Parapheur : pour information, « %s »", title);
+		buf_printf(&text, "Bonjour,\n\nPour information du bureau « %s » : le dossier « %s » est arrivé à l'étape %d de son circuit.\n"
+				  "Aucune action n'est attendue de vous.\n\nPour le consulter : %s/parapheur/dossiers/%lld\n",
+			   desk_name, title, (int)json_integer_value(json_object_get(p, "etape")) + 1, url, (long long)folder);
 	} else if (strcmp(type, "rejet") == 0) {
 		s = tdb_query(d, tenant, e, &rc, "SELECT v.annotation, COALESCE(u.first_name || ' ' || u.last_name, ''), COALESCE(k.name, '')"
 						 " FROM folder_events v LEFT JOIN users u ON u.id = v.user_id LEFT JOIN desks k ON k.id = v.desk_id"

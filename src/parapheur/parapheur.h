@@ -34,6 +34,12 @@ int pa_type_update(db *d, int64_t tenant, int64_t id, const char *name, const ch
 int pa_subtype_update(db *d, int64_t tenant, int64_t id, const char *name, int64_t circuit, json_t *rules, struct err *e);
 
 /* Folders. */
+struct req;
+/* Checks the request's uploaded files "principal" (PDF — sound, unencrypted — or XML; office documents
+ * refused with 415) and "annexe", then creates the folder with them in one transaction (routes_api.c;
+ * used by the API and the creation page). */
+int pa_folder_from_uploads(struct req *r, db *d, const char *title, int64_t subtype, int64_t desk, json_t *meta, int64_t due, int64_t *id,
+			   int *nmain, struct err *e);
 int pa_folder_create(db *d, int64_t tenant, int64_t user, const char *title, int64_t subtype, int64_t emitter_desk,
 		     json_t *metadata, int64_t due_at, int64_t *id, struct err *e);
 /* Adds a stored document (role "principal" or "annexe"). */
@@ -96,8 +102,8 @@ int pa_digest_schedule(db *d, int64_t now, struct err *e);
 int pa_external_send(db *d, int64_t tenant, int64_t user, int64_t folder, const char *name, const char *email, int64_t *id,
 		     struct err *e);
 /* The seal applied on the partner's behalf, its stamp naming them, evidence (JSON) recorded: the
- * collectivité seal of the signature engine. NULL hook → pa_external_seal answers 501
- * (externe.cachet_indisponible) until the engine provides it. */
+ * collectivité seal of the signature engine (sign_seal_on_behalf), the signed versions stored with
+ * the folder. A non-NULL hook replaces the engine (tests). */
 extern int (*pa_external_seal_hook)(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence,
 				    struct err *e);
 int pa_external_seal(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence, struct err *e);

@@ -558,8 +558,18 @@ static json_t *slot(int n, json_t *step, json_t *desks)
 		json_array_append_new(opts, json_pack("{s:o,s:s,s:b,s:b}", "value", json_sprintf("%lld", (long long)id), "label",
 						      json_string_value(json_object_get(o, "name")), "checked", checked, "placeholder", 0));
 	}
+	json_t *informed = json_array();
+	json_array_foreach(desks, i, o) {
+		int64_t id = json_integer_value(json_object_get(o, "id"));
+		int checked = 0;
+		size_t k;
+		json_t *dv;
+		json_array_foreach(json_object_get(step, "informes"), k, dv) checked |= json_integer_value(dv) == id;
+		json_array_append_new(informed, json_pack("{s:I,s:s,s:b}", "id", (json_int_t)id, "label", json_string_value(json_object_get(o, "name")),
+							  "checked", checked));
+	}
 	const char *mode = json_string_value(json_object_get(step, "mode"));
-	return json_pack("{s:i,s:o,s:b,s:o}", "n", n, "kinds", kinds, "et", mode && strcmp(mode, "et") == 0, "desks", opts);
+	return json_pack("{s:i,s:o,s:b,s:o,s:o}", "n", n, "kinds", kinds, "et", mode && strcmp(mode, "et") == 0, "desks", opts, "informed", informed);
 }
 
 static int editor(struct req *r, int64_t id, const char *name, json_t *steps)
@@ -638,9 +648,14 @@ static json_t *steps_from_form(struct req *r)
 			else
 				json_array_append_new(desks, json_integer(strtoll(v, NULL, 10)));
 		}
+		const char *ifield = arena_printf(r->a, "etape%d_informes", n);
+		json_t *inf = json_array();
+		for (int f = 0; f < r->nform; f++)
+			if (strcmp(r->form[f].k, ifield) == 0 && *r->form[f].v)
+				json_array_append_new(inf, json_integer(strtoll(r->form[f].v, NULL, 10)));
 		const char *mode = req_form(r, arena_printf(r->a, "etape%d_mode", n));
-		json_array_append_new(steps, json_pack("{s:s,s:s,s:o}", "type", req_form(r, arena_printf(r->a, "etape%d_type", n)), "mode",
-						       mode && strcmp(mode, "et") == 0 ? "et" : "ou", "bureaux", desks));
+		json_array_append_new(steps, json_pack("{s:s,s:s,s:o,s:o}", "type", req_form(r, arena_printf(r->a, "etape%d_type", n)), "mode",
+						       mode && strcmp(mode, "et") == 0 ? "et" : "ou", "bureaux", desks, "informes", inf));
 	}
 	return steps;
 }

@@ -115,6 +115,51 @@ static int type_create(struct req *r)
 }
 OPALE_ROUTE(pa_type_r, "POST", "/api/v1/parapheur/types", type_create, ADMINS, SCOPE_TENANT, PARA);
 
+int pa_folder_from_uploads(struct req *r, db *d, const char *title, int64_t subtype, int64_t desk, json_t *meta, int64_t due, int64_t *id,
+			   int *nmain, struct err *e)
+{
+	*nmain = 0;
+	for (int i = 0; i < r->nuploads; i++) {
+		struct upload *u = &r->uploads[i];
+		if (strcmp(u->field, "principal") != 0 && strcmp(u->field, "annexe") != 0)
+			continue;
+		if (!u->size && !*u->filename)
+			continue;  /* an empty file input of a browser form */
+		char mime[128] = "";
+		store_mime(u->path, mime, sizeof mime);
+		if (strcmp(u->field, "principal") == 0) {
+			(*nmain)++;
+			if (strcmp(mime, "application/pdf") != 0 && strcmp(mime, "text/xml") != 0 && strcmp(mime, "application/xml") != 0)
+				return err_set(e, 415, "document.format",
+					       "« %s » n'est ni un PDF ni un XML : convertissez-le en PDF avant de l'envoyer (documents bureautiques refusés).",
+					       u->filename);
+			if (strcmp(mime, "application/pdf") == 0 && store_check_pdf(u->path, e) < 0) {
+				char why[sizeof e->msg];
+				snprintf(why, sizeof why, "%s", e->msg);
+				return err_set(e, 400, e->code, "« %s » : %s", u->filename, why);
+			}
+		}
+	}
+	if (db_begin_write(d, e) < 0 || pa_folder_create(d, r->tenant_id, r->user_id, title, subtype, desk, meta, due, id, e) < 0)
+		goto fail;
+	for (int i = 0; i < r->nuploads; i++) {
+		struct upload *u = &r->uploads[i];
+		if ((strcmp(u->field, "principal") != 0 && strcmp(u->field, "annexe") != 0) || (!u->size && !*u->filename))
+			continue;
+		char mime[128];
+		if (store_put_file(u->path, u->sha256, mime, e) < 0 ||
+		    pa_folder_add_doc(d, r->tenant_id, *id, u->field, u->filename, u->sha256, mime, (int64_t)u->size, e) < 0)
+			goto fail;
+	}
+	if (db_commit(d, e) < 0)
+		goto fail;
+	audit_req(r, "parapheur.dossier.creation", arena_printf(r->a, "%lld", (long long)*id), "");
+	return 0;
+fail:
+	db_rollback(d);
+	return -1;
+}
+
 /* Creation: multipart with a "dossier" JSON field {titre, sous_type, bureau, metadonnees, echeance}
  * and files "principal" (one or more) and "annexe". PDFs are checked before anything is recorded. */
 static int folder_create(struct req *r)
@@ -129,50 +174,14 @@ static int folder_create(struct req *r)
 		return res_fail(r, 400, "json.malformed", "Champ « dossier » : JSON attendu%s%s.", meta ? " — " : "", meta ? je.text : "");
 	struct err e = { 0 };
 	int nmain = 0;
-	for (int i = 0; i < r->nuploads; i++) {
-		struct upload *u = &r->uploads[i];
-		if (strcmp(u->field, "principal") != 0 && strcmp(u->field, "annexe") != 0)
-			continue;
-		char mime[128] = "";
-		store_mime(u->path, mime, sizeof mime);
-		if (strcmp(u->field, "principal") == 0) {
-			nmain++;
-			if (strcmp(mime, "application/pdf") != 0 && strcmp(mime, "text/xml") != 0 && strcmp(mime, "application/xml") != 0) {
-				json_decref(j);
-				return res_fail(r, 415, "document.format",
-						"« %s » n'est ni un PDF ni un XML : convertissez-le en PDF avant de l'envoyer (documents bureautiques refusés).",
-						u->filename);
-			}
-			if (strcmp(mime, "application/pdf") == 0 && store_check_pdf(u->path, &e) < 0) {
-				json_decref(j);
-				return res_fail(r, 400, e.code, "« %s » : %s", u->filename, e.msg);
-			}
-		}
-	}
 	int64_t id;
-	if (db_begin_write(d, &e) < 0 ||
-	    pa_folder_create(d, r->tenant_id, r->user_id, json_string_value(json_object_get(j, "titre")),
-			     json_integer_value(json_object_get(j, "sous_type")), json_integer_value(json_object_get(j, "bureau")),
-			     json_object_get(j, "metadonnees"), json_integer_value(json_object_get(j, "echeance")), &id, &e) < 0)
-		goto fail;
-	for (int i = 0; i < r->nuploads; i++) {
-		struct upload *u = &r->uploads[i];
-		if (strcmp(u->field, "principal") != 0 && strcmp(u->field, "annexe") != 0)
-			continue;
-		char mime[128];
-		if (store_put_file(u->path, u->sha256, mime, &e) < 0 ||
-		    pa_folder_add_doc(d, r->tenant_id, id, u->field, u->filename, u->sha256, mime, (int64_t)u->size, &e) < 0)
-			goto fail;
-	}
-	if (db_commit(d, &e) < 0)
-		goto fail;
+	int rc = pa_folder_from_uploads(r, d, json_string_value(json_object_get(j, "titre")), json_integer_value(json_object_get(j, "sous_type")),
+					json_integer_value(json_object_get(j, "bureau")), json_object_get(j, "metadonnees"),
+					json_integer_value(json_object_get(j, "echeance")), &id, &nmain, &e);
 	json_decref(j);
-	audit_req(r, "parapheur.dossier.creation", arena_printf(r->a, "%lld", (long long)id), "");
+	if (rc < 0)
+		return res_fail_err(r, &e);
 	return res_json(r, 201, json_pack("{s:I,s:i}", "id", (json_int_t)id, "documents_principaux", nmain));
-fail:
-	db_rollback(d);
-	json_decref(j);
-	return res_fail_err(r, &e);
 }
 OPALE_ROUTE(pa_folder_create_r, "POST", "/api/v1/parapheur/dossiers", folder_create, WORKERS, SCOPE_TENANT, PARA | RF_UPLOAD);
 

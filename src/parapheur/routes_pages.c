@@ -104,6 +104,8 @@ static int folder(struct req *r)
 	json_t *xst = pa_external_status(d, r->tenant_id, id);
 	if (xst)
 		json_object_set_new(f, "externe", xst);
+	json_object_set_new(f, "brouillon", json_boolean(strcmp(json_string_value(json_object_get(f, "statut")), "brouillon") == 0 &&
+							(r->roles & WORKERS)));
 	json_object_set_new(f, "actions", actions);
 	json_object_set_new(f, "peut_agir", json_boolean(json_array_size(actions) > 0));
 	json_decref(mine);

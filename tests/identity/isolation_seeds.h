@@ -36,6 +36,7 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/parapheur/bureaux/:id/bannettes/:bannette", "SELECT id, 'a-traiter' FROM desks WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/parapheur/bureaux/:id/actions-groupees", "SELECT id FROM desks WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/parapheur/dossiers/:id", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/parapheur/dossiers/:id/demarrer", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/parapheur/dossiers/:id/externe", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/parapheur/dossiers/:id/actions", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/egalite/rapports/:id", "SELECT id FROM egalite_reports WHERE tenant_id = $1 ORDER BY id LIMIT 1" },

@@ -215,6 +215,17 @@ int main(void)
 	T_OK(strstr(r.body.data, want) && strstr(r.body.data, "id=\"etape2_et\" name=\"etape2_mode\" value=\"et\" checked"),
 	     "with its desks and mode checked");
 	ht_resp_free(&r);
+	T_EQ_INT(post(tok_admin, path, &r, "nom", "Marchés", "etape1_type", "visa", "etape1_bureaux", "superieur", "etape1_informes", s_(fin),
+		      "etape2_type", "visa", "etape2_mode", "et", "etape2_bureaux", s_(dgs), "etape2_bureaux", s_(fin), "etape3_type", "signature",
+		      "etape3_bureaux", s_(pres), NULL),
+		 303, "the first step now informs the Finances desk");
+	ht_resp_free(&r);
+	snprintf(want, sizeof want, "[{\"type\":\"visa\",\"mode\":\"ou\",\"bureaux\":[-2],\"informes\":[%lld]},", (long long)fin);
+	T_OK(strncmp(qtext("SELECT steps FROM circuits WHERE id = $1", marches, txt, sizeof txt), want, strlen(want)) == 0, "informed desks stored");
+	T_EQ_INT(get(tok_admin, path, &r), 200, "the editor");
+	snprintf(want, sizeof want, "name=\"etape1_informes\" value=\"%lld\" checked", (long long)fin);
+	T_OK(strstr(r.body.data, want) != NULL, "shows the informed desk checked");
+	ht_resp_free(&r);
 	T_EQ_INT(post(tok_admin, path, &r, "nom", "Marchés", "etape1_type", "externe", "etape1_bureaux", s_(dgs), "etape1_bureaux", s_(pres), NULL),
 		 303, "an external step with two desks…");
 	T_OK(flashed(&r, "erreur") && strstr(qtext("SELECT steps FROM circuits WHERE id = $1", marches, txt, sizeof txt), "superieur") == NULL &&

@@ -2,9 +2,9 @@
  * emitter sends the partner the link (only then, only the emitter or an administrator); the link
  * opens a page that shows nothing of the document; a one-time code is e-mailed; a wrong code counts,
  * five wrong codes lock it; the right one opens the document (cookie-bound, not the link alone) and
- * records the verification in the history; « Signer » answers 501 until the signature engine's seal
- * exists; with a seal (set here in-process, as the engine will) the step is done, the folder
- * finished, and the history carries the evidence (who, address, code time, IP, document SHA-256). */
+ * records the verification in the history; « Signer » is refused while the collectivité has no seal;
+ * with its seal installed the partner signs: the step is done, the folder finished, the sealed copy
+ * verifies with pdfsig and its stamp names the partner, the history carries the evidence. */
 #include "core/buf.h"
 #include "httptest.h"
 #include "identity/identity.h"
@@ -122,16 +122,6 @@ static int grab(const char *addr, const char *needle, const char *after, char *o
 	return 0;
 }
 
-static int seal_calls;
-static char seal_signer[256];
-static int fake_seal(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence, struct err *e)
-{
-	(void)d, (void)tenant, (void)folder, (void)e;
-	seal_calls++;
-	snprintf(seal_signer, sizeof seal_signer, "%s", signer);
-	return strstr(evidence, "code_verifie_le") && strstr(evidence, "document_sha256") ? 0 : err_set(e, 500, "t", "evidence incomplete");
-}
-
 int main(void)
 {
 	const char *smtp = getenv("OPALE_TEST_SMTP");
@@ -162,7 +152,7 @@ int main(void)
 	T_EQ_INT(api(tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "type with that circuit");
 	int64_t sub = json_id(&r, "sous_type");
 	ht_resp_free(&r);
-	char pdf[300], cmd[1600], out[600];
+	char pdf[300], cmd[4096], out[8192];
 	snprintf(pdf, sizeof pdf, "%s/avenant.pdf", S.data);
 	struct err e;
 	pdfdoc *p = pdfdoc_new(pdf, "test", &e);
@@ -266,23 +256,58 @@ int main(void)
 	T_EQ_INT(pub(jar, "POST", lpath, "", &r), 303, "signing without ticking the consent…");
 	T_OK(strstr(r.headers.data, "opale_flash=erreur") != NULL, "…is sent back");
 	ht_resp_free(&r);
-	T_EQ_INT(pub(jar, "POST", lpath, "consentement=oui", &r), 501, "« Signer » answers 501 while the engine's seal is missing");
-	T_OK(strstr(r.body.data, "pas encore disponible") != NULL, "with a clear message");
+	T_EQ_INT(pub(jar, "POST", lpath, "consentement=oui", &r), 404, "without a collectivité seal, « Signer » is refused…");
+	T_OK(strstr(r.body.data, "cachet") != NULL, "…saying the seal is missing");
 	ht_resp_free(&r);
 	T_OK(q1("SELECT COUNT(*) FROM folders WHERE status = 'en_cours' AND title = $1", "Avenant CCI n° 2") == 1, "the folder still waits");
 
-	/* With a seal (in-process, as the signature engine will provide it). */
-	pa_external_seal_hook = fake_seal;
-	int64_t xid = q1("SELECT id FROM external_requests WHERE state = 'verifie'", NULL);
-	T_OK(pa_external_sign(D, xid, "203.0.113.7", "test-agent", &e) == 0, "with a seal, the external signature goes through");
-	T_OK(seal_calls == 1 && strstr(seal_signer, "Jean Martin"), "the seal is asked once, naming the partner, with the evidence");
+	/* The administrator installs the collectivité's seal (throw-away PKI); the partner signs. */
+	char pki[300];
+	snprintf(pki, sizeof pki, "%s/pki", S.data);
+	snprintf(cmd, sizeof cmd, "bash tests/sign/pki.sh %s >/dev/null 2>&1 && curl -s -o /dev/null -w '%%{http_code}' -H 'Authorization: Bearer %s'"
+				  " -F 'p12=@%s/seal.p12' -F 'mot_de_passe=secret 1234' %s", pki, tok_admin, pki, srv_url(&S, "/api/v1/signature/cachet"));
+	pp = popen(cmd, "r");
+	n = fread(out, 1, sizeof out - 1, pp);
+	out[n] = 0;
+	pclose(pp);
+	T_EQ_STR(out, "201", "the collectivité's seal is installed");
+	T_EQ_INT(pub(jar, "POST", lpath, "consentement=oui", &r), 303, "the partner signs");
+	T_OK(strstr(r.headers.data, "opale_flash=ok") != NULL, "successfully");
+	ht_resp_free(&r);
 	T_OK(q1("SELECT COUNT(*) FROM folders WHERE status = 'termine' AND title = $1", "Avenant CCI n° 2") == 1, "the folder is finished");
+	T_EQ_INT(q1("SELECT COUNT(*) FROM external_requests WHERE state = 'signe' AND evidence LIKE '%ip_signature%' AND evidence LIKE '%code_verifie_le%'",
+		    NULL), 1, "the evidence is kept with the request");
+	/* The sealed copy: pdfsig finds a valid signature; its stamp names the partner. */
+	struct err e0;
+	int rc0;
+	char sha[65] = "", blob[1200];
+	db_stmt *st = db_query(D, &e0, &rc0, "SELECT sha256 FROM folder_docs WHERE folder_id = $1 AND role = 'signe' ORDER BY id DESC LIMIT 1", "i",
+			       folder);
+	if (st && rc0 == DB_ROW)
+		snprintf(sha, sizeof sha, "%s", db_col_text(st, 0));
+	if (st)
+		db_finalize(st);
+	T_OK(sha[0] != 0, "a sealed copy is stored with the folder");
+	snprintf(blob, sizeof blob, "%s/blobs/%.2s/%.2s/%s", S.data, sha, sha + 2, sha);
+	snprintf(cmd, sizeof cmd, "pdfsig %s 2>&1", blob);
+	pp = popen(cmd, "r");
+	n = fread(out, 1, sizeof out - 1, pp);
+	out[n] = 0;
+	pclose(pp);
+	T_OK(strstr(out, "Signature is Valid") != NULL, "pdfsig: the seal signature is valid");
+	snprintf(cmd, sizeof cmd, "pdftotext %s - | tr -s ' \\n' ' '", blob);
+	pp = popen(cmd, "r");
+	n = fread(out, 1, sizeof out - 1, pp);
+	out[n] = 0;
+	pclose(pp);
+	T_OK(strstr(out, "Jean Martin") && strstr(out, "Signataire externe"), "its stamp names the partner as external signatory");
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld", (long long)folder);
 	T_EQ_INT(api(tok_agent, "GET", path, NULL, &r), 200, "the folder");
 	T_OK(strstr(r.body.data, "signature externe") && strstr(r.body.data, "Jean Martin, vice-président de la CCI (jean.martin@cci-littoral.example)") &&
 		     strstr(r.body.data, "code à usage unique vérifié le"),
 	     "its history names the partner and the code evidence");
 	ht_resp_free(&r);
+	int64_t xid = q1("SELECT id FROM external_requests WHERE state = 'signe'", NULL);
 	T_OK(pa_external_sign(D, xid, "203.0.113.7", "test-agent", &e) < 0 && e.status == 409, "signing twice is refused");
 	T_EQ_INT(pub(jar, "GET", link, NULL, &r), 200, "the link afterwards");
 	T_OK(strstr(r.body.data, "Vous avez signé") != NULL, "says it is signed");

@@ -201,7 +201,34 @@ int main(void)
 	const char *n4[] = { "a été rejeté par Marc Vasseur", "Motif : Durée à revoir : 3 ans au plus", "« Convention de mise à disposition »", NULL };
 	T_OK(find_mail("ccpo.agent@demo.opale.invalid", n4, 15, NULL), "the agent (creator) receives the rejection with its reason");
 
-	/* 3. Daily digest of late folders. */
+	/* 3. A desk informed when a step opens (no action expected from it). */
+	char tok_admin[80];
+	token("ccpo.admin", tok_admin);
+	int64_t pres = q1("SELECT id FROM desks WHERE name = $1", "Présidence");
+	snprintf(body, sizeof body, "{\"nom\":\"Visa DGS, Présidence informée\",\"etapes\":[{\"type\":\"visa\",\"bureaux\":[%lld],"
+				    "\"informes\":[%lld]}]}", (long long)dgs, (long long)pres);
+	T_EQ_INT(api(tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "a circuit whose visa step informs the Présidence");
+	json_t *cj = json_loads(r.body.data, 0, NULL);
+	int64_t circ = json_integer_value(json_object_get(cj, "id"));
+	json_decref(cj);
+	ht_resp_free(&r);
+	snprintf(body, sizeof body, "{\"nom\":\"Note\",\"format\":\"pades\",\"protocole\":\"none\",\"circuit\":%lld}", (long long)circ);
+	T_EQ_INT(api(tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "a type using it");
+	cj = json_loads(r.body.data, 0, NULL);
+	int64_t sub2 = json_integer_value(json_object_get(cj, "sous_type"));
+	json_decref(cj);
+	ht_resp_free(&r);
+	int64_t f3 = new_folder("Note de service sur les astreintes", sub2, sec, pdf);
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)f3);
+	T_EQ_INT(api(tok_agent, "POST", path, NULL, &r), 200, "a folder through it starts");
+	ht_resp_free(&r);
+	const char *n6[] = { "Pour information du bureau « Présidence »", "« Note de service sur les astreintes » est arrivé à l'étape 1",
+			     "Aucune action", NULL };
+	T_OK(find_mail("ccpo.president@demo.opale.invalid", n6, 15, NULL), "the président is informed, no action expected");
+	const char *n7[] = { "« Note de service sur les astreintes »", "bannette « À traiter »", NULL };
+	T_OK(find_mail("ccpo.dgs@demo.opale.invalid", n7, 15, NULL), "the DGS has it to act on");
+
+	/* 4. Daily digest of late folders. */
 	int64_t now = identity_now(), at = q1("SELECT run_at FROM jobs WHERE kind = 'parapheur.retards' AND state = 'queued'", NULL);
 	struct paris_time pt;
 	paris_from_utc(at, &pt, &e);

@@ -167,6 +167,57 @@ int main(void)
 		 "an agent who does not own the DGS desk…");
 	T_OK(strstr(r.body.data, "0 réussi(s), 1 échec(s)") && strstr(r.body.data, "ni titulaire ni délégataire"), "…is refused folder by folder");
 	ht_resp_free(&r);
+
+	/* Creation page: a folder from the browser form (multipart), started at once; an office file refused;
+	 * a draft started later from its page. */
+	T_EQ_INT(req(tok_agent, "GET", "/parapheur/nouveau-dossier", NULL, NULL, &r), 200, "the creation page opens");
+	T_OK(strstr(r.body.data, "enctype=\"multipart/form-data\"") && strstr(r.body.data, "Convention — Convention d&#39;adhésion"),
+	     "a multipart form with the sub-types");
+	ht_resp_free(&r);
+	char cmd[2400], hdrs[2048];
+	snprintf(cmd, sizeof cmd, "curl -s -D - -o /dev/null -H 'Authorization: Bearer %s' -F 'titre=Convention Delta' -F 'sous_type=%lld'"
+				  " -F 'bureau=%lld' -F 'echeance=2031-05-04' -F 'meta_cle1=montant' -F 'meta_valeur1=70000' -F 'principal=@%s'"
+				  " -F 'demarrer=oui' %s", tok_agent, (long long)conv, (long long)sec, pdf, srv_url(&S, "/parapheur/dossiers"));
+	FILE *pp = popen(cmd, "r");
+	size_t k = fread(hdrs, 1, sizeof hdrs - 1, pp);
+	hdrs[k] = 0;
+	pclose(pp);
+	int64_t delta = q1("SELECT id FROM folders WHERE title = $1", "Convention Delta");
+	char loc[128];
+	snprintf(loc, sizeof loc, "/parapheur/dossiers/%lld", (long long)delta);
+	T_OK(strstr(hdrs, " 303") && strstr(hdrs, loc) && strstr(hdrs, "opale_flash=ok"), "the form creates the folder and opens it");
+	T_OK(q1("SELECT COUNT(*) FROM folders WHERE title = $1 AND status = 'en_cours' AND metadata LIKE '%70000%' AND due_at > 0",
+		"Convention Delta") == 1, "started, with its metadata and due date");
+	titles(dgs, "a-traiter", "q=delta", out, sizeof out);
+	T_EQ_STR(out, "Convention Delta", "it waits on the DGS");
+	char odt[300];
+	snprintf(odt, sizeof odt, "%s/lettre.docx", S.data);
+	FILE *fo = fopen(odt, "wb");
+	fwrite("PK\x03\x04 not a pdf", 1, 18, fo);
+	fclose(fo);
+	snprintf(cmd, sizeof cmd, "curl -s -D - -o /dev/null -H 'Authorization: Bearer %s' -F 'titre=Lettre' -F 'sous_type=%lld' -F 'bureau=%lld'"
+				  " -F 'principal=@%s' -F 'demarrer=oui' %s", tok_agent, (long long)conv, (long long)sec, odt,
+		 srv_url(&S, "/parapheur/dossiers"));
+	pp = popen(cmd, "r");
+	k = fread(hdrs, 1, sizeof hdrs - 1, pp);
+	hdrs[k] = 0;
+	pclose(pp);
+	T_OK(strstr(hdrs, "/parapheur/nouveau-dossier") && strstr(hdrs, "opale_flash=erreur") && !q1("SELECT COUNT(*) FROM folders WHERE title = $1", "Lettre"),
+	     "an office file is refused, nothing recorded");
+	snprintf(cmd, sizeof cmd, "curl -s -o /dev/null -H 'Authorization: Bearer %s' -F 'titre=Convention Echo' -F 'sous_type=%lld' -F 'bureau=%lld'"
+				  " -F 'principal=@%s' %s", tok_agent, (long long)conv, (long long)sec, pdf, srv_url(&S, "/parapheur/dossiers"));
+	pp = popen(cmd, "r");
+	pclose(pp);
+	int64_t echo = q1("SELECT id FROM folders WHERE title = $1 AND status = 'brouillon'", "Convention Echo");
+	T_OK(echo > 0, "unticked, the folder stays a draft");
+	snprintf(path, sizeof path, "/parapheur/dossiers/%lld", (long long)echo);
+	T_EQ_INT(req(tok_agent, "GET", path, NULL, NULL, &r), 200, "its page");
+	T_OK(strstr(r.body.data, "Démarrer le circuit") != NULL, "offers to start it");
+	ht_resp_free(&r);
+	snprintf(path, sizeof path, "/parapheur/dossiers/%lld/demarrer", (long long)echo);
+	T_EQ_INT(req(tok_agent, "POST", path, "application/x-www-form-urlencoded", "", &r), 303, "start from the page");
+	ht_resp_free(&r);
+	T_EQ_INT(q1("SELECT COUNT(*) FROM folders WHERE title = $1 AND status = 'en_cours'", "Convention Echo"), 1, "it is under way");
 	db_close(D);
 	srv_stop(&S);
 	return t_done();
