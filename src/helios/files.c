@@ -5,6 +5,7 @@
 #include "core/mem.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
+#include "search/search.h"
 #include "helios/pes_priv.h"
 #include "sign/sign.h"
 #include "store/store.h"
@@ -251,6 +252,19 @@ int hf_import(db *d, int64_t tenant, int64_t user, const char *path, const char 
 		 sig == 1 ? " ; signatures vérifiées sur chaque bordereau" : "");
 	if (tdb_run(d, tenant, e, "INSERT INTO pes_events (tenant_id, file_id, at, user_id, action, state, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
 		    "iiittt", *id, now, user, sig == 1 ? "import_signe" : "import", sig == 1 ? HF_SIGNE : HF_IMPORTE, detail) < 0)
+		goto done;
+	/* Found by /recherche: NomFic, file name, identifiers, exercice, bordereau numbers. */
+	buf title = BUF_INIT, text = BUF_INIT;
+	buf_printf(&title, "PES %s — %zu bordereau(x)", rep->nomfic[0] ? rep->nomfic : name, rep->bordereaux);
+	buf_printf(&text, "%s %s %s %s %s %s %lld", name, rep->nomfic, rep->idcoll, rep->idpost, libelle, rep->dtestr, (long long)exer);
+	for (size_t i = 0; i < m.n_bordereaux; i++)
+		buf_printf(&text, " %s", m.bordereaux[i].idbord ? m.bordereaux[i].idbord : "");
+	char url[64];
+	snprintf(url, sizeof url, "/helios/fichiers/%lld", (long long)*id);
+	int sp = search_put(d, tenant, "pes", *id, title.data, text.data, now, url, e);
+	buf_free(&title);
+	buf_free(&text);
+	if (sp < 0)
 		goto done;
 	rc = 0;
 done:

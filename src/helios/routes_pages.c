@@ -175,6 +175,11 @@ static int file_page(struct req *r)
 	}
 	if (writer && importe)
 		json_object_set_new(acts, "depot_signe", json_true());
+	const char *tdt = json_string_value(json_object_get(f, "transaction"));
+	int en_cours = tdt && (strcmp(tdt, "a_envoyer") == 0 || strcmp(tdt, "envoi") == 0);
+	if (writer && strcmp(state, HF_SIGNE) == 0 && !en_cours)
+		json_object_set_new(acts, "transmettre", json_true());
+	json_object_set_new(f, "transmission_en_cours", json_boolean(en_cours));
 	json_object_set_new(f, "actions", acts);
 	json_object_set_new(f, "peut_agir", json_boolean(json_object_size(acts) > 0));
 	/* The last acquittal, read back for its table; retours listed. */
@@ -247,6 +252,23 @@ static int signature(struct req *r)
 	return back(r, id, 1, arena_printf(r->a, "PES envoyé en signature : dossier n° %lld du parapheur.", (long long)folder));
 }
 OPALE_ROUTE(hf_signature_page, "POST", "/helios/fichiers/:id/signature", signature, HF_WRITERS, SCOPE_TENANT, TDT);
+
+static int transmit(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	struct err e = { 0 };
+	db *d = id > 0 ? db_thread(&e) : NULL;
+	if (!d)
+		return -1;
+	if (hf_transmit(d, r->tenant_id, r->user_id, id, &e) < 0) {
+		if (e.status == 404)
+			return res_fail(r, 404, e.code, "%s", e.msg);
+		return back(r, id, 0, e.msg);
+	}
+	audit_req(r, "helios.transmission", arena_printf(r->a, "%lld", (long long)id), "");
+	return back(r, id, 1, "PES mis en file pour le tiers de télétransmission : son état suivra (transmis, puis acquitté ou refusé).");
+}
+OPALE_ROUTE(hf_transmit_page, "POST", "/helios/fichiers/:id/transmettre", transmit, HF_WRITERS, SCOPE_TENANT, TDT);
 
 static int signed_upload(struct req *r)
 {
