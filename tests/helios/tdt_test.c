@@ -1,4 +1,6 @@
-/* Hélios to the treasury through the S2LOW test peer, on a real server (both engines): a signed PES is
+/* Hélios to the treasury through the S2LOW test peer, on a real server (both engines): the demo PES
+ * through its parapheur circuit (visa DGS, signature Président: the signed PES passes the XSD and
+ * xmlsec1 verifies each bordereau), transmitted and acquitted; a signed PES is
  * transmitted (job helios.envoi) → « transmis » with the TdT's transaction number, the same file once
  * at the peer; the PES_Acquit fetched by helios.suivi → « acquitté »; a refusal with a DGFiP code →
  * « refusé », the code in the history and on the page; a PES_Retour fetched by helios.retours, linked
@@ -19,7 +21,7 @@
 
 static struct srv S;
 static db *D;
-static char tok_agent[80], peer[64], dir[200];
+static char tok_agent[80], tok_dgs[80], tok_pres[80], peer[64], dir[200];
 static pid_t peer_pid;
 
 static void token(const char *login, char *out)
@@ -57,19 +59,38 @@ static int sh(const char *fmt, ...)
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-static json_t *api(const char *method, const char *path, long *status)
+static json_t *api_as(const char *tok, const char *method, const char *path, const char *body, long *status)
 {
 	char auth[128];
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_agent);
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
 	const char *h[] = { auth, NULL };
 	struct ht_resp r;
-	ht_request(method, srv_url(&S, path), strcmp(method, "GET") ? "application/json" : NULL, strcmp(method, "GET") ? "{}" : NULL,
-		   strcmp(method, "GET") ? 2 : 0, h, NULL, &r);
+	if (!body && strcmp(method, "GET"))
+		body = "{}";
+	ht_request(method, srv_url(&S, path), body ? "application/json" : NULL, body, body ? strlen(body) : 0, h, NULL, &r);
 	if (status)
 		*status = r.status;
 	json_t *j = json_loads(r.body.data ? r.body.data : "", 0, NULL);
+	if (!j && status && *status >= 400)
+		printf("# %s %s → %ld %s\n", method, path, *status, r.body.data ? r.body.data : "");
 	ht_resp_free(&r);
 	return j;
+}
+
+static json_t *api(const char *method, const char *path, long *status)
+{
+	return api_as(tok_agent, method, path, NULL, status);
+}
+
+static int64_t desk(const char *name)
+{
+	struct err e;
+	int rc;
+	db_stmt *s = db_query(D, &e, &rc, "SELECT id FROM desks WHERE name = $1 ORDER BY id LIMIT 1", "t", name);
+	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	if (s)
+		db_finalize(s);
+	return v;
 }
 
 static int64_t upload(const char *file)
@@ -184,6 +205,8 @@ int main(void)
 	const char *opale = getenv("OPALE") ? getenv("OPALE") : "./opale";
 	setenv("OPALE_JOBS_POLL_MS", "200", 1);
 	setenv("OPALE_TDT_POLL", "1", 1);
+	/* the DGFiP signature policy's digest (a stand-in document's: the real one is not shipped) */
+	setenv("OPALE_PES_POLICY_DIGEST", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", 1);
 	if (!T_OK(srv_start(&S, NULL) == 0, "server with demo data starts"))
 		return t_done();
 	if (!T_OK(start_peer(build, 0) == 0, "S2LOW test peer starts")) {
@@ -194,6 +217,8 @@ int main(void)
 	struct err e;
 	db_run(D, &e, "UPDATE actes_settings SET tdt_url = $1", "t", peer);
 	token("ccpo.agent", tok_agent);
+	token("ccpo.dgs", tok_dgs);
+	token("ccpo.president", tok_pres);
 	snprintf(dir, sizeof dir, "%.180s/pes", S.data);
 	sh("mkdir -p '%s'", dir);
 	char pki[300];
@@ -207,12 +232,60 @@ int main(void)
 	json_decref(l);
 	T_EQ_INT(transmit(demo), 409, "an unsigned PES is not transmitted (409)");
 
+	/* The whole journey: the demo PES through its circuit (visa DGS, signature Président with the
+	 * parapheur's PES signature), then to the treasury. */
+	char cmd[2000], pes[600];
+	snprintf(cmd, sizeof cmd, "curl -s -o /dev/null -w '%%{http_code}' -H 'Authorization: Bearer %s' -F p12=@%s/user.p12 -F 'pin=secret 1234' '%s'",
+		 tok_pres, pki, srv_url(&S, "/api/v1/signature/certificat"));
+	T_EQ_INT(atoi(run(cmd)), 201, "the président stores a signing certificate");
+	char path[200], body[200];
+	long st;
+	snprintf(path, sizeof path, "/api/v1/helios/fichiers/%lld/signature", (long long)demo);
+	json_t *f = api("POST", path, &st);
+	int64_t folder = json_integer_value(json_object_get(f, "dossier"));
+	T_OK(st == 200 && folder > 0, "the agent sends the demo PES to signature");
+	json_decref(f);
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)folder);
+	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)desk("Direction générale des services"));
+	json_decref(api_as(tok_dgs, "POST", path, body, &st));
+	T_EQ_INT(st, 200, "the DGS visas");
+	snprintf(body, sizeof body, "{\"action\":\"signature\",\"bureau\":%lld,\"pin\":\"secret 1234\"}", (long long)desk("Présidence"));
+	json_decref(api_as(tok_pres, "POST", path, body, &st));
+	T_EQ_INT(st, 200, "the président signs (PES XAdES per bordereau)");
+	f = file_get(demo);
+	T_EQ_STR(json_string_value(json_object_get(f, "etat")), "signe", "the file is « signé » when the circuit ends");
+	T_OK(strstr(last_detail(f), "Signé dans le parapheur") != NULL, "its history says where");
+	json_decref(f);
+	snprintf(pes, sizeof pes, "%s/demo-signe.xml", dir);
+	snprintf(path, sizeof path, "/api/v1/helios/fichiers/%lld/pes?signe=1", (long long)demo);
+	snprintf(cmd, sizeof cmd, "curl -s -o '%s' -H 'Authorization: Bearer %s' '%s'", pes, tok_agent, srv_url(&S, path));
+	run(cmd);
+	T_EQ_INT(sh("xmllint --noout --schema /work/shared/specs/pes/v5.17/PES_V2/Rev0/PES_Aller.xsd '%s' 2>/dev/null", pes), 0,
+		 "the signed PES validates against PES_Aller.xsd");
+	const char *xs = "--id-attr:Id Bordereau --id-attr:Id PES_Aller --id-attr:Id 'http://uri.etsi.org/01903/v1.1.1#:SignedProperties'"
+			 " --id-attr:Id 'http://www.w3.org/2000/09/xmldsig#:Signature'";
+	T_EQ_INT(sh("xmlsec1 --verify --trusted-pem '%s/ca.pem' %s --node-id BORD41_SIG_1 '%s' >/dev/null 2>&1", pki, xs, pes), 0,
+		 "xmlsec1 verifies the signature of bordereau 41");
+	T_EQ_INT(sh("xmlsec1 --verify --trusted-pem '%s/ca.pem' %s --node-id BORD42_SIG_1 '%s' >/dev/null 2>&1", pki, xs, pes), 0,
+		 "and of bordereau 42");
+	T_EQ_INT(transmit(demo), 202, "the signed demo PES is queued for the treasury");
+	f = wait_state(demo, "transmis");
+	char dtx[32];
+	snprintf(dtx, sizeof dtx, "%s", f ? json_string_value(json_object_get(f, "transaction")) : "");
+	json_decref(f);
+	T_OK(atoi(dtx) > 500, "« transmis » with its transaction");
+	snprintf(body, sizeof body, "acquit?id=%s", dtx);
+	T_OK(strncmp(peer_ctl(body), "OK\n4", 4) == 0, "the treasury accepts it");
+	f = wait_state(demo, "acquitte");
+	T_OK(f != NULL, "the demo PES ends « acquitté »");
+	json_decref(f);
+
 	/* Accepted. */
 	int64_t a = signed_file(opale, pki, "PES-T1", 601);
 	T_OK(a > 0, "a signed PES is imported (« signé »)");
 	T_EQ_INT(transmit(a), 202, "it is queued for transmission (202)");
 	T_EQ_INT(transmit(a), 409, "not twice");
-	json_t *f = wait_state(a, "transmis");
+	f = wait_state(a, "transmis");
 	T_OK(f != NULL, "the job posts it: « transmis »");
 	const char *tx = json_string_value(json_object_get(f, "transaction"));
 	char txid[32];
@@ -220,8 +293,8 @@ int main(void)
 	T_OK(atoi(txid) > 500, "with the TdT's transaction number");
 	json_decref(f);
 	json_t *ps = peer_state();
-	json_t *t0 = json_array_get(json_object_get(ps, "transactions"), 0);
-	T_EQ_INT(json_array_size(json_object_get(ps, "transactions")), 1, "one transaction at the peer");
+	json_t *t0 = json_array_get(json_object_get(ps, "transactions"), 1);
+	T_EQ_INT(json_array_size(json_object_get(ps, "transactions")), 2, "one transaction more at the peer (after the demo's)");
 	T_EQ_INT(json_integer_value(json_object_get(t0, "id")), atoi(txid), "the one recorded");
 	json_decref(ps);
 	char q[128];
@@ -264,7 +337,7 @@ int main(void)
 	T_OK(f && strstr(last_detail(f), "ERREUR_CODIQUE") && strstr(last_detail(f), "Poste comptable inconnu"),
 	     "the DGFiP code and libellé in the history");
 	json_decref(f);
-	char path[128];
+	
 	snprintf(path, sizeof path, "/helios/fichiers/%lld", (long long)b);
 	char auth[128];
 	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_agent);
