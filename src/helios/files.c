@@ -5,6 +5,7 @@
 #include "core/mem.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
+#include "jobs/jobs.h"
 #include "search/search.h"
 #include "helios/pes_priv.h"
 #include "sign/sign.h"
@@ -643,6 +644,45 @@ static void refusal_detail(const struct pes_acquit *a, buf *out)
 	}
 }
 
+/* A refusal by the DGFiP is an alert: one e-mail (job mail.send) to the person who imported the file
+ * and to the collectivité's administrators, with the reason and the file's page. */
+static int alert_refusal(db *d, int64_t tenant, int64_t file, int64_t answer, const char *detail, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT nomfic, name, created_by FROM pes_files WHERE tenant_id = $1 AND id = $2", "i", file);
+	if (!s)
+		return -1;
+	char nomfic[256] = "";
+	int64_t by = 0;
+	if (rc == DB_ROW) {
+		snprintf(nomfic, sizeof nomfic, "%s", *db_col_text(s, 0) ? db_col_text(s, 0) : db_col_text(s, 1));
+		by = db_col_int64(s, 2);
+	}
+	db_finalize(s);
+	buf subject = BUF_INIT, text = BUF_INIT;
+	buf_printf(&subject, "PES refusé par la DGFiP : %s", nomfic);
+	buf_printf(&text, "Bonjour,\n\nLe comptable public a refusé tout ou partie du fichier PES %s.\n\n%s\n\n"
+			  "Le détail de l'acquittement : %s/helios/fichiers/%lld\n\nCorrigez le flux dans le logiciel financier, "
+			  "puis importez-le de nouveau.\n\n— Opale\n", nomfic, detail, cfg.public_url, (long long)file);
+	s = tdb_query(d, tenant, e, &rc, "SELECT DISTINCT u.email FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.tenant_id = $1"
+					 " AND (u.id = $2 OR (m.roles & 2) <> 0) AND u.email <> '' AND u.disabled = 0 ORDER BY u.email", "i", by);
+	int ret = s ? 0 : -1;
+	while (s && rc == DB_ROW && ret == 0) {
+		json_t *p = json_pack("{s:s,s:s,s:s}", "to", db_col_text(s, 0), "subject", subject.data, "text", text.data);
+		char *txt = json_dumps(p, JSON_COMPACT), key[400];
+		json_decref(p);
+		snprintf(key, sizeof key, "helios.alerte:%lld:%lld:%s", (long long)tenant, (long long)answer, db_col_text(s, 0));
+		ret = jobs_enqueue(d, "mail.send", txt, key, tenant, 0, NULL, e);
+		free(txt);
+		rc = db_step(s, e);
+	}
+	if (s)
+		db_finalize(s);
+	buf_free(&subject);
+	buf_free(&text);
+	return ret;
+}
+
 static int acquit_import(db *d, int64_t tenant, int64_t user, const struct pes_acquit *a, const char *path, const char *name,
 			 const char *sha256, uint64_t size, const char *source, int64_t *answer_id, int64_t *file_id, struct err *e)
 {
@@ -682,6 +722,8 @@ static int acquit_import(db *d, int64_t tenant, int64_t user, const struct pes_a
 		refusal_detail(a, &detail);
 	int rc = hf_transition(d, tenant, file, NULL, a->etat == PES_ACK_ACCEPTE ? HF_ACQUITTE : HF_REFUSE, user, "acquittement",
 			       detail.data, e);
+	if (rc == 0 && a->etat != PES_ACK_ACCEPTE)
+		rc = alert_refusal(d, tenant, file, *answer_id, detail.data, e);
 	buf_free(&detail);
 	return rc;
 }

@@ -12,6 +12,8 @@
 #include "srvtest.h"
 #include "t.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -158,6 +160,53 @@ static const char *peer_ctl(const char *what)
 	return run(cmd);
 }
 
+/* A message to addr in the SMTP test server's Maildir whose text (quoted-printable decoded) holds
+ * needle; waits up to 10 s. */
+static int find_mail(const char *addr, const char *needle)
+{
+	const char *maildir = getenv("OPALE_TEST_MAILDIR");
+	for (int tries = 0; maildir && tries < 100; tries++) {
+		char d[512];
+		snprintf(d, sizeof d, "%s/new", maildir);
+		DIR *dd = opendir(d);
+		struct dirent *de;
+		int found = 0;
+		while (dd && !found && (de = readdir(dd))) {
+			if (de->d_name[0] == '.')
+				continue;
+			char f[1024], to[300];
+			snprintf(f, sizeof f, "%s/%s", d, de->d_name);
+			snprintf(to, sizeof to, "X-Envelope-To: %s", addr);
+			buf b = BUF_INIT, c = BUF_INIT;
+			if (buf_read_file(&b, f, 0) == 0 && b.data && strstr(b.data, to)) {
+				for (size_t i = 0; i < b.len; i++) {
+					if (b.data[i] == '=' && i + 1 < b.len && b.data[i + 1] == '\n')
+						i++;
+					else if (b.data[i] == '=' && i + 2 < b.len && b.data[i + 1] == '\r')
+						i += 2;
+					else if (b.data[i] == '=' && i + 2 < b.len && isxdigit((unsigned char)b.data[i + 1]) &&
+						 isxdigit((unsigned char)b.data[i + 2])) {
+						char h[3] = { b.data[i + 1], b.data[i + 2], 0 };
+						buf_putc(&c, (char)strtol(h, NULL, 16));
+						i += 2;
+					} else
+						buf_putc(&c, b.data[i]);
+				}
+				buf_putc(&c, '\0');
+				found = strstr(c.data, needle) != NULL;
+			}
+			buf_free(&b);
+			buf_free(&c);
+		}
+		if (dd)
+			closedir(dd);
+		if (found)
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
 static int start_peer(const char *build, int delay_ms)
 {
 	if (!peer[0]) {
@@ -207,7 +256,11 @@ int main(void)
 	setenv("OPALE_TDT_POLL", "1", 1);
 	/* the DGFiP signature policy's digest (a stand-in document's: the real one is not shipped) */
 	setenv("OPALE_PES_POLICY_DIGEST", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", 1);
-	if (!T_OK(srv_start(&S, NULL) == 0, "server with demo data starts"))
+	char smtp_url[128] = "";
+	if (getenv("OPALE_TEST_SMTP"))
+		snprintf(smtp_url, sizeof smtp_url, "smtp://%s", getenv("OPALE_TEST_SMTP"));
+	const char *extra[] = { "--smtp-url", smtp_url, "--public-url", "https://opale.example.fr", NULL };
+	if (!T_OK(srv_start(&S, smtp_url[0] ? extra : NULL) == 0, "server with demo data starts"))
 		return t_done();
 	if (!T_OK(start_peer(build, 0) == 0, "S2LOW test peer starts")) {
 		srv_stop(&S);
@@ -346,6 +399,9 @@ int main(void)
 	ht_request("GET", srv_url(&S, path), NULL, NULL, 0, h, NULL, &r);
 	T_OK(r.body.data && strstr(r.body.data, "ERREUR_CODIQUE") && strstr(r.body.data, "role=\"alert\""), "and on the file page, as an alert");
 	ht_resp_free(&r);
+	T_OK(getenv("OPALE_TEST_MAILDIR") != NULL, "the SMTP test server runs");
+	T_OK(find_mail("ccpo.agent@demo.opale.invalid", "ERREUR_CODIQUE"), "the agent who imported it is alerted by e-mail, with the code");
+	T_OK(find_mail("ccpo.admin@demo.opale.invalid", "https://opale.example.fr/helios/fichiers/"), "so is the administrator, with the link");
 
 	/* Error at the TdT: back to « signé ». */
 	int64_t c = signed_file(opale, pki, "PES-T3", 801);
@@ -381,7 +437,7 @@ int main(void)
 	usleep(1200000);
 	kill(S.pid, SIGKILL);
 	waitpid(S.pid, NULL, 0);
-	T_OK(srv_restart(&S, NULL) == 0, "server killed (-9) before the answer, restarted");
+	T_OK(srv_restart(&S, smtp_url[0] ? extra : NULL) == 0, "server killed (-9) before the answer, restarted");
 	f = wait_state(k, "transmis");
 	T_OK(f != NULL, "the job runs again: « transmis »");
 	T_OK(f && strstr(last_detail(f), "doublon") != NULL, "the TdT had it (doublon): said in the history");
