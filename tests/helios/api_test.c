@@ -176,6 +176,16 @@ int main(void)
 	json_decref(j);
 	free(out);
 
+	/* Indexed for the search (kind pes): by NomFic and by bordereau number. */
+	api(tok_agent, "GET", "/api/v1/recherche?q=PES-A&type=pes", NULL, &r);
+	char url[64];
+	snprintf(url, sizeof url, "/helios/fichiers/%lld", (long long)ida);
+	T_OK(r.status == 200 && r.body.data && strstr(r.body.data, url), "/recherche finds the file by its NomFic");
+	ht_resp_free(&r);
+	api(tok_agent, "GET", "/api/v1/recherche?q=102", NULL, &r);
+	T_OK(r.body.data && strstr(r.body.data, url), "and by a bordereau number");
+	ht_resp_free(&r);
+
 	/* Refusals with the check's findings. */
 	sh("sed '0,/<MtBordHT V=\"[0-9.]*\"/s//<MtBordHT V=\"1.00\"/' '%s' > '%s/total.xml'", fc, dir);
 	snprintf(path, sizeof path, "%s/total.xml", dir);
