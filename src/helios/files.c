@@ -93,6 +93,23 @@ int hf_settings_set(db *d, int64_t tenant, const struct hf_settings *st, struct 
 
 /* ---- check ---------------------------------------------------------------------------------- */
 
+/* Line of the first tag in the file's head (the header sits in its first lines), 0 when not there. */
+static long header_line(const char *path, const char *tag)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	char head[65536];
+	size_t n = fread(head, 1, sizeof head - 1, f);
+	fclose(f);
+	head[n] = '\0';
+	const char *p = strstr(head, tag);
+	long line = 1;
+	for (const char *q = head; p && q < p; q++)
+		line += *q == '\n';
+	return p ? line : 0;
+}
+
 int hf_check(db *d, int64_t tenant, const char *path, struct pes_report *rep, struct err *e)
 {
 	struct hf_settings st;
@@ -110,7 +127,7 @@ int hf_check(db *d, int64_t tenant, const char *path, struct pes_report *rep, st
 	/* The file must be this collectivité's: the IdColl (a SIRET) starts with its SIREN. Budgets
 	 * annexes have SIRETs of their own, but the same SIREN. */
 	if (rep->kind != PES_UNKNOWN && rep->idcoll[0] && c.siren[0] && strncmp(rep->idcoll, c.siren, 9) != 0)
-		pes_report_add(rep, PES_ERROR, "pes.idcoll", "ERREUR_SIRET", 0, "/PES_Aller/EnTetePES/IdColl",
+		pes_report_add(rep, PES_ERROR, "pes.idcoll", "ERREUR_SIRET", header_line(path, "<IdColl"), "/PES_Aller/EnTetePES/IdColl",
 			       "IdColl %s : ce SIRET n'est pas celui de %s (SIREN %s) — fichier d'une autre collectivité ?", rep->idcoll,
 			       c.name, c.siren);
 	return 0;

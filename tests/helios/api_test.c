@@ -204,6 +204,7 @@ int main(void)
 	snprintf(path, sizeof path, "%s/autre.xml", dir);
 	T_EQ_INT(upload(tok_agent, "/api/v1/helios/fichiers", path, &out), 422, "another collectivité's PES is refused");
 	T_OK(strstr(out, "pes.idcoll") && strstr(out, "autre collectivité"), "pes.idcoll, saying why");
+	T_OK(strstr(out, "\"ligne\":17,") != NULL, "at the IdColl's line (17)");
 	free(out);
 	snprintf(path, sizeof path, "%s/vide.xml", dir);
 	sh("printf 'pas du XML' > '%s'", path);
