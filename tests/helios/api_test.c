@@ -381,7 +381,14 @@ int main(void)
 	json_decref(j);
 	free(out);
 
-	/* Settings: a codique that differs is an error at import. */
+	/* Settings: on the page for administrators only, then a codique that differs is an error at import. */
+	api(tok_admin, "GET", "/helios", NULL, &r);
+	T_OK(strstr(r.body.data, "Identifiants auprès du comptable") && strstr(r.body.data, "value=\"062034\""),
+	     "the administrator sees the treasury identifiers (the demo's IdPost)");
+	ht_resp_free(&r);
+	api(tok_agent, "GET", "/helios", NULL, &r);
+	T_OK(!strstr(r.body.data, "Identifiants auprès du comptable"), "the agent does not");
+	ht_resp_free(&r);
 	T_EQ_INT(api(tok_admin, "PUT", "/api/v1/helios/parametres", "{\"idpost\":\"062099\",\"codcol\":\"123\",\"codbud\":\"01\"}", &r), 200,
 		 "the admin sets the poste comptable");
 	ht_resp_free(&r);
