@@ -37,6 +37,13 @@ static int demo_helios(db *d, struct demo_ctx *c, struct err *e)
 	db_finalize(s);
 	if (n)
 		return 0;  /* already loaded */
+	/* Without the DGFiP schemas (an installation that lacks them) no PES can be checked: the rest of
+	 * the demo loads all the same. */
+	struct err se = { 0 };
+	if (!pes_schemas_dir()[0] && pes_schemas_use(NULL, &se) < 0) {
+		fprintf(stderr, "démo Hélios : %s — aucun PES chargé\n", se.msg);
+		return 0;
+	}
 	struct hf_settings st = { DEMO_IDPOST, DEMO_CODCOL, DEMO_CODBUD };
 	if (hf_settings_set(d, c->ccpo, &st, e) < 0)
 		return -1;

@@ -5,6 +5,8 @@
 #include "core/mem.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
+#include "jobs/jobs.h"
+#include "search/search.h"
 #include "helios/pes_priv.h"
 #include "sign/sign.h"
 #include "store/store.h"
@@ -91,6 +93,23 @@ int hf_settings_set(db *d, int64_t tenant, const struct hf_settings *st, struct 
 
 /* ---- check ---------------------------------------------------------------------------------- */
 
+/* Line of the first tag in the file's head (the header sits in its first lines), 0 when not there. */
+static long header_line(const char *path, const char *tag)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	char head[65536];
+	size_t n = fread(head, 1, sizeof head - 1, f);
+	fclose(f);
+	head[n] = '\0';
+	const char *p = strstr(head, tag);
+	long line = 1;
+	for (const char *q = head; p && q < p; q++)
+		line += *q == '\n';
+	return p ? line : 0;
+}
+
 int hf_check(db *d, int64_t tenant, const char *path, struct pes_report *rep, struct err *e)
 {
 	struct hf_settings st;
@@ -108,7 +127,7 @@ int hf_check(db *d, int64_t tenant, const char *path, struct pes_report *rep, st
 	/* The file must be this collectivité's: the IdColl (a SIRET) starts with its SIREN. Budgets
 	 * annexes have SIRETs of their own, but the same SIREN. */
 	if (rep->kind != PES_UNKNOWN && rep->idcoll[0] && c.siren[0] && strncmp(rep->idcoll, c.siren, 9) != 0)
-		pes_report_add(rep, PES_ERROR, "pes.idcoll", "ERREUR_SIRET", 0, "/PES_Aller/EnTetePES/IdColl",
+		pes_report_add(rep, PES_ERROR, "pes.idcoll", "ERREUR_SIRET", header_line(path, "<IdColl"), "/PES_Aller/EnTetePES/IdColl",
 			       "IdColl %s : ce SIRET n'est pas celui de %s (SIREN %s) — fichier d'une autre collectivité ?", rep->idcoll,
 			       c.name, c.siren);
 	return 0;
@@ -251,6 +270,19 @@ int hf_import(db *d, int64_t tenant, int64_t user, const char *path, const char 
 		 sig == 1 ? " ; signatures vérifiées sur chaque bordereau" : "");
 	if (tdb_run(d, tenant, e, "INSERT INTO pes_events (tenant_id, file_id, at, user_id, action, state, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
 		    "iiittt", *id, now, user, sig == 1 ? "import_signe" : "import", sig == 1 ? HF_SIGNE : HF_IMPORTE, detail) < 0)
+		goto done;
+	/* Found by /recherche: NomFic, file name, identifiers, exercice, bordereau numbers. */
+	buf title = BUF_INIT, text = BUF_INIT;
+	buf_printf(&title, "PES %s — %zu bordereau(x)", rep->nomfic[0] ? rep->nomfic : name, rep->bordereaux);
+	buf_printf(&text, "%s %s %s %s %s %s %lld", name, rep->nomfic, rep->idcoll, rep->idpost, libelle, rep->dtestr, (long long)exer);
+	for (size_t i = 0; i < m.n_bordereaux; i++)
+		buf_printf(&text, " %s", m.bordereaux[i].idbord ? m.bordereaux[i].idbord : "");
+	char url[64];
+	snprintf(url, sizeof url, "/helios/fichiers/%lld", (long long)*id);
+	int sp = search_put(d, tenant, "pes", *id, title.data, text.data, now, url, e);
+	buf_free(&title);
+	buf_free(&text);
+	if (sp < 0)
 		goto done;
 	rc = 0;
 done:
@@ -629,6 +661,45 @@ static void refusal_detail(const struct pes_acquit *a, buf *out)
 	}
 }
 
+/* A refusal by the DGFiP is an alert: one e-mail (job mail.send) to the person who imported the file
+ * and to the collectivité's administrators, with the reason and the file's page. */
+static int alert_refusal(db *d, int64_t tenant, int64_t file, int64_t answer, const char *detail, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT nomfic, name, created_by FROM pes_files WHERE tenant_id = $1 AND id = $2", "i", file);
+	if (!s)
+		return -1;
+	char nomfic[256] = "";
+	int64_t by = 0;
+	if (rc == DB_ROW) {
+		snprintf(nomfic, sizeof nomfic, "%s", *db_col_text(s, 0) ? db_col_text(s, 0) : db_col_text(s, 1));
+		by = db_col_int64(s, 2);
+	}
+	db_finalize(s);
+	buf subject = BUF_INIT, text = BUF_INIT;
+	buf_printf(&subject, "PES refusé par la DGFiP : %s", nomfic);
+	buf_printf(&text, "Bonjour,\n\nLe comptable public a refusé tout ou partie du fichier PES %s.\n\n%s\n\n"
+			  "Le détail de l'acquittement : %s/helios/fichiers/%lld\n\nCorrigez le flux dans le logiciel financier, "
+			  "puis importez-le de nouveau.\n\n— Opale\n", nomfic, detail, cfg.public_url, (long long)file);
+	s = tdb_query(d, tenant, e, &rc, "SELECT DISTINCT u.email FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.tenant_id = $1"
+					 " AND (u.id = $2 OR (m.roles & 2) <> 0) AND u.email <> '' AND u.disabled = 0 ORDER BY u.email", "i", by);
+	int ret = s ? 0 : -1;
+	while (s && rc == DB_ROW && ret == 0) {
+		json_t *p = json_pack("{s:s,s:s,s:s}", "to", db_col_text(s, 0), "subject", subject.data, "text", text.data);
+		char *txt = json_dumps(p, JSON_COMPACT), key[400];
+		json_decref(p);
+		snprintf(key, sizeof key, "helios.alerte:%lld:%lld:%s", (long long)tenant, (long long)answer, db_col_text(s, 0));
+		ret = jobs_enqueue(d, "mail.send", txt, key, tenant, 0, NULL, e);
+		free(txt);
+		rc = db_step(s, e);
+	}
+	if (s)
+		db_finalize(s);
+	buf_free(&subject);
+	buf_free(&text);
+	return ret;
+}
+
 static int acquit_import(db *d, int64_t tenant, int64_t user, const struct pes_acquit *a, const char *path, const char *name,
 			 const char *sha256, uint64_t size, const char *source, int64_t *answer_id, int64_t *file_id, struct err *e)
 {
@@ -668,6 +739,8 @@ static int acquit_import(db *d, int64_t tenant, int64_t user, const struct pes_a
 		refusal_detail(a, &detail);
 	int rc = hf_transition(d, tenant, file, NULL, a->etat == PES_ACK_ACCEPTE ? HF_ACQUITTE : HF_REFUSE, user, "acquittement",
 			       detail.data, e);
+	if (rc == 0 && a->etat != PES_ACK_ACCEPTE)
+		rc = alert_refusal(d, tenant, file, *answer_id, detail.data, e);
 	buf_free(&detail);
 	return rc;
 }

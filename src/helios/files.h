@@ -73,6 +73,11 @@ json_t *hf_helios_subtypes(db *d, int64_t tenant, struct err *e);
 int hf_signed_upload(db *d, int64_t tenant, int64_t user, int64_t id, const char *path, const char *sha256, uint64_t size,
 		     struct err *e);
 
+/* « Transmettre »: a « signé » file is queued for the TdT (job helios.envoi); it becomes « transmis »
+ * when the TdT has it, then « acquitté » / « refusé » when its PES_Acquit comes back (helios.suivi).
+ * 409 helios.etat (not signed), helios.transmission_en_cours. See tdt.c. */
+int hf_transmit(db *d, int64_t tenant, int64_t user, int64_t id, struct err *e);
+
 /* State change with the history line: from the current state to `to` when the current one is in
  * `from` (comma-separated; NULL = any), else 409 helios.etat. */
 int hf_transition(db *d, int64_t tenant, int64_t id, const char *from, const char *to, int64_t user, const char *action,

@@ -232,6 +232,10 @@ void pes_retour_free(struct pes_retour *r);
 const char *pes_retour_etat_piece(char domaine, const char *code);
 const char *pes_retour_etat_ligne(char domaine, const char *code);
 void pes_retour_format(buf *out, const struct pes_retour *r);
+/* What the test peer sends back once the comptable took a PES_Aller in charge: a PES_Retour
+ * (PESRETOUR_DEP, ISO-8859-1, passes RETOUR/Rev0/PES_Retour.xsd) listing its dépense bordereaux, every
+ * piece and line « pris en charge » on date (NULL → today). 422 when it has no dépense bordereau. */
+int pes_retour_build(const char *aller_path, const char *nomfic, const char *date, buf *out, struct err *e);
 
 /* ---- synthetic files (benchmarks, tests, demo) ------------------------------------------------ */
 

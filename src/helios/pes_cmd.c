@@ -192,8 +192,29 @@ static int cmd_acquit(int argc, char **argv)
 static int cmd_retour(int argc, char **argv)
 {
 	const char *files[2];
+	const char *aller = cli_opt(argc, argv, "build"), *out = cli_opt(argc, argv, "out");
+	if (aller) {
+		if (use_schemas(argc, argv) < 0)
+			return 2;
+		buf x = BUF_INIT;
+		struct err e = { 0 };
+		const char *slash = strrchr(aller, '/');
+		char name[300];
+		snprintf(name, sizeof name, "PESRETOUR_%s", slash ? slash + 1 : aller);
+		if (pes_retour_build(aller, name, cli_opt(argc, argv, "date"), &x, &e) < 0) {
+			fprintf(stderr, "%s: %s\n", aller, e.msg);
+			buf_free(&x);
+			return 2;
+		}
+		FILE *f = out ? fopen(out, "wb") : stdout;
+		int rc = f && fwrite(x.data, 1, x.len, f) == x.len ? 0 : 2;
+		if (out && f && fclose(f) != 0)
+			rc = 2;
+		buf_free(&x);
+		return rc;
+	}
 	if (cli_positionals(argc, argv, with_value, files, 2) != 1) {
-		fprintf(stderr, "usage : opale pes retour FICHIER\n");
+		fprintf(stderr, "usage : opale pes retour FICHIER | retour --build PES_ALLER [--date AAAA-MM-JJ] [--out F]\n");
 		return 2;
 	}
 	struct err e = { 0 };

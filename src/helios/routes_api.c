@@ -181,6 +181,21 @@ static int signature(struct req *r)
 }
 OPALE_ROUTE(hf_signature_r, "POST", "/api/v1/helios/fichiers/:id/signature", signature, WRITERS, SCOPE_TENANT, TDT);
 
+static int transmit(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? req_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	if (hf_transmit(d, r->tenant_id, r->user_id, id, &e) < 0)
+		return res_fail_err(r, &e);
+	audit_req(r, "helios.transmission", arena_printf(r->a, "%lld", (long long)id), "");
+	json_t *out = hf_json(d, r->tenant_id, id, &e);
+	return out ? res_json(r, 202, out) : res_fail_err(r, &e);
+}
+OPALE_ROUTE(hf_transmit_r, "POST", "/api/v1/helios/fichiers/:id/transmettre", transmit, WRITERS, SCOPE_TENANT, TDT);
+
 static int signed_upload(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");

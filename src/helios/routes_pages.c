@@ -69,9 +69,14 @@ static int render_home(struct req *r, int status, json_t *issues, const char *me
 						      etat && strcmp(etat, states[k]) == 0));
 	json_t *ret = hf_retours(d, r->tenant_id, 50, &e);
 	json_array_foreach(ret, i, f) json_object_set_new(f, "recu", json_string(fmt_date(r->a, json_integer_value(json_object_get(f, "recu_le")))));
+	struct hf_settings st;
+	if (hf_settings_get(d, r->tenant_id, &st, &e) < 0)
+		memset(&st, 0, sizeof st);
 	json_t *data = json_pack("{s:o,s:o,s:o,s:b,s:s,s:b}", "fichiers", files, "etats", opts, "retours", ret, "peut_deposer",
 				 (r->roles & HF_WRITERS) != 0, "exercice", exer > 0 ? arena_printf(r->a, "%lld", (long long)exer) : "",
 				 "filtre", etat || exer > 0);
+	json_object_set_new(data, "parametres", json_pack("{s:s,s:s,s:s,s:b}", "idpost", st.idpost, "codcol", st.codcol, "codbud", st.codbud,
+							 "admin", (r->roles & ROLE_ADMIN) != 0));
 	json_object_set_new(data, "a_fichiers", json_boolean(json_array_size(files) > 0));
 	json_object_set_new(data, "a_retours", json_boolean(json_array_size(ret) > 0));
 	json_object_set_new(data, "a_constats", json_boolean(issues && json_array_size(issues) > 0));
@@ -147,6 +152,37 @@ static int answer(struct req *r)
 }
 OPALE_ROUTE(hf_answer_page, "POST", "/helios/retours", answer, HF_WRITERS, SCOPE_TENANT, TDT | RF_UPLOAD);
 
+/* The treasury's identifiers of the collectivité (administrators). */
+static int settings(struct req *r)
+{
+	struct err e = { 0 };
+	db *d = db_thread(&e);
+	if (!d)
+		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+	struct hf_settings st = { 0 };
+	const char *v;
+	if ((v = req_form(r, "idpost")) && strlen(v) < sizeof st.idpost)
+		snprintf(st.idpost, sizeof st.idpost, "%s", v);
+	else if (v && *v)
+		return res_flash(r, "erreur", "Le codique du poste comptable (IdPost) compte 6 chiffres."), res_redirect(r, "/helios");
+	if ((v = req_form(r, "codcol")) && strlen(v) < sizeof st.codcol)
+		snprintf(st.codcol, sizeof st.codcol, "%s", v);
+	else if (v && *v)
+		return res_flash(r, "erreur", "Le code collectivité (CodCol) compte 3 caractères."), res_redirect(r, "/helios");
+	if ((v = req_form(r, "codbud")) && strlen(v) < sizeof st.codbud)
+		snprintf(st.codbud, sizeof st.codbud, "%s", v);
+	else if (v && *v)
+		return res_flash(r, "erreur", "Le code budget (CodBud) compte 2 caractères."), res_redirect(r, "/helios");
+	if (hf_settings_set(d, r->tenant_id, &st, &e) < 0) {
+		res_flash(r, "erreur", e.msg);
+	} else {
+		audit_req(r, "helios.parametres", st.idpost, arena_printf(r->a, "%s/%s", st.codcol, st.codbud));
+		res_flash(r, "ok", "Identifiants auprès du comptable enregistrés : les prochains imports les contrôlent.");
+	}
+	return res_redirect(r, "/helios");
+}
+OPALE_ROUTE(hf_settings_page, "POST", "/helios/parametres", settings, ROLE_ADMIN, SCOPE_TENANT, TDT);
+
 static int file_page(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
@@ -175,6 +211,11 @@ static int file_page(struct req *r)
 	}
 	if (writer && importe)
 		json_object_set_new(acts, "depot_signe", json_true());
+	const char *tdt = json_string_value(json_object_get(f, "transaction"));
+	int en_cours = tdt && (strcmp(tdt, "a_envoyer") == 0 || strcmp(tdt, "envoi") == 0);
+	if (writer && strcmp(state, HF_SIGNE) == 0 && !en_cours)
+		json_object_set_new(acts, "transmettre", json_true());
+	json_object_set_new(f, "transmission_en_cours", json_boolean(en_cours));
 	json_object_set_new(f, "actions", acts);
 	json_object_set_new(f, "peut_agir", json_boolean(json_object_size(acts) > 0));
 	/* The last acquittal, read back for its table; retours listed. */
@@ -247,6 +288,23 @@ static int signature(struct req *r)
 	return back(r, id, 1, arena_printf(r->a, "PES envoyé en signature : dossier n° %lld du parapheur.", (long long)folder));
 }
 OPALE_ROUTE(hf_signature_page, "POST", "/helios/fichiers/:id/signature", signature, HF_WRITERS, SCOPE_TENANT, TDT);
+
+static int transmit(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	struct err e = { 0 };
+	db *d = id > 0 ? db_thread(&e) : NULL;
+	if (!d)
+		return -1;
+	if (hf_transmit(d, r->tenant_id, r->user_id, id, &e) < 0) {
+		if (e.status == 404)
+			return res_fail(r, 404, e.code, "%s", e.msg);
+		return back(r, id, 0, e.msg);
+	}
+	audit_req(r, "helios.transmission", arena_printf(r->a, "%lld", (long long)id), "");
+	return back(r, id, 1, "PES mis en file pour le tiers de télétransmission : son état suivra (transmis, puis acquitté ou refusé).");
+}
+OPALE_ROUTE(hf_transmit_page, "POST", "/helios/fichiers/:id/transmettre", transmit, HF_WRITERS, SCOPE_TENANT, TDT);
 
 static int signed_upload(struct req *r)
 {

@@ -176,6 +176,16 @@ int main(void)
 	json_decref(j);
 	free(out);
 
+	/* Indexed for the search (kind pes): by NomFic and by bordereau number. */
+	api(tok_agent, "GET", "/api/v1/recherche?q=PES-A&type=pes", NULL, &r);
+	char url[64];
+	snprintf(url, sizeof url, "/helios/fichiers/%lld", (long long)ida);
+	T_OK(r.status == 200 && r.body.data && strstr(r.body.data, url), "/recherche finds the file by its NomFic");
+	ht_resp_free(&r);
+	api(tok_agent, "GET", "/api/v1/recherche?q=102", NULL, &r);
+	T_OK(r.body.data && strstr(r.body.data, url), "and by a bordereau number");
+	ht_resp_free(&r);
+
 	/* Refusals with the check's findings. */
 	sh("sed '0,/<MtBordHT V=\"[0-9.]*\"/s//<MtBordHT V=\"1.00\"/' '%s' > '%s/total.xml'", fc, dir);
 	snprintf(path, sizeof path, "%s/total.xml", dir);
@@ -194,6 +204,7 @@ int main(void)
 	snprintf(path, sizeof path, "%s/autre.xml", dir);
 	T_EQ_INT(upload(tok_agent, "/api/v1/helios/fichiers", path, &out), 422, "another collectivité's PES is refused");
 	T_OK(strstr(out, "pes.idcoll") && strstr(out, "autre collectivité"), "pes.idcoll, saying why");
+	T_OK(strstr(out, "\"ligne\":17,") != NULL, "at the IdColl's line (17)");
 	free(out);
 	snprintf(path, sizeof path, "%s/vide.xml", dir);
 	sh("printf 'pas du XML' > '%s'", path);
@@ -370,7 +381,14 @@ int main(void)
 	json_decref(j);
 	free(out);
 
-	/* Settings: a codique that differs is an error at import. */
+	/* Settings: on the page for administrators only, then a codique that differs is an error at import. */
+	api(tok_admin, "GET", "/helios", NULL, &r);
+	T_OK(strstr(r.body.data, "Identifiants auprès du comptable") && strstr(r.body.data, "value=\"062034\""),
+	     "the administrator sees the treasury identifiers (the demo's IdPost)");
+	ht_resp_free(&r);
+	api(tok_agent, "GET", "/helios", NULL, &r);
+	T_OK(!strstr(r.body.data, "Identifiants auprès du comptable"), "the agent does not");
+	ht_resp_free(&r);
 	T_EQ_INT(api(tok_admin, "PUT", "/api/v1/helios/parametres", "{\"idpost\":\"062099\",\"codcol\":\"123\",\"codbud\":\"01\"}", &r), 200,
 		 "the admin sets the poste comptable");
 	ht_resp_free(&r);

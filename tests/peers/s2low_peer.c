@@ -3,6 +3,8 @@
  * of every act it receives (our builder: rules + XSD), answers with AR 1-2 or anomaly 1-3 built from
  * the act, emits letters 2-1, 3-1, 4-1, 5-1 with their archives, takes replies and cancellations and
  * acknowledges them. State moves on /_peer/… control calls or, with --auto, on each status poll.
+ * Hélios side: PES_Aller posted and checked against the DGFiP schema, PES_ACQUIT (accepted, or refused
+ * with DGFiP codes) and PES_Retour built from the file (docs/helios.md, « Test peer, Hélios side »).
  * Documented in docs/actes.md (« Test peer »). Not a product: no TLS client certificates. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -20,6 +22,9 @@
 #include <microhttpd.h>
 
 #include "actes/actes_priv.h"   /* archive member names */
+#include "helios/helios.h"
+
+#include <openssl/evp.h>
 
 /* ---- state ---- */
 
@@ -1009,6 +1014,269 @@ static enum MHD_Result c_state(struct MHD_Connection *c, struct req *r)
 	return json(c, a);
 }
 
+/* ---- Hélios API (PES V2) ---- */
+
+/* A PES_Aller posted: its bytes on disk (the acquittal and retour builders read files), S2LOW's
+ * Hélios state (1 posté … 3 transmis, 4 acquittement reçu, 6 refusé, -1 erreur), the answers. */
+struct htx {
+	int id, status;
+	char *name, *path, sha[65];
+	buf ack;
+};
+struct hretour {
+	int id, lu;
+	char *name, *date;
+	buf xml;
+};
+static struct {
+	struct htx *t;
+	size_t n;
+	struct hretour *r;
+	size_t nr;
+	int delay_ms;            /* --delay-helios: answer a PES post this late (recorded first), for crash tests */
+} H;
+
+static struct htx *htx_get(const char *id)
+{
+	int n = id ? atoi(id) : 0;
+	for (size_t i = 0; i < H.n; i++)
+		if (H.t[i].id == n)
+			return &H.t[i];
+	return NULL;
+}
+
+/* S2LOW's Hélios answers are small ISO-8859-1 XML documents. */
+static enum MHD_Result hxml(struct MHD_Connection *c, const char *fmt, ...)
+{
+	buf u = BUF_INIT, l = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&u, fmt, ap);
+	va_end(ap);
+	buf_puts(&l, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n");
+	for (const unsigned char *p = (const unsigned char *)u.data; *p; p++) {
+		if (*p >= 0xc2 && *p < 0xc4 && (p[1] & 0xc0) == 0x80) {
+			buf_putc(&l, (char)(((*p & 0x1f) << 6) | (p[1] & 0x3f)));
+			p++;
+		} else {
+			buf_putc(&l, (char)*p);
+		}
+	}
+	enum MHD_Result ok = respond(c, MHD_HTTP_OK, "text/xml; charset=ISO-8859-1", l.data, l.len);
+	buf_free(&u);
+	buf_free(&l);
+	return ok;
+}
+
+static enum MHD_Result import_ko(struct MHD_Connection *c, const char *msg)
+{
+	return hxml(c, "<import><id></id><resultat>KO</resultat><message>%s</message></import>\n", msg);
+}
+
+static void sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[32];
+	EVP_Digest(data, len, md, NULL, EVP_sha256(), NULL);
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* POST …/helios_importer_fichier.php, file « enveloppe »: the PES_Aller must be one and pass the
+ * DGFiP schema (what S2LOW checks before transmitting); the same bytes twice are a « doublon ». */
+static enum MHD_Result h_helios_import(struct MHD_Connection *c, struct req *r)
+{
+	struct field *f = field(r, "enveloppe");
+	if (r->too_big)
+		return import_ko(c, "Fichier trop volumineux");
+	if (!f || !f->filename || !f->data.len)
+		return import_ko(c, "Aucun fichier n'a été posté");
+	char sha[65];
+	sha256_hex(f->data.data, f->data.len, sha);
+	for (size_t i = 0; i < H.n; i++)
+		if (strcmp(H.t[i].sha, sha) == 0)
+			return import_ko(c, "doublon détecté. Ce fichier a déjà été posté");
+	struct pes_report rep = { 0 };
+	struct pes_check_opts o = { .xsd_only = 1, .max_issues = 1 };
+	struct err e = { 0 };
+	if (pes_check_memory(f->data.data, f->data.len, &o, &rep, &e) < 0) {
+		pes_report_free(&rep);
+		return import_ko(c, e.msg);
+	}
+	if (rep.kind != PES_ALLER || rep.errors) {
+		buf m = BUF_INIT;
+		buf_printf(&m, "Le fichier PES n'est pas valide : %s", rep.kind != PES_ALLER ? "ce n'est pas un PES_Aller"
+							     : rep.n_issues ? rep.issues[0].msg : "erreur de schéma");
+		enum MHD_Result ok = import_ko(c, m.data);
+		buf_free(&m);
+		pes_report_free(&rep);
+		return ok;
+	}
+	pes_report_free(&rep);
+	H.t = xrealloc(H.t, (H.n + 1) * sizeof *H.t);
+	struct htx *t = &H.t[H.n++];
+	memset(t, 0, sizeof *t);
+	t->id = 500 + (int)H.n;
+	t->status = 1;
+	t->name = xstrdup(f->filename);
+	memcpy(t->sha, sha, sizeof sha);
+	buf p = BUF_INIT;
+	buf_printf(&p, "%s/helios-%d.xml", P.tmpdir, t->id);
+	t->path = buf_detach(&p);
+	FILE *out = fopen(t->path, "wb");
+	if (out) {
+		fwrite(f->data.data, 1, f->data.len, out);
+		fclose(out);
+	}
+	if (H.delay_ms > 0)   /* the transaction exists; its number comes late (a client may die meanwhile) */
+		usleep((useconds_t)H.delay_ms * 1000);
+	return hxml(c, "<import><id>%d</id><resultat>OK</resultat><message>Le fichier a été posté</message></import>\n", t->id);
+}
+
+/* The DGFiP's answer: accepted, refused where our check finds errors, or every bordereau refused
+ * with code (control call). Status 4 when every element is accepted, 6 otherwise. */
+static int helios_answer(struct htx *t, const char *code, const char *libelle)
+{
+	struct pes_acquit_opts o = { code, libelle, NULL };
+	struct err e = { 0 };
+	buf_reset(&t->ack);
+	if (pes_acquit_build(t->path, &o, &t->ack, &e) < 0) {
+		fprintf(stderr, "s2low_peer: acquittement de %d impossible : %s\n", t->id, e.msg);
+		return -1;
+	}
+	struct pes_acquit a;
+	if (pes_acquit_parse(t->ack.data, t->ack.len, &a, &e) < 0)
+		return -1;
+	t->status = a.etat == PES_ACK_ACCEPTE ? 4 : 6;
+	pes_acquit_free(&a);
+	return 0;
+}
+
+static enum MHD_Result h_helios_status(struct MHD_Connection *c, struct req *r)
+{
+	const char *id = arg(c, r, "transaction");
+	struct htx *t = htx_get(id);
+	if (!t)
+		return hxml(c, "<transaction><id>%s</id><resultat>KO</resultat><message>Transaction inconnue</message><status></status></transaction>\n",
+			    id && strlen(id) < 20 ? id : "");
+	if (strcmp(P.auto_mode, "none") != 0 && t->status >= 1 && t->status <= 3) {
+		if (t->status < 3)
+			t->status++;
+		else
+			helios_answer(t, strcmp(P.auto_mode, "anomalie") == 0 ? "ERREUR_SIGNATURE_BORDEREAU_INVALIDE" : NULL,
+				      strcmp(P.auto_mode, "anomalie") == 0 ? "Signature du bordereau invalide" : NULL);
+	}
+	return hxml(c, "<transaction><id>%d</id><resultat>OK</resultat><message></message><status>%d</status></transaction>\n", t->id,
+		    t->status);
+}
+
+static enum MHD_Result h_helios_acquit(struct MHD_Connection *c, struct req *r)
+{
+	struct htx *t = htx_get(arg(c, r, "id"));
+	if (!t || !t->ack.len)
+		return text(c, MHD_HTTP_NOT_FOUND, "KO\nPas d'acquittement pour cette transaction\n");
+	return respond(c, MHD_HTTP_OK, "text/xml; charset=ISO-8859-1", t->ack.data, t->ack.len);
+}
+
+static enum MHD_Result h_helios_list(struct MHD_Connection *c, struct req *r)
+{
+	(void)r;
+	char d[11];
+	today(d);
+	buf b = BUF_INIT;
+	buf_printf(&b, "<liste><idColl>%s</idColl><dateDemande>%s</dateDemande><resultat>OK</resultat><message></message>", P.siren, d);
+	for (size_t i = 0; i < H.nr; i++)
+		if (!H.r[i].lu)
+			buf_printf(&b, "<pes_retour><id>%d</id><nom>%s</nom><date>%s</date></pes_retour>", H.r[i].id, H.r[i].name, H.r[i].date);
+	buf_puts(&b, "</liste>\n");
+	enum MHD_Result ok = hxml(c, "%s", b.data);
+	buf_free(&b);
+	return ok;
+}
+
+static struct hretour *retour_get(const char *id)
+{
+	int n = id ? atoi(id) : 0;
+	for (size_t i = 0; i < H.nr; i++)
+		if (H.r[i].id == n)
+			return &H.r[i];
+	return NULL;
+}
+
+static enum MHD_Result h_helios_retour(struct MHD_Connection *c, struct req *r)
+{
+	struct hretour *x = retour_get(arg(c, r, "id"));
+	if (!x)
+		return text(c, MHD_HTTP_NOT_FOUND, "KO\nPES Retour inconnu\n");
+	return respond(c, MHD_HTTP_OK, "text/xml; charset=ISO-8859-1", x->xml.data, x->xml.len);
+}
+
+static enum MHD_Result h_helios_change_status(struct MHD_Connection *c, struct req *r)
+{
+	struct hretour *x = retour_get(arg(c, r, "id"));
+	if (!x)
+		return hxml(c, "<change_status><resultat>KO</resultat><message>PES Retour inconnu</message></change_status>\n");
+	x->lu = 1;
+	return hxml(c, "<change_status><id>%d</id><resultat>OK</resultat><message></message></change_status>\n", x->id);
+}
+
+/* Control: /_peer/helios/acquit?id=N[&refuse=CODE&libelle=TEXTE], /_peer/helios/retour?id=N
+ * (a PES_Retour taking the file's mandats in charge), /_peer/helios/erreur?id=N, /_peer/helios/state. */
+static enum MHD_Result c_helios_acquit(struct MHD_Connection *c, struct req *r)
+{
+	struct htx *t = htx_get(arg(c, r, "id"));
+	if (!t || t->status < 1 || t->status > 3)
+		return KO(c, "transaction absente ou déjà acquittée\n");
+	if (helios_answer(t, arg(c, r, "refuse"), arg(c, r, "libelle")) < 0)
+		return KO(c, "acquittement impossible\n");
+	return text(c, MHD_HTTP_OK, "OK\n%d\n", t->status);
+}
+
+static enum MHD_Result c_helios_erreur(struct MHD_Connection *c, struct req *r)
+{
+	struct htx *t = htx_get(arg(c, r, "id"));
+	if (!t || t->status < 1 || t->status > 3)
+		return KO(c, "transaction absente ou terminée\n");
+	t->status = -1;
+	return text(c, MHD_HTTP_OK, "OK\n%d\n", t->status);
+}
+
+static enum MHD_Result c_helios_retour(struct MHD_Connection *c, struct req *r)
+{
+	struct htx *t = htx_get(arg(c, r, "id"));
+	if (!t)
+		return KO(c, "transaction absente\n");
+	H.r = xrealloc(H.r, (H.nr + 1) * sizeof *H.r);
+	struct hretour *x = &H.r[H.nr];
+	memset(x, 0, sizeof *x);
+	x->id = 900 + (int)H.nr + 1;
+	char d[11];
+	today(d);
+	buf n = BUF_INIT;
+	buf_printf(&n, "PESRETOUR_%d_%d.xml", t->id, x->id);
+	struct err e = { 0 };
+	if (pes_retour_build(t->path, n.data, d, &x->xml, &e) < 0) {
+		buf_free(&n);
+		buf_free(&x->xml);
+		return KO(c, "%s\n", e.msg);
+	}
+	x->name = buf_detach(&n);
+	x->date = xstrdup(d);
+	H.nr++;
+	return text(c, MHD_HTTP_OK, "OK\n%d\n", x->id);
+}
+
+static enum MHD_Result c_helios_state(struct MHD_Connection *c, struct req *r)
+{
+	(void)r;
+	json_t *a = json_array(), *rs = json_array();
+	for (size_t i = 0; i < H.n; i++)
+		json_array_append_new(a, json_pack("{s:i,s:i,s:s,s:s,s:b}", "id", H.t[i].id, "status", H.t[i].status, "name", H.t[i].name,
+						   "sha256", H.t[i].sha, "acquit", H.t[i].ack.len > 0));
+	for (size_t i = 0; i < H.nr; i++)
+		json_array_append_new(rs, json_pack("{s:i,s:s,s:b}", "id", H.r[i].id, "name", H.r[i].name, "lu", H.r[i].lu));
+	return json(c, json_pack("{s:o,s:o}", "transactions", a, "retours", rs));
+}
+
 /* ---- routing and main ---- */
 
 static const struct route {
@@ -1037,6 +1305,16 @@ static const struct route {
 	{ "POST", "/_peer/ar_annulation", c_ar_annulation },
 	{ "POST", "/_peer/ar_reponse", c_ar_reponse },
 	{ "GET", "/_peer/state", c_state },
+	{ "POST", "/modules/helios/api/helios_importer_fichier.php", h_helios_import },
+	{ NULL, "/modules/helios/api/helios_transac_get_status.php", h_helios_status },
+	{ NULL, "/modules/helios/helios_download_acquit.php", h_helios_acquit },
+	{ NULL, "/modules/helios/api/helios_get_list.php", h_helios_list },
+	{ NULL, "/modules/helios/api/helios_get_retour.php", h_helios_retour },
+	{ NULL, "/modules/helios/api/helios_change_status.php", h_helios_change_status },
+	{ "POST", "/_peer/helios/acquit", c_helios_acquit },
+	{ "POST", "/_peer/helios/erreur", c_helios_erreur },
+	{ "POST", "/_peer/helios/retour", c_helios_retour },
+	{ "GET", "/_peer/helios/state", c_helios_state },
 };
 
 static int authorized(struct MHD_Connection *c)
@@ -1101,13 +1379,14 @@ int main(int argc, char **argv)
 	P.nature = opt(argc, argv, "--nature", P.nature);
 	P.login = opt(argc, argv, "--login", NULL);
 	P.auto_mode = opt(argc, argv, "--auto", "none");
+	H.delay_ms = atoi(opt(argc, argv, "--delay-helios", "0"));
 	P.delay_ms = atoi(opt(argc, argv, "--delay-create", "0"));
 	const char *classif = opt(argc, argv, "--classification", NULL);
 	struct err e = { 0 };
 	if (port <= 0 || (strcmp(P.auto_mode, "none") && strcmp(P.auto_mode, "ar") && strcmp(P.auto_mode, "anomalie"))) {
 		fprintf(stderr, "usage : s2low_peer --port N [--siren S --departement D --arrondissement A --nature NN] "
 				"[--classification RETOUR_CLASSIFICATION.xml] [--login USER:PASS] [--auto none|ar|anomalie] "
-				"[--delay-create MS] [--schemas DIR]\n");
+				"[--delay-create MS] [--delay-helios MS] [--schemas DIR]\n");
 		return 2;
 	}
 	if (actes_schemas_use(opt(argc, argv, "--schemas", NULL), &e) < 0) {

@@ -1,0 +1,88 @@
+/* pes_retour_build: the PES_Retour a comptable would send back after taking a PES_Aller's mandats in
+ * charge (« prise en charge » of every piece and line) — for the test peer. Dépense bordereaux only
+ * (the recette side of the retour has another layout); the result passes RETOUR/Rev0/PES_Retour.xsd. */
+#include <string.h>
+#include <time.h>
+
+#include "core/mem.h"
+#include "helios/pes_priv.h"
+
+static void v(buf *o, const char *indent, const char *name, const char *value)
+{
+	buf_printf(o, "%s<%s V=\"", indent, name);
+	pes_xml_latin1(o, value ? value : "");
+	buf_puts(o, "\"/>\n");
+}
+
+int pes_retour_build(const char *aller_path, const char *nomfic, const char *date, buf *out, struct err *e)
+{
+	struct pes_model m;
+	if (pes_model_load(aller_path, 0, &m, e) < 0)
+		return -1;
+	char today[11];
+	if (!date) {
+		time_t t = time(NULL);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(today, sizeof today, "%Y-%m-%d", &tm);
+		date = today;
+	}
+	size_t dep = 0;
+	for (size_t i = 0; i < m.n_bordereaux; i++)
+		dep += m.bordereaux[i].domaine == 'D';
+	if (!m.idcoll || !m.idpost || !dep) {
+		pes_model_free(&m);
+		return err_set(e, 422, "pes.retour", "PES_Aller sans en-tête lisible ou sans bordereau de dépense : pas de PES Retour.");
+	}
+	buf_puts(out, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+		      "<n:PES_Retour xmlns:n=\"http://www.minefi.gouv.fr/cp/helios/pes_v2/Rev0/retour\">\n"
+		      "<Enveloppe>\n<Parametres>\n<Version V=\"2\"/>\n<TypFic V=\"PESRETOUR_DEP\"/>\n");
+	v(out, "", "NomFic", nomfic ? nomfic : "PESRETOUR");
+	buf_puts(out, "</Parametres>\n</Enveloppe>\n<EnTetePES>\n");
+	v(out, "", "DteStr", date);
+	v(out, "", "IdPost", m.idpost);
+	v(out, "", "LibellePoste", m.libelle_poste && *m.libelle_poste ? m.libelle_poste : "TRESORERIE");
+	v(out, "", "IdColl", m.idcoll);
+	v(out, "", "CodColl", m.codcol);
+	v(out, "", "CodBud", m.codbud);
+	buf_puts(out, "</EnTetePES>\n<PES_DepenseRetour>\n<EnTeteDepense>\n<TypRestit V=\"02\"/>\n<IdVer V=\"2\"/>\n"
+		      "<NatInf V=\"2\"/>\n</EnTeteDepense>\n");
+	for (size_t i = 0; i < m.n_bordereaux; i++) {
+		const struct pes_bordereau *b = &m.bordereaux[i];
+		if (b->domaine != 'D')
+			continue;
+		buf_puts(out, "<Bordereau>\n <BlocBordereau>\n");
+		v(out, "  ", "Exer", b->exer);
+		v(out, "  ", "IdBord", b->idbord);
+		v(out, "  ", "TypBord", b->type);
+		buf_puts(out, " </BlocBordereau>\n");
+		for (size_t k = 0; k < b->n_pieces; k++) {
+			const struct pes_piece *p = &b->pieces[k];
+			buf_puts(out, " <Piece>\n  <InfoPiece>\n");
+			v(out, "   ", "IdPce", p->id);
+			v(out, "   ", "TypPce", p->type);
+			v(out, "   ", "NatPce", p->nature);
+			if (p->objet)
+				v(out, "   ", "Obj", p->objet);
+			v(out, "   ", "DtePcePec", date);
+			v(out, "   ", "EtatPce", "02");   /* prise en charge */
+			buf_puts(out, "  </InfoPiece>\n");
+			for (size_t l = 0; l < p->n_lignes; l++) {
+				const struct pes_ligne *li = &p->lignes[l];
+				buf amount = BUF_INIT;
+				pes_amount_format(&amount, li->ht);
+				buf_puts(out, "  <LigneDePiece>\n   <BlocLignePiece>\n    <InfoLignePiece>\n");
+				v(out, "     ", "IdLigne", li->id);
+				v(out, "     ", "EtatLigPce", "01");
+				v(out, "     ", "MtHT", amount.data);
+				buf_puts(out, "    </InfoLignePiece>\n   </BlocLignePiece>\n  </LigneDePiece>\n");
+				buf_free(&amount);
+			}
+			buf_puts(out, " </Piece>\n");
+		}
+		buf_puts(out, "</Bordereau>\n");
+	}
+	buf_puts(out, "</PES_DepenseRetour>\n</n:PES_Retour>\n");
+	pes_model_free(&m);
+	return 0;
+}
