@@ -6,6 +6,7 @@
 # HTTP/2 with HSTS, redirects HTTP, lets a 6 MB upload through and keeps /metrics local.
 . "$(dirname "$0")/../lib.sh"
 MKPDF=$TOP/${BUILD:-build/rel}/peers/mkpdf
+declare -A neg
 C=$T_TMP/pki; mkdir -p "$C"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Opale test CA" -keyout "$C/ca.key" -out "$C/ca.pem" 2>/dev/null
 openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$C/srv.key" -out "$C/srv.csr" 2>/dev/null
@@ -37,6 +38,14 @@ curl -s -o /dev/null "$TURL/healthz" 2>/dev/null
 eq "an unknown CA is refused by curl (exit 60: the server really presents our certificate)" "$?" 60
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$TP/healthz" 2>/dev/null)
 ok "plain HTTP on the TLS port gets no answer ($code)" test "$code" = 000
+# Protocol versions: 1.3 and 1.2 negotiated; 1.1 refused by the server (the client is told to allow it).
+for v in 1_3 1_2 1_1; do
+	neg[$v]=$(echo | openssl s_client -connect 127.0.0.1:$TP -tls$v -cipher 'DEFAULT@SECLEVEL=0' -CAfile "$C/ca.pem" 2>/dev/null |
+		sed -n 's/^New, \([^,]*\), Cipher is \(.*\)/\1 \2/p')
+done
+has "TLS 1.3 negotiated" "${neg[1_3]}" "TLSv1.3"
+has "TLS 1.2 negotiated" "${neg[1_2]}" "TLSv1.2"
+eq "TLS 1.1 refused" "${neg[1_1]}" "(NONE) (NONE)"
 hdr=$(curl -s -D - -o /dev/null --cacert "$C/ca.pem" -H 'Content-Type: application/json' \
 	-d '{"login":"ccpo.agent","password":"Opale-Demo-2024!"}' -c "$T_TMP/jar" "$TURL/api/v1/session")
 has "HSTS on the direct TLS listener" "$hdr" "Strict-Transport-Security: max-age="
