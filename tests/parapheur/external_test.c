@@ -2,8 +2,9 @@
  * emitter sends the partner the link (only then, only the emitter or an administrator); the link
  * opens a page that shows nothing of the document; a one-time code is e-mailed; a wrong code counts,
  * five wrong codes lock it; the right one opens the document (cookie-bound, not the link alone) and
- * records the verification in the history; « Signer » answers 501 until the signature engine's seal
- * exists; with a seal (set here in-process, as the engine will) the step is done, the folder
+ * records the verification in the history; « Signer » answers 404 while the collectivité has no seal
+ * (the engine's sign_folder_external is the hook); with a seal (a fake set here in-process; the real
+ * one is checked by tests/sign/server_test) the step is done, the folder
  * finished, and the history carries the evidence (who, address, code time, IP, document SHA-256). */
 #include "core/buf.h"
 #include "httptest.h"
@@ -266,8 +267,8 @@ int main(void)
 	T_EQ_INT(pub(jar, "POST", lpath, "", &r), 303, "signing without ticking the consent…");
 	T_OK(strstr(r.headers.data, "opale_flash=erreur") != NULL, "…is sent back");
 	ht_resp_free(&r);
-	T_EQ_INT(pub(jar, "POST", lpath, "consentement=oui", &r), 501, "« Signer » answers 501 while the engine's seal is missing");
-	T_OK(strstr(r.body.data, "pas encore disponible") != NULL, "with a clear message");
+	T_EQ_INT(pub(jar, "POST", lpath, "consentement=oui", &r), 404, "« Signer » answers 404 while the collectivité has no seal");
+	T_OK(strstr(r.body.data, "Aucun cachet serveur") != NULL, "with a clear message");
 	ht_resp_free(&r);
 	T_OK(q1("SELECT COUNT(*) FROM folders WHERE status = 'en_cours' AND title = $1", "Avenant CCI n° 2") == 1, "the folder still waits");
 
