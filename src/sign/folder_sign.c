@@ -147,13 +147,14 @@ static void user_names(db *d, int64_t tenant, int64_t user, int64_t desk, int64_
 	}
 }
 
-int sign_folder(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t desk, int64_t acted, const char *pin, struct err *e)
+/* Signs every main document of the folder. seal: the collectivité's seal, else the user's key
+ * (pin); behalf (with seal): the external signatory's name, stamp_text its role line. */
+static int sign_docs(db *d, int64_t tenant, int64_t folder, int seal, int64_t user, int64_t desk, int64_t acted, const char *pin,
+		     const char *behalf, const char *stamp_text, struct err *e)
 {
 	struct type_cfg t;
-	char kind[32];
 	if (load_type(d, tenant, folder, &t, e) < 0)
 		return -1;
-	int seal = strcmp(pending_kind(d, tenant, folder, desk, kind, sizeof kind), "cachet") == 0;
 	struct doc docs[16], orig[16];
 	int n = 0;
 	if (main_docs(d, tenant, folder, docs, orig, 16, &n, e) < 0)
@@ -168,9 +169,14 @@ int sign_folder(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t des
 		sign_key_free(k);
 		return -1;
 	}
-	char name[256] = "", role[256] = "", absent[256] = "";
+	char name[256] = "", role[256] = "", absent[256] = "", reason[400];
 	if (!seal)
 		user_names(d, tenant, user, desk, acted, name, role, absent);
+	if (behalf) {
+		snprintf(name, sizeof name, "%s", behalf);
+		snprintf(role, sizeof role, "%s", stamp_text ? stamp_text : "");
+		snprintf(reason, sizeof reason, "Signé par %.150s au moyen du cachet de %.200s", behalf, c.name);
+	}
 	const char *pes_policy = getenv("OPALE_PES_POLICY_DIGEST");
 	int rc = -1;
 	buf in = BUF_INIT, out = BUF_INIT;
@@ -183,7 +189,7 @@ int sign_folder(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t des
 		o.collectivite = c.name;
 		o.location = t.city[0] ? t.city : (c.city[0] ? c.city : NULL);
 		o.postal_code = t.postal_code[0] ? t.postal_code : NULL;
-		o.reason = seal ? "Cachet serveur de la collectivité" : "Signature du document";
+		o.reason = behalf ? reason : seal ? "Cachet serveur de la collectivité" : "Signature du document";
 		o.policy_digest = pes_policy;
 		int pdf = strcmp(orig[i].mime, "application/pdf") == 0;
 		int format = sign_format_parse(t.format);
@@ -201,7 +207,7 @@ int sign_folder(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t des
 			goto out;
 		int r;
 		if (format == SIGN_PADES) {
-			const char *tag = t.tag[0] ? t.tag : (seal ? "#cachet#" : "#signature#");
+			const char *tag = t.tag[0] ? t.tag : (seal && !behalf ? "#cachet#" : "#signature#");
 			r = pades_placed(k, in.data, in.len, &o, tag, t.tag[0] != 0, t.page, t.page ? t.x : 36, t.page ? t.y : 36, &out, e);
 		} else {
 			r = sign_document(format, k, in.data, in.len, &o, &out, e);
@@ -225,6 +231,21 @@ out:
 	buf_free(&in);
 	buf_free(&out);
 	return rc;
+}
+
+int sign_folder(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t desk, int64_t acted, const char *pin, struct err *e)
+{
+	char kind[32];
+	int seal = strcmp(pending_kind(d, tenant, folder, desk, kind, sizeof kind), "cachet") == 0;
+	return sign_docs(d, tenant, folder, seal, user, desk, acted, pin, NULL, NULL, e);
+}
+
+int sign_folder_external(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence, struct err *e)
+{
+	(void)evidence;   /* kept by the parapheur in the history and the request */
+	if (!signer || !*signer)
+		return err_set(e, 400, "sign.nom", "Le nom du signataire externe est requis.");
+	return sign_docs(d, tenant, folder, 1, 0, 0, 0, NULL, signer, "Signataire externe, code à usage unique vérifié", e);
 }
 
 int sign_seal_on_behalf(db *d, int64_t tenant, int format, const void *doc, size_t len, const char *name,
@@ -259,4 +280,5 @@ int sign_seal_on_behalf(db *d, int64_t tenant, int format, const void *doc, size
 __attribute__((constructor)) static void install_hook(void)
 {
 	pa_sign_hook = sign_folder;
+	pa_external_seal_hook = sign_folder_external;
 }

@@ -1,7 +1,8 @@
 /* folder_sign: the signature engine inside the parapheur — signs a folder's main documents for a
  * SIGNATURE step (the user's stored key, unlocked by the PIN typed with the action) or a SEAL step
  * (the collectivité's seal), per the folder type's format and stamp place; and signs with the seal
- * on behalf of someone else (external signatory). Installs pa_sign_hook at start-up. */
+ * on behalf of someone else (external signatory). Installs pa_sign_hook and
+ * pa_external_seal_hook at start-up. */
 #ifndef OPALE_SIGN_FOLDER_SIGN_H
 #define OPALE_SIGN_FOLDER_SIGN_H
 #include <stdint.h>
@@ -16,6 +17,11 @@
  * transaction; nothing is stored when one document fails. */
 int sign_folder(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t desk, int64_t acted_desk, const char *pin,
 		struct err *e);
+
+/* The external signatory's step (pa_external_seal_hook): every main document signed with the
+ * collectivité's seal on behalf of signer — as sign_folder, the stamp « Signé électroniquement par
+ * <signer> », role line « Signataire externe, code à usage unique vérifié », /Name signer. */
+int sign_folder_external(db *d, int64_t tenant, int64_t folder, const char *signer, const char *evidence, struct err *e);
 
 /* Signs doc with the collectivité's seal on behalf of name (external signatory): PAdES with a
  * visible stamp « Signé électroniquement par <name> » whose role line is stamp_text (e.g.

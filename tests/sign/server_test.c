@@ -6,7 +6,10 @@
  * then SEAL step (collectivité seal) on a PDF — both signatures valid for pdfsig — and a CAdES type
  * giving a detached .p7s accepted by openssl cms. */
 #include "httptest.h"
+#include "core/config.h"
 #include "identity/identity.h"
+#include "parapheur/parapheur.h"
+#include "store/store.h"
 #include "srvtest.h"
 #include "t.h"
 #include "web/pdfdoc.h"
@@ -389,6 +392,25 @@ int main(void)
 	T_OK(fetch_doc(f2, "signature", "f2.p7s", sha) == 0, "… a detached signature is stored");
 	x = sh(out, sizeof out, "openssl cms -verify -binary -inform DER -in f2.p7s -content convention.pdf -CAfile %s/ca.pem -out /dev/null", P);
 	T_EQ_INT(x, 0, "… openssl cms -verify accepts it against the original");
+
+	/* ---- external signatory: the seal on behalf of a partner (hook called in-process) ---- */
+	snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", S.data);   /* same server key and store */
+	store_init(S.data);
+	int64_t f3 = create_folder("Avenant signé par un partenaire", sub, sec, pdf), tenant = 0;
+	s = db_query(D, &e, &rc, "SELECT tenant_id FROM folders WHERE id = $1", "i", f3);
+	if (s && rc == DB_ROW)
+		tenant = db_col_int64(s, 0);
+	if (s)
+		db_finalize(s);
+	T_OK(pa_external_seal_hook != NULL, "the engine provides the external signatory's seal hook");
+	T_OK(pa_external_seal(D, tenant, f3, "Jean Martin", "{}", &e) == 0, "pa_external_seal signs for « Jean Martin »");
+	T_OK(fetch_doc(f3, "signe", "f3.pdf", sha) == 0, "… a signed version is stored");
+	sh(out, sizeof out, "pdfsig f3.pdf; pdftotext f3.pdf - | tr '\\n' ' '");
+	T_OK(strstr(out, "Signature is Valid") && strstr(out, "Signé électroniquement par Jean Martin") && strstr(out, "Signataire externe"),
+	     "pdfsig: valid; the stamp names the partner");
+	db_run(D, &e, "DELETE FROM sign_keys WHERE kind = 'cachet'", "");
+	T_OK(pa_external_seal(D, tenant, f3, "Jean Martin", "{}", &e) < 0 && strcmp(e.code, "sign.no_seal") == 0,
+	     "without a seal: sign.no_seal");
 
 	srv_stop(&S);
 	return t_done();
