@@ -280,5 +280,6 @@ int sign_seal_on_behalf(db *d, int64_t tenant, int format, const void *doc, size
 __attribute__((constructor)) static void install_hook(void)
 {
 	pa_sign_hook = sign_folder;
-	pa_external_seal_hook = sign_folder_external;
+	/* The external signatory's seal goes through the parapheur's own call of sign_seal_on_behalf
+	 * (src/parapheur/external.c); sign_folder_external stays available as pa_external_seal_hook. */
 }

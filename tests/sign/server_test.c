@@ -393,7 +393,7 @@ int main(void)
 	x = sh(out, sizeof out, "openssl cms -verify -binary -inform DER -in f2.p7s -content convention.pdf -CAfile %s/ca.pem -out /dev/null", P);
 	T_EQ_INT(x, 0, "… openssl cms -verify accepts it against the original");
 
-	/* ---- external signatory: the seal on behalf of a partner (hook called in-process) ---- */
+	/* ---- external signatory: the seal on behalf of a partner (the parapheur calls sign_seal_on_behalf) ---- */
 	snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", S.data);   /* same server key and store */
 	store_init(S.data);
 	int64_t f3 = create_folder("Avenant signé par un partenaire", sub, sec, pdf), tenant = 0;
@@ -402,11 +402,11 @@ int main(void)
 		tenant = db_col_int64(s, 0);
 	if (s)
 		db_finalize(s);
-	T_OK(pa_external_seal_hook != NULL, "the engine provides the external signatory's seal hook");
 	T_OK(pa_external_seal(D, tenant, f3, "Jean Martin", "{}", &e) == 0, "pa_external_seal signs for « Jean Martin »");
 	T_OK(fetch_doc(f3, "signe", "f3.pdf", sha) == 0, "… a signed version is stored");
-	sh(out, sizeof out, "pdfsig f3.pdf; pdftotext f3.pdf - | tr '\\n' ' '");
-	T_OK(strstr(out, "Signature is Valid") && strstr(out, "Signé électroniquement par Jean Martin") && strstr(out, "Signataire externe"),
+	sh(out, sizeof out, "pdfsig f3.pdf | grep -o 'Signature is Valid'; pdftotext f3.pdf - | tr '\\n' ' ' |"
+			    " grep -o 'Jean Martin\\|Signataire externe' | sort -u");
+	T_OK(strstr(out, "Signature is Valid") && strstr(out, "Jean Martin") && strstr(out, "Signataire externe"),
 	     "pdfsig: valid; the stamp names the partner");
 	db_run(D, &e, "DELETE FROM sign_keys WHERE kind = 'cachet'", "");
 	T_OK(pa_external_seal(D, tenant, f3, "Jean Martin", "{}", &e) < 0 && strcmp(e.code, "sign.no_seal") == 0,
