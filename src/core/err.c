@@ -9,12 +9,16 @@ int err_set(struct err *e, int status, const char *code, const char *fmt, ...)
 {
 	if (!e)
 		return -1;
-	e->status = status;
-	snprintf(e->code, sizeof e->code, "%s", code);
+	/* Formatted into locals first: callers may pass e->code or e->msg as arguments (rewrapping an error). */
+	char c[sizeof e->code], m[sizeof e->msg];
+	snprintf(c, sizeof c, "%s", code ? code : "");
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	vsnprintf(m, sizeof m, fmt, ap);
 	va_end(ap);
+	e->status = status;
+	memcpy(e->code, c, sizeof c);
+	memcpy(e->msg, m, sizeof m);
 	return -1;
 }
 

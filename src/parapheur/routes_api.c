@@ -134,9 +134,10 @@ int pa_folder_from_uploads(struct req *r, db *d, const char *title, int64_t subt
 					       "« %s » n'est ni un PDF ni un XML : convertissez-le en PDF avant de l'envoyer (documents bureautiques refusés).",
 					       u->filename);
 			if (strcmp(mime, "application/pdf") == 0 && store_check_pdf(u->path, e) < 0) {
-				char why[sizeof e->msg];
+				char why[sizeof e->msg], code[sizeof e->code];
 				snprintf(why, sizeof why, "%s", e->msg);
-				return err_set(e, 400, e->code, "« %s » : %s", u->filename, why);
+				snprintf(code, sizeof code, "%s", e->code);  /* err_set writes e->code: never pass it its own field */
+				return err_set(e, 400, code, "« %s » : %s", u->filename, why);
 			}
 		}
 	}

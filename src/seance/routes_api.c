@@ -263,9 +263,10 @@ int sd_upload_docs(struct req *r, db *d, int64_t seance, struct err *e)
 		char mime[128] = "";
 		store_mime(u->path, mime, sizeof mime);
 		if (!strcmp(mime, "application/pdf") && store_check_pdf(u->path, e) < 0) {
-			char msg[sizeof e->msg];
+			char msg[sizeof e->msg], code[sizeof e->code];
 			snprintf(msg, sizeof msg, "%s", e->msg);
-			return err_set(e, 400, e->code, "« %s » : %s", u->filename, msg);
+			snprintf(code, sizeof code, "%s", e->code);  /* err_set writes e->code: never pass it its own field */
+			return err_set(e, 400, code, "« %s » : %s", u->filename, msg);
 		}
 		n++;
 	}
