@@ -374,6 +374,47 @@ static int convocation_job(db *d, const struct job *j, struct err *e)
 }
 OPALE_JOB_KIND(seance_convocation, "seance.convocation", convocation_job, JOB_NO_TX, 8, 120);
 
+int sd_renvoyer(db *d, int64_t tenant, int64_t seance, int64_t convocation, int64_t now, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc,
+			       "SELECT m.id, m.email, m.papier FROM convocations c JOIN membres m ON m.id = c.membre_id "
+			       "WHERE c.tenant_id = $1 AND c.id = $2 AND c.seance_id = $3", "ii", convocation, seance);
+	if (!s)
+		return -1;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		return err_set(e, 404, "convocation.inconnue", "Convocation introuvable.");
+	}
+	int64_t membre = db_col_int64(s, 0);
+	char email[256];
+	snprintf(email, sizeof email, "%s", db_col_text(s, 1));
+	int papier = (int)db_col_int64(s, 2);
+	db_finalize(s);
+	if (papier || !*email)
+		return err_set(e, 409, "convocation.papier",
+			       "Ce membre reçoit ses convocations par écrit ou n'a pas d'adresse électronique : rien à renvoyer par courriel.");
+	char tok[64], h[65], payload[256], idem[96];
+	identity_random_token(tok);
+	identity_sha256_hex(tok, h);
+	snprintf(payload, sizeof payload, "{\"convocation\":%lld,\"jeton\":\"%s\"}", (long long)convocation, tok);
+	snprintf(idem, sizeof idem, "seance.convocation:%lld:%s", (long long)convocation, h);
+	if (db_begin_write(d, e) < 0)
+		return -1;
+	if (tdb_run(d, tenant, e,
+		    "UPDATE convocations SET token_hash = $3, email = $4, state = 'en_file', error = '', queued_at = $5, sent_at = 0 "
+		    "WHERE tenant_id = $1 AND id = $2", "itti", convocation, h, email, now) < 0 ||
+	    jobs_enqueue(d, "seance.convocation", payload, idem, tenant, 0, NULL, e) < 0)
+		goto fail;
+	event(d, tenant, seance, convocation, membre, now, "renvoi", NULL, email);
+	if (db_commit(d, e) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(d);
+	return -1;
+}
+
 /* ---- reading back ----------------------------------------------------------------------------- */
 
 json_t *sd_convocations(db *d, int64_t tenant, int64_t seance, struct err *e)

@@ -4,6 +4,7 @@
 #include "seance/sd_util.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
+#include "search/search.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -520,6 +521,40 @@ int sd_seance_exists(db *d, int64_t tenant, int64_t id)
 	return sd_exists(d, tenant, "SELECT id FROM seances WHERE tenant_id = $1 AND id = $2", id);
 }
 
+/* Full-text index (search module): title, assembly, place, date and the agenda. */
+static void sd_index(db *d, int64_t tenant, int64_t seance)
+{
+	struct err e;
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, &e, &rc,
+			       "SELECT s.title, o.name, s.place, s.starts_at FROM seances s JOIN organes o ON o.id = s.organe_id "
+			       "WHERE s.tenant_id = $1 AND s.id = $2", "i", seance);
+	if (!s)
+		return;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		return;
+	}
+	char title[600], when[80];
+	buf t = BUF_INIT;
+	int64_t at = db_col_int64(s, 3);
+	snprintf(title, sizeof title, "%s — %s", db_col_text(s, 0), sd_fmt_paris(at, when, sizeof when));
+	buf_printf(&t, "%s %s %s %s", db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2), when);
+	db_finalize(s);
+	s = tdb_query(d, tenant, &e, &rc, "SELECT title, rapporteur, theme, matiere FROM seance_points WHERE tenant_id = $1 AND seance_id = $2",
+		      "i", seance);
+	while (s && rc == DB_ROW) {
+		buf_printf(&t, " %s %s %s %s", db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3));
+		rc = db_step(s, &e);
+	}
+	if (s)
+		db_finalize(s);
+	char url[64];
+	snprintf(url, sizeof url, "/seances/%lld", (long long)seance);
+	search_put(d, tenant, "seance", seance, title, t.data ? t.data : "", at, url, &e);
+	buf_free(&t);
+}
+
 void sd_seance_touch(db *d, int64_t tenant, int64_t seance, int64_t user, const char *what)
 {
 	struct err e;
@@ -534,6 +569,7 @@ void sd_seance_touch(db *d, int64_t tenant, int64_t seance, int64_t user, const 
 		tdb_run(d, tenant, &e,
 			"INSERT INTO seance_events (tenant_id, seance_id, membre_id, at, kind, detail) VALUES ($1,$2,$3,$4,'modification',$5)",
 			"iiit", seance, user, identity_now(), what);
+	sd_index(d, tenant, seance);
 }
 
 int sd_seance_save(db *d, int64_t tenant, int64_t id, json_t *j, int64_t *out, struct err *e)
@@ -577,6 +613,7 @@ int sd_seance_save(db *d, int64_t tenant, int64_t id, json_t *j, int64_t *out, s
 			return -1;
 		*out = db_col_int64(s, 0);
 		db_finalize(s);
+		sd_index(d, tenant, *out);
 		return 0;
 	}
 	if (tdb_run(d, tenant, e,

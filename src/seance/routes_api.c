@@ -372,6 +372,20 @@ static int convocations_get(struct req *r)
 }
 OPALE_ROUTE(sd_convocations_r, "GET", "/api/v1/seances/:id/convocations", convocations_get, READ, SCOPE_TENANT, IDL);
 
+static int renvoi(struct req *r)
+{
+	int64_t id = req_param_id(r, "id"), c = id > 0 ? req_param_id(r, "conv") : -1;
+	db *d = c > 0 ? need_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e;
+	if (sd_renvoyer(d, r->tenant_id, id, c, identity_now(), &e) < 0)
+		return fail(r, &e);
+	audit_req(r, "seance.convocation.renvoi", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "%lld", (long long)c));
+	return res_json(r, 202, json_pack("{s:b}", "ok", 1));
+}
+OPALE_ROUTE(sd_renvoi_r, "POST", "/api/v1/seances/:id/convocations/:conv/renvoi", renvoi, SEC, SCOPE_TENANT, IDL);
+
 /* The manifest of a sending, or its RFC 3161 token (verify: openssl ts -verify -data manifeste
  * -in horodatage.tst -token_in -CAfile tsa.pem). */
 static int envoi_file(struct req *r)

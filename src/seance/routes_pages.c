@@ -379,10 +379,25 @@ static int preuves(struct req *r)
 	if (!s)
 		return res_fail(r, e.status, e.code, "%s", e.msg);
 	return page_render(r, 200, "seance_preuves", "Convocations et preuves",
-			   json_pack("{s:o,s:o,s:o,s:o}", "s", s, "convocations", sd_convocations(d, r->tenant_id, id, &e), "envois",
-				     sd_envois(d, r->tenant_id, id, &e), "evenements", sd_events(d, r->tenant_id, id, &e)));
+			   json_pack("{s:o,s:o,s:o,s:o,s:b}", "s", s, "convocations", sd_convocations(d, r->tenant_id, id, &e), "envois",
+				     sd_envois(d, r->tenant_id, id, &e), "evenements", sd_events(d, r->tenant_id, id, &e), "peut_ecrire",
+				     (r->roles & SEC) != 0));
 }
 OPALE_ROUTE(sd_preuves_page, "GET", "/seances/:id/preuves", preuves, READ, SCOPE_TENANT, IDL);
+
+static int renvoi_page(struct req *r)
+{
+	int64_t id = req_param_id(r, "id"), c = id > 0 ? req_param_id(r, "conv") : -1;
+	db *d = c > 0 ? need_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e;
+	if (!sd_exists(d, r->tenant_id, "SELECT id FROM convocations WHERE tenant_id = $1 AND id = $2", c))
+		return res_fail(r, 404, "convocation.inconnue", "Convocation introuvable.");
+	int ok = sd_renvoyer(d, r->tenant_id, id, c, identity_now(), &e) == 0;
+	return back(r, ok, &e, "Convocation renvoyée (nouveau lien personnel).", arena_printf(r->a, "/seances/%lld/preuves", (long long)id));
+}
+OPALE_ROUTE(sd_renvoi_page, "POST", "/seances/:id/convocations/:conv/renvoi", renvoi_page, SEC, SCOPE_TENANT, IDL);
 
 /* ---- the day: attendance sheet and quorum ------------------------------------------------------ */
 

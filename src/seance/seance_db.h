@@ -69,6 +69,10 @@ int sd_seance_delai(db *d, int64_t tenant, int64_t seance, struct seance_delai_i
  * « seance.convocation » job per recipient (suppléants included; paper opt-outs listed, not mailed).
  * Re-sending creates new links for everyone. *envoi = the sending's id. */
 int sd_convoquer(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t now, int64_t *envoi, struct err *e);
+/* Sends one convocation again (after a failure, or an address corrected on the member): a new personal
+ * link, the member's current address, a new job. 409 for a paper convocation or a member without
+ * address. */
+int sd_renvoyer(db *d, int64_t tenant, int64_t seance, int64_t convocation, int64_t now, struct err *e);
 /* Convocations of the séance with their delivery state and reading proof. */
 json_t *sd_convocations(db *d, int64_t tenant, int64_t seance, struct err *e);
 json_t *sd_events(db *d, int64_t tenant, int64_t seance, struct err *e);

@@ -52,6 +52,8 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/api/v1/seances/:id/convocations", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/seances/:id/envois/:envoi/:fichier", "SELECT seance_id, id, 'manifeste.txt' FROM seance_envois WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/seances/:id/attestation.pdf", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/seances/:id/convocations/:conv/renvoi", "SELECT seance_id, id FROM convocations WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/seances/:id/convocations/:conv/renvoi", "SELECT seance_id, id FROM convocations WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/seances/:id/emargement.pdf", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/seances/:id/presences", "SELECT id FROM seances WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/seances/:id/presences/:membre", "SELECT s.id, m.id FROM seances s JOIN membres m ON m.organe_id = s.organe_id WHERE s.tenant_id = $1 ORDER BY s.id, m.id LIMIT 1" },
@@ -145,6 +147,8 @@ static inline int seed_seance(db *d, int64_t tenant, int64_t user)
 {
 	struct err e;
 	int64_t organe, membre, seance, point;
+	char th[48];
+	snprintf(th, sizeof th, "temoin-%lld", (long long)tenant);
 	json_t *o = json_pack("{s:s,s:s}", "nom", "Conseil témoin", "nature", "epci");
 	json_t *m = json_pack("{s:s,s:s,s:I}", "nom", "Témoin", "courriel", "temoin@demo.opale.invalid", "utilisateur", (json_int_t)user);
 	json_t *s = NULL, *p = json_pack("{s:s}", "titre", "Point témoin");
@@ -156,7 +160,10 @@ static inline int seed_seance(db *d, int64_t tenant, int64_t user)
 				"0000000000000000000000000000000000000000000000000000000000000000", "application/pdf", 1, NULL, &e) < 0 ||
 		     db_run(d, &e, "UPDATE seances SET status = 'convoquee' WHERE id = $1", "i", seance) < 0 ||
 		     db_run(d, &e, "INSERT INTO seance_envois (tenant_id, seance_id, at, user_id, manifest_sha256) VALUES ($1,$2,0,$3,$4)", "iiit",
-			    tenant, seance, user, "0000000000000000000000000000000000000000000000000000000000000000") < 0;
+			    tenant, seance, user, "0000000000000000000000000000000000000000000000000000000000000000") < 0 ||
+		     db_run(d, &e, "INSERT INTO convocations (tenant_id, seance_id, membre_id, email, token_hash, state, queued_at, expires_at) "
+				   "VALUES ($1,$2,$3,'temoin@demo.opale.invalid',$4,'echec',0,0)", "iiit", tenant, seance, membre,
+			    th) < 0;
 	}
 	json_decref(o);
 	json_decref(m);

@@ -336,6 +336,27 @@ int main(void)
 			tok = g[i].tok;
 	T_OK(tok && strlen(tok) > 20, "the élu's mail carries a personal link");
 
+	/* The refused address corrected, that one convocation sent again. */
+	int64_t failed = one_int("SELECT id FROM convocations WHERE seance_id = $1 AND state = 'echec'", cc);
+	snprintf(path, sizeof path, "/api/v1/organes/1/membres/%lld", (long long)m5);
+	japi(tok_sec, "PUT", path, "{\"nom\":\"Corrigé\",\"prenom\":\"Adresse\",\"courriel\":\"elu05@demo.opale.invalid\"}", &r);
+	ht_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/seances/%lld/convocations/%lld/renvoi", (long long)cc, (long long)failed);
+	T_EQ_INT(api(tok_sec, "POST", path, NULL, NULL, &r), 202, "the failed convocation is sent again to the corrected address");
+	ht_resp_free(&r);
+	struct got again[4];
+	int na = 0;
+	for (int i = 0; i < 100 && na < 1; i++) {
+		na += collect(again + na, 4 - na);
+		if (!na)
+			usleep(100000);
+	}
+	T_OK(na == 1 && !strcmp(again[0].to, "elu05@demo.opale.invalid") && strlen(again[0].tok) > 20, "it arrives, with a new link");
+	for (int i = 0; i < 50 && one_int("SELECT COUNT(*) FROM convocations WHERE id = $1 AND state = 'acceptee'", failed) != 1; i++)
+		usleep(100000);
+	T_EQ_INT(one_int("SELECT COUNT(*) FROM convocations WHERE id = $1 AND state = 'acceptee' AND error = ''", failed), 1,
+		 "and the convocation is now accepted");
+
 	/* 5. The link: reading proof, acknowledgement, documents, packet. */
 	snprintf(path, sizeof path, "/convocation/%s", tok ? tok : "x");
 	T_EQ_INT(api(NULL, "GET", path, NULL, NULL, &r), 200, "the personal link opens without login");
@@ -479,7 +500,13 @@ int main(void)
 	T_OK(r.status == 200 && r.body.len > 1000 && !memcmp(r.body.data, "%PDF", 4), "the feuille d'émargement is a PDF");
 	ht_resp_free(&r);
 
-	/* 9. An expired link. */
+	/* 9. Full-text search finds the séance by a word of its agenda. */
+	api(tok_sec, "GET", "/api/v1/recherche?q=fabrique%20defi", NULL, NULL, &r);
+	snprintf(path, sizeof path, "/seances/%lld", (long long)cc);
+	T_OK(r.status == 200 && has(&r, "\"seance\"") && has(&r, path), "the search finds the séance by a point of its agenda");
+	ht_resp_free(&r);
+
+	/* 10. An expired link. */
 	db_run(D, &e, "UPDATE convocations SET expires_at = 1 WHERE id = $1", "i", conv);
 	snprintf(path, sizeof path, "/convocation/%s", tok ? tok : "x");
 	T_EQ_INT(api(NULL, "GET", path, NULL, NULL, &r), 410, "a link after the séance has expired");
