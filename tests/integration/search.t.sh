@@ -29,6 +29,7 @@ out=$(get ccpo.secretaire "/api/v1/recherche?q=cdg")
 eq "secrétaire de séance: 200" "$(echo "$out" | tail -1)" 200
 has "sees the acts" "$out" '"type":"acte"'
 eq "but no parapheur folder among the results" "$(echo "$out" | grep -c '"type":"dossier"')" 0
+has "the séance whose agenda names the CDG is found" "$out" '"type":"seance"'
 out=$(get ccpo.agent "/api/v1/recherche?q=%C2%AB+%C2%BB")
 eq "no words: 400" "$(echo "$out" | tail -1)" 400
 has "with its code" "$out" '"code":"recherche.vide"'
