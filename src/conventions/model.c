@@ -8,6 +8,7 @@
 
 #include "conventions/conventions_db.h"
 #include "db/tenant.h"
+#include "mail/mail.h"
 
 /* ---- helpers ----------------------------------------------------------------------------------- */
 
@@ -136,6 +137,9 @@ static int write_main(db *d, int64_t tenant, int64_t user, int64_t id, json_t *i
 	struct date nd;
 	if (opt_date(notif, &nd, "Notification de la résiliation", e) < 0)
 		return -1;
+	const char *mail = str(in, "alerte_courriel");
+	if (*mail && !mail_address_valid(mail))
+		return err_set(e, 400, "convention.courriel", "Courriel des alertes invalide.");
 	int64_t done = num(in, "renouvellements_faits");
 	if (done < 0 || done > t->max_renewals)
 		return err_set(e, 400, "convention.renouvellements", "Renouvellements décidés : entre 0 et %d.", t->max_renewals);

@@ -255,6 +255,10 @@ int main(void)
 	T_OK(strstr(r.body.data, "La date de fin précède la date de prise d&#39;effet") && strstr(r.body.data, "value=\"Convention fausse\""),
 	     "… explained in French, the form kept");
 	ht_resp_free(&r);
+	T_EQ_INT(post("/conventions", "titre=Convention+test&debut=2024-05-01&duree=1+an&alerte_courriel=pas+un+courriel", &r, loc), 400,
+		 "an invalid alert address → 400");
+	T_OK(strstr(r.body.data, "Courriel des alertes invalide") != NULL, "… explained in French");
+	ht_resp_free(&r);
 
 	/* A review entered clears its alert. */
 	snprintf(path, sizeof path, "/conventions/%lld/bilans", (long long)defi);
