@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
+#include <openssl/bn.h>
 #include <openssl/ts.h>
 #include <string.h>
 
@@ -29,11 +30,14 @@ static TS_REQ *make_request(const unsigned char digest[32], ASN1_INTEGER **nonce
 	TS_MSG_IMPRINT_set_msg(mi, (unsigned char *)digest, 32);
 	TS_REQ_set_version(req, 1);
 	TS_REQ_set_msg_imprint(req, mi);
-	unsigned char rnd[8];
-	RAND_bytes(rnd, sizeof rnd);
-	rnd[0] &= 0x7f;
-	ASN1_INTEGER *nonce = ASN1_INTEGER_new();
-	ASN1_STRING_set(nonce, rnd, sizeof rnd);
+	/* A 64-bit random nonce through BIGNUM, so that its DER is always minimal: raw random bytes
+	 * with a leading zero byte (1 time in 128) made a non-DER INTEGER that the TSA rejected
+	 * (« statut 2 »: the intermittent failure of tests/sign/tsa.t.sh). */
+	BIGNUM *bn = BN_new();
+	ASN1_INTEGER *nonce = bn && BN_rand(bn, 64, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY) == 1 ? BN_to_ASN1_INTEGER(bn, NULL) : NULL;
+	BN_free(bn);
+	if (!nonce)
+		nonce = ASN1_INTEGER_new();
 	TS_REQ_set_nonce(req, nonce);
 	TS_REQ_set_cert_req(req, 1);
 	X509_ALGOR_free(alg);
