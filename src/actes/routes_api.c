@@ -14,23 +14,9 @@
 #define WRITERS (ROLE_AGENT | ROLE_ADMIN)
 #define READERS (ROLE_AGENT | ROLE_ADMIN | ROLE_AUDITOR)
 
-static db *need_db(struct req *r)
-{
-	struct err e;
-	db *d = db_thread(&e);
-	if (!d)
-		res_fail(r, 503, "db.indisponible", "Base de données indisponible : %s", e.msg);
-	return d;
-}
-
-static int fail(struct req *r, struct err *e)
-{
-	return res_fail(r, e->status ? e->status : 500, e->code[0] ? e->code : "interne", "%s", e->msg);
-}
-
 static int list(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e;
@@ -39,7 +25,7 @@ static int list(struct req *r)
 	if (limit < 1 || limit > 500)
 		return res_fail(r, 400, "actes.limite", "« limite » doit être un nombre entre 1 et 500.");
 	json_t *a = actes_db_list(d, r->tenant_id, req_query(r, "etat"), an ? atoi(an) : 0, na ? atoi(na) : 0, req_query(r, "q"), limit, &e);
-	return a ? res_json(r, 200, json_pack("{s:o}", "actes", a)) : fail(r, &e);
+	return a ? res_json(r, 200, json_pack("{s:o}", "actes", a)) : res_fail_err(r, &e);
 }
 OPALE_ROUTE(actes_list_r, "GET", "/api/v1/actes", list, READERS, SCOPE_TENANT, TT);
 
@@ -58,7 +44,7 @@ static int violations(struct req *r, struct err *e, const struct actes_report *r
  * types_annexes: [..], document_papier}, file "document" (the act) and files "annexe" in order. */
 static int create(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	const char *meta = req_form(r, "acte");
@@ -102,40 +88,40 @@ static int create(struct req *r)
 	int rc = actes_db_create(d, r->tenant_id, r->user_id, &n, &rep, &id, &e);
 	json_decref(j);
 	if (rc < 0) {
-		rc = rep.n ? violations(r, &e, &rep) : fail(r, &e);
+		rc = rep.n ? violations(r, &e, &rep) : res_fail_err(r, &e);
 		actes_report_free(&rep);
 		return rc;
 	}
 	audit_req(r, "actes.creation", arena_printf(r->a, "%lld", (long long)id), "");
 	json_t *a = actes_db_get(d, r->tenant_id, id, &e);
-	return a ? res_json(r, 201, a) : fail(r, &e);
+	return a ? res_json(r, 201, a) : res_fail_err(r, &e);
 }
 OPALE_ROUTE(actes_create_r, "POST", "/api/v1/actes", create, WRITERS, SCOPE_TENANT, TT | RF_UPLOAD);
 
 static int get(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	json_t *a = actes_db_get(d, r->tenant_id, id, &e);
-	return a ? res_json(r, 200, a) : fail(r, &e);
+	return a ? res_json(r, 200, a) : res_fail_err(r, &e);
 }
 OPALE_ROUTE(actes_get_r, "GET", "/api/v1/actes/:id", get, READERS, SCOPE_TENANT, TT);
 
 static int action(struct req *r, int (*fn)(db *, int64_t, int64_t, int64_t, struct err *), const char *what)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	if (fn(d, r->tenant_id, r->user_id, id, &e) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	audit_req(r, what, arena_printf(r->a, "%lld", (long long)id), "");
 	json_t *a = actes_db_get(d, r->tenant_id, id, &e);
-	return a ? res_json(r, 202, a) : fail(r, &e);
+	return a ? res_json(r, 202, a) : res_fail_err(r, &e);
 }
 
 static int transmit(struct req *r)
@@ -153,7 +139,7 @@ OPALE_ROUTE(actes_cancel_r, "POST", "/api/v1/actes/:id/annuler", cancel, WRITERS
 static int doc_get(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), doc = id > 0 ? req_param_id(r, "doc") : -1;
-	db *d = doc > 0 ? need_db(r) : NULL;
+	db *d = doc > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -177,7 +163,7 @@ OPALE_ROUTE(actes_doc_r, "GET", "/api/v1/actes/:id/documents/:doc", doc_get, REA
 static int message_file(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	const char *what = req_query(r, "format");
@@ -204,7 +190,7 @@ OPALE_ROUTE(actes_msg_file_r, "GET", "/api/v1/actes/messages/:id/fichier", messa
 static int answer(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e = { 0 };
@@ -224,7 +210,7 @@ static int answer(struct req *r)
 	    store_record(d, u->sha256, u->size, "application/pdf", &e) < 0 ||
 	    actes_answer(d, r->tenant_id, r->user_id, id, req_form(r, "envoi"), u->sha256, u->filename, &e) < 0 || db_commit(d, &e) < 0) {
 		db_rollback(d);
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	}
 	audit_req(r, "actes.reponse", arena_printf(r->a, "%lld", (long long)id), req_form(r, "envoi"));
 	return res_json(r, 202, json_pack("{s:b}", "ok", 1));
@@ -234,7 +220,7 @@ OPALE_ROUTE(actes_answer_r, "POST", "/api/v1/actes/messages/:id/reponse", answer
 /* Letters waiting for an answer, across acts (the inbox). */
 static int inbox(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e;
@@ -258,12 +244,12 @@ OPALE_ROUTE(actes_inbox_r, "GET", "/api/v1/actes/courriers", inbox, READERS, SCO
 
 static int classif_request(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e;
 	if (actes_classification_request(d, r->tenant_id, &e) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	return res_json(r, 202, json_pack("{s:b}", "ok", 1));
 }
 OPALE_ROUTE(actes_classif_req_r, "POST", "/api/v1/actes/classification/demande", classif_request, ROLE_ADMIN, SCOPE_TENANT, TT);
@@ -283,14 +269,14 @@ static void matieres(json_t *out, const struct actes_matiere *m, size_t n, const
 /* The current classification as a flat list of matières (two levels and more) for pickers. */
 static int classif_get(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e;
 	struct actes_classification c = { 0 };
 	int have = actes_db_classification_current(d, r->tenant_id, &c, &e);
 	if (have < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	if (!have)
 		return res_json(r, 200, json_pack("{s:n,s:[]}", "date", "matieres"));
 	json_t *m = json_array();
@@ -304,7 +290,7 @@ OPALE_ROUTE(actes_classif_r, "GET", "/api/v1/actes/classification", classif_get,
 /* Operator view: per collectivité, acts sent, acknowledged, in error (feeds the CDG's report). */
 static int operator_counts(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e;
@@ -325,6 +311,6 @@ static int operator_counts(struct req *r)
 	}
 	if (s)
 		db_finalize(s);
-	return s ? res_json(r, 200, json_pack("{s:o}", "collectivites", a)) : (json_decref(a), fail(r, &e));
+	return s ? res_json(r, 200, json_pack("{s:o}", "collectivites", a)) : (json_decref(a), res_fail_err(r, &e));
 }
 OPALE_ROUTE(actes_operator_r, "GET", "/api/v1/operateur/actes", operator_counts, ROLE_OPERATOR, SCOPE_OPERATOR, 0);

@@ -14,15 +14,6 @@
 
 #define IDL (RF_TIER_IDELIBRE)
 
-static db *need_db(struct req *r)
-{
-	struct err e;
-	db *d = db_thread(&e);
-	if (!d)
-		res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
-	return d;
-}
-
 /* Agenda, documents and the member's answer form, for the portal and the link page. */
 static json_t *seance_view(db *d, int64_t tenant, int64_t seance, int64_t membre, const char *doc_base, struct err *e)
 {
@@ -60,7 +51,7 @@ static json_t *seance_view(db *d, int64_t tenant, int64_t seance, int64_t membre
 
 static int portal(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e;
@@ -98,7 +89,7 @@ static int64_t my_membre(struct req *r, db *d, int64_t seance)
 static int elu_seance(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	int64_t m = my_membre(r, d, id);
@@ -126,7 +117,7 @@ static int answer(struct req *r, db *d, int64_t tenant, int64_t seance, int64_t 
 static int elu_reponse(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	int64_t m = my_membre(r, d, id);
@@ -139,7 +130,7 @@ OPALE_ROUTE(sd_elu_reponse, "POST", "/elu/seances/:id/reponse", elu_reponse, ROL
 static int elu_doc(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), doc = id > 0 ? req_param_id(r, "doc") : -1;
-	db *d = doc > 0 ? need_db(r) : NULL;
+	db *d = doc > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	if (!my_membre(r, d, id))
@@ -151,7 +142,7 @@ OPALE_ROUTE(sd_elu_doc, "GET", "/elu/seances/:id/documents/:doc", elu_doc, ROLE_
 static int elu_zip(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	if (!my_membre(r, d, id))
@@ -172,7 +163,7 @@ static int link_of(struct req *r, db *d, struct sd_link *l)
 
 static int link_page(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	struct sd_link l;
 	if (!d || link_of(r, d, &l) < 0)
 		return -1;
@@ -198,7 +189,7 @@ OPALE_ROUTE(sd_link_page, "GET", "/convocation/:jeton", link_page, ROLE_PUBLIC, 
 
 static int link_ack(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	struct sd_link l;
 	if (!d || link_of(r, d, &l) < 0)
 		return -1;
@@ -211,7 +202,7 @@ OPALE_ROUTE(sd_link_ack, "POST", "/convocation/:jeton/accuse", link_ack, ROLE_PU
 
 static int link_answer(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	struct sd_link l;
 	if (!d || link_of(r, d, &l) < 0)
 		return -1;
@@ -222,7 +213,7 @@ OPALE_ROUTE(sd_link_answer, "POST", "/convocation/:jeton/reponse", link_answer, 
 static int link_doc(struct req *r)
 {
 	int64_t doc = req_param_id(r, "doc");
-	db *d = doc > 0 ? need_db(r) : NULL;
+	db *d = doc > 0 ? req_db(r) : NULL;
 	struct sd_link l;
 	if (!d || link_of(r, d, &l) < 0)
 		return -1;
@@ -232,7 +223,7 @@ OPALE_ROUTE(sd_link_doc, "GET", "/convocation/:jeton/documents/:doc", link_doc, 
 
 static int link_zip(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	struct sd_link l;
 	if (!d || link_of(r, d, &l) < 0)
 		return -1;

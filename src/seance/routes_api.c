@@ -18,20 +18,6 @@
 #define SEC (ROLE_ADMIN | ROLE_AGENT | ROLE_SECRETAIRE)
 #define READ (SEC | ROLE_AUDITOR)
 
-static db *need_db(struct req *r)
-{
-	struct err e;
-	db *d = db_thread(&e);
-	if (!d)
-		res_fail(r, 503, "db.indisponible", "Base de données indisponible : %s", e.msg);
-	return d;
-}
-
-static int fail(struct req *r, struct err *e)
-{
-	return res_fail(r, e->status ? e->status : 500, e->code[0] ? e->code : "interne", "%s", e->msg);
-}
-
 /* Runs fn inside a write transaction. */
 #define IN_TX(d, e, call)                                                \
 	(db_begin_write(d, e) == 0 && (call) == 0 && db_commit(d, e) == 0 ? 0 : (db_rollback(d), -1))
@@ -40,7 +26,7 @@ static int fail(struct req *r, struct err *e)
 
 static int organes_list(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	struct err e;
 	return d ? res_json(r, 200, json_pack("{s:o}", "organes", sd_organes(d, r->tenant_id, &e))) : -1;
 }
@@ -49,13 +35,13 @@ OPALE_ROUTE(sd_organes_r, "GET", "/api/v1/organes", organes_list, READ, SCOPE_TE
 static int organe_create(struct req *r)
 {
 	json_t *j = req_json(r);
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	int64_t id;
 	if (IN_TX(d, &e, sd_organe_save(d, r->tenant_id, 0, j, &id, &e)) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	audit_req(r, "seance.organe", sd_str(j, "nom"), "");
 	return res_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
@@ -64,12 +50,12 @@ OPALE_ROUTE(sd_organe_create_r, "POST", "/api/v1/organes", organe_create, SEC, S
 static int organe_get(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	json_t *o = sd_organe_json(d, r->tenant_id, id, &e);
-	return o ? res_json(r, 200, o) : fail(r, &e);
+	return o ? res_json(r, 200, o) : res_fail_err(r, &e);
 }
 OPALE_ROUTE(sd_organe_get_r, "GET", "/api/v1/organes/:id", organe_get, READ, SCOPE_TENANT, IDL);
 
@@ -77,14 +63,14 @@ static int organe_put(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
 	json_t *j = id > 0 ? req_json(r) : NULL;
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	if (!sd_exists(d, r->tenant_id, "SELECT id FROM organes WHERE tenant_id = $1 AND id = $2", id))
 		return res_fail(r, 404, "organe.inconnu", "Assemblée introuvable.");
 	if (IN_TX(d, &e, sd_organe_save(d, r->tenant_id, id, j, NULL, &e)) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	return res_json(r, 200, sd_organe_json(d, r->tenant_id, id, &e));
 }
 OPALE_ROUTE(sd_organe_put_r, "PUT", "/api/v1/organes/:id", organe_put, SEC, SCOPE_TENANT, IDL);
@@ -93,13 +79,13 @@ static int membre_create(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
 	json_t *j = id > 0 ? req_json(r) : NULL;
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	int64_t mid;
 	if (IN_TX(d, &e, sd_membre_save(d, r->tenant_id, id, 0, j, &mid, &e)) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	return res_json(r, 201, json_pack("{s:I}", "id", (json_int_t)mid));
 }
 OPALE_ROUTE(sd_membre_create_r, "POST", "/api/v1/organes/:id/membres", membre_create, SEC, SCOPE_TENANT, IDL);
@@ -108,12 +94,12 @@ static int membre_put(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), mid = id > 0 ? req_param_id(r, "membre") : -1;
 	json_t *j = mid > 0 ? req_json(r) : NULL;
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	if (IN_TX(d, &e, sd_membre_save(d, r->tenant_id, id, mid, j, NULL, &e)) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	return res_json(r, 200, sd_membre_json(d, r->tenant_id, mid, &e));
 }
 OPALE_ROUTE(sd_membre_put_r, "PUT", "/api/v1/organes/:id/membres/:membre", membre_put, SEC, SCOPE_TENANT, IDL);
@@ -121,14 +107,14 @@ OPALE_ROUTE(sd_membre_put_r, "PUT", "/api/v1/organes/:id/membres/:membre", membr
 static int membres_csv_get(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	buf b = BUF_INIT;
 	if (sd_membres_export(d, r->tenant_id, id, &b, &e) < 0) {
 		buf_free(&b);
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	}
 	res_header(r, "Content-Disposition", "attachment; filename=\"membres.csv\"");
 	int rc = res_text(r, 200, "text/csv; charset=utf-8", b.data, b.len);
@@ -140,13 +126,13 @@ OPALE_ROUTE(sd_membres_csv_get_r, "GET", "/api/v1/organes/:id/membres.csv", memb
 static int membres_csv_post(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	int n = 0;
 	if (IN_TX(d, &e, sd_membres_import(d, r->tenant_id, id, r->body.data ? r->body.data : "", r->body.len, &n, &e)) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	audit_req(r, "seance.membres.import", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "%d", n));
 	return res_json(r, 200, json_pack("{s:i}", "membres", n));
 }
@@ -156,7 +142,7 @@ OPALE_ROUTE(sd_membres_csv_post_r, "POST", "/api/v1/organes/:id/membres.csv", me
 
 static int seances_list(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	struct err e;
 	return d ? res_json(r, 200, json_pack("{s:o}", "seances", sd_seances(d, r->tenant_id, &e))) : -1;
 }
@@ -165,13 +151,13 @@ OPALE_ROUTE(sd_seances_r, "GET", "/api/v1/seances", seances_list, READ, SCOPE_TE
 static int seance_create(struct req *r)
 {
 	json_t *j = req_json(r);
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	int64_t id;
 	if (IN_TX(d, &e, sd_seance_save(d, r->tenant_id, 0, j, &id, &e)) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	audit_req(r, "seance.creation", arena_printf(r->a, "%lld", (long long)id), sd_str(j, "titre"));
 	return res_json(r, 201, sd_seance_json(d, r->tenant_id, id, &e));
 }
@@ -180,12 +166,12 @@ OPALE_ROUTE(sd_seance_create_r, "POST", "/api/v1/seances", seance_create, SEC, S
 static int seance_get(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	json_t *s = sd_seance_json(d, r->tenant_id, id, &e);
-	return s ? res_json(r, 200, s) : fail(r, &e);
+	return s ? res_json(r, 200, s) : res_fail_err(r, &e);
 }
 OPALE_ROUTE(sd_seance_get_r, "GET", "/api/v1/seances/:id", seance_get, READ, SCOPE_TENANT, IDL);
 
@@ -193,14 +179,14 @@ static int seance_put(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
 	json_t *j = id > 0 ? req_json(r) : NULL;
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	if (!sd_seance_exists(d, r->tenant_id, id))
 		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
 	if (IN_TX(d, &e, sd_seance_save(d, r->tenant_id, id, j, NULL, &e)) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	return res_json(r, 200, sd_seance_json(d, r->tenant_id, id, &e));
 }
 OPALE_ROUTE(sd_seance_put_r, "PUT", "/api/v1/seances/:id", seance_put, SEC, SCOPE_TENANT, IDL);
@@ -209,13 +195,13 @@ static int point_create(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
 	json_t *j = id > 0 ? req_json(r) : NULL;
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	int64_t pid;
 	if (IN_TX(d, &e, sd_point_save(d, r->tenant_id, id, 0, j, &pid, &e)) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	return res_json(r, 201, json_pack("{s:I}", "id", (json_int_t)pid));
 }
 OPALE_ROUTE(sd_point_create_r, "POST", "/api/v1/seances/:id/points", point_create, SEC, SCOPE_TENANT, IDL);
@@ -224,13 +210,13 @@ static int point_put(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), pid = id > 0 ? req_param_id(r, "point") : -1;
 	json_t *j = pid > 0 ? req_json(r) : NULL;
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	int dir = (int)sd_int(j, "deplacer", 0);
 	if (IN_TX(d, &e, dir ? sd_point_move(d, r->tenant_id, id, pid, dir, &e) : sd_point_save(d, r->tenant_id, id, pid, j, NULL, &e)) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	return res_json(r, 200, sd_seance_json(d, r->tenant_id, id, &e));
 }
 OPALE_ROUTE(sd_point_put_r, "PUT", "/api/v1/seances/:id/points/:point", point_put, SEC, SCOPE_TENANT, IDL);
@@ -238,12 +224,12 @@ OPALE_ROUTE(sd_point_put_r, "PUT", "/api/v1/seances/:id/points/:point", point_pu
 static int point_delete(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), pid = id > 0 ? req_param_id(r, "point") : -1;
-	db *d = pid > 0 ? need_db(r) : NULL;
+	db *d = pid > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	if (IN_TX(d, &e, sd_point_delete(d, r->tenant_id, id, pid, &e)) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	return res_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 OPALE_ROUTE(sd_point_delete_r, "DELETE", "/api/v1/seances/:id/points/:point", point_delete, SEC, SCOPE_TENANT, IDL);
@@ -297,7 +283,7 @@ int sd_upload_docs(struct req *r, db *d, int64_t seance, struct err *e)
 static int docs_upload(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -305,7 +291,7 @@ static int docs_upload(struct req *r)
 		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
 	int n = sd_upload_docs(r, d, id, &e);
 	if (n < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	return res_json(r, 201, json_pack("{s:i}", "documents", n));
 }
 OPALE_ROUTE(sd_docs_upload_r, "POST", "/api/v1/seances/:id/documents", docs_upload, SEC, SCOPE_TENANT, IDL | RF_UPLOAD);
@@ -315,7 +301,7 @@ int sd_send_doc(struct req *r, db *d, int64_t tenant, int64_t seance, int64_t do
 	struct err e;
 	char sha[65], mime[128], name[256], path[1200];
 	if (sd_doc_get(d, tenant, seance, doc, sha, mime, name, &e) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	if (store_path(sha, path, sizeof path) < 0)
 		return res_fail(r, 404, "document.inconnu", "Document introuvable.");
 	return res_file(r, path, arena_strdup(r->a, mime), arena_strdup(r->a, name));
@@ -324,7 +310,7 @@ int sd_send_doc(struct req *r, db *d, int64_t tenant, int64_t seance, int64_t do
 static int doc_get(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), doc = id > 0 ? req_param_id(r, "doc") : -1;
-	db *d = doc > 0 ? need_db(r) : NULL;
+	db *d = doc > 0 ? req_db(r) : NULL;
 	return d ? sd_send_doc(r, d, r->tenant_id, id, doc) : -1;
 }
 OPALE_ROUTE(sd_doc_get_r, "GET", "/api/v1/seances/:id/documents/:doc", doc_get, READ, SCOPE_TENANT, IDL);
@@ -332,12 +318,12 @@ OPALE_ROUTE(sd_doc_get_r, "GET", "/api/v1/seances/:id/documents/:doc", doc_get, 
 static int doc_delete(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), doc = id > 0 ? req_param_id(r, "doc") : -1;
-	db *d = doc > 0 ? need_db(r) : NULL;
+	db *d = doc > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	if (IN_TX(d, &e, sd_doc_delete(d, r->tenant_id, id, doc, &e)) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	return res_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 OPALE_ROUTE(sd_doc_delete_r, "DELETE", "/api/v1/seances/:id/documents/:doc", doc_delete, SEC, SCOPE_TENANT, IDL);
@@ -347,13 +333,13 @@ OPALE_ROUTE(sd_doc_delete_r, "DELETE", "/api/v1/seances/:id/documents/:doc", doc
 static int convoquer(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	int64_t envoi;
 	if (sd_convoquer(d, r->tenant_id, id, r->user_id, identity_now(), &envoi, &e) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	audit_req(r, "seance.convocation", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "envoi %lld", (long long)envoi));
 	return res_json(r, 202, json_pack("{s:I,s:o}", "envoi", (json_int_t)envoi, "convocations", sd_convocations(d, r->tenant_id, id, &e)));
 }
@@ -362,7 +348,7 @@ OPALE_ROUTE(sd_convoquer_r, "POST", "/api/v1/seances/:id/convocations", convoque
 static int convocations_get(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -376,12 +362,12 @@ OPALE_ROUTE(sd_convocations_r, "GET", "/api/v1/seances/:id/convocations", convoc
 static int renvoi(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), c = id > 0 ? req_param_id(r, "conv") : -1;
-	db *d = c > 0 ? need_db(r) : NULL;
+	db *d = c > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	if (sd_renvoyer(d, r->tenant_id, id, c, identity_now(), &e) < 0)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	audit_req(r, "seance.convocation.renvoi", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "%lld", (long long)c));
 	return res_json(r, 202, json_pack("{s:b}", "ok", 1));
 }
@@ -392,7 +378,7 @@ OPALE_ROUTE(sd_renvoi_r, "POST", "/api/v1/seances/:id/convocations/:conv/renvoi"
 static int envoi_file(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), envoi = id > 0 ? req_param_id(r, "envoi") : -1;
-	db *d = envoi > 0 ? need_db(r) : NULL;
+	db *d = envoi > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	const char *what = req_param(r, "fichier");
@@ -405,7 +391,7 @@ static int envoi_file(struct req *r)
 			       "SELECT manifest_sha256, tsa_sha256 FROM seance_envois WHERE tenant_id = $1 AND id = $2 AND seance_id = $3", "ii",
 			       envoi, id);
 	if (!s)
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	char sha[65] = "";
 	if (rc == DB_ROW)
 		snprintf(sha, sizeof sha, "%s", db_col_text(s, tsr ? 1 : 0));
@@ -420,7 +406,7 @@ OPALE_ROUTE(sd_envoi_file_r, "GET", "/api/v1/seances/:id/envois/:envoi/:fichier"
 static int attestation(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -434,7 +420,7 @@ static int attestation(struct req *r)
 	close(fd);
 	if (sd_attestation_pdf(d, r->tenant_id, id, path, &e) < 0) {
 		unlink(path);
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	}
 	res_file(r, path, "application/pdf", "attestation-envoi.pdf");
 	r->send_unlink = 1;
@@ -445,7 +431,7 @@ OPALE_ROUTE(sd_attestation_r, "GET", "/api/v1/seances/:id/attestation.pdf", atte
 static int emargement_pdf(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -459,7 +445,7 @@ static int emargement_pdf(struct req *r)
 	close(fd);
 	if (sd_emargement_pdf(d, r->tenant_id, id, path, &e) < 0) {
 		unlink(path);
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	}
 	res_file(r, path, "application/pdf", "feuille-emargement.pdf");
 	r->send_unlink = 1;
@@ -472,12 +458,12 @@ OPALE_ROUTE(sd_emargement_pdf_r, "GET", "/api/v1/seances/:id/emargement.pdf", em
 static int presences_get(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
 	json_t *p = sd_presences(d, r->tenant_id, id, &e);
-	return p ? res_json(r, 200, p) : fail(r, &e);
+	return p ? res_json(r, 200, p) : res_fail_err(r, &e);
 }
 OPALE_ROUTE(sd_presences_r, "GET", "/api/v1/seances/:id/presences", presences_get, READ, SCOPE_TENANT, IDL);
 
@@ -487,7 +473,7 @@ static int presence_put(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), m = id > 0 ? req_param_id(r, "membre") : -1;
 	json_t *j = m > 0 ? req_json(r) : NULL;
-	db *d = j ? need_db(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -496,10 +482,10 @@ static int presence_put(struct req *r)
 	int64_t now = identity_now();
 	if (json_object_get(j, "reponse")) {
 		if (sd_reponse(d, r->tenant_id, id, m, sd_str(j, "reponse"), sd_int(j, "mandataire", 0), sd_bool(j, "maladie"), r->user_id, now, &e) < 0)
-			return fail(r, &e);
+			return res_fail_err(r, &e);
 	} else if (IN_TX(d, &e, sd_emargement(d, r->tenant_id, id, m, sd_str(j, "statut"), (int)sd_int(j, "arrivee", 0),
 					      (int)sd_int(j, "depart", 0), now, &e)) < 0) {
-		return fail(r, &e);
+		return res_fail_err(r, &e);
 	}
 	return res_json(r, 200, sd_presences(d, r->tenant_id, id, &e));
 }

@@ -16,15 +16,6 @@
 #define SEC (ROLE_ADMIN | ROLE_AGENT | ROLE_SECRETAIRE)
 #define READ (SEC | ROLE_AUDITOR)
 
-static db *need_db(struct req *r)
-{
-	struct err e;
-	db *d = db_thread(&e);
-	if (!d)
-		res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
-	return d;
-}
-
 /* The form fields named in keys, as a JSON object of strings. */
 static json_t *form_obj(struct req *r, const char *const *keys)
 {
@@ -55,7 +46,7 @@ static const char *const point_keys[] = { "titre", "rapporteur", "rapporteur_nom
 
 static int home(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e;
@@ -68,7 +59,7 @@ OPALE_ROUTE(sd_home, "GET", "/seances", home, READ, SCOPE_TENANT, IDL);
 
 static int seance_create(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e;
@@ -84,7 +75,7 @@ OPALE_ROUTE(sd_home_post, "POST", "/seances", seance_create, SEC, SCOPE_TENANT, 
 
 static int organe_create(struct req *r)
 {
-	db *d = need_db(r);
+	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e;
@@ -99,7 +90,7 @@ OPALE_ROUTE(sd_organe_post, "POST", "/assemblees", organe_create, SEC, SCOPE_TEN
 static int organe_page(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -132,7 +123,7 @@ OPALE_ROUTE(sd_organe_page, "GET", "/assemblees/:id", organe_page, READ, SCOPE_T
 static int organe_update(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -148,7 +139,7 @@ OPALE_ROUTE(sd_organe_update, "POST", "/assemblees/:id", organe_update, SEC, SCO
 static int membre_post(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -167,7 +158,7 @@ OPALE_ROUTE(sd_membre_post, "POST", "/assemblees/:id/membres", membre_post, SEC,
 static int membre_update(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), mid = id > 0 ? req_param_id(r, "membre") : -1;
-	db *d = mid > 0 ? need_db(r) : NULL;
+	db *d = mid > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -191,7 +182,7 @@ OPALE_ROUTE(sd_membre_update, "POST", "/assemblees/:id/membres/:membre", membre_
 static int membres_import(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e = { 0 };
@@ -225,7 +216,7 @@ static void mark_kinds(json_t *docs)
 static int seance_page(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -261,7 +252,7 @@ OPALE_ROUTE(sd_seance_page, "GET", "/seances/:id", seance_page, READ, SCOPE_TENA
 static int seance_update(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -278,7 +269,7 @@ OPALE_ROUTE(sd_seance_update, "POST", "/seances/:id", seance_update, SEC, SCOPE_
 static int point_create(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -296,7 +287,7 @@ OPALE_ROUTE(sd_point_create, "POST", "/seances/:id/points", point_create, SEC, S
 static int point_action(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), pid = id > 0 ? req_param_id(r, "point") : -1;
-	db *d = pid > 0 ? need_db(r) : NULL;
+	db *d = pid > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -317,7 +308,7 @@ OPALE_ROUTE(sd_point_action, "POST", "/seances/:id/points/:point", point_action,
 static int docs_upload(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -331,7 +322,7 @@ OPALE_ROUTE(sd_docs_upload, "POST", "/seances/:id/documents", docs_upload, SEC, 
 static int doc_page(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), doc = id > 0 ? req_param_id(r, "doc") : -1;
-	db *d = doc > 0 ? need_db(r) : NULL;
+	db *d = doc > 0 ? req_db(r) : NULL;
 	return d ? sd_send_doc(r, d, r->tenant_id, id, doc) : -1;
 }
 OPALE_ROUTE(sd_doc_page, "GET", "/seances/:id/documents/:doc", doc_page, READ, SCOPE_TENANT, IDL);
@@ -339,7 +330,7 @@ OPALE_ROUTE(sd_doc_page, "GET", "/seances/:id/documents/:doc", doc_page, READ, S
 static int doc_remove(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), doc = id > 0 ? req_param_id(r, "doc") : -1;
-	db *d = doc > 0 ? need_db(r) : NULL;
+	db *d = doc > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -353,7 +344,7 @@ OPALE_ROUTE(sd_doc_remove, "POST", "/seances/:id/documents/:doc/supprimer", doc_
 static int convoquer(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -371,7 +362,7 @@ OPALE_ROUTE(sd_convoquer_page, "POST", "/seances/:id/convoquer", convoquer, SEC,
 static int preuves(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -388,7 +379,7 @@ OPALE_ROUTE(sd_preuves_page, "GET", "/seances/:id/preuves", preuves, READ, SCOPE
 static int renvoi_page(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), c = id > 0 ? req_param_id(r, "conv") : -1;
-	db *d = c > 0 ? need_db(r) : NULL;
+	db *d = c > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -404,7 +395,7 @@ OPALE_ROUTE(sd_renvoi_page, "POST", "/seances/:id/convocations/:conv/renvoi", re
 static int emargement(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -438,7 +429,7 @@ OPALE_ROUTE(sd_emargement_page, "GET", "/seances/:id/emargement", emargement, RE
 static int emargement_post(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? need_db(r) : NULL;
+	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e = { 0 };
