@@ -15,6 +15,9 @@
  * formule, taxes, paye, fiche: 1-based index into "fiches" or 0}], "permanences" [{lieu, rythme}].
  * In the caller's transaction. Returns 0 with *out_id, or -1 with e (400, French). */
 int cv_save(db *d, int64_t tenant, int64_t user, int64_t id, json_t *in, int64_t *out_id, struct err *e);
+/* (Re-)indexes the convention for the full-text search (title, reference, partner, object, parties,
+ * action sheets, permanence places). In the caller's transaction. */
+int cv_search_index(db *d, int64_t tenant, int64_t id, struct err *e);
 int cv_add_party(db *d, int64_t tenant, int64_t conv, int ordre, json_t *p, struct err *e);
 int cv_add_fiche(db *d, int64_t tenant, int64_t conv, json_t *f, int64_t *id, struct err *e);
 int cv_add_budget(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *b, struct err *e);

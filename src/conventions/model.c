@@ -7,8 +7,10 @@
 #include <time.h>
 
 #include "conventions/conventions_db.h"
+#include "core/mem.h"
 #include "db/tenant.h"
 #include "mail/mail.h"
+#include "search/search.h"
 
 /* ---- helpers ----------------------------------------------------------------------------------- */
 
@@ -295,6 +297,48 @@ static int children(db *d, int64_t tenant, int64_t id, json_t *in, struct err *e
 	return 0;
 }
 
+int cv_search_index(db *d, int64_t tenant, int64_t id, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT titre, reference, partenaire, objet, service, deliberation, debut, avenant_numero"
+						   " FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
+	if (!s)
+		return -1;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		return 0;
+	}
+	buf text = BUF_INIT;
+	char *title = xstrdup(db_col_text(s, 0));
+	for (int i = 1; i < 6; i++)
+		buf_printf(&text, "%s ", db_col_text(s, i) ? db_col_text(s, i) : "");
+	if (db_col_int64(s, 7))
+		buf_printf(&text, "avenant %lld ", (long long)db_col_int64(s, 7));
+	struct date start;
+	int64_t at = date_parse(db_col_text(s, 6), &start, NULL) == 0 ? date_to_days(start) * 86400 : 0;
+	db_finalize(s);
+	/* Parties, action sheets and permanences are words people look for too. */
+	static const char *const more[] = {
+		"SELECT nom || ' ' || representant || ' ' || habilitation FROM convention_parties WHERE tenant_id = $1 AND convention_id = $2",
+		"SELECT intitule || ' ' || axe || ' ' || reference FROM convention_fiches WHERE tenant_id = $1 AND convention_id = $2",
+		"SELECT lieu FROM convention_permanences WHERE tenant_id = $1 AND convention_id = $2", NULL };
+	for (int k = 0; more[k]; k++) {
+		s = tdb_query(d, tenant, e, &rc, more[k], "i", id);
+		while (s && rc == DB_ROW) {
+			buf_printf(&text, "%s ", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+			rc = db_step(s, e);
+		}
+		if (s)
+			db_finalize(s);
+	}
+	char url[64];
+	snprintf(url, sizeof url, "/conventions/%lld", (long long)id);
+	rc = search_put(d, tenant, "convention", id, title, text.data ? text.data : "", at, url, e);
+	free(title);
+	buf_free(&text);
+	return rc;
+}
+
 int cv_save(db *d, int64_t tenant, int64_t user, int64_t id, json_t *in, int64_t *out_id, struct err *e)
 {
 	struct cv_terms t;
@@ -316,12 +360,12 @@ int cv_save(db *d, int64_t tenant, int64_t user, int64_t id, json_t *in, int64_t
 	    tdb_run(d, tenant, e, "DELETE FROM convention_parties WHERE tenant_id = $1 AND convention_id = $2", "i", id) < 0)
 		return -1;
 	if (!id)
-		return children(d, tenant, *out_id, in, e);
+		return children(d, tenant, *out_id, in, e) < 0 ? -1 : cv_search_index(d, tenant, *out_id, e);
 	size_t i;
 	json_t *x;
 	int ordre = 0;
 	json_array_foreach(json_object_get(in, "parties"), i, x) if (cv_add_party(d, tenant, id, ++ordre, x, e) < 0) return -1;
-	return 0;
+	return cv_search_index(d, tenant, id, e);
 }
 
 /* ---- read -------------------------------------------------------------------------------------- */

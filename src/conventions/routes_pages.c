@@ -318,7 +318,7 @@ static int do_fiche(struct req *r, db *d, int64_t id, struct err *e)
 					 "calendrier", "livrables", "budget", "taxes", "financement", "fongible", "bilan", NULL };
 	json_t *f = fields(r, n);
 	int64_t fid;
-	int rc = cv_add_fiche(d, r->tenant_id, id, f, &fid, e);
+	int rc = cv_add_fiche(d, r->tenant_id, id, f, &fid, e) < 0 ? -1 : cv_search_index(d, r->tenant_id, id, e);
 	json_decref(f);
 	return rc;
 }

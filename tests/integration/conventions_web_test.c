@@ -250,6 +250,16 @@ int main(void)
 	T_OK(strstr(r.body.data, "déjà dans le parapheur") != NULL, "a second sending is refused");
 	ht_resp_free(&r);
 
+	/* Full-text search finds the avenant by a word of its action sheet and the DEFI by a permanence place. */
+	T_EQ_INT(get("/api/v1/recherche?q=visibilite+numerique&type=convention", &r), 200, "search over conventions → 200");
+	snprintf(path, sizeof path, "\"/conventions/%lld\"", (long long)av);
+	T_OK(strstr(r.body.data, path) != NULL, "« visibilité numérique » (a word of the avenant's second sheet) finds it");
+	ht_resp_free(&r);
+	get("/api/v1/recherche?q=hardinghen&type=convention", &r);
+	snprintf(path, sizeof path, "\"/conventions/%lld\"", (long long)defi);
+	T_OK(strstr(r.body.data, path) != NULL, "« Hardinghen » (a permanence place of the demo data) finds the Fabrique DEFI");
+	ht_resp_free(&r);
+
 	/* Invalid terms: end before start. */
 	T_EQ_INT(post("/conventions", "titre=Convention+fausse&debut=2024-05-01&fin=2024-01-01", &r, loc), 400, "end before start → 400");
 	T_OK(strstr(r.body.data, "La date de fin précède la date de prise d&#39;effet") && strstr(r.body.data, "value=\"Convention fausse\""),
