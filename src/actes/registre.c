@@ -2,6 +2,7 @@
  * ACTES settings, in the database (0020_actes.sql). The rules an act passes are those of the
  * archive builder (actes_acte_check), applied to the files as they will be sent. */
 #include "actes/registre.h"
+#include "core/numbering.h"
 #include "search/search.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
@@ -298,9 +299,46 @@ static int index_acte(db *d, int64_t tenant, int64_t id, const struct actes_new 
 	return search_put(d, tenant, "acte", id, title, text, at, url, e);
 }
 
-int actes_db_create(db *d, int64_t tenant, int64_t user, const struct actes_new *n, struct actes_report *r, int64_t *id,
+const char *actes_series_of_nature(int nature)
+{
+	return nature == 1 ? "deliberation" : nature == 2 || nature == 3 ? "arrete" : nature == 4 ? "contrat"
+	       : nature == 5 ? "budget" : "autre";
+}
+
+/* Next free number of the act's series: the allocator's numbers already taken by a hand-numbered act
+ * of that year are skipped (consumed, so never proposed again). In the caller's transaction. */
+static int allocate(db *d, int64_t tenant, const struct actes_new *n, char numero[NUMBERING_MAX + 1], struct err *e)
+{
+	struct date dd;
+	if (date_parse(n->date_decision, &dd, e) < 0)
+		return -1;
+	for (int tries = 0; tries < 100000; tries++) {
+		if (numbering_next(d, tenant, actes_series_of_nature(n->nature), dd, numero, NUMBERING_MAX + 1, NULL, e) < 0)
+			return -1;
+		if (!actes_numero_valid(numero))
+			return err_set(e, 409, "numbering.motif",
+				       "Le numéro « %s » produit par le motif de la série n'est pas un numéro ACTES valide (ni "
+				       "premier ni dernier caractère « _ ») : corrigez le motif dans les paramètres.", numero);
+		int rc;
+		db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id FROM actes WHERE tenant_id = $1 AND annee = $2 AND numero = $3", "it",
+				       (int64_t)dd.y, numero);
+		if (!s)
+			return -1;
+		db_finalize(s);
+		if (rc != DB_ROW)
+			return 0;
+	}
+	return err_set(e, 409, "numbering.epuise", "Aucun numéro libre trouvé dans la série.");
+}
+
+int actes_db_create(db *d, int64_t tenant, int64_t user, const struct actes_new *given, struct actes_report *r, int64_t *id,
 		    struct err *e)
 {
+	struct actes_new copy = *given, *n = &copy;
+	char numero[NUMBERING_MAX + 1];
+	int auto_num = !given->numero || !*given->numero;
+	if (auto_num)
+		copy.numero = "1";   /* checked with a valid placeholder, numbered once every rule passed */
 	size_t nf = n->n_annexes + 1;
 	struct mapped *maps = xcalloc(nf, sizeof *maps);
 	int ret = -1, own = !db_in_transaction(d);
@@ -314,6 +352,11 @@ int actes_db_create(db *d, int64_t tenant, int64_t user, const struct actes_new 
 	if (r->n) {
 		err_set(e, 400, "actes.invalide", "%zu règle(s) non respectée(s) : %s", r->n, r->items[0].msg);
 		goto out;
+	}
+	if (auto_num) {
+		if (allocate(d, tenant, n, numero, e) < 0)
+			goto out;
+		copy.numero = numero;
 	}
 	int64_t now = identity_now();
 	int rc;

@@ -38,10 +38,15 @@ struct actes_new {
 	size_t n_annexes;
 };
 
+/* The numbering series (core/numbering.h) of a nature: 1 deliberation, 2 and 3 arrete, 4 contrat,
+ * 5 budget, 6 autre. */
+const char *actes_series_of_nature(int nature);
 /* Records an act as brouillon after every rule of actes_acte_check (against the current
  * classification when one is stored, whose date the act keeps). Violations go to r and give -1
  * with e = 400 actes.invalide; a number already used that year gives 409 actes.numero_existe.
- * Joins the caller's transaction, else runs its own. */
+ * numero NULL or "": the next number of the nature's series (numbering_next, in the same transaction:
+ * given back on rollback; numbers already taken by hand-numbered acts skipped).
+ * Joins the caller's transaction (it must be a write transaction), else runs its own. */
 int actes_db_create(db *d, int64_t tenant, int64_t user, const struct actes_new *n, struct actes_report *r, int64_t *id,
 		    struct err *e);
 /* The act with its documents, transmissions, messages and history (JSON, caller frees); NULL with

@@ -40,7 +40,7 @@ static int violations(struct req *r, struct err *e, const struct actes_report *r
 			json_pack("{s:{s:s,s:s,s:o}}", "error", "code", e->code, "message", e->msg, "violations", v));
 }
 
-/* Multipart: field "acte" = JSON {numero, nature, objet, date_decision, matiere, type_piece,
+/* Multipart: field "acte" = JSON {numero (optional: the allocator's next number), nature, objet, date_decision, matiere, type_piece,
  * types_annexes: [..], document_papier}, file "document" (the act) and files "annexe" in order. */
 static int create(struct req *r)
 {
@@ -78,9 +78,11 @@ static int create(struct req *r)
 		.annexes = ann,
 		.n_annexes = na,
 	};
-	if (!n.numero || !n.objet || !n.date_decision || !n.matiere || !n.type_piece) {
+	if (!n.objet || !n.date_decision || !n.matiere || !n.type_piece) {
 		json_decref(j);
-		return res_fail(r, 400, "actes.champs", "Champs obligatoires : numero, nature, objet, date_decision, matiere, type_piece.");
+		return res_fail(r, 400, "actes.champs",
+				"Champs obligatoires : nature, objet, date_decision, matiere, type_piece (numero absent : "
+				"numéro suivant de la série de la nature).");
 	}
 	struct actes_report rep = { 0 };
 	struct err e = { 0 };

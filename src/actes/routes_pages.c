@@ -120,7 +120,7 @@ static int new_post(struct req *r)
 				   n.document_papier);
 	struct actes_report rep = { 0 };
 	int64_t id = 0;
-	int rc = (!n.numero || !n.objet || !n.date_decision || !n.matiere || !n.type_piece || !doc)
+	int rc = (!n.objet || !n.date_decision || !n.matiere || !n.type_piece || !doc)
 			 ? err_set(&e, 400, "actes.champs", "Tous les champs marqués obligatoires sont à remplir, avec le document de l'acte.")
 			 : actes_db_create(d, r->tenant_id, r->user_id, &n, &rep, &id, &e);
 	if (rc < 0) {

@@ -1,6 +1,7 @@
 /* routes_admin: a collectivité's administration — its users and roles, API tokens, and the audit
  * log (view and CSV). Every query here goes through the tenant-scoped layer (db/tenant.h). */
 #include "identity/identity.h"
+#include "core/numbering.h"
 #include "db/tenant.h"
 #include "http/http.h"
 #include "web/page.h"
@@ -57,6 +58,28 @@ static json_t *tokens_json(db *d, int64_t tenant)
 	return list;
 }
 
+/* The numbering series with the collectivité's pattern, an example (n° 1 today) and the capacity. */
+static json_t *numbering_json(db *d, int64_t tenant, struct err *e)
+{
+	json_t *a = json_array();
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	struct date today = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+	for (size_t i = 0; i < numbering_series_n; i++) {
+		char pat[64], ex[NUMBERING_MAX + 1] = "";
+		if (numbering_pattern_get(d, tenant, numbering_series[i].key, pat, sizeof pat, e) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+		numbering_format(pat, today, 1, ex, sizeof ex, NULL);
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "serie", numbering_series[i].key, "libelle",
+						   numbering_series[i].label, "motif", pat, "defaut", numbering_series[i].defaut,
+						   "exemple", ex, "capacite", (json_int_t)numbering_capacity(pat)));
+	}
+	return a;
+}
+
 static json_t *role_choices(void)
 {
 	json_t *a = json_array();
@@ -72,8 +95,11 @@ static int admin_page_with(struct req *r, db *d, int status, const char *error, 
 	struct err e;
 	if (collectivite_get(d, r->tenant_id, &c, &e) < 0)
 		return res_fail(r, e.status, e.code, "%s", e.msg);
-	json_t *data = json_pack("{s:s,s:o,s:o,s:o}", "tenant_name", c.name, "users", users_json(d, r->tenant_id),
-				 "tokens", tokens_json(d, r->tenant_id), "roles", role_choices());
+	json_t *num = numbering_json(d, r->tenant_id, &e);
+	if (!num)
+		return res_fail_err(r, &e);
+	json_t *data = json_pack("{s:s,s:o,s:o,s:o,s:o}", "tenant_name", c.name, "users", users_json(d, r->tenant_id),
+				 "tokens", tokens_json(d, r->tenant_id), "roles", role_choices(), "numerotation", num);
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	if (new_token)
@@ -94,6 +120,64 @@ static int api_users(struct req *r)
 	return d ? res_json(r, 200, json_pack("{s:o}", "utilisateurs", users_json(d, r->tenant_id))) : -1;
 }
 OPALE_ROUTE(api_users, "GET", "/api/v1/utilisateurs", api_users, ROLE_ADMIN, SCOPE_TENANT, 0);
+
+/* Numbering patterns (core/numbering.h): read by staff, set by the collectivité's admin. */
+static int api_numbering(struct req *r)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e;
+	json_t *a = numbering_json(d, r->tenant_id, &e);
+	return a ? res_json(r, 200, json_pack("{s:o}", "series", a)) : res_fail_err(r, &e);
+}
+OPALE_ROUTE(api_numbering, "GET", "/api/v1/numerotation", api_numbering, ROLE_ADMIN | ROLE_AGENT | ROLE_SECRETAIRE | ROLE_AUDITOR,
+	    SCOPE_TENANT, 0);
+
+static int set_pattern(struct req *r, db *d, const char *serie, const char *motif, struct err *e)
+{
+	char old[64] = "";
+	if (numbering_pattern_get(d, r->tenant_id, serie, old, sizeof old, e) < 0 ||
+	    numbering_pattern_set(d, r->tenant_id, serie, motif, e) < 0)
+		return -1;
+	audit_req(r, "numerotation.motif", serie, arena_printf(r->a, "%s -> %s", old, motif));
+	return 0;
+}
+
+/* {serie, motif} */
+static int api_numbering_put(struct req *r)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	json_t *j = req_json(r);
+	if (!j)
+		return -1;
+	struct err e;
+	const char *serie = json_string_value(json_object_get(j, "serie")), *motif = json_string_value(json_object_get(j, "motif"));
+	if (!serie || !motif)
+		return res_fail(r, 400, "numbering.champs", "Champs obligatoires : serie, motif.");
+	if (set_pattern(r, d, serie, motif, &e) < 0)
+		return res_fail_err(r, &e);
+	json_t *a = numbering_json(d, r->tenant_id, &e);
+	return a ? res_json(r, 200, json_pack("{s:o}", "series", a)) : res_fail_err(r, &e);
+}
+OPALE_ROUTE(api_numbering_put, "PUT", "/api/v1/numerotation", api_numbering_put, ROLE_ADMIN, SCOPE_TENANT, 0);
+
+static int numbering_post(struct req *r)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	struct err e;
+	const char *serie = req_form(r, "serie"), *motif = req_form(r, "motif");
+	if (set_pattern(r, d, serie, motif ? motif : "", &e) < 0)
+		return admin_page_with(r, d, e.status ? e.status : 400,
+				       arena_printf(r->a, "Motif de numérotation refusé : %s.", e.msg), NULL);
+	res_flash(r, "ok", "Motif de numérotation enregistré.");
+	return res_redirect(r, "/administration");
+}
+OPALE_ROUTE(admin_numbering, "POST", "/administration/numerotation", numbering_post, ROLE_ADMIN, SCOPE_TENANT, 0);
 
 static unsigned form_roles(struct req *r)
 {
