@@ -124,6 +124,9 @@ static int wait_field(int64_t id, const char *field, const char *want)
 			return 1;
 		usleep(100000);
 	}
+	char why[160];
+	snprintf(why, sizeof why, "act %lld: %s never became %s", (long long)id, field, want);
+	srv_diagnose(&S, why);
 	return 0;
 }
 
@@ -361,7 +364,8 @@ int main(void)
 		if (!letter)
 			usleep(100000);
 	}
-	T_OK(letter > 0, "the demande de pièces complémentaires (3-1) is fetched, waiting for an answer");
+	if (!T_OK(letter > 0, "the demande de pièces complémentaires (3-1) is fetched, waiting for an answer"))
+		srv_diagnose(&S, "letter 3-1 not fetched");
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "curl -s -w ' %%{http_code}' -H 'Authorization: Bearer %s' -F envoi=reponse -F 'document=@%s' %s",
 		 tok_agent, pdf, srv_url(&S, ""));

@@ -151,6 +151,38 @@ void srv_stop(struct srv *s)
 	}
 }
 
+void srv_diagnose(struct srv *s, const char *why)
+{
+	printf("# diagnosis: %s (server pid %d, now %lld)\n", why, (int)s->pid, (long long)time(NULL));
+	db *d = srv_db(s);
+	if (d) {
+		struct err e;
+		int rc;
+		db_stmt *q = db_query(d, &e, &rc, "SELECT id, kind, state, run_at, attempts, locked_by, locked_until, last_error FROM jobs"
+						 " WHERE state <> 'done' ORDER BY run_at, id LIMIT 40", "");
+		for (; q && rc == DB_ROW; rc = db_step(q, &e))
+			printf("# job %lld %s %s due%+llds attempts %lld by '%s' lease%+llds err '%.120s'\n", (long long)db_col_int64(q, 0),
+			       db_col_text(q, 1), db_col_text(q, 2), (long long)(db_col_int64(q, 3) - time(NULL)), (long long)db_col_int64(q, 4),
+			       db_col_text(q, 5) ? db_col_text(q, 5) : "", (long long)(db_col_int64(q, 6) - time(NULL)),
+			       db_col_text(q, 7) ? db_col_text(q, 7) : "");
+		if (q)
+			db_finalize(q);
+		db_close(d);
+	}
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "tail -n 30 %s/server.log | sed 's/^/# log: /'", s->data);
+	if (system(cmd) != 0)
+		printf("# (no server log)\n");
+	if (s->pid > 0) {
+		snprintf(cmd, sizeof cmd,
+			 "command -v gdb >/dev/null && timeout 30 gdb -p %d -batch -nx -ex 'thread apply all bt 12' 2>/dev/null"
+			 " | grep -E '^(Thread|#)' | sed 's/^/# gdb: /'", (int)s->pid);
+		if (system(cmd) != 0)
+			printf("# (no stacks)\n");
+	}
+	fflush(stdout);
+}
+
 const char *srv_url(struct srv *s, const char *path)
 {
 	static char u[1024];

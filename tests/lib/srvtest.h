@@ -23,6 +23,10 @@ int srv_cli(struct srv *s, char *out, size_t outlen, const char *const *args);
 /* Opens a direct connection to the server's database (for setup and checks). */
 db *srv_db(struct srv *s);
 void srv_stop(struct srv *s);
+/* For a test that waited in vain: prints, as "# " lines, the jobs not done (kind, state, due in
+ * seconds, attempts, lease holder, last error), the last lines of the server's log and every
+ * server thread's stack (gdb, when installed) — what is needed to understand a stall after the fact. */
+void srv_diagnose(struct srv *s, const char *why);
 /* Returns "http://127.0.0.1:PORT" + path in a static buffer (one at a time). */
 const char *srv_url(struct srv *s, const char *path);
 
