@@ -191,17 +191,29 @@ int actes_db_event(db *d, int64_t tenant, int64_t acte, int64_t user, const char
 		       "iiitt", acte, identity_now(), user, action, detail ? detail : "");
 }
 
+static int add_doc_row_from(db *d, int64_t tenant, int64_t acte, const char *role, int rang, int version, const char *type_piece,
+			    const char *name, const char *sha, const char *mime, int64_t size, const char *origine, struct err *e)
+{
+	return tdb_run(d, tenant, e, "INSERT INTO actes_docs (tenant_id, acte_id, role, rang, version, type_piece, name, sha256, mime, size,"
+				     " created_at, origine) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+		       "itiittttiit", acte, role, (int64_t)rang, (int64_t)version, type_piece ? type_piece : "", name, sha, mime, size,
+		       identity_now(), origine);
+}
+
 static int add_doc_row(db *d, int64_t tenant, int64_t acte, const char *role, int rang, int version, const char *type_piece,
 		       const char *name, const char *sha, const char *mime, int64_t size, struct err *e)
 {
-	return tdb_run(d, tenant, e, "INSERT INTO actes_docs (tenant_id, acte_id, role, rang, version, type_piece, name, sha256, mime, size, created_at)"
-				     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-		       "itiittttii", acte, role, (int64_t)rang, (int64_t)version, type_piece ? type_piece : "", name, sha, mime, size,
-		       identity_now());
+	return add_doc_row_from(d, tenant, acte, role, rang, version, type_piece, name, sha, mime, size, "", e);
 }
 
 int actes_db_add_doc(db *d, int64_t tenant, int64_t acte, const char *role, int rang, const char *type_piece,
 		     const char *name, const void *data, size_t len, const char *mime, struct err *e)
+{
+	return actes_db_add_doc_from(d, tenant, acte, role, rang, type_piece, name, data, len, mime, "", e);
+}
+
+int actes_db_add_doc_from(db *d, int64_t tenant, int64_t acte, const char *role, int rang, const char *type_piece,
+			  const char *name, const void *data, size_t len, const char *mime, const char *origine, struct err *e)
 {
 	char sha[65];
 	if (store_put_mem(data, len, sha, e) < 0 || store_record(d, sha, len, mime, e) < 0)
@@ -213,7 +225,7 @@ int actes_db_add_doc(db *d, int64_t tenant, int64_t acte, const char *role, int 
 		return -1;
 	int version = rc == DB_ROW ? (int)db_col_int64(s, 0) + 1 : 1;
 	db_finalize(s);
-	return add_doc_row(d, tenant, acte, role, rang, version, type_piece, name, sha, mime, (int64_t)len, e);
+	return add_doc_row_from(d, tenant, acte, role, rang, version, type_piece, name, sha, mime, (int64_t)len, origine, e);
 }
 
 int actes_db_doc(db *d, int64_t tenant, int64_t acte, const char *role, int rang, char *sha, char *mime, char *name,
@@ -447,14 +459,15 @@ json_t *actes_db_get(db *d, int64_t tenant, int64_t id, struct err *e)
 	json_object_set_new(j, "erreur", json_string(db_col_text(s, 16)));
 	db_finalize(s);
 	json_t *docs = json_array(), *tx = json_array(), *msgs = json_array(), *ev = json_array();
-	s = tdb_query(d, tenant, e, &rc, "SELECT id, role, rang, version, type_piece, name, sha256, mime, size, created_at FROM actes_docs"
+	s = tdb_query(d, tenant, e, &rc, "SELECT id, role, rang, version, type_piece, name, sha256, mime, size, created_at, origine FROM actes_docs"
 					 " WHERE tenant_id = $1 AND acte_id = $2 ORDER BY role, rang, version", "i", id);
 	while (s && rc == DB_ROW) {
-		json_array_append_new(docs, json_pack("{s:I,s:s,s:i,s:i,s:s,s:s,s:s,s:s,s:I,s:I}", "id", (json_int_t)db_col_int64(s, 0),
+		json_array_append_new(docs, json_pack("{s:I,s:s,s:i,s:i,s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "id", (json_int_t)db_col_int64(s, 0),
 						      "role", db_col_text(s, 1), "rang", (int)db_col_int64(s, 2), "version",
 						      (int)db_col_int64(s, 3), "type_piece", db_col_text(s, 4), "nom", db_col_text(s, 5),
 						      "sha256", db_col_text(s, 6), "mime", db_col_text(s, 7), "taille",
-						      (json_int_t)db_col_int64(s, 8), "cree_le", (json_int_t)db_col_int64(s, 9)));
+						      (json_int_t)db_col_int64(s, 8), "cree_le", (json_int_t)db_col_int64(s, 9), "origine",
+						      db_col_text(s, 10)));
 		rc = db_step(s, e);
 	}
 	if (s)
@@ -488,6 +501,10 @@ json_t *actes_db_get(db *d, int64_t tenant, int64_t id, struct err *e)
 						    (json_int_t)db_col_int64(s, 1), "action", db_col_text(s, 2), "detail", db_col_text(s, 3)));
 		rc = db_step(s, e);
 	}
+	if (s)
+		db_finalize(s);
+	s = tdb_query(d, tenant, e, &rc, "SELECT folder_id FROM actes WHERE tenant_id = $1 AND id = $2", "i", id);
+	json_object_set_new(j, "dossier", json_integer(s && rc == DB_ROW ? db_col_int64(s, 0) : 0));
 	if (s)
 		db_finalize(s);
 	json_object_set_new(j, "documents", docs);

@@ -64,6 +64,10 @@ int actes_db_doc(db *d, int64_t tenant, int64_t acte, const char *role, int rang
 /* Stores bytes as a document of the act (new version when role+rang exists). */
 int actes_db_add_doc(db *d, int64_t tenant, int64_t acte, const char *role, int rang, const char *type_piece,
 		     const char *name, const void *data, size_t len, const char *mime, struct err *e);
+/* The same, saying where the version comes from (column origine): "parapheur" (the signed copy a
+ * circuit returned), "tampon" (stamped with the acknowledgement). */
+int actes_db_add_doc_from(db *d, int64_t tenant, int64_t acte, const char *role, int rang, const char *type_piece,
+			  const char *name, const void *data, size_t len, const char *mime, const char *origine, struct err *e);
 
 /* Classification versions: stores a RetourClassification (7-2) received for tenant (a version of
  * the same date is kept once). *date_out (11 bytes, may be NULL) receives its date. */
@@ -86,6 +90,16 @@ int actes_db_settings(db *d, int64_t tenant, const char *arrondissement, const c
 /* Queues the act for the TdT: brouillon → en_attente, a transmission row and its job "actes.envoi"
  * (idempotent by act: a second call gives 409 actes.etat). In the caller's transaction if any. */
 int actes_transmit(db *d, int64_t tenant, int64_t user, int64_t acte, struct err *e);
+/* « Envoyer en signature » (signature.c): a parapheur folder of a sub-type of protocol ACTES (subtype,
+ * or the only one when 0), emitted by desk (the user's first when 0), with the act's current
+ * document and annexes, started; the act remembers it. 409 actes.etat (not a draft),
+ * actes.en_signature (a circuit is running), actes.sous_type / actes.bureau. When the circuit ends
+ * the signed copy becomes the version transmitted (actes_docs.origine = 'parapheur'). */
+int actes_send_to_signature(db *d, int64_t tenant, int64_t user, int64_t acte, int64_t subtype, int64_t desk, int64_t *folder,
+			    struct err *e);
+/* The act's parapheur circuit: 1 running (the act is not transmitted meanwhile), 2 ended (signed
+ * or visaed), 0 none or rejected. */
+int actes_in_circuit(db *d, int64_t tenant, int64_t acte);
 /* Asks the TdT to cancel an acknowledged act (6-1), through the job queue. */
 int actes_cancel(db *d, int64_t tenant, int64_t user, int64_t acte, struct err *e);
 /* Answers a prefecture letter (message id): kind 2-2 / 3-3 / 3-4 / 4-3 / 4-4 by `envoi`

@@ -5,6 +5,7 @@
 #include "db/tenant.h"
 #include "http/http.h"
 #include "identity/identity.h"
+#include "parapheur/parapheur.h"
 #include "store/store.h"
 #include "web/page.h"
 
@@ -146,7 +147,9 @@ static const char *const event_labels[][2] = {
 	{ "tampon", "Copie tamponnée produite" }, { "tampon.erreur", "Tampon impossible" }, { "reponse", "Réponse envoyée" },
 	{ "reponse.refus", "Refus de réponse envoyé" }, { "annulation.demande", "Annulation demandée" },
 	{ "prefecture.annulation", "Annulation acquittée par la préfecture" }, { "tdt.annulation_postee", "Annulation déposée au TdT" },
-	{ "tdt.reponse_postee", "Réponse déposée au TdT" },
+	{ "tdt.reponse_postee", "Réponse déposée au TdT" }, { "envoi_signature", "Envoyé en signature (parapheur)" },
+	{ "signature", "Signé dans le parapheur" }, { "rejet_signature", "Rejeté dans le parapheur" },
+	{ "circuit_sans_signature", "Circuit terminé sans signature" },
 };
 
 static int page(struct req *r)
@@ -181,14 +184,25 @@ static int page(struct req *r)
 	}
 	json_array_foreach(json_object_get(a, "documents"), i, v) {
 		const char *role = json_string_value(json_object_get(v, "role"));
-		int ver = (int)json_integer_value(json_object_get(v, "version"));
-		json_object_set_new(v, "libelle", json_string(strcmp(role, "acte") == 0 ? (ver > 1 ? "Acte tamponné (accusé de réception)" : "Acte")
+		const char *from = json_string_value(json_object_get(v, "origine"));
+		json_object_set_new(v, "libelle", json_string(strcmp(role, "acte") == 0 ? (strcmp(from, "tampon") == 0 ? "Acte tamponné (accusé de réception)"
+											  : strcmp(from, "parapheur") == 0 ? "Acte signé (parapheur)" : "Acte")
 							      : strcmp(role, "annexe") == 0 ? "Annexe" : strcmp(role, "ar") == 0 ? "Accusé de réception (XML)"
 							      : strcmp(role, "reponse") == 0 ? "Réponse à un courrier" : role));
 	}
 	const char *etat = json_string_value(json_object_get(a, "etat"));
 	int w = (r->roles & WRITERS) != 0;
-	json_object_set_new(a, "peut_transmettre", json_boolean(w && strcmp(etat, ACTE_BROUILLON) == 0));
+	int circuit = actes_in_circuit(d, r->tenant_id, id), draft = strcmp(etat, ACTE_BROUILLON) == 0;
+	json_object_set_new(a, "peut_transmettre", json_boolean(w && draft && circuit != 1));
+	json_object_set_new(a, "en_circuit", json_boolean(circuit == 1));
+	/* « Envoyer en signature » when the collectivité has the parapheur and a sub-type of protocol ACTES */
+	if (w && draft && !circuit && (r->tiers & RF_TIER_PARAPHEUR)) {
+		json_t *subs = pa_subtypes_of(d, r->tenant_id, "actes", &e);
+		json_object_set_new(a, "peut_signer", json_boolean(json_array_size(subs) > 0));
+		json_object_set_new(a, "sous_types", subs);
+	}
+	json_object_set_new(a, "voir_dossier", json_boolean(json_integer_value(json_object_get(a, "dossier")) > 0 &&
+							   (r->tiers & RF_TIER_PARAPHEUR)));
 	json_object_set_new(a, "peut_annuler", json_boolean(w && strcmp(etat, ACTE_ACQUITTE) == 0));
 	char title[128];
 	snprintf(title, sizeof title, "Acte %s", json_string_value(json_object_get(a, "numero")));

@@ -171,7 +171,7 @@ int actes_stamp_ar(db *d, int64_t tenant, int64_t acte, struct err *e)
 		char sname[300];
 		const char *dot = strrchr(name, '.');
 		snprintf(sname, sizeof sname, "%.*s-ar.pdf", dot ? (int)(dot - name) : (int)strlen(name), name);
-		ret = actes_db_add_doc(d, tenant, acte, "acte", 0, "", sname, out.data, out.len, "application/pdf", e) < 0 ||
+		ret = actes_db_add_doc_from(d, tenant, acte, "acte", 0, "", sname, out.data, out.len, "application/pdf", "tampon", e) < 0 ||
 		      actes_db_event(d, tenant, acte, 0, "tampon", sname, e) < 0 ? -1 : 0;
 	}
 	buf_free(&in);

@@ -119,6 +119,9 @@ int actes_transmit(db *d, int64_t tenant, int64_t user, int64_t acte, struct err
 	if (in_tx(d, e, &own) < 0)
 		return -1;
 	int64_t tid;
+	if (actes_in_circuit(d, tenant, acte) == 1)
+		return end_tx(d, own, err_set(e, 409, "actes.en_signature", "L'acte est en cours de circuit dans le parapheur : il se "
+										 "transmet quand le circuit est terminé."), e);
 	int rc = tdb_run(d, tenant, e, "UPDATE actes SET state = 'en_attente', error = '', updated_at = $3 WHERE tenant_id = $1 AND id = $2"
 				       " AND state = 'brouillon'", "ii", acte, identity_now());
 	if (rc == 0 && db_changes(d) != 1) {
@@ -268,7 +271,8 @@ static void unique_id(buf *out, const struct actes_cl *cl, json_t *acte)
 	actes_acte_base(out, &a);
 }
 
-/* Current version of each document of a role: its store path into paths[rang]. */
+/* The document of a role and rank: that version, or (version 0) the newest one that is not the
+ * acknowledgement-stamped copy — the signed copy when a circuit returned one, else the upload. */
 static json_t *doc_of(json_t *acte, const char *role, int rang, int version)
 {
 	json_t *best = NULL, *dv;
@@ -277,6 +281,8 @@ static json_t *doc_of(json_t *acte, const char *role, int rang, int version)
 		if (strcmp(json_string_value(json_object_get(dv, "role")), role) != 0 || json_integer_value(json_object_get(dv, "rang")) != rang)
 			continue;
 		if (version && json_integer_value(json_object_get(dv, "version")) != version)
+			continue;
+		if (!version && strcmp(json_string_value(json_object_get(dv, "origine")), "tampon") == 0)
 			continue;
 		best = dv;
 	}
@@ -336,7 +342,7 @@ static int post_acte(db *d, const struct job *j, const struct tx *t, const struc
 	parts[n++] = (struct tdt_part){ .name = "en_attente", .value = "0" };
 	parts[n++] = (struct tdt_part){ .name = "document_papier", .value = papier };
 	parts[n++] = (struct tdt_part){ .name = "type_acte", .value = json_string_value(json_object_get(a, "type_piece")) };
-	json_t *main = doc_of(a, "acte", 0, 1);
+	json_t *main = doc_of(a, "acte", 0, 0);
 	if (!main) {
 		ret = refused(d, j->tenant_id, t, "document de l'acte absent", e);
 		goto out;

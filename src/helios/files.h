@@ -65,8 +65,6 @@ int hf_answer_import(db *d, int64_t tenant, int64_t user, const char *path, cons
  * when 0), starts it, and moves the file to « en signature ». */
 int hf_send_to_signature(db *d, int64_t tenant, int64_t user, int64_t id, int64_t subtype, int64_t desk, int64_t *folder,
 			 struct err *e);
-/* Sub-types of protocol HELIOS (JSON array of {id, nom}). */
-json_t *hf_helios_subtypes(db *d, int64_t tenant, struct err *e);
 /* A PES signed elsewhere, for a file not yet signed: the same file (NomFic, identifiers, bordereaux
  * and amounts) with a valid signature on every bordereau (or on the whole PES_Aller). Moves it to
  * « signé ». */

@@ -5,6 +5,7 @@
 #include "helios/routes.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
+#include "parapheur/parapheur.h"
 #include "store/store.h"
 #include "web/page.h"
 
@@ -206,7 +207,7 @@ static int file_page(struct req *r)
 	int writer = (r->roles & HF_WRITERS) != 0, importe = strcmp(state, HF_IMPORTE) == 0;
 	json_t *acts = json_object();
 	if (writer && importe && (r->tiers & RF_TIER_PARAPHEUR)) {
-		json_t *subs = hf_helios_subtypes(d, r->tenant_id, &e);
+		json_t *subs = pa_subtypes_of(d, r->tenant_id, "helios", &e);
 		json_object_set_new(acts, "signature", json_pack("{s:o,s:b}", "sous_types", subs, "choix", json_array_size(subs) > 1));
 	}
 	if (writer && importe)

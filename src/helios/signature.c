@@ -9,22 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-json_t *hf_helios_subtypes(db *d, int64_t tenant, struct err *e)
-{
-	int rc;
-	json_t *a = json_array();
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT s.id, s.name, t.name FROM folder_subtypes s JOIN folder_types t ON t.id = s.type_id"
-						  " WHERE s.tenant_id = $1 AND LOWER(t.protocol) = 'helios' ORDER BY s.id", "");
-	while (s && rc == DB_ROW) {
-		json_array_append_new(a, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)db_col_int64(s, 0), "nom", db_col_text(s, 1), "type",
-						   db_col_text(s, 2)));
-		rc = db_step(s, e);
-	}
-	if (s)
-		db_finalize(s);
-	return a;
-}
-
 static void euros(buf *b, int64_t cents)
 {
 	buf_printf(b, "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
@@ -53,28 +37,8 @@ int hf_send_to_signature(db *d, int64_t tenant, int64_t user, int64_t id, int64_
 	if (strcmp(state, HF_IMPORTE) != 0)
 		return err_set(e, 409, "helios.etat", "Seul un fichier « importé » part en signature (celui-ci est « %s »).",
 			       hf_state_label(state));
-	json_t *subs = hf_helios_subtypes(d, tenant, e);
-	size_t n = json_array_size(subs), i;
-	json_t *v;
-	int found = 0;
-	json_array_foreach(subs, i, v) found |= subtype && json_integer_value(json_object_get(v, "id")) == subtype;
-	if (!subtype && n == 1)
-		subtype = json_integer_value(json_object_get(json_array_get(subs, 0), "id")), found = 1;
-	json_decref(subs);
-	if (!n)
-		return err_set(e, 409, "helios.sous_type",
-			       "Aucun sous-type de parapheur de protocole HELIOS : l'administrateur doit créer un type de dossier de "
-			       "protocole « helios » et son circuit.");
-	if (!found)
-		return err_set(e, 400, "helios.sous_type", "Choisissez le sous-type de parapheur (protocole HELIOS).");
-	if (!desk) {
-		json_t *mine = pa_my_desks(d, tenant, user, e);
-		desk = json_integer_value(json_object_get(json_array_get(mine, 0), "id"));
-		json_decref(mine);
-		if (!desk)
-			return err_set(e, 409, "helios.bureau",
-				       "Vous n'êtes titulaire d'aucun bureau du parapheur : demandez à l'administrateur de vous en attribuer un.");
-	}
+	if (pa_pick_route(d, tenant, user, "helios", "helios", &subtype, &desk, e) < 0)
+		return -1;
 	buf title = BUF_INIT, montant = BUF_INIT;
 	buf_printf(&title, "PES %s — %lld bordereau(x)", nomfic[0] ? nomfic : name, (long long)nb);
 	euros(&montant, dep + rec);

@@ -129,4 +129,26 @@ struct pa_end_listener {
 	static const struct pa_end_listener opale_pa_end_##id                                      \
 		__attribute__((used, section("opale_pa_end"), aligned(sizeof(void *)))) = { fn_ }
 
+/* The folder page shows what a folder belongs to in another module and what comes next (« Acte
+ * 2024_51 », « Transmettre à la préfecture »). A provider appends to links objects
+ * {texte, lien} (a link) or {texte, lien, bouton} (a one-button POST form to lien, with the CSRF
+ * token); roles are the viewer's. Providers ignore folders not theirs. Declared next to the function:
+ *   OPALE_PA_LINK(actes, actes_folder_links); */
+struct pa_link_provider {
+	void (*fn)(db *d, int64_t tenant, int64_t folder, unsigned roles, json_t *links);
+};
+#define OPALE_PA_LINK(id, fn_)                                                                     \
+	static const struct pa_link_provider opale_pa_link_##id                                    \
+		__attribute__((used, section("opale_pa_link"), aligned(sizeof(void *)))) = { fn_ }
+/* Every provider's links for a folder (a JSON array, caller frees). */
+json_t *pa_folder_links(db *d, int64_t tenant, int64_t folder, unsigned roles);
+
+/* For modules that send their own documents through a circuit (helios, actes): the collectivité's
+ * sub-types of that protocol ({id, nom, type}), and the checks before sending — *subtype must be one
+ * of them (taken when it is 0 and there is exactly one), *desk the emitter's desk (the user's first
+ * desk when 0). Errors are named "<module>.sous_type" / "<module>.bureau" (409/400) in French. */
+json_t *pa_subtypes_of(db *d, int64_t tenant, const char *protocol, struct err *e);
+int pa_pick_route(db *d, int64_t tenant, int64_t user, const char *protocol, const char *module, int64_t *subtype,
+		  int64_t *desk, struct err *e);
+
 #endif

@@ -108,6 +108,9 @@ static int folder(struct req *r)
 							(r->roles & WORKERS)));
 	json_object_set_new(f, "actions", actions);
 	json_object_set_new(f, "peut_agir", json_boolean(json_array_size(actions) > 0));
+	json_t *links = pa_folder_links(d, r->tenant_id, id, r->roles);
+	json_object_set_new(f, "a_liens", json_boolean(json_array_size(links) > 0));
+	json_object_set_new(f, "liens", links);
 	json_decref(mine);
 	return page_render(r, 200, "parapheur_dossier", json_string_value(json_object_get(f, "titre")), json_pack("{s:o}", "f", f));
 }

@@ -6,6 +6,7 @@
  * cancellation acknowledged (6-2) → annulé; a second act posted once with its transaction number. */
 #include "httptest.h"
 #include "identity/identity.h"
+#include "peertest.h"
 #include "srvtest.h"
 #include "t.h"
 #include "web/pdfdoc.h"
@@ -149,30 +150,15 @@ static int64_t create(const char *numero, const char *extra_type, char *body_out
 
 static int start_peer(const char *build, const char *shared, int port)
 {
-	if (!port)
-		port = ht_free_port();
-	snprintf(peer, sizeof peer, "http://127.0.0.1:%d", port);
-	char bin[512], ports[16], classif[512];
-	snprintf(bin, sizeof bin, "%s/peers/s2low_peer", build);
-	snprintf(ports, sizeof ports, "%d", port);
+	char classif[512], log[400];
 	snprintf(classif, sizeof classif, "%s/specs/actes/samples/pastell/classification-exemple.xml", shared);
-	peer_pid = fork();
-	if (peer_pid == 0) {
-		char log[400];
-		snprintf(log, sizeof log, "%s/peer.log", S.data);
-		FILE *f = freopen(log, "w", stderr);
-		(void)f;
-		execl(bin, bin, "--port", ports, "--classification", classif, "--delay-create", "1500", (char *)NULL);
-		_exit(127);
-	}
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "curl -s '%s/api/test-connexion.php'", peer);
-	for (int i = 0; i < 600; i++) {
-		if (strncmp(run(cmd), "OK", 2) == 0)
-			return 0;
-		usleep(50000);
-	}
-	return -1;
+	snprintf(log, sizeof log, "%s/peer.log", S.data);
+	const char *args[] = { "--classification", classif, "--delay-create", "1500", NULL };
+	struct peer p;
+	int rc = peer_start(&p, build, log, port, args);
+	snprintf(peer, sizeof peer, "%s", p.url);
+	peer_pid = p.pid;
+	return rc;
 }
 
 int main(void)

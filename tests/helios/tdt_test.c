@@ -9,6 +9,7 @@
  * peer, the file « transmis » (the re-post is a « doublon »). */
 #include "httptest.h"
 #include "identity/identity.h"
+#include "peertest.h"
 #include "srvtest.h"
 #include "t.h"
 
@@ -209,31 +210,15 @@ static int find_mail(const char *addr, const char *needle)
 
 static int start_peer(const char *build, int delay_ms)
 {
-	if (!peer[0]) {
-		int port = ht_free_port();
-		snprintf(peer, sizeof peer, "http://127.0.0.1:%d", port);
-	}
-	char bin[512], ports[16], delay[16];
-	snprintf(bin, sizeof bin, "%s/peers/s2low_peer", build);
-	snprintf(ports, sizeof ports, "%s", strrchr(peer, ':') + 1);
+	char delay[16], log[400];
 	snprintf(delay, sizeof delay, "%d", delay_ms);
-	peer_pid = fork();
-	if (peer_pid == 0) {
-		char log[400];
-		snprintf(log, sizeof log, "%s/peer.log", S.data);
-		FILE *f = freopen(log, "a", stderr);
-		(void)f;
-		execl(bin, bin, "--port", ports, "--delay-helios", delay, (char *)NULL);
-		_exit(127);
-	}
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "curl -s '%s/api/test-connexion.php'", peer);
-	for (int i = 0; i < 100; i++) {
-		if (strncmp(run(cmd), "OK", 2) == 0)
-			return 0;
-		usleep(50000);
-	}
-	return -1;
+	snprintf(log, sizeof log, "%s/peer.log", S.data);
+	const char *args[] = { "--delay-helios", delay, NULL };
+	struct peer p;
+	int rc = peer_start(&p, build, log, peer[0] ? atoi(strrchr(peer, ':') + 1) : 0, args);
+	snprintf(peer, sizeof peer, "%s", p.url);
+	peer_pid = p.pid;
+	return rc;
 }
 
 static int64_t signed_file(const char *opale, const char *pki, const char *name, int first)

@@ -1003,13 +1003,21 @@ static enum MHD_Result c_state(struct MHD_Connection *c, struct req *r)
 	json_t *a = json_array();
 	for (size_t i = 0; i < P.n_tx; i++) {
 		struct tx *t = &P.tx[i];
-		json_t *files = json_array();
-		for (size_t k = 0; k < t->n_files; k++)
+		json_t *files = json_array(), *sums = json_array();
+		for (size_t k = 0; k < t->n_files; k++) {
+			unsigned char md[32];
+			char hex[65];
+			EVP_Digest(t->files[k].data.data, t->files[k].data.len, md, NULL, EVP_sha256(), NULL);
+			for (int b = 0; b < 32; b++)
+				snprintf(hex + 2 * b, 3, "%02x", md[b]);
 			json_array_append_new(files, json_string(t->files[k].name));
-		json_array_append_new(a, json_pack("{s:i,s:i,s:i,s:i,s:s,s:s,s:b,s:o,s:i}", "id", t->id, "type", t->type,
+			json_array_append_new(sums, json_string(hex));
+		}
+		/* sha256: what the peer received, in files' order (a test checks which version was sent) */
+		json_array_append_new(a, json_pack("{s:i,s:i,s:i,s:i,s:s,s:s,s:b,s:o,s:o,s:i}", "id", t->id, "type", t->type,
 						   "status", t->status, "related", t->related, "number",
 						   t->number ? t->number : "", "unique_id", t->unique_id ? t->unique_id : "",
-						   "lu", t->lu, "files", files, "archive_size", (int)t->archive.len));
+						   "lu", t->lu, "files", files, "sha256", sums, "archive_size", (int)t->archive.len));
 	}
 	return json(c, a);
 }
