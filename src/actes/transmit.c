@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "db/tenant.h"
+#include "http/metrics.h"
 #include "identity/identity.h"
 #include "jobs/jobs.h"
 #include "store/store.h"
@@ -471,6 +472,16 @@ static int job_envoi(db *d, const struct job *j, struct err *e)
 	return post_simple(d, j, &t, &conf, e);
 }
 OPALE_JOB_KIND(actes_envoi, "actes.envoi", job_envoi, JOB_NO_TX, 12, 20);
+
+/* /metrics: transmissions to the prefecture by state, every collectivité. */
+static void tx_metrics(buf *out)
+{
+	static const char *const states[] = { "a_envoyer", "envoi", "poste", "transmis", "acquitte", "erreur", "annule", NULL };
+	db_metrics_states(out, "opale_actes_transmissions", "Transmissions to the prefecture (acts, cancellations, replies) by state.",
+			  "SELECT state, COUNT(*) FROM actes_transmissions GROUP BY state", states);
+}
+static void tx_metrics_reg(void) __attribute__((constructor));
+static void tx_metrics_reg(void) { metrics_register(tx_metrics); }
 
 /* ---- polling ---- */
 

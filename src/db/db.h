@@ -100,4 +100,10 @@ int db_schema_known(void);
  * (run `opale migrate`) or db.schema_recent (a newer binary migrated this database), status 409. */
 int db_schema_check(db *d, struct err *e);
 
+/* For /metrics (Prometheus text): one gauge family with a series per state, 0 for the states sql
+ * (rows of state, count — across collectivités) does not return; nothing when the database does
+ * not answer. states is NULL-terminated. */
+struct buf;
+void db_metrics_states(struct buf *out, const char *metric, const char *help, const char *sql, const char *const *states);
+
 #endif

@@ -13,6 +13,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "db/tenant.h"
+#include "http/metrics.h"
 #include "identity/identity.h"
 #include "jobs/jobs.h"
 #include "store/store.h"
@@ -224,6 +225,16 @@ static int job_envoi(db *d, const struct job *j, struct err *e)
 	return ret;
 }
 OPALE_JOB_KIND(helios_envoi, "helios.envoi", job_envoi, JOB_NO_TX, 12, 20);
+
+/* /metrics: PES files by state, every collectivité (refusé = rejected by the treasury). */
+static void pes_metrics(buf *out)
+{
+	static const char *const states[] = { HF_IMPORTE, HF_EN_SIGNATURE, HF_SIGNE, HF_TRANSMIS, HF_ACQUITTE, HF_REFUSE, NULL };
+	db_metrics_states(out, "opale_helios_files", "PES files (Hélios) by state.", "SELECT state, COUNT(*) FROM pes_files GROUP BY state",
+			  states);
+}
+static void pes_metrics_reg(void) __attribute__((constructor));
+static void pes_metrics_reg(void) { metrics_register(pes_metrics); }
 
 /* Stores bytes received from the TdT as a PES_Acquit / PES_Retour of the collectivité. 0 when stored
  * or already there; -1 otherwise. */

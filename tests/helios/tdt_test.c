@@ -387,6 +387,8 @@ int main(void)
 	T_OK(getenv("OPALE_TEST_MAILDIR") != NULL, "the SMTP test server runs");
 	T_OK(find_mail("ccpo.agent@demo.opale.invalid", "ERREUR_CODIQUE"), "the agent who imported it is alerted by e-mail, with the code");
 	T_OK(find_mail("ccpo.admin@demo.opale.invalid", "https://opale.example.fr/helios/fichiers/"), "so is the administrator, with the link");
+	T_OK(srv_metric(&S, "opale_mail_attempts_total{outcome=\"sent\"}") >= 2, "/metrics counts the e-mails sent");
+	T_OK(srv_metric(&S, "opale_helios_files{state=\"refuse\"}") >= 1, "/metrics counts the refused PES file");
 
 	/* Error at the TdT: back to « signé ». */
 	int64_t c = signed_file(opale, pki, "PES-T3", 801);

@@ -291,6 +291,7 @@ int main(void)
 	snprintf(body, sizeof body, "ar?id=%d", tdt);
 	peer_ctl(body);
 	T_OK(wait_state(id, "acquitte"), "AR received: acquitté");
+	T_EQ_INT((long)srv_metric(&S, "opale_actes_transmissions{state=\"acquitte\"}"), 1, "/metrics: one transmission acknowledged");
 	char stamped[400] = "";
 	for (int i = 0; i < 100 && !stamped[0]; i++) {
 		a = acte(id);

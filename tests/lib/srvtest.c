@@ -183,6 +183,22 @@ void srv_diagnose(struct srv *s, const char *why)
 	fflush(stdout);
 }
 
+double srv_metric(struct srv *s, const char *series)
+{
+	struct ht_resp r;
+	double v = -1;
+	if (ht_request("GET", srv_url(s, "/metrics"), NULL, NULL, 0, NULL, NULL, &r) == 0 && r.body.data) {
+		size_t n = strlen(series);
+		for (const char *p = r.body.data; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+			if (strncmp(p, series, n) == 0 && p[n] == ' ') {
+				v = strtod(p + n + 1, NULL);
+				break;
+			}
+	}
+	ht_resp_free(&r);
+	return v;
+}
+
 const char *srv_url(struct srv *s, const char *path)
 {
 	static char u[1024];

@@ -27,6 +27,8 @@ void srv_stop(struct srv *s);
  * seconds, attempts, lease holder, last error), the last lines of the server's log and every
  * server thread's stack (gdb, when installed) — what is needed to understand a stall after the fact. */
 void srv_diagnose(struct srv *s, const char *why);
+/* The value of one series of the server's /metrics (e.g. "opale_jobs{state=\"dead\"}"); -1 when absent. */
+double srv_metric(struct srv *s, const char *series);
 /* Returns "http://127.0.0.1:PORT" + path in a static buffer (one at a time). */
 const char *srv_url(struct srv *s, const char *path);
 

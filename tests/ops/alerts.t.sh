@@ -26,7 +26,8 @@ for m in $(grep -o 'opale_[a-z][a-z_]*' "$R" | sort -u); do
 	grep -q "^$m[{ ]" <<<"$metrics" || missing="$missing $m"
 done
 eq "every opale_* metric of the rules is served by /metrics" "${missing:-none}" none
-for sel in 'opale_http_requests_total{class="5xx"}' 'opale_jobs{state="dead"}'; do
+for sel in 'opale_http_requests_total{class="5xx"}' 'opale_jobs{state="dead"}' 'opale_actes_transmissions{state="erreur"}' \
+	'opale_helios_files{state="refuse"}' 'opale_mail_attempts_total{outcome="refused"}' 'opale_mail_queue{state="dead"}'; do
 	has "series $sel exists" "$metrics" "$sel"
 done
 t_done
