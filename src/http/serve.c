@@ -16,6 +16,16 @@
 
 static struct serve_hook *hooks;
 
+/* Stops the hooks started before `upto` (NULL: all), in the order of the normal shutdown. A start
+ * that fails half-way must stop what runs already: returning with the job workers alive let exit()
+ * tear down libraries under them (a segfault, exit status 139, seen in tests/ops/tls.t.sh). */
+static void stop_hooks(struct serve_hook *upto)
+{
+	for (struct serve_hook *h = hooks; h && h != upto; h = h->next)
+		if (h->stop)
+			h->stop();
+}
+
 void serve_add_hook(struct serve_hook *h)
 {
 	h->next = hooks;
@@ -47,6 +57,7 @@ static int cmd_serve(int argc, char **argv)
 	for (struct serve_hook *h = hooks; h; h = h->next)
 		if (h->start && h->start(&e) < 0) {
 			fprintf(stderr, "opale serve : %s\n", e.msg);
+			stop_hooks(h);
 			return 1;
 		}
 	char tmp[1100];
@@ -57,6 +68,9 @@ static int cmd_serve(int argc, char **argv)
 		if (buf_read_file(&cert, cfg.tls_cert, 1 << 20) < 0 || buf_read_file(&key, cfg.tls_key, 1 << 20) < 0) {
 			fprintf(stderr, "opale serve : TLS : lecture de %s impossible (%s).\n", cert.data ? cfg.tls_key : cfg.tls_cert,
 				strerror(errno));
+			buf_free(&cert);
+			buf_free(&key);
+			stop_hooks(NULL);
 			return 1;
 		}
 		hs.tls_cert_pem = cert.data;
@@ -70,6 +84,7 @@ static int cmd_serve(int argc, char **argv)
 	buf_free(&key);
 	if (rc < 0) {
 		fprintf(stderr, "opale serve : %s\n", e.msg);
+		stop_hooks(NULL);
 		return 1;
 	}
 	log_msg(LOG_INFO, NULL, "Opale écoute sur %s://%s (données : %s)", hs.tls_cert_pem ? "https" : "http", cfg.listen,
@@ -92,9 +107,7 @@ static int cmd_serve(int argc, char **argv)
 	}
 	log_info("arrêt demandé : fin des requêtes et des tâches en cours");
 	http_stop();
-	for (struct serve_hook *h = hooks; h; h = h->next)
-		if (h->stop)
-			h->stop();
+	stop_hooks(NULL);
 	log_info("arrêt terminé");
 	return 0;
 }
