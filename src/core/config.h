@@ -24,7 +24,11 @@ struct config {
 	int secure_cookies;      /* behind TLS */
 	char smtp_url[256];      /* smtp://host:port */
 	char smtp_from[256];
-	char tsa_url[256];       /* RFC 3161 time-stamping authority for proofs (convocations…); empty = none */
+	char tsa_url[256];       /* RFC 3161 time-stamping authority for proofs (convocations…) and, unless a
+				  * collectivité names its own (sign_settings), for B-T signatures; empty = none */
+	char pes_policy_file[1024]; /* the DGFiP signature policy document: its SHA-256 goes in PES signatures */
+	char pes_policy_digest[64]; /* or that digest (base64) given directly; the file wins when both are set */
+	char sign_trust[1024];   /* CA certificates (PEM file or directory) trusted by signature reports */
 	char log_level[16];
 	char tls_cert[1024];     /* PEM certificate (chain) for a direct TLS listener; empty → plain HTTP */
 	char tls_key[1024];      /* its PEM private key */

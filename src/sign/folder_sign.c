@@ -6,6 +6,7 @@
 #include "db/tenant.h"
 #include "identity/identity.h"
 #include "parapheur/parapheur.h"
+#include "sign/settings.h"
 #include "sign/folder_sign.h"
 #include "sign/keystore.h"
 #include "store/store.h"
@@ -177,7 +178,13 @@ static int sign_docs(db *d, int64_t tenant, int64_t folder, int seal, int64_t us
 		snprintf(role, sizeof role, "%s", stamp_text ? stamp_text : "");
 		snprintf(reason, sizeof reason, "Signé par %.150s au moyen du cachet de %.200s", behalf, c.name);
 	}
-	const char *pes_policy = getenv("OPALE_PES_POLICY_DIGEST");
+	struct err pe = { 0 };
+	const char *pes_policy = sign_pes_policy_digest(&pe);
+	char tsa[520] = "";
+	if (sign_tenant_tsa(d, tenant, tsa, sizeof tsa, e) < 0) {
+		sign_key_free(k);
+		return -1;
+	}
 	int rc = -1;
 	buf in = BUF_INIT, out = BUF_INIT;
 	for (int i = 0; i < n; i++) {
@@ -197,6 +204,13 @@ static int sign_docs(db *d, int64_t tenant, int64_t folder, int seal, int64_t us
 			format = pdf ? SIGN_PADES : SIGN_CADES;
 		if (format == SIGN_PADES && !pdf)
 			format = SIGN_CADES;   /* PAdES only for PDFs; any other file gets a detached CAdES */
+		/* B-T when the collectivité (or the server) has a TSA; PES signatures are not time-stamped
+		 * (the DGFiP's validator does not expect it: sign_pes refuses a TSA). */
+		o.tsa_url = tsa[0] && format != SIGN_PES ? tsa : NULL;
+		if (format == SIGN_PES && !pes_policy && pe.msg[0]) {
+			*e = pe;   /* pes_policy_file configured but unreadable: say so rather than « not configured » */
+			goto out;
+		}
 		int detached = format == SIGN_CADES || format == SIGN_XADES;
 		const char *src = detached ? orig[i].sha : docs[i].sha;
 		o.file_name = orig[i].name;

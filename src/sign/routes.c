@@ -8,6 +8,7 @@
 #include "db/tenant.h"
 #include "http/http.h"
 #include "identity/identity.h"
+#include "sign/settings.h"
 #include "sign/keystore.h"
 #include "sign/sign_priv.h"
 #include "store/store.h"
@@ -329,13 +330,6 @@ OPALE_ROUTE(sign_assemble_r, "POST", "/api/v1/signature/assemble", assemble, SIG
 
 /* ---- verification ------------------------------------------------------------------------- */
 
-/* The trust store for reports: OPALE_SIGN_TRUST (PEM file or directory of CA certificates). */
-static const char *trust_store(void)
-{
-	const char *t = getenv("OPALE_SIGN_TRUST");
-	return t && *t ? t : NULL;
-}
-
 /* Verifies the uploads "document" [+ "signature"]; html or JSON into out. 1/0 as sign_verify. */
 static int verify_uploads(struct req *r, int html, buf *out, struct err *e)
 {
@@ -350,7 +344,7 @@ static int verify_uploads(struct req *r, int html, buf *out, struct err *e)
 		*e = r->err;
 		goto out;
 	}
-	struct sign_verify_opts vo = { .trust = trust_store() };
+	struct sign_verify_opts vo = { .trust = sign_trust_store() };
 	if (has_sig == 0) {
 		vo.detached = sig.data ? sig.data : "";
 		vo.detached_len = sig.len;
@@ -410,8 +404,10 @@ static int cert_page(struct req *r)
 	struct err e;
 	json_t *data = json_pack("{s:o,s:b}", "certificat", keystore_info(d, r->tenant_id, "personnel", r->user_id, &e), "admin",
 				 (r->roles & ROLE_ADMIN) != 0);
-	if (r->roles & ROLE_ADMIN)
+	if (r->roles & ROLE_ADMIN) {
 		json_object_set_new(data, "cachet", keystore_info(d, r->tenant_id, "cachet", 0, &e));
+		json_object_set_new(data, "horodatage", sign_tsa_info(d, r->tenant_id));
+	}
 	return page_render(r, 200, "mon_certificat", "Mon certificat", data);
 }
 OPALE_ROUTE(sign_cert_page, "GET", "/mon-certificat", cert_page, SIGNERS, SCOPE_TENANT, 0);

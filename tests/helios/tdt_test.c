@@ -239,8 +239,15 @@ int main(void)
 	const char *opale = getenv("OPALE") ? getenv("OPALE") : "./opale";
 	setenv("OPALE_JOBS_POLL_MS", "200", 1);
 	setenv("OPALE_TDT_POLL", "1", 1);
-	/* the DGFiP signature policy's digest (a stand-in document's: the real one is not shipped) */
-	setenv("OPALE_PES_POLICY_DIGEST", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", 1);
+	/* the DGFiP signature policy document (a stand-in: the real one is not shipped), configured as a
+	 * file (pes_policy_file): the server puts its SHA-256 in the PES signatures */
+	char policy[64], policy_digest[64] = "";
+	snprintf(policy, sizeof policy, "/tmp/opale-politique-%d.pdf", (int)getpid());
+	sh("printf 'Politique de signature DGFiP (document de test)\\n' > '%s'", policy);
+	setenv("OPALE_PES_POLICY_FILE", policy, 1);
+	char dg[200];
+	snprintf(dg, sizeof dg, "openssl dgst -sha256 -binary '%s' | base64", policy);
+	snprintf(policy_digest, sizeof policy_digest, "%s", run(dg));
 	char smtp_url[128] = "";
 	if (getenv("OPALE_TEST_SMTP"))
 		snprintf(smtp_url, sizeof smtp_url, "smtp://%s", getenv("OPALE_TEST_SMTP"));
@@ -298,6 +305,10 @@ int main(void)
 	snprintf(path, sizeof path, "/api/v1/helios/fichiers/%lld/pes?signe=1", (long long)demo);
 	snprintf(cmd, sizeof cmd, "curl -s -o '%s' -H 'Authorization: Bearer %s' '%s'", pes, tok_agent, srv_url(&S, path));
 	run(cmd);
+	policy_digest[strcspn(policy_digest, "\n")] = 0;
+	T_OK(strlen(policy_digest) == 44 && sh("grep -q '<xad:DigestValue>%s</xad:DigestValue>' '%s'", policy_digest, pes) == 0,
+	     "the signature policy digest is the SHA-256 of the configured pes_policy_file");
+	remove(policy);
 	T_EQ_INT(sh("xmllint --noout --schema /work/shared/specs/pes/v5.17/PES_V2/Rev0/PES_Aller.xsd '%s' 2>/dev/null", pes), 0,
 		 "the signed PES validates against PES_Aller.xsd");
 	const char *xs = "--id-attr:Id Bordereau --id-attr:Id PES_Aller --id-attr:Id 'http://uri.etsi.org/01903/v1.1.1#:SignedProperties'"
