@@ -165,3 +165,115 @@ static int demo_seances(db *d, struct demo_ctx *c, struct err *e)
 	return 0;
 }
 OPALE_DEMO_STEP(seances, "30-seances", demo_seances);
+
+/* A past séance of the conseil (four weeks ago, a Thursday): the same five points with their projets,
+ * attendance (40 present, the 13th replaced by his suppléant, five pouvoirs, five excused), and the
+ * votes recorded — public ballots (one member not taking part as interested, a few contre and
+ * abstentions) and one secret ballot — so each point has its délibération (drafts, numbered by the
+ * allocator). */
+static const char *demo_choice(int p, int k)
+{
+	if (p == 1 && k >= 30 && k < 34)
+		return "abstention";
+	if (p == 2 && k >= 20 && k < 27)
+		return "contre";
+	if (p == 3 && k == 7)
+		return "nppv";
+	return "pour";
+}
+
+static int demo_votes(db *d, struct demo_ctx *c, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, c->ccpo, e, &rc, "SELECT COUNT(*) FROM seance_votes WHERE tenant_id = $1", "");
+	if (!s)
+		return -1;
+	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	db_finalize(s);
+	if (n)
+		return 0;
+	store_init(c->data_dir);
+	int64_t ids[50], conseil = 0, sup = 0;
+	size_t nm = 0;
+	s = tdb_query(d, c->ccpo, e, &rc, "SELECT m.id, m.organe_id FROM membres m JOIN organes o ON o.id = m.organe_id WHERE m.tenant_id = $1"
+					  " AND o.name = 'Conseil communautaire' AND m.qualite = 'titulaire' ORDER BY m.id", "");
+	while (s && rc == DB_ROW && nm < 50) {
+		ids[nm++] = db_col_int64(s, 0);
+		conseil = db_col_int64(s, 1);
+		rc = db_step(s, e);
+	}
+	if (s)
+		db_finalize(s);
+	if (nm < 50)
+		return 0;   /* not the demo conseil */
+	s = tdb_query(d, c->ccpo, e, &rc, "SELECT id FROM membres WHERE tenant_id = $1 AND titulaire_id = $2", "i", ids[12]);
+	if (s && rc == DB_ROW)
+		sup = db_col_int64(s, 0);
+	if (s)
+		db_finalize(s);
+	struct paris_time pt;
+	int64_t now = identity_now();
+	if (paris_from_utc(now - 28 * 86400, &pt, e) < 0)
+		return -1;
+	while (date_weekday(pt.date) != 4)
+		pt.date = date_add_days(pt.date, -1);
+	char date[20];
+	snprintf(date, sizeof date, "%04d-%02d-%02dT18:30", pt.date.y, pt.date.m, pt.date.d);
+	int64_t seance;
+	json_t *j = json_pack("{s:I,s:s,s:s,s:s}", "organe", (json_int_t)conseil, "titre", "Conseil communautaire", "date", date, "lieu",
+			      "Salle du conseil, 1 place du Général de Gaulle, 62340 Guînes");
+	rc = sd_seance_save(d, c->ccpo, 0, j, &seance, e);
+	json_decref(j);
+	if (rc < 0)
+		return -1;
+	int64_t pids[5];
+	char sha[65];
+	int64_t size;
+	for (size_t i = 0; i < 5; i++) {
+		j = json_pack("{s:s,s:I,s:s,s:s}", "titre", points[i].title, "rapporteur", (json_int_t)ids[i % 6], "theme", points[i].theme,
+			      "matiere", points[i].matiere);
+		rc = sd_point_save(d, c->ccpo, seance, 0, j, &pids[i], e);
+		json_decref(j);
+		char name[200];
+		snprintf(name, sizeof name, "projet-deliberation-%zu.pdf", i + 1);
+		if (rc < 0 || pdf_blob(c, points[i].title, points[i].body, sha, &size, e) < 0 ||
+		    store_record(d, sha, (uint64_t)size, "application/pdf", e) < 0 ||
+		    sd_doc_add(d, c->ccpo, seance, pids[i], "principal", name, sha, "application/pdf", size, NULL, e) < 0)
+			return -1;
+	}
+	/* Attendance. */
+	for (int k = 0; k < 50; k++) {
+		const char *st = k < 40 ? (k == 12 && sup ? "absent" : "present") : k < 45 ? "represente" : "excuse";
+		if (sd_emargement(d, c->ccpo, seance, ids[k], st, 0, 0, now, e) < 0)
+			return -1;
+		if (k >= 40 && k < 45 && sd_reponse(d, c->ccpo, seance, ids[k], "procuration", ids[k - 39], 0, 0, now, e) < 0)
+			return -1;
+	}
+	if (sup && sd_emargement(d, c->ccpo, seance, sup, "present", 0, 0, now, e) < 0)
+		return -1;
+	/* Votes: points 1 to 4 public, point 5 secret. */
+	for (int p = 0; p < 5; p++) {
+		j = json_pack("{s:I}", "president", (json_int_t)ids[0]);
+		if (p == 4) {
+			json_object_set_new(j, "secret", json_true());
+			json_object_set_new(j, "pour", json_integer(38));
+			json_object_set_new(j, "contre", json_integer(5));
+			json_object_set_new(j, "abstention", json_integer(2));
+		} else {
+			json_t *b = json_array();
+			for (int k = 0; k < 40; k++)
+				json_array_append_new(b, json_pack("{s:I,s:s}", "membre", (json_int_t)ids[k], "choix", demo_choice(p, k)));
+			for (int k = 40; k < 45; k++)
+				json_array_append_new(b, json_pack("{s:I,s:I,s:s}", "membre", (json_int_t)ids[k - 39], "pour_compte_de",
+								   (json_int_t)ids[k], "choix", "pour"));
+			json_object_set_new(j, "bulletins", b);
+		}
+		struct sd_vote_done done;
+		rc = sd_vote_record(d, c->ccpo, seance, pids[p], j, c->users[DEMO_SECRETAIRE], now, &done, e);
+		json_decref(j);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+OPALE_DEMO_STEP(seance_votes, "31-seance-votes", demo_votes);

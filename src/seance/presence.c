@@ -13,7 +13,7 @@
 
 struct mb {
 	int64_t id, tit, user;
-	char name[300], qualite[16], reponse[16], statut[16];
+	char name[300], qualite[16], reponse[16], statut[16], fonction[128];
 	int en_exercice, arrive, depart;
 	int64_t pouvoir_a;   /* pouvoir given to (membre id) for this séance */
 };
@@ -58,7 +58,7 @@ static int load(db *d, int64_t tenant, int64_t seance, struct facts *f, struct e
 	size_t cap = 0;
 	s = tdb_query(d, tenant, e, &rc,
 		      "SELECT m.id, m.titulaire_id, m.user_id, m.first_name, m.last_name, m.qualite, m.en_exercice, "
-		      "COALESCE(p.reponse, ''), COALESCE(p.statut, ''), COALESCE(p.arrive_rank, 0), COALESCE(p.depart_rank, 0) "
+		      "COALESCE(p.reponse, ''), COALESCE(p.statut, ''), COALESCE(p.arrive_rank, 0), COALESCE(p.depart_rank, 0), m.fonction "
 		      "FROM membres m LEFT JOIN presences p ON p.membre_id = m.id AND p.seance_id = $3 "
 		      "WHERE m.tenant_id = $1 AND m.organe_id = $2 "
 		      "ORDER BY CASE m.qualite WHEN 'titulaire' THEN 0 WHEN 'suppleant' THEN 1 ELSE 2 END, m.last_name, m.first_name",
@@ -80,6 +80,7 @@ static int load(db *d, int64_t tenant, int64_t seance, struct facts *f, struct e
 		snprintf(m->statut, sizeof m->statut, "%s", db_col_text(s, 8));
 		m->arrive = (int)db_col_int64(s, 9);
 		m->depart = (int)db_col_int64(s, 10);
+		snprintf(m->fonction, sizeof m->fonction, "%s", db_col_text(s, 11));
 		rc = db_step(s, e);
 	}
 	if (s)
@@ -299,6 +300,67 @@ static int present_at(const struct mb *m, int k)
 	return 1;
 }
 
+/* The seats of point rank k: one per titulaire in office — present (himself, or his suppléant sitting
+ * for him, L5211-6), and the pouvoir he exercises (giver absent at that point). sg (may be NULL)
+ * receives who sits and the names. Returns the number of seats. */
+static size_t seats(struct facts *f, int k, struct quorum_membre *qm, struct sd_siege *sg)
+{
+	size_t nq = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		struct mb *m = &f->m[i];
+		if (strcmp(m->qualite, "titulaire") != 0 || !m->en_exercice)
+			continue;
+		int pres = present_at(m, k);
+		struct mb *sup = NULL;
+		for (size_t j = 0; !pres && j < f->n; j++)
+			if (f->m[j].tit == m->id && present_at(&f->m[j], k))
+				pres = 1, sup = &f->m[j];
+		long de = 0;
+		for (size_t j = 0; j < f->n; j++)
+			if (f->m[j].pouvoir_a == m->id && !present_at(&f->m[j], k))
+				de = (long)f->m[j].id;
+		qm[nq] = (struct quorum_membre){ (long)m->id, m->name, pres, 0, pres ? de : 0 };
+		if (sg) {
+			memset(&sg[nq], 0, sizeof sg[nq]);
+			sg[nq].suppleant = sup ? sup->id : 0;
+			sg[nq].user = sup ? sup->user : m->user;
+			if (sup)
+				snprintf(sg[nq].nom, sizeof sg[nq].nom, "%s (suppléant de %s)", sup->name, m->name);
+			else
+				snprintf(sg[nq].nom, sizeof sg[nq].nom, "%s", m->name);
+			snprintf(sg[nq].fonction, sizeof sg[nq].fonction, "%s", m->fonction);
+			qm[nq].nom = sg[nq].nom;
+		}
+		nq++;
+	}
+	return nq;
+}
+
+int sd_point_presence(db *d, int64_t tenant, int64_t seance, int rank, struct sd_point_presence *out, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	struct facts f;
+	if (load(d, tenant, seance, &f, e) < 0)
+		return -1;
+	out->membres = calloc(f.n ? f.n : 1, sizeof *out->membres);
+	out->sieges = calloc(f.n ? f.n : 1, sizeof *out->sieges);
+	out->n = seats(&f, rank, out->membres, out->sieges);
+	for (size_t i = 0; i < f.n; i++)
+		out->en_exercice += !strcmp(f.m[i].qualite, "titulaire") && f.m[i].en_exercice;
+	/* membres[i].nom points into sieges[i] (set by seats): still valid once f is freed */
+	out->organe = f.organe;
+	out->starts_at = f.starts_at;
+	facts_free(&f);
+	return 0;
+}
+
+void sd_point_presence_free(struct sd_point_presence *p)
+{
+	free(p->membres);
+	free(p->sieges);
+	memset(p, 0, sizeof *p);
+}
+
 json_t *sd_presences(db *d, int64_t tenant, int64_t seance, struct err *e)
 {
 	struct facts f;
@@ -345,22 +407,7 @@ json_t *sd_presences(db *d, int64_t tenant, int64_t seance, struct err *e)
 	}
 	struct quorum_membre *qm = calloc(f.n ? f.n : 1, sizeof *qm);
 	for (int p = 0; p < np; p++) {
-		size_t nq = 0;
-		for (size_t i = 0; i < f.n; i++) {
-			struct mb *m = &f.m[i];
-			if (strcmp(m->qualite, "titulaire") != 0 || !m->en_exercice)
-				continue;
-			int pres = present_at(m, ranks[p]);
-			/* EPCI: the suppléant sits for an absent titulaire (L5211-6). */
-			for (size_t k = 0; !pres && k < f.n; k++)
-				if (f.m[k].tit == m->id && present_at(&f.m[k], ranks[p]))
-					pres = 1;
-			long de = 0;
-			for (size_t k = 0; k < f.n; k++)
-				if (f.m[k].pouvoir_a == m->id && !present_at(&f.m[k], ranks[p]))
-					de = (long)f.m[k].id;
-			qm[nq++] = (struct quorum_membre){ (long)m->id, m->name, pres, 0, pres ? de : 0 };
-		}
+		size_t nq = seats(&f, ranks[p], qm, NULL);
 		struct quorum_in in = { en_exercice, qm, nq, 0 };
 		struct quorum_out out;
 		struct err qe = { 0 };

@@ -209,7 +209,9 @@ int seance_vote(const struct vote_in *in, struct vote_out *out, struct err *e)
 				       in->pour, in->contre, in->abstention, in->nppv,
 				       in->pour + in->contre + in->abstention + in->nppv, attendu,
 				       out->quorum.presents, out->quorum.representes);
-		out->pour = in->pour, out->contre = in->contre, out->abstention = in->abstention, out->nppv = in->nppv;
+		/* members who withdrew (retire) are outside the count; they are reported with nppv */
+		out->pour = in->pour, out->contre = in->contre, out->abstention = in->abstention;
+		out->nppv = in->nppv + out->quorum.retires;
 	} else if (check_bulletins(in, out, e) < 0) {
 		return -1;
 	}

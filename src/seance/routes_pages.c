@@ -228,11 +228,18 @@ static int seance_page(struct req *r)
 	json_t *pt;
 	json_t *pts = json_object_get(s, "points");
 	size_t np = json_array_size(pts);
+	json_t *votes = sd_votes_seance(d, r->tenant_id, id, &e);
 	json_array_foreach(pts, i, pt) {
+		char key[32];
+		snprintf(key, sizeof key, "%lld", (long long)sd_int(pt, "id", 0));
+		json_t *vt = votes ? json_object_get(votes, key) : NULL;
+		if (vt)
+			json_object_set(pt, "vote", vt);
 		mark_kinds(json_object_get(pt, "documents"));
 		json_object_set_new(pt, "premier", json_boolean(i == 0));
 		json_object_set_new(pt, "dernier", json_boolean(i + 1 == np));
 	}
+	json_decref(votes);
 	json_t *o = sd_organe_json(d, r->tenant_id, sd_int(s, "organe", 0), &e);
 	json_t *rapporteurs = json_array();
 	json_t *m;

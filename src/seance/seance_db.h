@@ -99,10 +99,57 @@ int sd_emargement(db *d, int64_t tenant, int64_t seance, int64_t membre, const c
 /* Attendance of the séance: members with answer, statut, pouvoir held/given, and the quorum of every
  * point ({points:[{rang, titre, presents, requis, atteint, representes, regle}], membres:[…]}). */
 json_t *sd_presences(db *d, int64_t tenant, int64_t seance, struct err *e);
+/* Attendance of one agenda point (rank) as seance_vote() needs it: one seat per titulaire in office
+ * (membres[i].id = the titulaire; present when he or his suppléant sits; pouvoir_de = the absent
+ * member whose pouvoir he exercises), with who sits (sieges[i]). Free with sd_point_presence_free. */
+struct sd_siege {
+	int64_t suppleant;      /* the suppléant sitting for the titulaire, 0 = the titulaire himself */
+	int64_t user;           /* account of who sits (0 = none) */
+	char nom[640];          /* « Prénom Nom », or « Suppléant (suppléant de Titulaire) » */
+	char fonction[128];     /* the titulaire's fonction (« Président »…) */
+};
+struct sd_point_presence {
+	int en_exercice;
+	size_t n;
+	struct quorum_membre *membres;
+	struct sd_siege *sieges;
+	int64_t organe, starts_at;
+};
+int sd_point_presence(db *d, int64_t tenant, int64_t seance, int rank, struct sd_point_presence *out, struct err *e);
+void sd_point_presence_free(struct sd_point_presence *p);
+
 /* The feuille d'émargement PDF (members, answers, pouvoirs, a signature column, quorum per point). */
 int sd_emargement_pdf(db *d, int64_t tenant, int64_t seance, const char *path, struct err *e);
 /* Members (ids) of the séance's organe linked to the user account. */
 int64_t sd_membre_of_user(db *d, int64_t tenant, int64_t seance, int64_t user);
+
+/* ---- votes and délibérations (vote.c) -------------------------------------------------------- */
+
+/* Records the vote of a point and makes (or, while still a draft, updates) its délibération, in one
+ * transaction (the caller's, else its own). j: public ballot {president, bulletins: [{membre,
+ * pour_compte_de, choix: pour|contre|abstention|nppv}]} — membre is the seat (titulaire id, also when
+ * his suppléant sits), one own vote per present seat and one per pouvoir exercised; « nppv » withdraws
+ * the member for this point (not counted for the quorum). Secret ballot {secret: true, president,
+ * pour, contre, abstention, retires: [membre…]}. president 0: the titulaire whose fonction begins
+ * with « Président » or « Maire ». Errors (French, quoting the rule): those of seance_vote (422
+ * vote.*, quorum.non_atteint), vote.avant_seance, vote.matiere (the point needs its ACTES matière),
+ * vote.deliberation_transmise (409: the act is no longer a brouillon), vote.deliberation. */
+struct sd_vote_done {
+	int adopte;
+	int64_t acte;            /* the délibération (actes.id) */
+	char numero[32];
+	char resultat[1024];
+};
+int sd_vote_record(db *d, int64_t tenant, int64_t seance, int64_t point, json_t *j, int64_t user, int64_t now,
+		   struct sd_vote_done *done, struct err *e);
+/* The point's vote page/API data: {seance, point, rang, titre, matiere, date, quorum, sieges: [{membre,
+ * nom, present, pouvoir_de, pouvoir_de_nom, suppleant, fonction}], vote (null or counts, resultat,
+ * bulletins by name), deliberation (null or {acte, numero, etat, etat_libelle, url, brouillon}),
+ * president_defaut}. NULL + 404 for a point not of this séance. */
+json_t *sd_vote_json(db *d, int64_t tenant, int64_t seance, int64_t point, struct err *e);
+/* Votes of the séance by point id (string keys): {adopte, pour, contre, abstention, nppv, secret,
+ * resultat, acte, numero, etat_libelle}. */
+json_t *sd_votes_seance(db *d, int64_t tenant, int64_t seance, struct err *e);
 
 /* Formats an instant as "vendredi 15 mars 2024 à 18:30" (Paris). out ≥ 64 bytes. */
 const char *sd_fmt_paris(int64_t t, char *out, size_t n);

@@ -189,7 +189,16 @@ int main(void)
 	long st;
 	json_t *j = api(tok_agent, "GET", "/api/v1/actes", &st);
 	T_EQ_INT(st, 200, "the agent lists the acts");
-	T_EQ_INT((long)json_array_size(json_object_get(j, "actes")), 2, "the demo's two acts are listed");
+	{
+		/* the demo's two acts, and the délibérations of its past séance (src/seance/demo.c) */
+		struct err qe;
+		int qrc;
+		db_stmt *q = db_query(D, &qe, &qrc, "SELECT COUNT(*) FROM actes", "");
+		long n = q && qrc == DB_ROW ? (long)db_col_int64(q, 0) : -1;
+		if (q)
+			db_finalize(q);
+		T_OK(n >= 2 && (long)json_array_size(json_object_get(j, "actes")) == n, "the demo's acts are listed");
+	}
 	json_decref(j);
 	j = api(tok_agent, "POST", "/api/v1/actes/classification/demande", &st);
 	T_EQ_INT(st, 403, "only an administrator asks the TdT for the classification");
