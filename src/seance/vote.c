@@ -114,6 +114,16 @@ static int64_t deliberation_of(db *d, int64_t tenant, int64_t point, char state[
 	return id;
 }
 
+/* A délibération that left the draft state keeps its vote. */
+static int locked(const char *state, const char *numero, struct err *e)
+{
+	if (strcmp(state, ACTE_BROUILLON) == 0)
+		return 0;
+	return err_set(e, 409, "vote.deliberation_transmise",
+		       "La délibération n° %s issue de ce vote n'est plus un brouillon (%s) : le vote ne peut plus être modifié.",
+		       numero, actes_state_label(state));
+}
+
 /* The délibération's document: the point's principal PDF (a hard link next to its blob, consumed by
  * actes_db_create), or, without one, a generated one-page PDF (objet, séance, result). */
 static int deliberation_doc(const struct point_info *p, const struct vote_out *v, char path[1300], char sha[65], struct err *e)
@@ -200,6 +210,9 @@ static int make_deliberation(db *d, int64_t tenant, const struct point_info *p, 
 			    "UPDATE actes SET objet = $3, date_decision = $4, matiere = $5, updated_at = $6 WHERE tenant_id = $1 AND id = $2"
 			    " AND state = 'brouillon'", "ittti", existing, p->title, p->date, p->matiere, now) < 0)
 			return -1;
+		if (db_changes(d) != 1)
+			return err_set(e, 409, "vote.deliberation_transmise",
+				       "La délibération de ce point vient de quitter l'état de brouillon : le vote ne peut plus être modifié.");
 		return actes_db_event(d, tenant, existing, user, "vote", v->resultat, e);
 	}
 	char path[1300], sha[65];
@@ -243,12 +256,8 @@ int sd_vote_record(db *d, int64_t tenant, int64_t seance, int64_t point, json_t 
 			       "délibération en a besoin pour la transmission au contrôle de légalité.");
 	char state[32] = "", numero[32] = "";
 	int64_t existing = deliberation_of(d, tenant, point, state, numero, e);
-	if (existing < 0)
+	if (existing < 0 || (existing && locked(state, numero, e) < 0))
 		return -1;
-	if (existing && strcmp(state, ACTE_BROUILLON) != 0)
-		return err_set(e, 409, "vote.deliberation_transmise",
-			       "La délibération n° %s issue de ce vote n'est plus un brouillon (%s) : le vote ne peut plus être "
-			       "modifié.", numero, actes_state_label(state));
 	struct sd_point_presence pp;
 	if (sd_point_presence(d, tenant, seance, p.rank, &pp, e) < 0)
 		return -1;
@@ -315,7 +324,10 @@ int sd_vote_record(db *d, int64_t tenant, int64_t seance, int64_t point, json_t 
 	if (own && db_begin_write(d, e) < 0)
 		goto out;
 	int64_t acte = 0;
-	if (store_vote(d, tenant, &p, &in, &v, &pp, user, now, e) < 0 ||
+	/* Again inside the transaction: the draft may have been transmitted meanwhile. */
+	existing = deliberation_of(d, tenant, point, state, numero, e);
+	if (existing < 0 || (existing && locked(state, numero, e) < 0) ||
+	    store_vote(d, tenant, &p, &in, &v, &pp, user, now, e) < 0 ||
 	    make_deliberation(d, tenant, &p, &v, existing, user, now, &acte, e) < 0 || (own && db_commit(d, e) < 0)) {
 		if (own)
 			db_rollback(d);

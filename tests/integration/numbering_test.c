@@ -216,6 +216,29 @@ int main(void)
 		ht_resp_free(&r);
 	}
 
+	{
+		/* The same setting on the administration page (a field per series). */
+		char auth[128];
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_admin);
+		const char *h[] = { auth, NULL };
+		struct ht_resp r;
+		ht_request("GET", srv_url(&S, "/administration"), NULL, NULL, 0, h, NULL, &r);
+		T_OK(r.status == 200 && r.body.data && strstr(r.body.data, "Numérotation des actes") && strstr(r.body.data, "value=\"T{YYYY}_{N:4}\""),
+		     "the administration page shows the arrêtés' pattern in its field");
+		ht_resp_free(&r);
+		const char *bad = "serie=deliberation&motif=%7BYYYY%7D_%7BN%3A3%7D_";
+		ht_request("POST", srv_url(&S, "/administration/numerotation"), "application/x-www-form-urlencoded", bad, strlen(bad), h, NULL, &r);
+		T_OK(r.status == 400 && r.body.data && strstr(r.body.data, "Motif de numérotation refusé") && strstr(r.body.data, "commencer ni finir"),
+		     "the page refuses a pattern ending with _, in French");
+		ht_resp_free(&r);
+		const char *good = "serie=contrat&motif=CONV%7BYY%7D_%7BN%3A4%7D";
+		ht_request("POST", srv_url(&S, "/administration/numerotation"), "application/x-www-form-urlencoded", good, strlen(good), h, NULL, &r);
+		T_EQ_INT(r.status, 303, "the page saves the contrats' pattern");
+		ht_resp_free(&r);
+		T_EQ_INT(scalar("SELECT COUNT(*) FROM numbering_patterns WHERE series = 'contrat' AND pattern = 'CONV{YY}_{N:4}'"), 1, "…stored");
+		T_EQ_INT(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'numerotation.motif'"), 2, "both changes are in the audit log");
+	}
+
 	CURL *c = curl_easy_init();
 	char n[32];
 	T_EQ_INT(create(c, S.base, "T2025_0001", n), 201, "a hand-numbered act takes T2025_0001");
