@@ -92,8 +92,8 @@ int actes_send_to_signature(db *d, int64_t tenant, int64_t user, int64_t acte, i
 	snprintf(title, sizeof title, "Acte %s — %.500s", numero, objet);
 	snprintf(id, sizeof id, "%lld", (long long)acte);
 	json_t *meta = json_pack("{s:s,s:s,s:i}", "acte", id, "numero", numero, "nature", nature);
-	int own = !db_in_transaction(d);
-	int rc = own ? db_begin_write(d, e) : 0;
+	int own;
+	int rc = db_tx_join(d, &own, e);
 	if (rc == 0)
 		rc = pa_folder_create(d, tenant, user, title, subtype, desk, meta, 0, folder, e);
 	/* newest non-stamped version of each document: the array is ordered by role, rank, version */
@@ -128,12 +128,7 @@ int actes_send_to_signature(db *d, int64_t tenant, int64_t user, int64_t acte, i
 		snprintf(detail, sizeof detail, "Dossier n° %lld du parapheur", (long long)*folder);
 		rc = actes_db_event(d, tenant, acte, user, "envoi_signature", detail, e);
 	}
-	if (own) {
-		if (rc == 0 && db_commit(d, e) < 0)
-			rc = -1;
-		if (rc < 0)
-			db_rollback(d);
-	}
+	rc = db_tx_end(d, own, rc < 0 ? -1 : 0, e);
 	json_decref(meta);
 	json_decref(a);
 	/* The parapheur says 403 when the desk is not the user's: not a matter of role here. */

@@ -97,31 +97,14 @@ static int new_tx(db *d, int64_t tenant, int64_t acte, const char *kind, int64_t
 	return enqueue_tx_job(d, "actes.envoi", tenant, *tid, "0", 0, e) < 0 || letters_schedule(d, tenant, e) < 0 ? -1 : 0;
 }
 
-static int in_tx(db *d, struct err *e, int *own)
-{
-	*own = !db_in_transaction(d);
-	return *own ? db_begin_write(d, e) : 0;
-}
-
-static int end_tx(db *d, int own, int rc, struct err *e)
-{
-	if (!own)
-		return rc;
-	if (rc < 0) {
-		db_rollback(d);
-		return -1;
-	}
-	return db_commit(d, e) < 0 ? (db_rollback(d), -1) : 0;
-}
-
 int actes_transmit(db *d, int64_t tenant, int64_t user, int64_t acte, struct err *e)
 {
 	int own;
-	if (in_tx(d, e, &own) < 0)
+	if (db_tx_join(d, &own, e) < 0)
 		return -1;
 	int64_t tid;
 	if (actes_in_circuit(d, tenant, acte) == 1)
-		return end_tx(d, own, err_set(e, 409, "actes.en_signature", "L'acte est en cours de circuit dans le parapheur : il se "
+		return db_tx_end(d, own, err_set(e, 409, "actes.en_signature", "L'acte est en cours de circuit dans le parapheur : il se "
 										 "transmet quand le circuit est terminé."), e);
 	int rc = tdb_run(d, tenant, e, "UPDATE actes SET state = 'en_attente', error = '', updated_at = $3 WHERE tenant_id = $1 AND id = $2"
 				       " AND state = 'brouillon'", "ii", acte, identity_now());
@@ -135,13 +118,13 @@ int actes_transmit(db *d, int64_t tenant, int64_t user, int64_t acte, struct err
 	}
 	if (rc == 0)
 		rc = new_tx(d, tenant, acte, "acte", 0, NULL, &tid, e) < 0 || actes_db_event(d, tenant, acte, user, "transmission", "", e) < 0 ? -1 : 0;
-	return end_tx(d, own, rc, e);
+	return db_tx_end(d, own, rc, e);
 }
 
 int actes_cancel(db *d, int64_t tenant, int64_t user, int64_t acte, struct err *e)
 {
 	int own;
-	if (in_tx(d, e, &own) < 0)
+	if (db_tx_join(d, &own, e) < 0)
 		return -1;
 	int rc, r;
 	db_stmt *s = tdb_query(d, tenant, e, &r, "SELECT state, (SELECT COUNT(*) FROM actes_transmissions WHERE tenant_id = $1 AND acte_id = $2"
@@ -162,7 +145,7 @@ int actes_cancel(db *d, int64_t tenant, int64_t user, int64_t acte, struct err *
 	int64_t tid;
 	if (rc == 0)
 		rc = new_tx(d, tenant, acte, "annulation", 0, NULL, &tid, e) < 0 || actes_db_event(d, tenant, acte, user, "annulation.demande", "", e) < 0 ? -1 : 0;
-	return end_tx(d, own, rc, e);
+	return db_tx_end(d, own, rc, e);
 }
 
 int actes_answer(db *d, int64_t tenant, int64_t user, int64_t message, const char *envoi, const char *doc_sha,
@@ -172,7 +155,7 @@ int actes_answer(db *d, int64_t tenant, int64_t user, int64_t message, const cha
 	if (envoi && !refus && strcmp(envoi, "reponse") != 0)
 		return err_set(e, 400, "actes.envoi", "« envoi » : reponse ou refus.");
 	int own;
-	if (in_tx(d, e, &own) < 0)
+	if (db_tx_join(d, &own, e) < 0)
 		return -1;
 	int rc, r;
 	int64_t acte = 0;
@@ -204,7 +187,7 @@ int actes_answer(db *d, int64_t tenant, int64_t user, int64_t message, const cha
 		rc = tdb_run(d, tenant, e, "UPDATE actes_messages SET answer_state = 'envoi' WHERE tenant_id = $1 AND id = $2", "i", message) < 0 ||
 		     new_tx(d, tenant, acte, "reponse", message, payload, &tid, e) < 0 ||
 		     actes_db_event(d, tenant, acte, user, refus ? "reponse.refus" : "reponse", "", e) < 0 ? -1 : 0;
-	return end_tx(d, own, rc, e);
+	return db_tx_end(d, own, rc, e);
 }
 
 /* ---- job side ---- */
@@ -241,7 +224,7 @@ static int adopt(db *d, int64_t tenant, const struct tx *t, const char *tdt_id, 
 	int rc = tx_set(d, tenant, t->id, "poste", tdt_id, uid, 1, "", e) < 0 ||
 		 (t->acte && actes_db_event(d, tenant, t->acte, 0, strcmp(t->kind, "acte") == 0 ? "tdt.poste" : strcmp(t->kind, "annulation") == 0 ? "tdt.annulation_postee" : "tdt.reponse_postee", tdt_id && *tdt_id ? tdt_id : uid, e) < 0) ||
 		 enqueue_tx_job(d, "actes.suivi", tenant, t->id, "1", identity_now() + 1, e) < 0 ? -1 : 0;
-	return end_tx(d, 1, rc, e);
+	return db_tx_end(d, 1, rc, e);
 }
 
 /* A refusal by the TdT: the transmission (and the act, for a post of the act) ends in error. */
@@ -255,7 +238,7 @@ static int refused(db *d, int64_t tenant, const struct tx *t, const char *msg, s
 			  tdb_run(d, tenant, &x, "UPDATE actes_messages SET answer_state = 'a_repondre' WHERE tenant_id = $1 AND id = $2", "i",
 				  t->message) < 0) ||
 			 (t->acte && actes_db_event(d, tenant, t->acte, 0, "tdt.refus", msg, &x) < 0) ? -1 : 0;
-		end_tx(d, 1, rc, &x);
+		db_tx_end(d, 1, rc, &x);
 	}
 	err_set(e, 422, "actes.refus_tdt", "Refus du TdT : %s", msg);
 	return JOB_DEAD;
@@ -629,7 +612,7 @@ static int job_suivi(db *d, const struct job *j, struct err *e)
 	int rc = apply_status(d, j->tenant_id, &t, st, xml, xml_len, &final, e) < 0 ||
 		 tdb_run(d, j->tenant_id, e, "UPDATE actes_transmissions SET polls = polls + 1 WHERE tenant_id = $1 AND id = $2", "i", t.id) < 0 ||
 		 (!final && enqueue_tx_job(d, "actes.suivi", j->tenant_id, t.id, next, identity_now() + wait, e) < 0) ? -1 : 0;
-	if (end_tx(d, 1, rc, e) < 0)
+	if (db_tx_end(d, 1, rc, e) < 0)
 		ret = JOB_RETRY;
 	tdt_resp_free(&r);
 	return ret;
@@ -711,6 +694,11 @@ static int fetch_letter(db *d, int64_t tenant, const struct tdt_conf *conf, cons
 
 static int job_courriers(db *d, const struct job *j, struct err *e)
 {
+	/* The next check is queued before this one talks to the TdT: a node killed during the call
+	 * (kill -9, power loss) leaves this job running until its lease ends, and the chain must not
+	 * wait for it (tdt_test's intermittent failure: the letter was never fetched). */
+	if (letters_schedule(d, j->tenant_id, e) < 0)
+		return JOB_RETRY;
 	struct actes_cl cl;
 	struct tdt_conf conf;
 	if (actes_db_cl(d, j->tenant_id, &cl, &conf, e) < 0)
@@ -732,8 +720,6 @@ static int job_courriers(db *d, const struct job *j, struct err *e)
 		json_decref(list);
 	}
 	tdt_resp_free(&r);
-	if (ret == 0 && letters_schedule(d, j->tenant_id, e) < 0)
-		ret = JOB_RETRY;
 	return ret;
 }
 OPALE_JOB_KIND(actes_courriers, "actes.courriers", job_courriers, JOB_NO_TX, 20, 120);

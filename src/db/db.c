@@ -305,3 +305,19 @@ int db_rollback(db *d)
 	return db_exec(d, "ROLLBACK", &e);
 }
 int db_in_transaction(db *d) { return d->ops->in_tx(d->conn); }
+
+int db_tx_join(db *d, int *own, struct err *e)
+{
+	*own = !db_in_transaction(d);
+	return *own ? db_begin_write(d, e) : 0;
+}
+
+int db_tx_end(db *d, int own, int rc, struct err *e)
+{
+	if (!own)
+		return rc;
+	if (rc == 0 && db_commit(d, e) == 0)
+		return 0;
+	db_rollback(d);
+	return -1;
+}

@@ -70,6 +70,12 @@ int db_commit(db *d, struct err *e);
 int db_rollback(db *d);
 /* True inside an explicit transaction (lets helpers join the caller's transaction). */
 int db_in_transaction(db *d);
+/* For functions that work inside their caller's transaction or, called alone, in their own:
+ * db_tx_join begins a write transaction unless one is open (*own says whether it did), db_tx_end
+ * ends it — commit when rc == 0, else roll back — and returns rc (-1 when the commit failed).
+ * Nothing happens at the end when the transaction was the caller's. */
+int db_tx_join(db *d, int *own, struct err *e);
+int db_tx_end(db *d, int own, int rc, struct err *e);
 
 /* Cross-process wake-up (PostgreSQL LISTEN/NOTIFY). db_notify sends a notification on channel,
  * delivered when the caller's transaction commits (at once outside one); a no-op on SQLite.

@@ -28,23 +28,6 @@ const char *hf_state_label(const char *state)
 	return state ? state : "";
 }
 
-/* Joins the caller's transaction or opens one. */
-static int tx_begin(db *d, int *own, struct err *e)
-{
-	*own = !db_in_transaction(d);
-	return *own ? db_begin_write(d, e) : 0;
-}
-
-static int tx_end(db *d, int own, int rc, struct err *e)
-{
-	if (!own)
-		return rc;
-	if (rc == 0 && db_commit(d, e) == 0)
-		return 0;
-	db_rollback(d);
-	return -1;
-}
-
 /* ---- settings ------------------------------------------------------------------------------- */
 
 int hf_settings_get(db *d, int64_t tenant, struct hf_settings *st, struct err *e)
@@ -83,12 +66,12 @@ int hf_settings_set(db *d, int64_t tenant, const struct hf_settings *st, struct 
 	if (st->codbud[0] && strlen(st->codbud) != 2)
 		return err_set(e, 400, "helios.codbud", "Le code budget (CodBud) compte 2 caractères.");
 	int own;
-	if (tx_begin(d, &own, e) < 0)
+	if (db_tx_join(d, &own, e) < 0)
 		return -1;
 	int rc = tdb_run(d, tenant, e, "DELETE FROM helios_settings WHERE tenant_id = $1", "") < 0 ||
 		 tdb_run(d, tenant, e, "INSERT INTO helios_settings (tenant_id, idpost, codcol, codbud, updated_at) VALUES ($1, $2, $3, $4, $5)",
 			 "ttti", st->idpost, st->codcol, st->codbud, identity_now()) < 0 ? -1 : 0;
-	return tx_end(d, own, rc, e);
+	return db_tx_end(d, own, rc, e);
 }
 
 /* ---- check ---------------------------------------------------------------------------------- */
@@ -247,7 +230,7 @@ int hf_import(db *d, int64_t tenant, int64_t user, const char *path, const char 
 	int own = 0;
 	char mime[128];
 	rc = -1;
-	if (tx_begin(d, &own, e) < 0)
+	if (db_tx_join(d, &own, e) < 0)
 		goto out;
 	if (store_put_file(path, sha256, mime, e) < 0)
 		goto done;
@@ -286,7 +269,7 @@ int hf_import(db *d, int64_t tenant, int64_t user, const char *path, const char 
 		goto done;
 	rc = 0;
 done:
-	rc = tx_end(d, own, rc, e);
+	rc = db_tx_end(d, own, rc, e);
 out:
 	free(sumtxt);
 	buf_free(&report);
@@ -792,9 +775,9 @@ int hf_answer_import(db *d, int64_t tenant, int64_t user, const char *path, cons
 		if (!a.idcoll || strncmp(a.idcoll, col.siren, 9) != 0) {
 			err_set(e, 422, "helios.idcoll", "Cet acquittement est adressé à l'IdColl %s, qui n'est pas un SIRET de %s.",
 				a.idcoll ? a.idcoll : "?", col.name);
-		} else if (tx_begin(d, &own, e) == 0) {
+		} else if (db_tx_join(d, &own, e) == 0) {
 			rc = acquit_import(d, tenant, user, &a, path, name, sha256, size, source, answer_id, file_id, e);
-			rc = tx_end(d, own, rc, e);
+			rc = db_tx_end(d, own, rc, e);
 		}
 		pes_acquit_free(&a);
 		return rc;
@@ -803,9 +786,9 @@ int hf_answer_import(db *d, int64_t tenant, int64_t user, const char *path, cons
 		if (!r.idcoll || strncmp(r.idcoll, col.siren, 9) != 0) {
 			err_set(e, 422, "helios.idcoll", "Ce PES Retour est adressé à l'IdColl %s, qui n'est pas un SIRET de %s.",
 				r.idcoll ? r.idcoll : "?", col.name);
-		} else if (tx_begin(d, &own, e) == 0) {
+		} else if (db_tx_join(d, &own, e) == 0) {
 			rc = retour_import(d, tenant, user, &r, path, name, sha256, size, source, answer_id, file_id, e);
-			rc = tx_end(d, own, rc, e);
+			rc = db_tx_end(d, own, rc, e);
 		}
 		pes_retour_free(&r);
 		return rc;

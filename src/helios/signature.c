@@ -45,8 +45,8 @@ int hf_send_to_signature(db *d, int64_t tenant, int64_t user, int64_t id, int64_
 	json_t *meta = json_pack("{s:s,s:s,s:s}", "montant", montant.data, "helios", "", "exercice", "");
 	json_object_set_new(meta, "helios", json_sprintf("%lld", (long long)id));
 	json_object_set_new(meta, "exercice", json_sprintf("%lld", (long long)exer));
-	int own = !db_in_transaction(d);
-	rc = own ? db_begin_write(d, e) : 0;
+	int own;
+	rc = db_tx_join(d, &own, e);
 	if (rc == 0)
 		rc = pa_folder_create(d, tenant, user, title.data, subtype, desk, meta, 0, folder, e) < 0 ||
 		     pa_folder_add_doc(d, tenant, *folder, "principal", name, sha, "text/xml", size, e) < 0 ||
@@ -58,12 +58,7 @@ int hf_send_to_signature(db *d, int64_t tenant, int64_t user, int64_t id, int64_
 		snprintf(detail, sizeof detail, "Dossier n° %lld du parapheur", (long long)*folder);
 		rc = hf_event(d, tenant, id, user, "dossier_parapheur", detail, e);
 	}
-	if (own) {
-		if (rc == 0 && db_commit(d, e) < 0)
-			rc = -1;
-		if (rc < 0)
-			db_rollback(d);
-	}
+	rc = db_tx_end(d, own, rc, e);
 	json_decref(meta);
 	buf_free(&title);
 	buf_free(&montant);
@@ -178,18 +173,12 @@ int hf_signed_upload(db *d, int64_t tenant, int64_t user, int64_t id, const char
 		return -1;
 	if (sig == 0)
 		return err_set(e, 422, "helios.signature", "Ce PES ne porte aucune signature.");
-	int own = !db_in_transaction(d);
+	int own;
 	char mime[128];
-	rc = own ? db_begin_write(d, e) : 0;
+	rc = db_tx_join(d, &own, e);
 	if (rc == 0)
 		rc = store_put_file(path, sha256, mime, e) < 0 || hf_set_signed(d, tenant, id, sha256, e) < 0 ||
 		     hf_transition(d, tenant, id, HF_IMPORTE, HF_SIGNE, user, "depot_signe",
 				   "PES signé hors d'Opale déposé ; signature de chaque bordereau vérifiée", e) < 0 ? -1 : 0;
-	if (own) {
-		if (rc == 0 && db_commit(d, e) < 0)
-			rc = -1;
-		if (rc < 0)
-			db_rollback(d);
-	}
-	return rc;
+	return db_tx_end(d, own, rc, e);
 }

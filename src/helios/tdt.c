@@ -342,6 +342,16 @@ static int job_retours(db *d, const struct job *j, struct err *e)
 		return JOB_RETRY;
 	if (!conf.url[0])
 		return 0;
+	/* the chain goes on while the collectivité has files at the treasury — the next check queued
+	 * before this one talks to the TdT, so a node killed during the call does not stop it */
+	int rc;
+	db_stmt *s = tdb_query(d, j->tenant_id, e, &rc, "SELECT COUNT(*) FROM pes_files WHERE tenant_id = $1 AND state IN ('transmis', 'acquitte')"
+							" AND updated_at > $2", "i", identity_now() - 90 * 86400);
+	int64_t live = s && rc == DB_ROW ? db_col_int64(s, 0) : 1;
+	if (s)
+		db_finalize(s);
+	if (live && retours_schedule(d, j->tenant_id, e) < 0)
+		return JOB_RETRY;
 	struct tdt_resp r = { 0 };
 	if (tdt_get(&conf, "/modules/helios/api/helios_get_list.php", &r, e) < 0) {
 		tdt_resp_free(&r);
@@ -386,15 +396,6 @@ static int job_retours(db *d, const struct job *j, struct err *e)
 		buf_free(&nom);
 	}
 	tdt_resp_free(&r);
-	/* the chain goes on while the collectivité has files at the treasury */
-	int rc;
-	db_stmt *s = tdb_query(d, j->tenant_id, e, &rc, "SELECT COUNT(*) FROM pes_files WHERE tenant_id = $1 AND state IN ('transmis', 'acquitte')"
-							" AND updated_at > $2", "i", identity_now() - 90 * 86400);
-	int64_t live = s && rc == DB_ROW ? db_col_int64(s, 0) : 1;
-	if (s)
-		db_finalize(s);
-	if (ret == 0 && live && retours_schedule(d, j->tenant_id, e) < 0)
-		ret = JOB_RETRY;
 	return ret;
 }
 OPALE_JOB_KIND(helios_retours, "helios.retours", job_retours, JOB_NO_TX, 20, 120);
