@@ -59,5 +59,9 @@ for c in 64 256; do
 	kill $SAMPLER 2>/dev/null; wait $SAMPLER 2>/dev/null
 	o=$(rps <"$W/o$c"); n=$(rps <"$W/n$c")
 	echo "| P2 | JSON list ($ENDPOINT, $BYTES B, authenticated), wrk $c conns ${SECS}s | $o req/s, p99 $(p99 <"$W/o$c") | nginx static same bytes: $n req/s, p99 $(p99 <"$W/n$c") | $(awk -v a="$o" -v b="$n" 'BEGIN{printf "%.2f", a/b}') | ≥ 0.3, p99 < 10 ms |"
+	# The HTTP floor: Opale's cheapest answer (/healthz: no session, no database, 2 bytes) under the same load.
+	run_wrk $c "http://127.0.0.1:$OP/healthz" >"$W/h$c"
+	h=$(rps <"$W/h$c")
+	echo "| P2.floor | /healthz (no session, no database), wrk $c conns ${SECS}s | $h req/s, p99 $(p99 <"$W/h$c") | nginx list.json above: $n req/s | $(awk -v a="$h" -v b="$n" 'BEGIN{printf "%.2f", a/b}') | the best P2 could be |"
 done
 echo "| P3 | RSS idle / peak under 256-conn load | $((IDLE/1024)) MB / $(( $(cat "$W/peak256" 2>/dev/null || echo 0) / 1024 )) MB | — | — | ≤ 15 MB / ≤ 100 MB |"

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "actes/actes.h"
+#include "core/buf.h"
 #include "db/db.h"
 #include "tdt/tdt.h"
 
@@ -55,6 +56,10 @@ json_t *actes_db_get(db *d, int64_t tenant, int64_t id, struct err *e);
 /* List, newest first; filters may be NULL/0: state, year, nature, text in objet or numero. */
 json_t *actes_db_list(db *d, int64_t tenant, const char *state, int annee, int nature, const char *q, int limit,
 		      struct err *e);
+/* The same list appended to out as a JSON array (the same bytes as json_dumps(actes_db_list(…),
+ * JSON_COMPACT)), without building a tree: for the API's lists. 0, or -1 (out then holds a partial array). */
+int actes_db_list_write(db *d, int64_t tenant, const char *state, int annee, int nature, const char *q, int limit, buf *out,
+			struct err *e);
 /* Appends to the act's history. */
 int actes_db_event(db *d, int64_t tenant, int64_t acte, int64_t user, const char *action, const char *detail,
 		   struct err *e);

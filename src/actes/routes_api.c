@@ -24,8 +24,13 @@ static int list(struct req *r)
 	int limit = li ? atoi(li) : 500;  /* the most recent first; 1 to 500 */
 	if (limit < 1 || limit > 500)
 		return res_fail(r, 400, "actes.limite", "« limite » doit être un nombre entre 1 et 500.");
-	json_t *a = actes_db_list(d, r->tenant_id, req_query(r, "etat"), an ? atoi(an) : 0, na ? atoi(na) : 0, req_query(r, "q"), limit, &e);
-	return a ? res_json(r, 200, json_pack("{s:o}", "actes", a)) : res_fail_err(r, &e);
+	buf *out = res_json_begin(r, 200);  /* {"actes":[…]} streamed from the rows, see actes_db_list_write */
+	buf_puts(out, "{\"actes\":");
+	if (actes_db_list_write(d, r->tenant_id, req_query(r, "etat"), an ? atoi(an) : 0, na ? atoi(na) : 0, req_query(r, "q"), limit,
+				out, &e) < 0)
+		return res_fail_err(r, &e);
+	buf_putc(out, '}');
+	return 0;
 }
 OPALE_ROUTE(actes_list_r, "GET", "/api/v1/actes", list, READERS, SCOPE_TENANT, TT);
 

@@ -22,18 +22,6 @@ void buf_grow(buf *b, size_t extra)
 	b->cap = cap;
 }
 
-void buf_add(buf *b, const void *data, size_t len)
-{
-	buf_grow(b, len);
-	if (len)
-		memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-}
-
-void buf_puts(buf *b, const char *s) { buf_add(b, s, strlen(s)); }
-
-void buf_putc(buf *b, char c) { buf_add(b, &c, 1); }
 
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
@@ -72,24 +60,48 @@ void buf_html(buf *b, const char *s)
 	}
 }
 
+/* The escapes json_dumps writes (\b \f \n \r \t, \u00XX in capitals for the other controls), so a
+ * document streamed with it has the same bytes as one serialised by jansson. Runs of plain
+ * characters are copied at once. */
 void buf_json_str(buf *b, const char *s)
 {
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)(s ? s : ""), *run = p;
 	buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		switch (*p) {
-		case '"': buf_puts(b, "\\\""); break;
-		case '\\': buf_puts(b, "\\\\"); break;
-		case '\n': buf_puts(b, "\\n"); break;
-		case '\r': buf_puts(b, "\\r"); break;
-		case '\t': buf_puts(b, "\\t"); break;
-		default:
-			if (*p < 0x20)
-				buf_printf(b, "\\u%04x", *p);
-			else
-				buf_putc(b, (char)*p);
+	for (;; p++) {
+		unsigned char c = *p;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_add(b, run, (size_t)(p - run));
+		run = p + 1;
+		if (!c)
+			break;
+		char esc[7] = { '\\', 0 };
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default: memcpy(esc + 1, "u00", 3); esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
 		}
+		buf_add(b, esc, strlen(esc));
 	}
 	buf_putc(b, '"');
+}
+
+void buf_int(buf *b, long long v)
+{
+	char tmp[24], *q = tmp + sizeof tmp;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--q = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--q = '-';
+	buf_add(b, q, (size_t)(tmp + sizeof tmp - q));
 }
 
 void buf_urlenc(buf *b, const char *s)

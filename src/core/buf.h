@@ -4,6 +4,7 @@
 #define OPALE_BUF_H
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct buf {
 	char *data;
@@ -14,15 +15,26 @@ typedef struct buf {
 #define BUF_INIT { NULL, 0, 0 }
 
 void buf_grow(buf *b, size_t extra);
-void buf_add(buf *b, const void *data, size_t len);
-void buf_puts(buf *b, const char *s);
-void buf_putc(buf *b, char c);
+/* Inline: the JSON and HTML writers call these for every field (P2 in docs/performance.md). */
+static inline void buf_add(buf *b, const void *data, size_t len)
+{
+	if (b->len + len + 1 > b->cap)
+		buf_grow(b, len);
+	if (len)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+static inline void buf_puts(buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+static inline void buf_putc(buf *b, char c) { buf_add(b, &c, 1); }
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
 /* Appends s with HTML special characters escaped (& < > " '). */
 void buf_html(buf *b, const char *s);
-/* Appends s as a JSON string literal (with quotes). */
+/* Appends s (UTF-8) as a JSON string literal (with quotes), escaped as jansson's json_dumps does. */
 void buf_json_str(buf *b, const char *s);
+/* Appends v in decimal. */
+void buf_int(buf *b, long long v);
 /* Appends s percent-encoded for a URL component. */
 void buf_urlenc(buf *b, const char *s);
 void buf_reset(buf *b);

@@ -130,6 +130,9 @@ int64_t req_param_id(struct req *r, const char *name);
 void res_header(struct req *r, const char *name, const char *value);
 /* Steals j. */
 int res_json(struct req *r, int status, json_t *j);
+/* Starts a JSON answer written by the handler itself (large lists streamed from the database
+ * without a json_t tree): empties the body, sets status and type, returns the body to append to. */
+buf *res_json_begin(struct req *r, int status);
 int res_text(struct req *r, int status, const char *ctype, const char *text, size_t len);
 int res_redirect(struct req *r, const char *location);
 int res_file(struct req *r, const char *path, const char *ctype, const char *download_name);

@@ -30,6 +30,14 @@ int res_json(struct req *r, int status, json_t *j)
 	return 0;
 }
 
+buf *res_json_begin(struct req *r, int status)
+{
+	buf_reset(&r->out);
+	r->status = status;
+	r->ctype = "application/json; charset=utf-8";
+	return &r->out;
+}
+
 int res_text(struct req *r, int status, const char *ctype, const char *text, size_t len)
 {
 	buf_reset(&r->out);

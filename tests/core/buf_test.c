@@ -3,6 +3,8 @@
 #include "core/mem.h"
 #include "t.h"
 
+#include <jansson.h>
+
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -19,6 +21,25 @@ int main(void)
 	buf_reset(&b);
 	buf_json_str(&b, "a\"b\\c\n\x01");
 	T_EQ_STR(b.data, "\"a\\\"b\\\\c\\n\\u0001\"", "JSON string escaping");
+	buf_reset(&b);
+	/* The streamed JSON lists (actes) rely on buf_json_str writing what jansson's json_dumps writes. */
+	char all[0x80 + 16];
+	for (int c = 1; c < 0x80; c++)
+		all[c - 1] = (char)c;
+	strcpy(all + 0x7f, "é\xe2\x80\xa8\xf0\x9f\x98\x80");
+	json_t *js = json_string(all);
+	char *dumped = json_dumps(js, JSON_ENCODE_ANY | JSON_COMPACT);
+	buf_json_str(&b, all);
+	T_EQ_STR(b.data, dumped, "JSON escaping of every ASCII byte and some UTF-8: the same bytes as json_dumps");
+	free(dumped);
+	json_decref(js);
+	buf_reset(&b);
+	buf_int(&b, 0);
+	buf_putc(&b, ' ');
+	buf_int(&b, -9223372036854775807LL - 1);
+	buf_putc(&b, ' ');
+	buf_int(&b, 1700000000123LL);
+	T_EQ_STR(b.data, "0 -9223372036854775808 1700000000123", "decimal integers, the smallest one too");
 	buf_reset(&b);
 	buf_urlenc(&b, "é a/b");
 	T_EQ_STR(b.data, "%C3%A9%20a%2Fb", "URL encoding");
