@@ -251,7 +251,7 @@ static int convocation_job(db *d, const struct job *j, struct err *e)
 	json_decref(p);
 	int rc;
 	db_stmt *s = tdb_query(d, tenant, e, &rc,
-			       "SELECT c.state, c.email, c.seance_id, c.membre_id, m.civilite, m.first_name, m.last_name, m.qualite, m.titulaire_id "
+			       "SELECT c.state, c.email, c.seance_id, c.membre_id, m.civilite, m.first_name, m.last_name, m.qualite, m.titulaire_id, c.queued_at "
 			       "FROM convocations c JOIN membres m ON m.id = c.membre_id WHERE c.tenant_id = $1 AND c.id = $2", "i", cid);
 	if (!s)
 		return JOB_RETRY;
@@ -264,7 +264,7 @@ static int convocation_job(db *d, const struct job *j, struct err *e)
 		return 0; /* already accepted (a run after a crash) */
 	}
 	char email[256], who[400], qualite[16];
-	int64_t seance = db_col_int64(s, 2), membre = db_col_int64(s, 3), tit = db_col_int64(s, 8);
+	int64_t seance = db_col_int64(s, 2), membre = db_col_int64(s, 3), tit = db_col_int64(s, 8), queued = db_col_int64(s, 9);
 	snprintf(email, sizeof email, "%s", db_col_text(s, 1));
 	snprintf(who, sizeof who, "%s%s%s %s", db_col_text(s, 4), *db_col_text(s, 4) ? " " : "", db_col_text(s, 5), db_col_text(s, 6));
 	snprintf(qualite, sizeof qualite, "%s", db_col_text(s, 7));
@@ -315,10 +315,11 @@ static int convocation_job(db *d, const struct job *j, struct err *e)
 		buf_printf(&h2, "<p><a href=\"%s\">Ouvrir ma convocation</a></p>", link);
 		html = h2.data;
 	}
-	/* The .ics event: one blob for the séance, stored once. */
+	/* The .ics event: one blob per sending, stored once — its DTSTAMP is the sending's time, not the
+	 * job's (which made a new blob every second of a long sending: bench P4, bytes per recipient). */
 	buf ics = BUF_INIT;
 	char dt[20], stamp[20];
-	time_t st0 = (time_t)sd_int(se, "debut", 0), st1 = st0 + 3 * 3600, now = (time_t)identity_now();
+	time_t st0 = (time_t)sd_int(se, "debut", 0), st1 = st0 + 3 * 3600, now = (time_t)queued;
 	struct tm tm;
 	gmtime_r(&st0, &tm);
 	strftime(dt, sizeof dt, "%Y%m%dT%H%M%SZ", &tm);
