@@ -1,6 +1,7 @@
 /* model: organes, members (with CSV import/export), séances, agenda points and documents, stored per
  * collectivité. Validation messages are in French and name the field. */
 #include "seance/seance_db.h"
+#include "seance/pv.h"
 #include "seance/sd_util.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
@@ -614,7 +615,7 @@ int sd_seance_save(db *d, int64_t tenant, int64_t id, json_t *j, int64_t *out, s
 		*out = db_col_int64(s, 0);
 		db_finalize(s);
 		sd_index(d, tenant, *out);
-		return 0;
+		return sd_liste_alerte_schedule(d, tenant, *out, e);
 	}
 	if (tdb_run(d, tenant, e,
 		    "UPDATE seances SET organe_id = $3, title = $4, starts_at = $5, place = $6, urgence = $7, urgence_justification = $8, "
@@ -627,7 +628,7 @@ int sd_seance_save(db *d, int64_t tenant, int64_t id, json_t *j, int64_t *out, s
 	sd_seance_touch(d, tenant, id, 0, "séance modifiée (date, lieu ou urgence)");
 	if (out)
 		*out = id;
-	return 0;
+	return sd_liste_alerte_schedule(d, tenant, id, e);
 }
 
 json_t *sd_seances(db *d, int64_t tenant, struct err *e)

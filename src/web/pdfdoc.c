@@ -96,6 +96,12 @@ void pdfdoc_heading(pdfdoc *d, const char *t) { flow(d, t, "DejaVu Sans Bold 11.
 void pdfdoc_para(pdfdoc *d, const char *t) { flow(d, t, "DejaVu Sans 9.5", 0, 5); }
 void pdfdoc_space(pdfdoc *d, double pt) { d->y += pt; }
 
+void pdfdoc_page_break(pdfdoc *d)
+{
+	if (d->y > MARGIN)
+		new_page(d);
+}
+
 void pdfdoc_row(pdfdoc *d, int n, const double *widths, const char *const *cells, int header)
 {
 	double w = PAGE_W - 2 * MARGIN, pad = 3, h = 0;

@@ -14,6 +14,8 @@ void pdfdoc_para(pdfdoc *d, const char *text);
 /* A table row: ncols cells with relative widths (sum 1.0); header rows are bold and shaded. */
 void pdfdoc_row(pdfdoc *d, int ncols, const double *widths, const char *const *cells, int header);
 void pdfdoc_space(pdfdoc *d, double pt);
+/* Starts a new page unless the current one is still empty. */
+void pdfdoc_page_break(pdfdoc *d);
 /* Finishes and closes the file. Returns 0 or -1 (e filled). */
 int pdfdoc_finish(pdfdoc *d, struct err *e);
 

@@ -3,7 +3,9 @@
 #include "identity/identity.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void at_token(struct srv *s, db *d, const char *login, char out[80])
 {
@@ -61,4 +63,66 @@ long at_form(struct srv *s, const char *jar, const char *csrf, const char *path,
 	long st = r.status;
 	ht_resp_free(&r);
 	return st;
+}
+
+long at_raw(struct srv *s, const char *token, const char *method, const char *path, const char *json, struct ht_resp *r)
+{
+	char auth[128];
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token ? token : "");
+	const char *h[] = { auth, NULL };
+	ht_request(method, srv_url(s, path), json ? "application/json" : NULL, json, json ? strlen(json) : 0, token ? h : NULL, NULL, r);
+	return r->status;
+}
+
+/* Writes the bytes to a temp file and runs the command fmt on it ("%s" = the file); its stdout. */
+static char *run_on(const void *data, size_t len, const char *fmt)
+{
+	char path[] = "/tmp/opale-apitest-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return strdup("");
+	int ok = write(fd, data, len) == (ssize_t)len;
+	close(fd);
+	buf out = BUF_INIT;
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, fmt, path);
+	FILE *p = ok ? popen(cmd, "r") : NULL;
+	char chunk[4096];
+	size_t n;
+	while (p && (n = fread(chunk, 1, sizeof chunk, p)) > 0)
+		buf_add(&out, chunk, n);
+	if (p)
+		pclose(p);
+	unlink(path);
+	char *t = strdup(out.data ? out.data : "");
+	buf_free(&out);
+	return t;
+}
+
+char *at_pdf_text(const void *pdf, size_t len)
+{
+	char *s = run_on(pdf, len, "pdftotext -enc UTF-8 '%s' - 2>/dev/null");
+	/* One line: whitespace runs become one space, a line broken after a hyphen is joined. */
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (*r == '\n' || *r == '\r' || *r == '\t' || *r == '\f' || *r == ' ') {
+			if (w > s && w[-1] == '-' && *r != ' ')
+				continue;
+			if (w > s && w[-1] != ' ')
+				*w++ = ' ';
+			continue;
+		}
+		*w++ = *r;
+	}
+	*w = '\0';
+	return s;
+}
+
+int at_pdf_pages(const void *pdf, size_t len)
+{
+	char *s = run_on(pdf, len, "pdfinfo '%s' 2>/dev/null");
+	const char *p = strstr(s, "\nPages:");
+	int n = p ? atoi(p + 7) : -1;
+	free(s);
+	return n;
 }
