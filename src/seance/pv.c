@@ -49,7 +49,18 @@ static json_t *pv_row(db *d, int64_t tenant, int64_t seance, struct err *e)
 			      "secretaire", (json_int_t)0, "introduction", "", "conclusion", "", "version", 0, "arrete_at", (json_int_t)0,
 			      "arrete_sha256", "", "adopte_seance", (json_int_t)0, "adopte_at", (json_int_t)0, "dossier", (json_int_t)0,
 			      "signe_at", (json_int_t)0, "signe_sha256", "", "publie_at", (json_int_t)0, "modifie_at", (json_int_t)0);
+	int saved = rc == DB_ROW;
 	db_finalize(s);
+	/* Not saved yet: the president is the one recorded with the votes, when there are some. */
+	if (!saved) {
+		s = tdb_query(d, tenant, e, &rc,
+			      "SELECT v.president_id FROM seance_votes v JOIN seance_points p ON p.id = v.point_id "
+			      "WHERE v.tenant_id = $1 AND v.seance_id = $2 AND v.president_id > 0 ORDER BY p.rank LIMIT 1", "i", seance);
+		if (s && rc == DB_ROW)
+			json_object_set_new(o, "president", json_integer(db_col_int64(s, 0)));
+		if (s)
+			db_finalize(s);
+	}
 	return o;
 }
 
