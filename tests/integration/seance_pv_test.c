@@ -403,6 +403,37 @@ int main(void)
 	T_OK(r.status == 200 && has(&r, need), "the registre page links the séance's sheets");
 	ht_resp_free(&r);
 
+	/* 8b. The demo's past séance, whose votes were recorded through the votes API: its PV names the
+	 * voters, proxies and the secret ballot; arrêté, adopted at the later séance, signed by hand. */
+	int64_t past = one_int("SELECT s.id FROM seances s WHERE s.id <> $1 AND EXISTS (SELECT 1 FROM seance_votes v WHERE v.seance_id = s.id) "
+			       "ORDER BY s.id LIMIT 1", sea);
+	if (T_OK(past > 0, "the demo's past séance with its votes")) {
+		snprintf(path, sizeof path, "/api/v1/seances/%lld/pv", (long long)past);
+		pv = at_api(&S, tok_sec, "GET", path, NULL, NULL);
+		int64_t pres_default = json_integer_value(json_object_get(pv, "president"));
+		T_OK(pres_default > 0 && *json_string_value(json_object_get(pv, "president_nom")), "its president comes from the votes before any save");
+		json_decref(pv);
+		snprintf(body, sizeof body, "{\"secretaire\":%lld}", (long long)m[1]);
+		T_EQ_INT(at_raw(&S, tok_sec, "PUT", path, body, &r), 200, "its secretary designated");
+		ht_resp_free(&r);
+		snprintf(path, sizeof path, "/api/v1/seances/%lld/pv.pdf", (long long)past);
+		t = pdf_text(path, NULL);
+		T_OK(strstr(t, "Scrutin public : pour") && strstr(t, "représenté(e) par") && strstr(t, "suppléant(e) de") &&
+		     strstr(t, "Scrutin secret : pour 38, contre 5") && strstr(t, "ne prend pas part au vote"),
+		     "PDF: the recorded ballots — voters by name, proxy votes, the suppléant sitting, a member not taking part, the secret totals");
+		T_OK(strstr(t, "remplacé(e) par son suppléant") != NULL, "PDF: the titulaire replaced by his suppléant");
+		free(t);
+		snprintf(path, sizeof path, "/api/v1/seances/%lld/pv/etat", (long long)past);
+		T_EQ_INT(at_raw(&S, tok_sec, "POST", path, "{\"etat\":\"arrete\"}", &r), 200, "arrêté");
+		ht_resp_free(&r);
+		snprintf(body, sizeof body, "{\"etat\":\"adopte\",\"seance\":%lld}", (long long)sea);
+		T_EQ_INT(at_raw(&S, tok_sec, "POST", path, body, &r), 200, "adopted at the following séance");
+		ht_resp_free(&r);
+		T_EQ_INT(at_raw(&S, tok_sec, "POST", path, "{\"etat\":\"signe\"}", &r), 200, "signed by hand");
+		T_OK(has(&r, "\"signe_sha256\"") && !has(&r, "\"signe_sha256\": \"\""), "the frozen copy is the signed one");
+		ht_resp_free(&r);
+	}
+
 	/* 9. The pages. */
 	snprintf(path, sizeof path, "/seances/%lld/pv", (long long)sea);
 	at_raw(&S, tok_sec, "GET", path, NULL, &r);
