@@ -85,6 +85,7 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/conventions/:id/reconduction", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/conventions/:id/resiliation", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/conventions/:id/parapheur", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/prefecture", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/conventions/:id/bilans/:bilan/pdf", "SELECT convention_id, id FROM convention_bilans WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/conventions/:id", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/helios/fichiers/:id", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
