@@ -82,6 +82,9 @@ struct actes_cl {
 };
 int actes_db_cl(db *d, int64_t tenant, struct actes_cl *cl, struct tdt_conf *conf, struct err *e);
 /* Sets the collectivité's ACTES settings (arrondissement, nature; NULL keeps) and TdT URL (NULL keeps). */
+/* The collectivité's TdT password as stored (actes_settings.tdt_password): sealed with the server key
+ * ("sealed:" + base64, settings.c), or plain text as older versions kept it. */
+int actes_tdt_password_open(int64_t tenant, const char *stored, char *out, size_t n, struct err *e);
 int actes_db_settings(db *d, int64_t tenant, const char *arrondissement, const char *nature, const char *tdt_url,
 		      struct err *e);
 
