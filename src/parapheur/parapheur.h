@@ -143,6 +143,19 @@ struct pa_link_provider {
 /* Every provider's links for a folder (a JSON array, caller frees). */
 json_t *pa_folder_links(db *d, int64_t tenant, int64_t folder, unsigned roles);
 
+/* Follow-up (followup.c). A private annotation on the event the user's action has just written
+ * (400 wf.annotation_privee beyond 2 000 characters; nothing when note is empty or NULL). */
+int pa_private_note(db *d, int64_t tenant, int64_t user, int64_t folder, const char *note, struct err *e);
+/* 1 when user owns the emitter's desk, a desk that acted, or a desk the folder waits for. */
+int pa_circuit_member(db *d, int64_t tenant, int64_t user, int64_t folder);
+/* For a folder shown to user (f as pa_folder_json): records the read receipt when user holds a desk
+ * the folder waits for, adds "lectures" [{le, par, bureau}] and, for the circuit's people only, each
+ * event's "annotation_privee". */
+void pa_followup_view(db *d, int64_t tenant, int64_t user, int64_t folder, json_t *f);
+/* Chains another circuit on a folder whose circuit has ended (the emitter desk's owners): the folder
+ * takes the sub-type and starts again with its documents; 409 wf.enchainement otherwise. */
+int pa_folder_chain(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t subtype, struct err *e);
+
 /* For modules that send their own documents through a circuit (helios, actes): the collectivité's
  * sub-types of that protocol ({id, nom, type}), and the checks before sending — *subtype must be one
  * of them (taken when it is 0 and there is exactly one), *desk the emitter's desk (the user's first
