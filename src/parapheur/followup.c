@@ -4,7 +4,9 @@
 #include "parapheur/parapheur.h"
 #include "db/tenant.h"
 #include "core/log.h"
+#include "http/http.h"
 #include "identity/identity.h"
+#include "search/search.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -113,4 +115,74 @@ int pa_folder_chain(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t
 				  " VALUES ($1, $2, $3, $4, $5, $5, 'enchainement', $6)", "iiiit", folder, identity_now(), user, emitter, note) < 0)
 		return -1;
 	return pa_folder_start(d, tenant, user, folder, NULL, 0, e);
+}
+
+/* The emitter desk's owners, or an administrator, may archive or delete; the folder's status into st. */
+static int may_manage(db *d, int64_t tenant, int64_t user, int64_t folder, unsigned roles, char st[32], int64_t *archived, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT f.status, f.archived_at, (SELECT COUNT(*) FROM desk_owners o WHERE o.tenant_id = $1 AND"
+						  " o.desk_id = f.emitter_desk AND o.user_id = $3) FROM folders f WHERE f.tenant_id = $1 AND f.id = $2",
+			       "ii", folder, user);
+	if (!s)
+		return -1;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		return err_set(e, 404, "dossier.inconnu", "Dossier introuvable.");
+	}
+	snprintf(st, 32, "%s", db_col_text(s, 0));
+	*archived = db_col_int64(s, 1);
+	int owner = db_col_int64(s, 2) > 0;
+	db_finalize(s);
+	if (!owner && !(roles & ROLE_ADMIN))
+		return err_set(e, 403, "dossier.gestion", "Seuls le bureau émetteur et l'administrateur archivent ou suppriment un dossier.");
+	return 0;
+}
+
+int pa_folder_archive(db *d, int64_t tenant, int64_t user, int64_t folder, unsigned roles, struct err *e)
+{
+	char st[32];
+	int64_t archived;
+	if (may_manage(d, tenant, user, folder, roles, st, &archived, e) < 0)
+		return -1;
+	if (strcmp(st, "termine") != 0 && strcmp(st, "rejete") != 0)
+		return err_set(e, 409, "dossier.archivage", "Seul un dossier terminé ou rejeté s'archive.");
+	if (archived)
+		return err_set(e, 409, "dossier.archivage", "Ce dossier est déjà archivé.");
+	return tdb_run(d, tenant, e, "UPDATE folders SET archived_at = $3 WHERE tenant_id = $1 AND id = $2", "ii", folder, identity_now()) < 0 ||
+			       tdb_run(d, tenant, e, "INSERT INTO folder_events (tenant_id, folder_id, at, user_id, action) VALUES ($1, $2, $3, $4, 'archivage')",
+				       "iii", folder, identity_now(), user) < 0
+		       ? -1
+		       : 0;
+}
+
+int pa_folder_delete(db *d, int64_t tenant, int64_t user, int64_t folder, unsigned roles, struct err *e)
+{
+	char st[32];
+	int64_t archived;
+	if (may_manage(d, tenant, user, folder, roles, st, &archived, e) < 0)
+		return -1;
+	if (strcmp(st, "brouillon") != 0 && strcmp(st, "rejete") != 0)
+		return err_set(e, 409, "dossier.suppression", "Seul un brouillon ou un dossier rejeté se supprime ; un dossier signé s'archive.");
+	/* what another module built on it (an act, a convention, a PES file) keeps it */
+	json_t *links = pa_folder_links(d, tenant, folder, ROLE_ADMIN);
+	if (json_array_size(links)) {
+		err_set(e, 409, "dossier.lie", "Ce dossier est lié à « %s » : il ne se supprime pas.",
+			json_string_value(json_object_get(json_array_get(links, 0), "texte")));
+		json_decref(links);
+		return -1;
+	}
+	json_decref(links);
+	static const char *const tables[] = { "folder_reads", "folder_pending", "folder_events", "folder_docs", "external_requests" };
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "DELETE FROM %s WHERE tenant_id = $1 AND folder_id = $2", tables[i]);
+		if (tdb_run(d, tenant, e, sql, "i", folder) < 0)
+			return -1;
+	}
+	/* the documents' bytes stay in the content-addressed store (another folder may share them) */
+	return tdb_run(d, tenant, e, "DELETE FROM folders WHERE tenant_id = $1 AND id = $2", "i", folder) < 0 ||
+			       search_drop(d, tenant, "dossier", folder, e) < 0
+		       ? -1
+		       : 0;
 }

@@ -60,7 +60,8 @@ int pa_folder_event(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t
 		    struct err *e);
 /* Full description (documents, circuit with tasks, history). NULL + e when unknown (404). */
 json_t *pa_folder_json(db *d, int64_t tenant, int64_t folder, struct err *e);
-/* Trays of a desk: "a-traiter", "en-retard", "en-cours", "delegues", "recuperables", "traites", "rejetes". */
+/* Trays of a desk: "a-traiter", "en-retard", "en-cours", "delegues", "recuperables", "traites", "rejetes",
+ * "archives". */
 json_t *pa_tray(db *d, int64_t tenant, int64_t desk, const char *tray, int64_t now, struct err *e);
 /* Search in a tray (trays.c): title contains text, folder type, metadata key (containing value),
  * created in [from, to), due before due_before; 0/NULL/"" = no condition. Rows gain type, sous_type,
@@ -155,6 +156,12 @@ void pa_followup_view(db *d, int64_t tenant, int64_t user, int64_t folder, json_
 /* Chains another circuit on a folder whose circuit has ended (the emitter desk's owners): the folder
  * takes the sub-type and starts again with its documents; 409 wf.enchainement otherwise. */
 int pa_folder_chain(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t subtype, struct err *e);
+/* Archives an ended or rejected folder (emitter desk's owners or ROLE_ADMIN in roles): out of the
+ * « traités »/« rejetés » trays, into « archivés ». 409 dossier.archivage, 403 dossier.gestion. */
+int pa_folder_archive(db *d, int64_t tenant, int64_t user, int64_t folder, unsigned roles, struct err *e);
+/* Deletes a draft or rejected folder that no other module refers to (OPALE_PA_LINK): its rows go,
+ * its documents' bytes stay in the store. 409 dossier.suppression / dossier.lie, 403 dossier.gestion. */
+int pa_folder_delete(db *d, int64_t tenant, int64_t user, int64_t folder, unsigned roles, struct err *e);
 
 /* For modules that send their own documents through a circuit (helios, actes): the collectivité's
  * sub-types of that protocol ({id, nom, type}), and the checks before sending — *subtype must be one

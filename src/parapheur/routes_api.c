@@ -282,6 +282,36 @@ static int folder_chain(struct req *r)
 	audit_req(r, "parapheur.enchainement", arena_printf(r->a, "%lld", (long long)id), "");
 	return res_json(r, 200, pa_folder_json(d, r->tenant_id, id, &e));
 }
+static int manage_api(struct req *r, int del)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? req_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e;
+	if (db_begin_write(d, &e) < 0)
+		return res_fail_err(r, &e);
+	if ((del ? pa_folder_delete(d, r->tenant_id, r->user_id, id, r->roles, &e) : pa_folder_archive(d, r->tenant_id, r->user_id, id, r->roles, &e)) < 0 ||
+	    db_commit(d, &e) < 0) {
+		db_rollback(d);
+		return res_fail_err(r, &e);
+	}
+	audit_req(r, del ? "parapheur.suppression" : "parapheur.archivage", arena_printf(r->a, "%lld", (long long)id), "");
+	return del ? res_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "supprime", 1)) : res_json(r, 200, pa_folder_json(d, r->tenant_id, id, &e));
+}
+
+static int folder_archive(struct req *r)
+{
+	return manage_api(r, 0);
+}
+OPALE_ROUTE(pa_folder_archive_r, "POST", "/api/v1/parapheur/dossiers/:id/archiver", folder_archive, WORKERS, SCOPE_TENANT, PARA);
+
+static int folder_delete(struct req *r)
+{
+	return manage_api(r, 1);
+}
+OPALE_ROUTE(pa_folder_delete_r, "DELETE", "/api/v1/parapheur/dossiers/:id", folder_delete, WORKERS, SCOPE_TENANT, PARA);
+
 OPALE_ROUTE(pa_folder_chain_r, "POST", "/api/v1/parapheur/dossiers/:id/enchainer", folder_chain, WORKERS, SCOPE_TENANT, PARA);
 
 /* Bulk: the same action on N folders, one transaction each; per-folder result. */

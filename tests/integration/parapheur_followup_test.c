@@ -1,4 +1,5 @@
-/* parapheur_followup_test: read receipts (who holding a current task opened the folder, once),
+/* parapheur_followup_test: archive and delete (emitter only; signed folders are archived, not deleted; a
+ * deleted draft is gone with its rows), read receipts (who holding a current task opened the folder, once),
  * private annotations (seen by the circuit's desks, not by an auditor nor in the bordereau), and
  * chaining another circuit on an ended folder (emitter's desk only; the second signature keeps the
  * first valid — pdfsig). Demo folder « Convention e-administration CDG 62 ». Both engines. */
@@ -139,6 +140,49 @@ int main(void)
 	shell(cmd, out, sizeof out);
 	T_EQ_INT(atoi(out), 2, "pdfsig: both signatures (first and chained circuit) valid");
 
+	/* archive, delete */
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/archiver", (long long)f);
+	json_decref(at_api(&S, dgs, "POST", path, NULL, &st));
+	T_EQ_INT(st, 403, "only the emitter's desk (or an administrator) archives");
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld", (long long)f);
+	j = at_api(&S, agent, "DELETE", path, NULL, &st);
+	T_EQ_INT(st, 409, "a signed folder is not deleted (it is archived)");
+	json_decref(j);
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/archiver", (long long)f);
+	json_decref(at_api(&S, agent, "POST", path, NULL, &st));
+	T_EQ_INT(st, 200, "the emitter archives the signed folder");
+	json_decref(at_api(&S, agent, "POST", path, NULL, &st));
+	T_EQ_INT(st, 409, "not twice");
+	int64_t sec = one("SELECT id FROM desks WHERE name = $1", "Secrétariat général");
+	snprintf(path, sizeof path, "/api/v1/parapheur/bureaux/%lld/bannettes/archives", (long long)sec);
+	j = at_api(&S, agent, "GET", path, NULL, &st);
+	dump = json_dumps(j, 0);
+	T_OK(st == 200 && dump && strstr(dump, "Convention e-administration CDG 62"), "it is in the emitter's « archivés » tray");
+	free(dump);
+	json_decref(j);
+	snprintf(path, sizeof path, "/api/v1/parapheur/bureaux/%lld/bannettes/traites", (long long)d_dgs);
+	j = at_api(&S, dgs, "GET", path, NULL, &st);
+	dump = json_dumps(j, 0);
+	T_OK(st == 200 && dump && !strstr(dump, "Convention e-administration CDG 62"), "and no longer in the DGS's « traités »");
+	free(dump);
+	json_decref(j);
+	/* a draft deleted */
+	snprintf(cmd, sizeof cmd, "curl -s -H 'Authorization: Bearer %s' -F 'dossier={\"titre\":\"Brouillon à jeter\",\"sous_type\":%lld,\"bureau\":%lld}'"
+				  " -F 'principal=@%s/s2.pdf;type=application/pdf' '%s'", agent, (long long)sub, (long long)sec, S.data,
+		 srv_url(&S, "/api/v1/parapheur/dossiers"));
+	shell(cmd, out, sizeof out);
+	int64_t draft = one("SELECT id FROM folders WHERE title = $1", "Brouillon à jeter");
+	T_OK(draft > 0, "a draft folder created");
+	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld", (long long)draft);
+	json_decref(at_api(&S, dgs, "DELETE", path, NULL, &st));
+	T_EQ_INT(st, 403, "another desk may not delete it");
+	json_decref(at_api(&S, agent, "DELETE", path, NULL, &st));
+	T_EQ_INT(st, 200, "the emitter deletes the draft");
+	json_decref(at_api(&S, agent, "GET", path, NULL, &st));
+	T_EQ_INT(st, 404, "it is gone (404)");
+	snprintf(body, sizeof body, "%lld", (long long)draft);
+	T_EQ_INT(one("SELECT COUNT(*) FROM folder_docs WHERE folder_id = CAST($1 AS BIGINT)", body), 0, "with its documents' rows");
+
 	/* the page */
 	char jar[320], csrf[80];
 	snprintf(jar, sizeof jar, "%s/cookies", S.data);
@@ -147,8 +191,8 @@ int main(void)
 	snprintf(path, sizeof path, "/parapheur/dossiers/%lld", (long long)f);
 	ht_request("GET", srv_url(&S, path), NULL, NULL, 0, NULL, jar, &r);
 	T_OK(r.status == 200 && r.body.data && strstr(r.body.data, "Enchaîner un autre circuit") && strstr(r.body.data, "Lu par") &&
-		     strstr(r.body.data, "annotation privée"),
-	     "the page: chaining form, read receipts, private annotation for the emitter");
+		     strstr(r.body.data, "annotation privée") && strstr(r.body.data, "Dossier archivé"),
+	     "the page: chaining form, read receipts, private annotation for the emitter, archived");
 	ht_resp_free(&r);
 
 	db_close(D);
