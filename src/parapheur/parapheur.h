@@ -29,6 +29,10 @@ int pa_desk_update(db *d, int64_t tenant, int64_t desk, const char *name, int64_
 		   struct err *e);
 int pa_delegation_delete(db *d, int64_t tenant, int64_t desk, int64_t delegation, struct err *e);
 int pa_circuit_update(db *d, int64_t tenant, int64_t id, const char *name, json_t *steps, struct err *e);
+/* The visible stamp of a type's PAdES signatures: at the text tag (#signature#…; "" = the default
+ * tags), else at page (negative: from the end; 0: no fixed place) and x, y (PDF points from the
+ * bottom left). 400 type.tampon_* in French. */
+int pa_type_stamp(db *d, int64_t tenant, int64_t id, const char *tag, long page, long x, long y, struct err *e);
 int pa_type_update(db *d, int64_t tenant, int64_t id, const char *name, const char *format, const char *protocol, const char *city,
 		   const char *postal_code, struct err *e);
 int pa_subtype_update(db *d, int64_t tenant, int64_t id, const char *name, int64_t circuit, json_t *rules, struct err *e);

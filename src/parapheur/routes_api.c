@@ -107,6 +107,11 @@ static int type_create(struct req *r)
 	    pa_subtype_create(d, r->tenant_id, tid, json_string_value(json_object_get(j, "sous_type")) ? json_string_value(json_object_get(j, "sous_type"))
 												       : json_string_value(json_object_get(j, "nom")),
 			      json_integer_value(json_object_get(j, "circuit")), json_object_get(j, "regles"), &sid, &e) < 0 ||
+	    (json_object_get(j, "tampon") &&
+	     pa_type_stamp(d, r->tenant_id, tid, json_string_value(json_object_get(json_object_get(j, "tampon"), "repere")),
+			   (long)json_integer_value(json_object_get(json_object_get(j, "tampon"), "page")),
+			   (long)json_integer_value(json_object_get(json_object_get(j, "tampon"), "x")),
+			   (long)json_integer_value(json_object_get(json_object_get(j, "tampon"), "y")), &e) < 0) ||
 	    db_commit(d, &e) < 0) {
 		db_rollback(d);
 		return res_fail_err(r, &e);

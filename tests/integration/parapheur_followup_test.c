@@ -183,6 +183,33 @@ int main(void)
 	snprintf(body, sizeof body, "%lld", (long long)draft);
 	T_EQ_INT(one("SELECT COUNT(*) FROM folder_docs WHERE folder_id = CAST($1 AS BIGINT)", body), 0, "with its documents' rows");
 
+	/* the stamp's place of a type (API and administration page) */
+	char adm[80];
+	at_token(&S, D, "ccpo.admin", adm);
+	int64_t circ = one("SELECT circuit_id FROM folder_subtypes WHERE name = $1", "Convention d'adhésion");
+	snprintf(body, sizeof body, "{\"nom\":\"Arrêté\",\"format\":\"pades\",\"protocole\":\"actes\",\"circuit\":%lld,"
+				    "\"tampon\":{\"repere\":\"visa président\",\"page\":1,\"x\":10,\"y\":10}}", (long long)circ);
+	j = at_api(&S, adm, "POST", "/api/v1/parapheur/types", body, &st);
+	T_OK(st == 400 && strstr(json_string_value(json_object_get(json_object_get(j, "error"), "code")) ?: "", "type.tampon"),
+	     "a stamp tag that is not #word# is refused (400 type.tampon_repere)");
+	json_decref(j);
+	snprintf(body, sizeof body, "{\"nom\":\"Arrêté\",\"format\":\"pades\",\"protocole\":\"actes\",\"circuit\":%lld,"
+				    "\"tampon\":{\"repere\":\"#visa_president#\",\"page\":-1,\"x\":400,\"y\":72}}", (long long)circ);
+	j = at_api(&S, adm, "POST", "/api/v1/parapheur/types", body, &st);
+	int64_t tid = json_integer_value(json_object_get(j, "type"));
+	json_decref(j);
+	T_OK(st == 201 && one("SELECT COUNT(*) FROM folder_types WHERE stamp_tag = '#visa_president#' AND stamp_page = -1 AND stamp_x = 400"
+			      " AND stamp_y = 72", NULL) == 1, "a type created with its stamp's tag and place (last page, 400, 72)");
+	char ajar[320], acsrf[80], loc[256];
+	snprintf(ajar, sizeof ajar, "%s/admin-cookies", S.data);
+	at_login(&S, ajar, "ccpo.admin", acsrf);
+	snprintf(path, sizeof path, "/parapheur/administration/types/%lld", (long long)tid);
+	at_form(&S, ajar, acsrf, path, "nom=Arr%C3%AAt%C3%A9&format=pades&protocole=actes&ville=&code_postal=&tampon_repere=&tampon_page=2&tampon_x=50&tampon_y=9999", loc);
+	T_EQ_INT(one("SELECT stamp_y FROM folder_types WHERE stamp_tag = '#visa_president#'", NULL), 72, "the page refuses y = 9999 (nothing changed)");
+	at_form(&S, ajar, acsrf, path, "nom=Arr%C3%AAt%C3%A9&format=pades&protocole=actes&ville=&code_postal=&tampon_repere=%23cachet_maire%23&tampon_page=2&tampon_x=50&tampon_y=60", loc);
+	T_EQ_INT(one("SELECT COUNT(*) FROM folder_types WHERE stamp_tag = '#cachet_maire#' AND stamp_page = 2 AND stamp_x = 50 AND stamp_y = 60", NULL), 1,
+		 "the administration page sets the stamp's tag and place");
+
 	/* the page */
 	char jar[320], csrf[80];
 	snprintf(jar, sizeof jar, "%s/cookies", S.data);
