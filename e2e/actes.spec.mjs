@@ -1,6 +1,8 @@
 // Journey (@ctes, partial): the agent opens the acts on a phone, creates a délibération with its PDF
 // (a wrong number first: the violation is named), sees it as a draft and asks for its transmission.
-// axe-core on every page. (No TdT in this run: the act stays « En attente de transmission ».)
+// axe-core on every page. (No TdT in this run: the act stays « En attente de transmission ».) A second
+// act is sent into a parapheur circuit (no transmission meanwhile, folder ↔ act links); the
+// administrator edits the télétransmission settings and tests the connection (it fails, in French).
 import { launch, axe, ok, done, BASE } from './lib.mjs';
 import { writeFileSync } from 'node:fs';
 
@@ -47,5 +49,36 @@ ok(!wide, 'the act page fits a 375 px phone screen');
 await Promise.all([page.waitForLoadState('load'), page.click('text=Transmettre à la préfecture')]);
 main = await page.textContent('main');
 ok(main.includes('En attente de transmission'), 'after « Transmettre » the act waits for the TdT', main.slice(0, 300));
+// a second act goes through the parapheur first: « Envoyer en signature », no transmission meanwhile
+await page.goto(BASE + '/actes/nouveau');
+await fill('2024_091');
+await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+await page.selectOption('#sous-type', { label: "Convention — Convention d'adhésion" });
+await Promise.all([page.waitForLoadState('load'), page.click('text=Envoyer en signature')]);
+main = await page.textContent('main');
+ok(main.includes('dossier n°') && main.includes('en cours') && !main.includes('Transmettre à la préfecture'),
+  'sent to signature: the folder is linked, no transmission before the circuit ends', main.slice(0, 400));
+await axe(page, 'act in its circuit (phone)');
+await page.click('main a[href^="/parapheur/dossiers/"]');
+ok((await page.textContent('main')).includes('Acte 2024_091'), 'the folder page links back to the act');
+await axe(page, 'folder of an act (phone)');
+// the administrator's télétransmission settings
+await page.goto(BASE + '/deconnexion').catch(() => {});
+await page.context().clearCookies();
+await page.goto(BASE + '/connexion');
+await page.fill('#login', 'ccpo.admin');
+await page.fill('#password', 'Opale-Demo-2024!');
+await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+await page.goto(BASE + '/actes');
+await Promise.all([page.waitForLoadState('load'), page.click('text=Paramètres de télétransmission')]);
+await axe(page, 'télétransmission settings (phone)');
+await page.fill('#tdt-url', 'https://s2low.example.invalid');
+await page.fill('#tdt-login', 'ccpo-actes');
+await Promise.all([page.waitForLoadState('load'), page.click('text=Enregistrer')]);
+ok((await page.textContent('main')).includes('Paramètres de télétransmission enregistrés'), 'settings saved');
+await Promise.all([page.waitForLoadState('load'), page.click('text=Tester la connexion')]);
+main = await page.textContent('main');
+ok(main.includes('s2low.example.invalid') || main.includes('injoignable') || main.includes('joindre'), 'the connection test explains its failure in French', main.slice(0, 400));
+await axe(page, 'settings with a failed test');
 await browser.close();
 done();

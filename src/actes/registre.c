@@ -101,7 +101,10 @@ int actes_db_cl(db *d, int64_t tenant, struct actes_cl *cl, struct tdt_conf *con
 			snprintf(conf->url, sizeof conf->url, "%s", db_col_text(s, 2));
 		if (conf && *db_col_text(s, 3)) {
 			snprintf(conf->login, sizeof conf->login, "%s", db_col_text(s, 3));
-			snprintf(conf->password, sizeof conf->password, "%s", db_col_text(s, 4));
+			if (actes_tdt_password_open(tenant, db_col_text(s, 4), conf->password, sizeof conf->password, e) < 0) {
+				db_finalize(s);
+				return -1;
+			}
 		}
 		if (conf && *db_col_text(s, 5)) {
 			snprintf(conf->cert, sizeof conf->cert, "%s", db_col_text(s, 5));

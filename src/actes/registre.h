@@ -87,6 +87,9 @@ struct actes_cl {
 };
 int actes_db_cl(db *d, int64_t tenant, struct actes_cl *cl, struct tdt_conf *conf, struct err *e);
 /* Sets the collectivité's ACTES settings (arrondissement, nature; NULL keeps) and TdT URL (NULL keeps). */
+/* The collectivité's TdT password as stored (actes_settings.tdt_password): sealed with the server key
+ * ("sealed:" + base64, settings.c), or plain text as older versions kept it. */
+int actes_tdt_password_open(int64_t tenant, const char *stored, char *out, size_t n, struct err *e);
 int actes_db_settings(db *d, int64_t tenant, const char *arrondissement, const char *nature, const char *tdt_url,
 		      struct err *e);
 
@@ -95,6 +98,16 @@ int actes_db_settings(db *d, int64_t tenant, const char *arrondissement, const c
 /* Queues the act for the TdT: brouillon → en_attente, a transmission row and its job "actes.envoi"
  * (idempotent by act: a second call gives 409 actes.etat). In the caller's transaction if any. */
 int actes_transmit(db *d, int64_t tenant, int64_t user, int64_t acte, struct err *e);
+/* The current classification's matières as [{code, libelle}] for pickers (empty when none was
+ * received), its date in date ("" when none); NULL on a database error. */
+json_t *actes_matieres_current(db *d, int64_t tenant, char date[11], struct err *e);
+/* An act from a parapheur folder whose circuit has ended (signature.c): n's document is the folder's
+ * signed copy (its principal document when the circuit signed nothing), numbered by the allocator
+ * when n->numero is NULL, linked to the folder; queued for transmission when transmit. In the
+ * caller's transaction or its own. 409 actes.circuit (not ended), actes.dossier_deja (the folder
+ * already gave an act); the rules of actes_db_create (400 with r filled). */
+int actes_from_folder(db *d, int64_t tenant, int64_t user, int64_t folder, struct actes_new *n, int transmit,
+		      struct actes_report *r, int64_t *acte, struct err *e);
 /* « Envoyer en signature » (signature.c): a parapheur folder of a sub-type of protocol ACTES (subtype,
  * or the only one when 0), emitted by desk (the user's first when 0), with the act's current
  * document and annexes, started; the act remembers it. 409 actes.etat (not a draft),

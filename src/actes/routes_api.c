@@ -273,6 +273,22 @@ static void matieres(json_t *out, const struct actes_matiere *m, size_t n, const
 	}
 }
 
+json_t *actes_matieres_current(db *d, int64_t tenant, char date[11], struct err *e)
+{
+	struct actes_classification c = { 0 };
+	int have = actes_db_classification_current(d, tenant, &c, e);
+	if (have < 0)
+		return NULL;
+	json_t *m = json_array();
+	date[0] = 0;
+	if (have) {
+		matieres(m, c.matieres, c.n_matieres, "", "");
+		snprintf(date, 11, "%s", c.date);
+		actes_classification_free(&c);
+	}
+	return m;
+}
+
 /* The current classification as a flat list of matières (two levels and more) for pickers. */
 static int classif_get(struct req *r)
 {
@@ -280,17 +296,11 @@ static int classif_get(struct req *r)
 	if (!d)
 		return -1;
 	struct err e;
-	struct actes_classification c = { 0 };
-	int have = actes_db_classification_current(d, r->tenant_id, &c, &e);
-	if (have < 0)
+	char date[11];
+	json_t *m = actes_matieres_current(d, r->tenant_id, date, &e);
+	if (!m)
 		return res_fail_err(r, &e);
-	if (!have)
-		return res_json(r, 200, json_pack("{s:n,s:[]}", "date", "matieres"));
-	json_t *m = json_array();
-	matieres(m, c.matieres, c.n_matieres, "", "");
-	json_t *out = json_pack("{s:s,s:o}", "date", c.date, "matieres", m);
-	actes_classification_free(&c);
-	return res_json(r, 200, out);
+	return res_json(r, 200, date[0] ? json_pack("{s:s,s:o}", "date", date, "matieres", m) : json_pack("{s:n,s:o}", "date", "matieres", m));
 }
 OPALE_ROUTE(actes_classif_r, "GET", "/api/v1/actes/classification", classif_get, READERS, SCOPE_TENANT, TT);
 

@@ -43,8 +43,9 @@ static int list(struct req *r)
 		json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "key", etats[i], "label", actes_state_label(etats[i]), "selected",
 						      etat && strcmp(etat, etats[i]) == 0));
 	return page_render(r, 200, "actes", "Actes transmis à la préfecture",
-			   json_pack("{s:b,s:o,s:o,s:s,s:s,s:b,s:i}", "has_actes", json_array_size(a) > 0, "actes", a, "etats", opts, "q",
-				     q ? q : "", "annee", an ? an : "", "peut_ecrire", (r->roles & WRITERS) != 0, "nombre", (int)json_array_size(a)));
+			   json_pack("{s:b,s:o,s:o,s:s,s:s,s:b,s:i,s:b}", "has_actes", json_array_size(a) > 0, "actes", a, "etats", opts, "q",
+				     q ? q : "", "annee", an ? an : "", "peut_ecrire", (r->roles & WRITERS) != 0, "nombre", (int)json_array_size(a),
+				     "admin", (r->roles & ROLE_ADMIN) != 0));
 }
 OPALE_ROUTE(actes_list_page, "GET", "/actes", list, READERS, SCOPE_TENANT, TT);
 

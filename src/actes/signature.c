@@ -3,6 +3,7 @@
  * (origine "parapheur"); a rejection frees the act for another circuit. The folder page offers the
  * one-click « Transmettre à la préfecture » once the circuit has ended. */
 #include "actes/registre.h"
+#include "core/config.h"
 #include "db/tenant.h"
 #include "http/http.h"
 #include "identity/identity.h"
@@ -11,7 +12,9 @@
 #include "web/page.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TT (RF_TIER_TELETRANSMISSION)
 #define WRITERS (ROLE_AGENT | ROLE_ADMIN)
@@ -193,6 +196,77 @@ static int folder_ended(db *d, int64_t tenant, int64_t folder, const char *statu
 	return actes_db_event(d, tenant, acte, user, "signature", detail, e);
 }
 OPALE_PA_END(actes, folder_ended);
+
+int actes_from_folder(db *d, int64_t tenant, int64_t user, int64_t folder, struct actes_new *n, int transmit,
+		      struct actes_report *r, int64_t *acte, struct err *e)
+{
+	char st[32];
+	folder_status(d, tenant, folder, st);
+	if (!st[0])
+		return err_set(e, 404, "dossier.inconnu", "Dossier du parapheur introuvable.");
+	if (strcmp(st, "termine") != 0)
+		return err_set(e, 409, "actes.circuit", "Le circuit du dossier n° %lld n'est pas terminé : l'acte se crée après la dernière "
+							"signature.", (long long)folder);
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT numero FROM actes WHERE tenant_id = $1 AND folder_id = $2", "i", folder);
+	if (!s)
+		return -1;
+	if (rc == DB_ROW) {
+		err_set(e, 409, "actes.dossier_deja", "Ce dossier a déjà donné l'acte %s.", db_col_text(s, 0));
+		db_finalize(s);
+		return -1;
+	}
+	db_finalize(s);
+	/* the signed copy, else the principal document (a circuit of visas) */
+	s = tdb_query(d, tenant, e, &rc, "SELECT sha256, name, role FROM folder_docs WHERE tenant_id = $1 AND folder_id = $2 AND role IN"
+					 " ('signe', 'principal') ORDER BY CASE WHEN role = 'signe' THEN 0 ELSE 1 END, id DESC LIMIT 1", "i", folder);
+	if (!s)
+		return -1;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		return err_set(e, 409, "actes.document", "Le dossier n'a pas de document principal.");
+	}
+	char sha[65], name[256];
+	snprintf(sha, sizeof sha, "%s", db_col_text(s, 0));
+	snprintf(name, sizeof name, "%s", db_col_text(s, 1));
+	int signed_copy = strcmp(db_col_text(s, 2), "signe") == 0;
+	db_finalize(s);
+	/* actes_db_create moves its document into the store: give it a copy of the blob */
+	char src[1200], tmp[1200];
+	store_path(sha, src, sizeof src);
+	snprintf(tmp, sizeof tmp, "%s/tmp/acte-dossier-XXXXXX", cfg.data_dir);
+	int fd = mkstemp(tmp);
+	buf b = BUF_INIT;
+	if (fd < 0 || buf_read_file(&b, src, ACTES_ARCHIVE_MAX) < 0 || write(fd, b.data, b.len) != (ssize_t)b.len) {
+		if (fd >= 0)
+			close(fd), unlink(tmp);
+		buf_free(&b);
+		return err_set(e, 500, "actes.document", "Copie du document signé impossible.");
+	}
+	close(fd);
+	buf_free(&b);
+	n->acte = (struct actes_doc_in){ .name = name, .path = tmp, .sha256 = sha, .type_piece = n->type_piece };
+	int own;
+	rc = db_tx_join(d, &own, e);
+	if (rc == 0)
+		rc = actes_db_create(d, tenant, user, n, r, acte, e);
+	if (rc == 0)
+		rc = tdb_run(d, tenant, e, "UPDATE actes SET folder_id = $3 WHERE tenant_id = $1 AND id = $2", "ii", *acte, folder);
+	if (rc == 0 && signed_copy)
+		rc = tdb_run(d, tenant, e, "UPDATE actes_docs SET origine = 'parapheur' WHERE tenant_id = $1 AND acte_id = $2 AND role = 'acte'", "i",
+			     *acte);
+	if (rc == 0) {
+		char detail[160];
+		snprintf(detail, sizeof detail, "Créé depuis le dossier n° %lld du parapheur (%s)", (long long)folder,
+			 signed_copy ? "version signée" : "document visé");
+		rc = actes_db_event(d, tenant, *acte, user, "creation_parapheur", detail, e);
+	}
+	if (rc == 0 && transmit)
+		rc = actes_transmit(d, tenant, user, *acte, e);
+	rc = db_tx_end(d, own, rc < 0 ? -1 : 0, e);
+	unlink(tmp);   /* gone already when the store took it */
+	return rc;
+}
 
 /* On the folder page: the act it carries and, once signed, the one-click transmission. */
 static void folder_links(db *d, int64_t tenant, int64_t folder, unsigned roles, json_t *links)

@@ -3,6 +3,7 @@
  * partner's external signature, as the demo's « Avenant avec signature externe », carries it), and a
  * review (bilan) as a PDF. */
 #include "conventions/conventions_db.h"
+#include "actes/registre.h"
 #include "core/config.h"
 #include "db/tenant.h"
 #include "http/http.h"
@@ -85,6 +86,82 @@ static int send_parapheur(struct req *r)
 	return res_redirect(r, back);
 }
 OPALE_ROUTE(cv_parapheur_page, "POST", "/conventions/:id/parapheur", send_parapheur, WRITERS, SCOPE_TENANT, RF_TIER_PARAPHEUR);
+
+/* « Transmettre à la préfecture »: the signed convention becomes an act of nature 4 « Contrats,
+ * conventions et avenants » (its number from the series' allocator, the parapheur's signed copy as
+ * its document) queued for the prefecture at once; the convention keeps the act. Form fields:
+ * matiere, type_piece (default 99_DC), date_decision (default: the signature date). */
+static int send_prefecture(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? req_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	json_t *c = cv_get(d, r->tenant_id, id, cv_today(), &e);
+	if (!c)
+		return res_fail_err(r, &e);
+	const char *back = arena_printf(r->a, "/conventions/%lld", (long long)id);
+	int64_t folder = json_integer_value(json_object_get(c, "parapheur_dossier"));
+	int rc;
+	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT acte_id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
+	int64_t already = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	if (s)
+		db_finalize(s);
+	const char *matiere = req_form(r, "matiere"), *tp = req_form(r, "type_piece"), *date = req_form(r, "date_decision");
+	const char *sig = json_string_value(json_object_get(c, "signature_date"));
+	char objet[500];
+	snprintf(objet, sizeof objet, "%s", json_string_value(json_object_get(c, "titre")));
+	objet[strcspn(objet, "\r\n")] = 0;
+	struct actes_new n = { .nature = 4, .objet = objet, .matiere = matiere && *matiere ? matiere : NULL,
+			       .type_piece = tp && *tp ? tp : "99_DC", .date_decision = date && *date ? date : sig && *sig ? sig : NULL };
+	struct actes_report rep = { 0 };
+	int64_t acte = 0;
+	int ok = 0;
+	if (already)
+		err_set(&e, 409, "convention.prefecture", "Cette convention a déjà été transmise à la préfecture.");
+	else if (!folder)
+		err_set(&e, 409, "convention.prefecture", "La convention se transmet une fois signée dans le parapheur.");
+	else if (!n.matiere || !n.date_decision)
+		err_set(&e, 400, "convention.prefecture", "Indiquez la matière (classification) et la date de la décision.");
+	else if (db_begin_write(d, &e) == 0) {
+		ok = actes_from_folder(d, r->tenant_id, r->user_id, folder, &n, 1, &rep, &acte, &e) == 0 &&
+		     tdb_run(d, r->tenant_id, &e, "UPDATE conventions SET acte_id = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2", "iii", id,
+			     acte, identity_now()) == 0 &&
+		     db_commit(d, &e) == 0;
+		if (!ok)
+			db_rollback(d);
+	}
+	json_decref(c);
+	if (!ok) {
+		res_flash(r, "erreur", rep.n ? rep.items[0].msg : e.msg[0] ? e.msg : "Transmission impossible.");
+		actes_report_free(&rep);
+		return res_redirect(r, back);
+	}
+	actes_report_free(&rep);
+	audit_req(r, "convention.prefecture", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "acte %lld", (long long)acte));
+	res_flash(r, "ok", "Convention transmise au contrôle de légalité : l'acte suit son cours auprès de la préfecture.");
+	return res_redirect(r, arena_printf(r->a, "/actes/%lld", (long long)acte));
+}
+OPALE_ROUTE(cv_prefecture_page, "POST", "/conventions/:id/prefecture", send_prefecture, WRITERS, SCOPE_TENANT, RF_TIER_TELETRANSMISSION);
+
+/* On the folder page of a convention's circuit: the convention it carries. */
+static void folder_links(db *d, int64_t tenant, int64_t folder, unsigned roles, json_t *links)
+{
+	(void)roles;
+	struct err e;
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, &e, &rc, "SELECT id, titre FROM conventions WHERE tenant_id = $1 AND parapheur_dossier = $2", "i", folder);
+	if (s && rc == DB_ROW) {
+		char t[600], l[64];
+		snprintf(t, sizeof t, "Convention « %.500s »", db_col_text(s, 1));
+		snprintf(l, sizeof l, "/conventions/%lld", (long long)db_col_int64(s, 0));
+		json_array_append_new(links, json_pack("{s:s,s:s}", "texte", t, "lien", l));
+	}
+	if (s)
+		db_finalize(s);
+}
+OPALE_PA_LINK(conventions, folder_links);
 
 static int bilan_pdf(struct req *r)
 {

@@ -3,6 +3,7 @@
  * action sheet, a budget line, a review; recording an express renewal or a termination notified;
  * CSV exports (register, budget) and the ICS feed of deadlines; and a small JSON API. */
 #include "conventions/conventions_db.h"
+#include "actes/registre.h"
 #include "db/tenant.h"
 #include "http/http.h"
 #include "identity/identity.h"
@@ -210,6 +211,32 @@ static json_t *load(struct req *r, db **dp)
 	return c;
 }
 
+/* Once signed: the act that carries it to the prefecture, or (writers) the form that creates and
+ * transmits it — matière from the current classification, piece type, decision date. */
+static void prefecture_block(struct req *r, db *d, json_t *c)
+{
+	struct err e = { 0 };
+	int rc;
+	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT a.id, a.numero, a.state FROM conventions c JOIN actes a ON a.id = c.acte_id"
+							 " AND a.tenant_id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2", "i",
+			       json_integer_value(json_object_get(c, "id")));
+	if (s && rc == DB_ROW) {
+		json_object_set_new(c, "prefecture", json_pack("{s:I,s:s,s:s}", "acte", (json_int_t)db_col_int64(s, 0), "numero", db_col_text(s, 1),
+							       "etat", actes_state_label(db_col_text(s, 2))));
+		db_finalize(s);
+		return;
+	}
+	if (s)
+		db_finalize(s);
+	if (!(r->roles & WRITERS))
+		return;
+	char date[11];
+	json_t *m = actes_matieres_current(d, r->tenant_id, date, &e);
+	const char *sig = json_string_value(json_object_get(c, "signature_date"));
+	json_object_set_new(c, "vers_prefecture", json_pack("{s:o,s:b,s:s}", "matieres", m ? m : json_array(), "classification",
+							    m && json_array_size(m) > 0, "date", sig ? sig : ""));
+}
+
 /* Signature: the parapheur folder of the convention (its state), or the form to send it there —
  * only for a collectivité subscribed to the parapheur. */
 static void parapheur_block(struct req *r, db *d, json_t *c)
@@ -221,10 +248,13 @@ static void parapheur_block(struct req *r, db *d, json_t *c)
 	if (folder) {
 		int rc;
 		db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT status FROM folders WHERE tenant_id = $1 AND id = $2", "i", folder);
+		int ended = s && rc == DB_ROW && strcmp(db_col_text(s, 0), "termine") == 0;
 		json_object_set_new(c, "parapheur", json_pack("{s:I,s:s}", "id", (json_int_t)folder, "statut",
 							      s && rc == DB_ROW ? db_col_text(s, 0) : "?"));
 		if (s)
 			db_finalize(s);
+		if (ended && (r->tiers & RF_TIER_TELETRANSMISSION))
+			prefecture_block(r, d, c);
 		return;
 	}
 	if (!tier || !(r->roles & WRITERS))

@@ -140,6 +140,25 @@ static int folder_ended(db *d, int64_t tenant, int64_t folder, const char *statu
 }
 OPALE_PA_END(helios, folder_ended);
 
+/* On the folder page of a PES circuit: the file it carries. */
+static void folder_links(db *d, int64_t tenant, int64_t folder, unsigned roles, json_t *links)
+{
+	(void)roles;
+	struct err e;
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, &e, &rc, "SELECT id, name FROM pes_files WHERE tenant_id = $1 AND folder_id = $2 ORDER BY id DESC LIMIT 1",
+			       "i", folder);
+	if (s && rc == DB_ROW) {
+		char t[400], l[64];
+		snprintf(t, sizeof t, "Fichier PES « %.300s »", db_col_text(s, 1));
+		snprintf(l, sizeof l, "/helios/fichiers/%lld", (long long)db_col_int64(s, 0));
+		json_array_append_new(links, json_pack("{s:s,s:s}", "texte", t, "lien", l));
+	}
+	if (s)
+		db_finalize(s);
+}
+OPALE_PA_LINK(helios, folder_links);
+
 int hf_signed_upload(db *d, int64_t tenant, int64_t user, int64_t id, const char *path, const char *sha256, uint64_t size,
 		     struct err *e)
 {

@@ -532,9 +532,11 @@ json_t *pa_tray(db *d, int64_t tenant, int64_t desk, const char *tray, int64_t n
 			      " AND (g.type_id = 0 OR g.type_id = st.type_id) ORDER BY f.id" },
 		{ "traites", "SELECT DISTINCT f.id, f.title, f.status, f.due_at FROM folders f JOIN folder_events v ON v.folder_id = f.id"
 			     " WHERE f.tenant_id = $1 AND (v.desk_id = $2 OR v.acted_desk_id = $2) AND v.action IN ('visa', 'signature', 'cachet')"
-			     " AND $3 >= 0 ORDER BY f.id DESC" },
+			     " AND f.archived_at = 0 AND $3 >= 0 ORDER BY f.id DESC" },
 		{ "rejetes", "SELECT f.id, f.title, f.status, f.due_at FROM folders f WHERE f.tenant_id = $1 AND f.emitter_desk = $2"
-			     " AND f.status = 'rejete' AND $3 >= 0 ORDER BY f.id DESC" },
+			     " AND f.status = 'rejete' AND f.archived_at = 0 AND $3 >= 0 ORDER BY f.id DESC" },
+		{ "archives", "SELECT f.id, f.title, f.status, f.due_at FROM folders f WHERE f.tenant_id = $1 AND f.emitter_desk = $2"
+			      " AND f.archived_at > 0 AND $3 >= 0 ORDER BY f.archived_at DESC, f.id DESC" },
 		{ "recuperables", "SELECT DISTINCT f.id, f.title, f.status, f.due_at FROM folders f JOIN folder_events v ON v.folder_id = f.id"
 				  " WHERE f.tenant_id = $1 AND (v.desk_id = $2 OR v.acted_desk_id = $2) AND f.status = 'en_cours'"
 				  " AND $3 >= 0 ORDER BY f.id DESC" },

@@ -321,6 +321,19 @@ int pa_circuit_update(db *d, int64_t tenant, int64_t id, const char *name, json_
 	return 0;
 }
 
+int pa_type_stamp(db *d, int64_t tenant, int64_t id, const char *tag, long page, long x, long y, struct err *e)
+{
+	size_t n = tag ? strlen(tag) : 0;
+	if (n && (n > 40 || tag[0] != '#' || tag[n - 1] != '#' || n < 3 || strpbrk(tag, " \t\r\n")))
+		return err_set(e, 400, "type.tampon_repere", "Repère du tampon : un mot entre deux « # » (par exemple #signature#), 40 caractères au plus.");
+	if (page < -99 || page > 9999)
+		return err_set(e, 400, "type.tampon_page", "Page du tampon : de -99 (depuis la fin) à 9999 ; 0 place le tampon au repère.");
+	if (x < 0 || x > 2000 || y < 0 || y > 2000)
+		return err_set(e, 400, "type.tampon_position", "Position du tampon : x et y en points PDF, de 0 à 2000 depuis le coin bas gauche.");
+	return tdb_run(d, tenant, e, "UPDATE folder_types SET stamp_tag = $3, stamp_page = $4, stamp_x = $5, stamp_y = $6 WHERE tenant_id = $1 AND id = $2",
+		       "itiii", id, n ? tag : "", (int64_t)page, (int64_t)x, (int64_t)y);
+}
+
 int pa_type_update(db *d, int64_t tenant, int64_t id, const char *name, const char *format, const char *protocol, const char *city,
 		   const char *postal_code, struct err *e)
 {

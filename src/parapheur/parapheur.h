@@ -29,6 +29,10 @@ int pa_desk_update(db *d, int64_t tenant, int64_t desk, const char *name, int64_
 		   struct err *e);
 int pa_delegation_delete(db *d, int64_t tenant, int64_t desk, int64_t delegation, struct err *e);
 int pa_circuit_update(db *d, int64_t tenant, int64_t id, const char *name, json_t *steps, struct err *e);
+/* The visible stamp of a type's PAdES signatures: at the text tag (#signature#…; "" = the default
+ * tags), else at page (negative: from the end; 0: no fixed place) and x, y (PDF points from the
+ * bottom left). 400 type.tampon_* in French. */
+int pa_type_stamp(db *d, int64_t tenant, int64_t id, const char *tag, long page, long x, long y, struct err *e);
 int pa_type_update(db *d, int64_t tenant, int64_t id, const char *name, const char *format, const char *protocol, const char *city,
 		   const char *postal_code, struct err *e);
 int pa_subtype_update(db *d, int64_t tenant, int64_t id, const char *name, int64_t circuit, json_t *rules, struct err *e);
@@ -60,7 +64,8 @@ int pa_folder_event(db *d, int64_t tenant, int64_t folder, int64_t user, int64_t
 		    struct err *e);
 /* Full description (documents, circuit with tasks, history). NULL + e when unknown (404). */
 json_t *pa_folder_json(db *d, int64_t tenant, int64_t folder, struct err *e);
-/* Trays of a desk: "a-traiter", "en-retard", "en-cours", "delegues", "recuperables", "traites", "rejetes". */
+/* Trays of a desk: "a-traiter", "en-retard", "en-cours", "delegues", "recuperables", "traites", "rejetes",
+ * "archives". */
 json_t *pa_tray(db *d, int64_t tenant, int64_t desk, const char *tray, int64_t now, struct err *e);
 /* Search in a tray (trays.c): title contains text, folder type, metadata key (containing value),
  * created in [from, to), due before due_before; 0/NULL/"" = no condition. Rows gain type, sous_type,
@@ -142,6 +147,25 @@ struct pa_link_provider {
 		__attribute__((used, section("opale_pa_link"), aligned(sizeof(void *)))) = { fn_ }
 /* Every provider's links for a folder (a JSON array, caller frees). */
 json_t *pa_folder_links(db *d, int64_t tenant, int64_t folder, unsigned roles);
+
+/* Follow-up (followup.c). A private annotation on the event the user's action has just written
+ * (400 wf.annotation_privee beyond 2 000 characters; nothing when note is empty or NULL). */
+int pa_private_note(db *d, int64_t tenant, int64_t user, int64_t folder, const char *note, struct err *e);
+/* 1 when user owns the emitter's desk, a desk that acted, or a desk the folder waits for. */
+int pa_circuit_member(db *d, int64_t tenant, int64_t user, int64_t folder);
+/* For a folder shown to user (f as pa_folder_json): records the read receipt when user holds a desk
+ * the folder waits for, adds "lectures" [{le, par, bureau}] and, for the circuit's people only, each
+ * event's "annotation_privee". */
+void pa_followup_view(db *d, int64_t tenant, int64_t user, int64_t folder, json_t *f);
+/* Chains another circuit on a folder whose circuit has ended (the emitter desk's owners): the folder
+ * takes the sub-type and starts again with its documents; 409 wf.enchainement otherwise. */
+int pa_folder_chain(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t subtype, struct err *e);
+/* Archives an ended or rejected folder (emitter desk's owners or ROLE_ADMIN in roles): out of the
+ * « traités »/« rejetés » trays, into « archivés ». 409 dossier.archivage, 403 dossier.gestion. */
+int pa_folder_archive(db *d, int64_t tenant, int64_t user, int64_t folder, unsigned roles, struct err *e);
+/* Deletes a draft or rejected folder that no other module refers to (OPALE_PA_LINK): its rows go,
+ * its documents' bytes stay in the store. 409 dossier.suppression / dossier.lie, 403 dossier.gestion. */
+int pa_folder_delete(db *d, int64_t tenant, int64_t user, int64_t folder, unsigned roles, struct err *e);
 
 /* For modules that send their own documents through a circuit (helios, actes): the collectivité's
  * sub-types of that protocol ({id, nom, type}), and the checks before sending — *subtype must be one

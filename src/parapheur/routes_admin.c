@@ -401,9 +401,9 @@ static int type_page(struct req *r)
 	db *d = id > 0 ? dbr(r) : NULL;
 	if (!d)
 		return -1;
-	static const char *const n[] = { "#id", "name", "format", "protocol", "city", "postal_code" };
-	json_t *t = rows(d, r->tenant_id, "SELECT id, name, format, protocol, city, postal_code FROM folder_types WHERE tenant_id = $1 AND id = $2",
-			 "i", id, n, 6);
+	static const char *const n[] = { "#id", "name", "format", "protocol", "city", "postal_code", "stamp_tag", "#stamp_page", "#stamp_x", "#stamp_y" };
+	json_t *t = rows(d, r->tenant_id, "SELECT id, name, format, protocol, city, postal_code, stamp_tag, stamp_page, stamp_x, stamp_y FROM"
+					  " folder_types WHERE tenant_id = $1 AND id = $2", "i", id, n, 10);
 	if (!json_array_size(t)) {
 		json_decref(t);
 		return res_fail(r, 404, "type.inconnu", "Type de dossier introuvable.");
@@ -432,8 +432,11 @@ static int type_update(struct req *r)
 		return res_fail(r, 404, "type.inconnu", "Type de dossier introuvable.");
 	struct err e;
 	const char *self = arena_printf(r->a, "/parapheur/administration/types/%lld", (long long)id);
+	const char *tp = req_form(r, "tampon_page"), *tx = req_form(r, "tampon_x"), *ty = req_form(r, "tampon_y");
 	if (TX(d, &e, pa_type_update(d, r->tenant_id, id, req_form(r, "nom"), req_form(r, "format"), req_form(r, "protocole"),
-				     req_form(r, "ville"), req_form(r, "code_postal"), &e)) < 0) {
+				     req_form(r, "ville"), req_form(r, "code_postal"), &e) < 0 ? -1
+		      : pa_type_stamp(d, r->tenant_id, id, req_form(r, "tampon_repere"), tp && *tp ? strtol(tp, NULL, 10) : 0,
+				      tx && *tx ? strtol(tx, NULL, 10) : 0, ty && *ty ? strtol(ty, NULL, 10) : 0, &e)) < 0) {
 		if (e.status == 404)
 			return res_fail(r, 404, e.code, "%s", e.msg);
 		return back(r, self, "erreur", e.msg);

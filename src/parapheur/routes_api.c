@@ -107,6 +107,11 @@ static int type_create(struct req *r)
 	    pa_subtype_create(d, r->tenant_id, tid, json_string_value(json_object_get(j, "sous_type")) ? json_string_value(json_object_get(j, "sous_type"))
 												       : json_string_value(json_object_get(j, "nom")),
 			      json_integer_value(json_object_get(j, "circuit")), json_object_get(j, "regles"), &sid, &e) < 0 ||
+	    (json_object_get(j, "tampon") &&
+	     pa_type_stamp(d, r->tenant_id, tid, json_string_value(json_object_get(json_object_get(j, "tampon"), "repere")),
+			   (long)json_integer_value(json_object_get(json_object_get(j, "tampon"), "page")),
+			   (long)json_integer_value(json_object_get(json_object_get(j, "tampon"), "x")),
+			   (long)json_integer_value(json_object_get(json_object_get(j, "tampon"), "y")), &e) < 0) ||
 	    db_commit(d, &e) < 0) {
 		db_rollback(d);
 		return res_fail_err(r, &e);
@@ -241,6 +246,7 @@ static int act_one(db *d, struct req *r, int64_t id, json_t *j, struct err *e)
 	if (pa_folder_act(d, r->tenant_id, r->user_id, id, json_integer_value(json_object_get(j, "bureau")), a,
 			  json_integer_value(json_object_get(j, "cible")), json_string_value(json_object_get(j, "annotation")),
 			  json_string_value(json_object_get(j, "pin")), e) < 0 ||
+	    pa_private_note(d, r->tenant_id, r->user_id, id, json_string_value(json_object_get(j, "annotation_privee")), e) < 0 ||
 	    db_commit(d, e) < 0) {
 		db_rollback(d);
 		return -1;
@@ -262,6 +268,56 @@ static int folder_act(struct req *r)
 	return res_json(r, 200, pa_folder_json(d, r->tenant_id, id, &e));
 }
 OPALE_ROUTE(pa_folder_act_r, "POST", "/api/v1/parapheur/dossiers/:id/actions", folder_act, WORKERS, SCOPE_TENANT, PARA);
+
+/* POST {sous_type}: another circuit on an ended folder (the emitter desk's owners). */
+static int folder_chain(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	json_t *j = id > 0 ? req_json(r) : NULL;
+	db *d = j ? req_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e;
+	if (db_begin_write(d, &e) < 0)
+		return res_fail_err(r, &e);
+	if (pa_folder_chain(d, r->tenant_id, r->user_id, id, json_integer_value(json_object_get(j, "sous_type")), &e) < 0 || db_commit(d, &e) < 0) {
+		db_rollback(d);
+		return res_fail_err(r, &e);
+	}
+	audit_req(r, "parapheur.enchainement", arena_printf(r->a, "%lld", (long long)id), "");
+	return res_json(r, 200, pa_folder_json(d, r->tenant_id, id, &e));
+}
+static int manage_api(struct req *r, int del)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? req_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e;
+	if (db_begin_write(d, &e) < 0)
+		return res_fail_err(r, &e);
+	if ((del ? pa_folder_delete(d, r->tenant_id, r->user_id, id, r->roles, &e) : pa_folder_archive(d, r->tenant_id, r->user_id, id, r->roles, &e)) < 0 ||
+	    db_commit(d, &e) < 0) {
+		db_rollback(d);
+		return res_fail_err(r, &e);
+	}
+	audit_req(r, del ? "parapheur.suppression" : "parapheur.archivage", arena_printf(r->a, "%lld", (long long)id), "");
+	return del ? res_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "supprime", 1)) : res_json(r, 200, pa_folder_json(d, r->tenant_id, id, &e));
+}
+
+static int folder_archive(struct req *r)
+{
+	return manage_api(r, 0);
+}
+OPALE_ROUTE(pa_folder_archive_r, "POST", "/api/v1/parapheur/dossiers/:id/archiver", folder_archive, WORKERS, SCOPE_TENANT, PARA);
+
+static int folder_delete(struct req *r)
+{
+	return manage_api(r, 1);
+}
+OPALE_ROUTE(pa_folder_delete_r, "DELETE", "/api/v1/parapheur/dossiers/:id", folder_delete, WORKERS, SCOPE_TENANT, PARA);
+
+OPALE_ROUTE(pa_folder_chain_r, "POST", "/api/v1/parapheur/dossiers/:id/enchainer", folder_chain, WORKERS, SCOPE_TENANT, PARA);
 
 /* Bulk: the same action on N folders, one transaction each; per-folder result. */
 static int bulk(struct req *r)
@@ -297,6 +353,8 @@ static int folder_get(struct req *r)
 		return -1;
 	struct err e;
 	json_t *j = pa_folder_json(d, r->tenant_id, id, &e);
+	if (j)
+		pa_followup_view(d, r->tenant_id, r->user_id, id, j);
 	return j ? res_json(r, 200, j) : res_fail_err(r, &e);
 }
 OPALE_ROUTE(pa_folder_get_r, "GET", "/api/v1/parapheur/dossiers/:id", folder_get, READERS, SCOPE_TENANT, PARA);

@@ -15,7 +15,7 @@
 
 static const char *const tray_names[][2] = {
 	{ "a-traiter", "À traiter" }, { "en-retard", "En retard" }, { "delegues", "Délégués" },
-	{ "recuperables", "Récupérables" }, { "en-cours", "Émis en cours" }, { "rejetes", "Rejetés" }, { "traites", "Traités" },
+	{ "recuperables", "Récupérables" }, { "en-cours", "Émis en cours" }, { "rejetes", "Rejetés" }, { "traites", "Traités" }, { "archives", "Archivés" },
 };
 
 static int home(struct req *r)
@@ -108,6 +108,45 @@ static int folder(struct req *r)
 							(r->roles & WORKERS)));
 	json_object_set_new(f, "actions", actions);
 	json_object_set_new(f, "peut_agir", json_boolean(json_array_size(actions) > 0));
+	pa_followup_view(d, r->tenant_id, r->user_id, id, f);
+	json_array_foreach(json_object_get(f, "lectures"), i, ev) {
+		char buf[32];
+		json_object_set_new(ev, "quand", json_string(fmt_date(json_integer_value(json_object_get(ev, "le")), buf)));
+	}
+	/* another circuit after this one, for the emitter desk's owners */
+	if (strcmp(json_string_value(json_object_get(f, "statut")), "termine") == 0 && (r->roles & WORKERS)) {
+		int rc3;
+		db_stmt *es = tdb_query(d, r->tenant_id, &e, &rc3, "SELECT 1 FROM folders f JOIN desk_owners o ON o.desk_id = f.emitter_desk"
+								    " WHERE f.tenant_id = $1 AND f.id = $2 AND o.user_id = $3", "ii", id, r->user_id);
+		int emitter = es && rc3 == DB_ROW;
+		if (es)
+			db_finalize(es);
+		if (emitter) {
+			json_t *subs = json_array();
+			es = tdb_query(d, r->tenant_id, &e, &rc3, "SELECT st.id, t.name, st.name FROM folder_subtypes st JOIN folder_types t ON"
+								  " t.id = st.type_id WHERE st.tenant_id = $1 ORDER BY t.name, st.name", "");
+			for (; es && rc3 == DB_ROW; rc3 = db_step(es, &e))
+				json_array_append_new(subs, json_pack("{s:I,s:s}", "id", (json_int_t)db_col_int64(es, 0), "nom",
+								      arena_printf(r->a, "%s — %s", db_col_text(es, 1), db_col_text(es, 2))));
+			if (es)
+				db_finalize(es);
+			json_object_set_new(f, "enchainer", json_pack("{s:o}", "sous_types", subs));
+		}
+	}
+	{
+		int rc4;
+		db_stmt *ms = tdb_query(d, r->tenant_id, &e, &rc4, "SELECT f.archived_at, (SELECT COUNT(*) FROM desk_owners o WHERE o.tenant_id = $1 AND"
+								    " o.desk_id = f.emitter_desk AND o.user_id = $3) FROM folders f WHERE f.tenant_id = $1 AND f.id = $2",
+				       "ii", id, r->user_id);
+		int manager = ms && rc4 == DB_ROW && (db_col_int64(ms, 1) > 0 || (r->roles & ROLE_ADMIN)) && (r->roles & WORKERS);
+		int archived = ms && rc4 == DB_ROW && db_col_int64(ms, 0) > 0;
+		if (ms)
+			db_finalize(ms);
+		const char *stt = json_string_value(json_object_get(f, "statut"));
+		json_object_set_new(f, "archive", json_boolean(archived));
+		json_object_set_new(f, "peut_archiver", json_boolean(manager && !archived && (!strcmp(stt, "termine") || !strcmp(stt, "rejete"))));
+		json_object_set_new(f, "peut_supprimer", json_boolean(manager && (!strcmp(stt, "brouillon") || !strcmp(stt, "rejete"))));
+	}
 	json_t *links = pa_folder_links(d, r->tenant_id, id, r->roles);
 	json_object_set_new(f, "a_liens", json_boolean(json_array_size(links) > 0));
 	json_object_set_new(f, "liens", links);
@@ -138,6 +177,7 @@ static int act(struct req *r)
 	int ok = a && db_begin_write(d, &e) == 0 &&
 		 pa_folder_act(d, r->tenant_id, r->user_id, id, desk ? strtoll(desk, NULL, 10) : 0, a, 0, req_form(r, "annotation"),
 			       req_form(r, "pin"), &e) == 0 &&
+		 pa_private_note(d, r->tenant_id, r->user_id, id, req_form(r, "annotation_privee"), &e) == 0 &&
 		 db_commit(d, &e) == 0;
 	if (!ok) {
 		db_rollback(d);
@@ -149,3 +189,61 @@ static int act(struct req *r)
 	return res_redirect(r, arena_printf(r->a, "/parapheur/dossiers/%lld", (long long)id));
 }
 OPALE_ROUTE(pa_folder_act_page, "POST", "/parapheur/dossiers/:id/actions", act, WORKERS, SCOPE_TENANT, RF_TIER_PARAPHEUR);
+
+/* « Enchaîner un circuit »: form field sous_type. */
+static int chain(struct req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? req_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	const char *st = req_form(r, "sous_type");
+	int ok = db_begin_write(d, &e) == 0 && pa_folder_chain(d, r->tenant_id, r->user_id, id, st ? strtoll(st, NULL, 10) : 0, &e) == 0 &&
+		 db_commit(d, &e) == 0;
+	if (!ok) {
+		db_rollback(d);
+		if (e.status == 404 && strcmp(e.code, "dossier.inconnu") == 0)
+			return res_fail_err(r, &e);
+		res_flash(r, "erreur", e.msg);
+	} else {
+		audit_req(r, "parapheur.enchainement", arena_printf(r->a, "%lld", (long long)id), st ? st : "");
+		res_flash(r, "ok", "Nouveau circuit démarré sur le dossier.");
+	}
+	return res_redirect(r, arena_printf(r->a, "/parapheur/dossiers/%lld", (long long)id));
+}
+static int manage_page(struct req *r, int del)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? req_db(r) : NULL;
+	if (!d)
+		return -1;
+	struct err e = { 0 };
+	int ok = db_begin_write(d, &e) == 0 &&
+		 (del ? pa_folder_delete(d, r->tenant_id, r->user_id, id, r->roles, &e) : pa_folder_archive(d, r->tenant_id, r->user_id, id, r->roles, &e)) == 0 &&
+		 db_commit(d, &e) == 0;
+	if (!ok) {
+		db_rollback(d);
+		if (e.status == 404)
+			return res_fail_err(r, &e);
+		res_flash(r, "erreur", e.msg);
+		return res_redirect(r, arena_printf(r->a, "/parapheur/dossiers/%lld", (long long)id));
+	}
+	audit_req(r, del ? "parapheur.suppression" : "parapheur.archivage", arena_printf(r->a, "%lld", (long long)id), "");
+	res_flash(r, "ok", del ? "Dossier supprimé." : "Dossier archivé : il reste consultable dans la bannette « Archivés ».");
+	return res_redirect(r, del ? "/parapheur" : arena_printf(r->a, "/parapheur/dossiers/%lld", (long long)id));
+}
+
+static int archive_page(struct req *r)
+{
+	return manage_page(r, 0);
+}
+OPALE_ROUTE(pa_folder_archive_page, "POST", "/parapheur/dossiers/:id/archiver", archive_page, WORKERS, SCOPE_TENANT, RF_TIER_PARAPHEUR);
+
+static int delete_page(struct req *r)
+{
+	return manage_page(r, 1);
+}
+OPALE_ROUTE(pa_folder_delete_page, "POST", "/parapheur/dossiers/:id/supprimer", delete_page, WORKERS, SCOPE_TENANT, RF_TIER_PARAPHEUR);
+
+OPALE_ROUTE(pa_folder_chain_page, "POST", "/parapheur/dossiers/:id/enchainer", chain, WORKERS, SCOPE_TENANT, RF_TIER_PARAPHEUR);

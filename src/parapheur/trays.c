@@ -76,7 +76,7 @@ json_t *pa_tray_search(db *d, int64_t tenant, int64_t desk, const char *tray, in
 
 static const char *const tray_names[][2] = {
 	{ "a-traiter", "À traiter" }, { "en-retard", "En retard" }, { "delegues", "Délégués" },
-	{ "recuperables", "Récupérables" }, { "en-cours", "Émis en cours" }, { "rejetes", "Rejetés" }, { "traites", "Traités" },
+	{ "recuperables", "Récupérables" }, { "en-cours", "Émis en cours" }, { "rejetes", "Rejetés" }, { "traites", "Traités" }, { "archives", "Archivés" },
 };
 
 static const char *tray_label(const char *key)
