@@ -206,14 +206,13 @@ static int make_deliberation(db *d, int64_t tenant, const struct point_info *p, 
 {
 	if (existing) {
 		*acte = existing;
-		if (tdb_run(d, tenant, e,
-			    "UPDATE actes SET objet = $3, date_decision = $4, matiere = $5, updated_at = $6 WHERE tenant_id = $1 AND id = $2"
-			    " AND state = 'brouillon'", "ittti", existing, p->title, p->date, p->matiere, now) < 0)
+		if (actes_db_update_draft(d, tenant, existing, user, p->title, p->date, p->matiere, v->resultat, e) < 0) {
+			if (strcmp(e->code, "actes.etat") == 0)
+				err_set(e, 409, "vote.deliberation_transmise",
+					"La délibération de ce point vient de quitter l'état de brouillon : le vote ne peut plus être modifié.");
 			return -1;
-		if (db_changes(d) != 1)
-			return err_set(e, 409, "vote.deliberation_transmise",
-				       "La délibération de ce point vient de quitter l'état de brouillon : le vote ne peut plus être modifié.");
-		return actes_db_event(d, tenant, existing, user, "vote", v->resultat, e);
+		}
+		return 0;
 	}
 	char path[1300], sha[65];
 	if (deliberation_doc(p, v, path, sha, e) < 0)

@@ -269,7 +269,37 @@ int main(void)
 	     "adopted by the président's casting vote (L2121-20)");
 	T_OK(strstr(json_string_value(json_object_get(v, "resultat")), "prépondérante") != NULL, "the result says so");
 	T_EQ_STR(deliberation_numero(j), "2025_002", "délibération 2025_002 (a generated PDF: the point has none)");
+	int64_t acte2 = json_integer_value(json_object_get(json_object_get(j, "deliberation"), "acte"));
 	json_decref(j);
+	{
+		/* The generated document carries the title and the result (pdftotext). */
+		snprintf(path, sizeof path, "/api/v1/actes/%lld", (long long)acte2);
+		call(tok_agent, "GET", path, NULL, NULL, &j);
+		int64_t doc = json_integer_value(json_object_get(json_array_get(json_object_get(j, "documents"), 0), "id"));
+		json_decref(j);
+		char auth[128], file[400], cmd[600];
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_agent);
+		const char *h[] = { auth, NULL };
+		snprintf(path, sizeof path, "/api/v1/actes/%lld/documents/%lld", (long long)acte2, (long long)doc);
+		struct ht_resp r;
+		ht_request("GET", srv_url(&S, path), NULL, NULL, 0, h, NULL, &r);
+		snprintf(file, sizeof file, "%s/delib2.pdf", S.data);
+		FILE *f = fopen(file, "wb");
+		if (f) {
+			fwrite(r.body.data ? r.body.data : "", 1, r.body.len, f);
+			fclose(f);
+		}
+		ht_resp_free(&r);
+		snprintf(cmd, sizeof cmd, "pdftotext -q %s - | tr '\\n' ' '", file);
+		FILE *pp = popen(cmd, "r");
+		char text[4096] = "";
+		size_t k = pp ? fread(text, 1, sizeof text - 1, pp) : 0;
+		text[k] = '\0';
+		if (pp)
+			pclose(pp);
+		T_OK(strstr(text, "Tarifs de la piscine") && strstr(text, "Adopté") && strstr(text, "12 juin 2025"),
+		     "point 2 had no PDF: the délibération's generated PDF has the title, the séance's date and the result");
+	}
 
 	/* Point 3 (the 30th member has left): secret ballot. */
 	snprintf(body, sizeof body, "{\"secret\":true,\"pour\":10,\"contre\":10,\"abstention\":10,\"retires\":[%lld]}", (long long)ids[8]);
