@@ -124,6 +124,14 @@ static int locked(const char *state, const char *numero, struct err *e)
 		       numero, actes_state_label(state));
 }
 
+static int copy_file(const char *from, const char *to)
+{
+	buf b = BUF_INIT;
+	int rc = buf_read_file(&b, from, (size_t)1 << 31) < 0 || buf_write_file_atomic(&b, to) < 0 ? -1 : 0;
+	buf_free(&b);
+	return rc;
+}
+
 /* The délibération's document: the point's principal PDF (a hard link next to its blob, consumed by
  * actes_db_create), or, without one, a generated one-page PDF (objet, séance, result). */
 static int deliberation_doc(const struct point_info *p, const struct vote_out *v, char path[1300], char sha[65], struct err *e)
@@ -133,7 +141,7 @@ static int deliberation_doc(const struct point_info *p, const struct vote_out *v
 		char blob[1200];
 		store_path(p->sha, blob, sizeof blob);
 		snprintf(path, 1300, "%s.delib-%d-%u", blob, (int)getpid(), __atomic_add_fetch(&seq, 1, __ATOMIC_SEQ_CST));
-		if (link(blob, path) < 0)
+		if (link(blob, path) < 0 && copy_file(blob, path) < 0)   /* a blob store without hard links: a copy */
 			return err_set(e, 500, "vote.document", "Document du point illisible.");
 		memcpy(sha, p->sha, 65);
 		return 0;

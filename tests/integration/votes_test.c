@@ -10,6 +10,7 @@
  * once transmitted: 409. The vote page (form, « tous pour », posted form), the séance page with the
  * links, an audit entry per recorded vote, the auditor reads but cannot vote, a future séance
  * refuses votes. */
+#include "apitest.h"
 #include "httptest.h"
 #include "srvtest.h"
 #include "t.h"
@@ -29,17 +30,6 @@ static db *D;
 static char tok_sec[80], tok_agent[80], tok_aud[80];
 static int64_t ids[50], supp10;
 
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
 
 /* A request with a bearer token; the body is JSON (or a form when ctype says so). Returns the status;
  * *out (may be NULL) the parsed JSON; body text kept in last_body. */
@@ -132,9 +122,9 @@ int main(void)
 	if (!T_OK(srv_start(&S, NULL) == 0, "server started with the demo"))
 		return t_done();
 	D = srv_db(&S);
-	token("ccpo.secretaire", tok_sec);
-	token("ccpo.agent", tok_agent);
-	token("ccpo.auditeur", tok_aud);
+	at_token(&S, D, "ccpo.secretaire", tok_sec);
+	at_token(&S, D, "ccpo.agent", tok_agent);
+	at_token(&S, D, "ccpo.auditeur", tok_aud);
 	int64_t organe = scalar("SELECT id FROM organes WHERE name = 'Conseil communautaire' AND id > $1", 0);
 	struct err e;
 	int rc;
