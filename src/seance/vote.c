@@ -338,6 +338,9 @@ int sd_vote_record(db *d, int64_t tenant, int64_t seance, int64_t point, json_t 
 	    make_deliberation(d, tenant, &p, &v, existing, user, now, &acte, e) < 0 || (own && db_commit(d, e) < 0)) {
 		if (own)
 			db_rollback(d);
+		if (strcmp(e->code, "db.conflict") == 0)   /* PostgreSQL: another vote of this point committed first */
+			err_set(e, 409, "vote.concurrent",
+				"Un autre vote de ce point vient d'être enregistré : rechargez la page pour le voir avant de le corriger.");
 		goto out;
 	}
 	done->adopte = v.adopte;
