@@ -21,6 +21,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,25 @@ static int64_t scalar(const char *sql, int64_t arg)
 }
 
 static int64_t seance, pts[7];
+static int raced;   /* recordings of point 4 that succeeded in the race (1 or 2) */
+
+struct race {
+	char url[256], body[20000];
+	long status;
+};
+
+static void *racer(void *arg)
+{
+	struct race *r = arg;
+	char auth[128];
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_sec);
+	const char *h[] = { auth, NULL };
+	struct ht_resp resp;
+	ht_request("POST", r->url, "application/json", r->body, strlen(r->body), h, NULL, &resp);
+	r->status = resp.status;
+	ht_resp_free(&resp);
+	return NULL;
+}
 
 static size_t discard(char *p, size_t s, size_t n, void *u)
 {
@@ -308,8 +328,29 @@ int main(void)
 	T_EQ_INT(scalar("SELECT COUNT(*) FROM seance_votes WHERE point_id = $1", pts[4]), 0, "…and the vote is not recorded (same transaction)");
 	snprintf(path, sizeof path, "/api/v1/seances/%lld/points/%lld", (long long)seance, (long long)pts[4]);
 	call(tok_sec, "PUT", path, NULL, "{\"titre\":\"Adhésion au groupement de commandes\",\"matiere\":\"1.4\"}", NULL);
-	T_EQ_INT(vote(4, ballot(29, all_pour, "pour", 0), &j), 201, "title corrected, point 4 recorded");
-	T_EQ_STR(deliberation_numero(j), "2025_004", "2025_004: the failed attempt consumed no number");
+	{
+		/* Title corrected; two secretaries record point 4 at the same instant. */
+		static struct race r[2];
+		pthread_t th[2];
+		for (int k = 0; k < 2; k++) {
+			snprintf(r[k].url, sizeof r[k].url, "%s/api/v1/seances/%lld/points/%lld/vote", S.base, (long long)seance, (long long)pts[4]);
+			snprintf(r[k].body, sizeof r[k].body, "%s", ballot(29, all_pour, "pour", 0));
+			pthread_create(&th[k], NULL, racer, &r[k]);
+		}
+		for (int k = 0; k < 2; k++)
+			pthread_join(th[k], NULL);
+		printf("# concurrent recordings of point 4: %ld and %ld\n", r[0].status, r[1].status);
+		raced = (r[0].status == 201) + (r[1].status == 201);
+		T_OK((r[0].status == 201 || r[0].status == 409) && (r[1].status == 201 || r[1].status == 409) &&
+			     (r[0].status == 201 || r[1].status == 201),
+		     "two concurrent recordings of point 4: recorded, or the second told to reload (409)");
+		T_EQ_INT(scalar("SELECT COUNT(*) FROM seance_deliberations WHERE point_id = $1", pts[4]) * 10 +
+				 scalar("SELECT COUNT(*) FROM seance_votes WHERE point_id = $1", pts[4]),
+			 11, "…one vote and one délibération");
+	}
+	snprintf(path, sizeof path, "/api/v1/seances/%lld/points/%lld/vote", (long long)seance, (long long)pts[4]);
+	T_EQ_INT(call(tok_sec, "GET", path, NULL, NULL, &j), 200, "point 4's vote");
+	T_EQ_STR(deliberation_numero(j), "2025_004", "2025_004: the failed attempt consumed no number, the race none either");
 	json_decref(j);
 
 	/* Point 5: fourteen left after point 4 → 15 present, quorum 26. Point 6: no matière. */
@@ -360,7 +401,8 @@ int main(void)
 	T_EQ_INT(call(tok_sec, "GET", path, NULL, NULL, NULL), 200, "the séance page");
 	snprintf(body, sizeof body, "href=\"/actes/%lld\"", (long long)acte1);
 	T_OK(strstr(last_body, "2025_001") && strstr(last_body, body) && strstr(last_body, "Adopté"), "shows each point's result and délibération link");
-	T_EQ_INT(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'seance.vote' AND id > $1", 0), 6, "an audit entry per recorded vote (6)");
+	T_EQ_INT(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'seance.vote' AND id > $1", 0), 5 + raced,
+		 "an audit entry per recorded vote");
 	db_close(D);
 	srv_stop(&S);
 	return t_done();
