@@ -410,6 +410,35 @@ out:
 	return ret;
 }
 
+int actes_db_update_draft(db *d, int64_t tenant, int64_t id, int64_t user, const char *objet, const char *date_decision,
+			  const char *matiere, const char *why, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT numero, nature, type_piece FROM actes WHERE tenant_id = $1 AND id = $2 AND state = 'brouillon'",
+			       "i", id);
+	if (!s)
+		return -1;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		return err_set(e, 409, "actes.etat", "L'acte n'est plus un brouillon : il ne peut plus être modifié.");
+	}
+	char numero[32], type_piece[16];
+	snprintf(numero, sizeof numero, "%s", db_col_text(s, 0));
+	int nature = (int)db_col_int64(s, 1);
+	snprintf(type_piece, sizeof type_piece, "%s", db_col_text(s, 2));
+	db_finalize(s);
+	int64_t now = identity_now();
+	if (tdb_run(d, tenant, e,
+		    "UPDATE actes SET objet = $3, date_decision = $4, matiere = $5, updated_at = $6 WHERE tenant_id = $1 AND id = $2"
+		    " AND state = 'brouillon'", "ittti", id, objet, date_decision, matiere, now) < 0)
+		return -1;
+	if (db_changes(d) != 1)
+		return err_set(e, 409, "actes.etat", "L'acte vient de quitter l'état de brouillon : il ne peut plus être modifié.");
+	struct actes_new n = { .numero = numero, .objet = objet, .date_decision = date_decision, .matiere = matiere,
+			       .type_piece = type_piece, .nature = nature };
+	return actes_db_event(d, tenant, id, user, "modification", why, e) < 0 ? -1 : index_acte(d, tenant, id, &n, now, e);
+}
+
 /* An act row (ACTE_COLS) as JSON: its fields once, in their order, for both the json_t tree (the act's
  * page and detail, templates) and the stream of a list written straight into the answer (P2 in
  * docs/performance.md: building and dumping 50 trees was 70 % of the list's time). */

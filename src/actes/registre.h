@@ -50,6 +50,11 @@ const char *actes_series_of_nature(int nature);
  * Joins the caller's transaction (it must be a write transaction), else runs its own. */
 int actes_db_create(db *d, int64_t tenant, int64_t user, const struct actes_new *n, struct actes_report *r, int64_t *id,
 		    struct err *e);
+/* Changes objet, decision date and matière of a draft (same number; the search index follows) and
+ * notes why in its history. 409 actes.etat when it is no longer a brouillon. In the caller's
+ * transaction. */
+int actes_db_update_draft(db *d, int64_t tenant, int64_t id, int64_t user, const char *objet, const char *date_decision,
+			  const char *matiere, const char *why, struct err *e);
 /* The act with its documents, transmissions, messages and history (JSON, caller frees); NULL with
  * e = 404 actes.inconnu. */
 json_t *actes_db_get(db *d, int64_t tenant, int64_t id, struct err *e);

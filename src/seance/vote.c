@@ -124,6 +124,14 @@ static int locked(const char *state, const char *numero, struct err *e)
 		       numero, actes_state_label(state));
 }
 
+static int copy_file(const char *from, const char *to)
+{
+	buf b = BUF_INIT;
+	int rc = buf_read_file(&b, from, (size_t)1 << 31) < 0 || buf_write_file_atomic(&b, to) < 0 ? -1 : 0;
+	buf_free(&b);
+	return rc;
+}
+
 /* The délibération's document: the point's principal PDF (a hard link next to its blob, consumed by
  * actes_db_create), or, without one, a generated one-page PDF (objet, séance, result). */
 static int deliberation_doc(const struct point_info *p, const struct vote_out *v, char path[1300], char sha[65], struct err *e)
@@ -133,7 +141,7 @@ static int deliberation_doc(const struct point_info *p, const struct vote_out *v
 		char blob[1200];
 		store_path(p->sha, blob, sizeof blob);
 		snprintf(path, 1300, "%s.delib-%d-%u", blob, (int)getpid(), __atomic_add_fetch(&seq, 1, __ATOMIC_SEQ_CST));
-		if (link(blob, path) < 0)
+		if (link(blob, path) < 0 && copy_file(blob, path) < 0)   /* a blob store without hard links: a copy */
 			return err_set(e, 500, "vote.document", "Document du point illisible.");
 		memcpy(sha, p->sha, 65);
 		return 0;
@@ -206,14 +214,13 @@ static int make_deliberation(db *d, int64_t tenant, const struct point_info *p, 
 {
 	if (existing) {
 		*acte = existing;
-		if (tdb_run(d, tenant, e,
-			    "UPDATE actes SET objet = $3, date_decision = $4, matiere = $5, updated_at = $6 WHERE tenant_id = $1 AND id = $2"
-			    " AND state = 'brouillon'", "ittti", existing, p->title, p->date, p->matiere, now) < 0)
+		if (actes_db_update_draft(d, tenant, existing, user, p->title, p->date, p->matiere, v->resultat, e) < 0) {
+			if (strcmp(e->code, "actes.etat") == 0)
+				err_set(e, 409, "vote.deliberation_transmise",
+					"La délibération de ce point vient de quitter l'état de brouillon : le vote ne peut plus être modifié.");
 			return -1;
-		if (db_changes(d) != 1)
-			return err_set(e, 409, "vote.deliberation_transmise",
-				       "La délibération de ce point vient de quitter l'état de brouillon : le vote ne peut plus être modifié.");
-		return actes_db_event(d, tenant, existing, user, "vote", v->resultat, e);
+		}
+		return 0;
 	}
 	char path[1300], sha[65];
 	if (deliberation_doc(p, v, path, sha, e) < 0)
@@ -331,6 +338,9 @@ int sd_vote_record(db *d, int64_t tenant, int64_t seance, int64_t point, json_t 
 	    make_deliberation(d, tenant, &p, &v, existing, user, now, &acte, e) < 0 || (own && db_commit(d, e) < 0)) {
 		if (own)
 			db_rollback(d);
+		if (strcmp(e->code, "db.conflict") == 0)   /* PostgreSQL: another vote of this point committed first */
+			err_set(e, 409, "vote.concurrent",
+				"Un autre vote de ce point vient d'être enregistré : rechargez la page pour le voir avant de le corriger.");
 		goto out;
 	}
 	done->adopte = v.adopte;

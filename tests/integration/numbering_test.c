@@ -4,6 +4,7 @@
  * creations against one server → 1 000 distinct consecutive numbers (2…1001). On PostgreSQL, again
  * 2 × 500 through two `opale serve` nodes sharing the database → 1002…2001. Each act's number is read
  * back from the database: one per act, none twice. */
+#include "apitest.h"
 #include "httptest.h"
 #include "srvtest.h"
 #include "t.h"
@@ -28,17 +29,6 @@ static char tok_agent[80], tok_admin[80], pdf[400];
 static char *pdf_bytes;
 static size_t pdf_len;
 
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
 
 static size_t sink(char *p, size_t s, size_t n, void *u)
 {
@@ -202,8 +192,8 @@ int main(void)
 	if (!T_OK(srv_start(&S, NULL) == 0, "server started with the demo"))
 		return t_done();
 	D = srv_db(&S);
-	token("ccpo.agent", tok_agent);
-	token("ccpo.admin", tok_admin);
+	at_token(&S, D, "ccpo.agent", tok_agent);
+	at_token(&S, D, "ccpo.admin", tok_admin);
 	struct err e;
 	snprintf(pdf, sizeof pdf, "%s/arrete.pdf", S.data);
 	pdfdoc *p = pdfdoc_new(pdf, "test", &e);

@@ -10,6 +10,7 @@
  * once transmitted: 409. The vote page (form, « tous pour », posted form), the séance page with the
  * links, an audit entry per recorded vote, the auditor reads but cannot vote, a future séance
  * refuses votes. */
+#include "apitest.h"
 #include "httptest.h"
 #include "srvtest.h"
 #include "t.h"
@@ -20,6 +21,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,17 +31,6 @@ static db *D;
 static char tok_sec[80], tok_agent[80], tok_aud[80];
 static int64_t ids[50], supp10;
 
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
 
 /* A request with a bearer token; the body is JSON (or a form when ctype says so). Returns the status;
  * *out (may be NULL) the parsed JSON; body text kept in last_body. */
@@ -71,6 +62,25 @@ static int64_t scalar(const char *sql, int64_t arg)
 }
 
 static int64_t seance, pts[7];
+static int raced;   /* recordings of point 4 that succeeded in the race (1 or 2) */
+
+struct race {
+	char url[256], body[20000];
+	long status;
+};
+
+static void *racer(void *arg)
+{
+	struct race *r = arg;
+	char auth[128];
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_sec);
+	const char *h[] = { auth, NULL };
+	struct ht_resp resp;
+	ht_request("POST", r->url, "application/json", r->body, strlen(r->body), h, NULL, &resp);
+	r->status = resp.status;
+	ht_resp_free(&resp);
+	return NULL;
+}
 
 static size_t discard(char *p, size_t s, size_t n, void *u)
 {
@@ -132,9 +142,9 @@ int main(void)
 	if (!T_OK(srv_start(&S, NULL) == 0, "server started with the demo"))
 		return t_done();
 	D = srv_db(&S);
-	token("ccpo.secretaire", tok_sec);
-	token("ccpo.agent", tok_agent);
-	token("ccpo.auditeur", tok_aud);
+	at_token(&S, D, "ccpo.secretaire", tok_sec);
+	at_token(&S, D, "ccpo.agent", tok_agent);
+	at_token(&S, D, "ccpo.auditeur", tok_aud);
 	int64_t organe = scalar("SELECT id FROM organes WHERE name = 'Conseil communautaire' AND id > $1", 0);
 	struct err e;
 	int rc;
@@ -269,7 +279,37 @@ int main(void)
 	     "adopted by the président's casting vote (L2121-20)");
 	T_OK(strstr(json_string_value(json_object_get(v, "resultat")), "prépondérante") != NULL, "the result says so");
 	T_EQ_STR(deliberation_numero(j), "2025_002", "délibération 2025_002 (a generated PDF: the point has none)");
+	int64_t acte2 = json_integer_value(json_object_get(json_object_get(j, "deliberation"), "acte"));
 	json_decref(j);
+	{
+		/* The generated document carries the title and the result (pdftotext). */
+		snprintf(path, sizeof path, "/api/v1/actes/%lld", (long long)acte2);
+		call(tok_agent, "GET", path, NULL, NULL, &j);
+		int64_t doc = json_integer_value(json_object_get(json_array_get(json_object_get(j, "documents"), 0), "id"));
+		json_decref(j);
+		char auth[128], file[400], cmd[600];
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_agent);
+		const char *h[] = { auth, NULL };
+		snprintf(path, sizeof path, "/api/v1/actes/%lld/documents/%lld", (long long)acte2, (long long)doc);
+		struct ht_resp r;
+		ht_request("GET", srv_url(&S, path), NULL, NULL, 0, h, NULL, &r);
+		snprintf(file, sizeof file, "%s/delib2.pdf", S.data);
+		FILE *f = fopen(file, "wb");
+		if (f) {
+			fwrite(r.body.data ? r.body.data : "", 1, r.body.len, f);
+			fclose(f);
+		}
+		ht_resp_free(&r);
+		snprintf(cmd, sizeof cmd, "pdftotext -q %s - | tr '\\n' ' '", file);
+		FILE *pp = popen(cmd, "r");
+		char text[4096] = "";
+		size_t k = pp ? fread(text, 1, sizeof text - 1, pp) : 0;
+		text[k] = '\0';
+		if (pp)
+			pclose(pp);
+		T_OK(strstr(text, "Tarifs de la piscine") && strstr(text, "Adopté") && strstr(text, "12 juin 2025"),
+		     "point 2 had no PDF: the délibération's generated PDF has the title, the séance's date and the result");
+	}
 
 	/* Point 3 (the 30th member has left): secret ballot. */
 	snprintf(body, sizeof body, "{\"secret\":true,\"pour\":10,\"contre\":10,\"abstention\":10,\"retires\":[%lld]}", (long long)ids[8]);
@@ -288,8 +328,29 @@ int main(void)
 	T_EQ_INT(scalar("SELECT COUNT(*) FROM seance_votes WHERE point_id = $1", pts[4]), 0, "…and the vote is not recorded (same transaction)");
 	snprintf(path, sizeof path, "/api/v1/seances/%lld/points/%lld", (long long)seance, (long long)pts[4]);
 	call(tok_sec, "PUT", path, NULL, "{\"titre\":\"Adhésion au groupement de commandes\",\"matiere\":\"1.4\"}", NULL);
-	T_EQ_INT(vote(4, ballot(29, all_pour, "pour", 0), &j), 201, "title corrected, point 4 recorded");
-	T_EQ_STR(deliberation_numero(j), "2025_004", "2025_004: the failed attempt consumed no number");
+	{
+		/* Title corrected; two secretaries record point 4 at the same instant. */
+		static struct race r[2];
+		pthread_t th[2];
+		for (int k = 0; k < 2; k++) {
+			snprintf(r[k].url, sizeof r[k].url, "%s/api/v1/seances/%lld/points/%lld/vote", S.base, (long long)seance, (long long)pts[4]);
+			snprintf(r[k].body, sizeof r[k].body, "%s", ballot(29, all_pour, "pour", 0));
+			pthread_create(&th[k], NULL, racer, &r[k]);
+		}
+		for (int k = 0; k < 2; k++)
+			pthread_join(th[k], NULL);
+		printf("# concurrent recordings of point 4: %ld and %ld\n", r[0].status, r[1].status);
+		raced = (r[0].status == 201) + (r[1].status == 201);
+		T_OK((r[0].status == 201 || r[0].status == 409) && (r[1].status == 201 || r[1].status == 409) &&
+			     (r[0].status == 201 || r[1].status == 201),
+		     "two concurrent recordings of point 4: recorded, or the second told to reload (409)");
+		T_EQ_INT(scalar("SELECT COUNT(*) FROM seance_deliberations WHERE point_id = $1", pts[4]) * 10 +
+				 scalar("SELECT COUNT(*) FROM seance_votes WHERE point_id = $1", pts[4]),
+			 11, "…one vote and one délibération");
+	}
+	snprintf(path, sizeof path, "/api/v1/seances/%lld/points/%lld/vote", (long long)seance, (long long)pts[4]);
+	T_EQ_INT(call(tok_sec, "GET", path, NULL, NULL, &j), 200, "point 4's vote");
+	T_EQ_STR(deliberation_numero(j), "2025_004", "2025_004: the failed attempt consumed no number, the race none either");
 	json_decref(j);
 
 	/* Point 5: fourteen left after point 4 → 15 present, quorum 26. Point 6: no matière. */
@@ -340,7 +401,8 @@ int main(void)
 	T_EQ_INT(call(tok_sec, "GET", path, NULL, NULL, NULL), 200, "the séance page");
 	snprintf(body, sizeof body, "href=\"/actes/%lld\"", (long long)acte1);
 	T_OK(strstr(last_body, "2025_001") && strstr(last_body, body) && strstr(last_body, "Adopté"), "shows each point's result and délibération link");
-	T_EQ_INT(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'seance.vote' AND id > $1", 0), 6, "an audit entry per recorded vote (6)");
+	T_EQ_INT(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'seance.vote' AND id > $1", 0), 5 + raced,
+		 "an audit entry per recorded vote");
 	db_close(D);
 	srv_stop(&S);
 	return t_done();
