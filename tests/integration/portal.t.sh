@@ -30,6 +30,11 @@ DELIB=$(q "SELECT id FROM actes WHERE numero = '2024_041'")
 CONV=$(q "SELECT id FROM actes WHERE numero = '2024_12'")
 [ -n "$DELIB" ] && [ -n "$CONV" ] || fail "the demo acts exist"
 
+# --- the demo published its deliberation (make run shows a portal); start from nothing published
+eq "the demo published the deliberation 2024_041" "$(q "SELECT count(*) FROM publications WHERE acte_id = $DELIB")" 1
+has "and the portal shows it" "$(curl -s "$SRV_URL/p/$SIREN")" "2024_041 — Adhésion"
+q "DELETE FROM publications" >/dev/null
+
 # --- publishing
 out=$(api GET "/api/v1/actes/$DELIB/publication")
 eq "not published yet: 404" "$(echo "$out" | tail -1)" 404
