@@ -1,5 +1,6 @@
-/* demo step "90-publication": the CCPO's demo deliberation 2024_041 published by its president, so that
- * the portal /p/246200364, its feed and its SCDL CSV show a row after `make run`. Idempotent. */
+/* demo step "90-publication": the CCPO's demo deliberations (2024_041 and those the demo séance's votes
+ * made) published by its president, so that the portal /p/246200364, its feed and its SCDL CSV (with the
+ * votes) show rows after `make run`. Idempotent. */
 #include "publication/publier.h"
 #include "db/tenant.h"
 #include "identity/demo.h"
@@ -8,19 +9,25 @@
 static int demo_publication(db *d, struct demo_ctx *c, struct err *e)
 {
 	int rc;
+	int64_t ids[32];
+	int n = 0;
 	db_stmt *s = tdb_query(d, c->ccpo, e, &rc,
-			       "SELECT a.id, (SELECT count(*) FROM publications p WHERE p.tenant_id = $1 AND p.acte_id = a.id)"
-			       " FROM actes a WHERE a.tenant_id = $1 AND a.numero = '2024_041'",
+			       "SELECT a.id FROM actes a WHERE a.tenant_id = $1 AND a.nature = 1 AND a.state <> 'annule'"
+			       " AND a.id NOT IN (SELECT acte_id FROM publications WHERE tenant_id = $1) ORDER BY a.id",
 			       "");
-	if (!s)
+	for (; s && rc == DB_ROW && n < 32; rc = db_step(s, e))
+		ids[n++] = db_col_int64(s, 0);
+	if (s)
+		db_finalize(s);
+	if (!s || rc < 0)
 		return -1;
-	int64_t acte = rc == DB_ROW ? db_col_int64(s, 0) : 0, done = rc == DB_ROW ? db_col_int64(s, 1) : 0;
-	db_finalize(s);
-	if (!acte || done)
-		return 0;
 	store_init(c->data_dir);
-	struct pub_request rq = { 0 };   /* author: the president's name and function */
-	int64_t id;
-	return pub_publish(d, c->ccpo, c->users[DEMO_PRESIDENT], acte, &rq, &id, e);
+	for (int i = 0; i < n; i++) {
+		struct pub_request rq = { 0 };   /* author: the president's name and function */
+		int64_t id;
+		if (pub_publish(d, c->ccpo, c->users[DEMO_PRESIDENT], ids[i], &rq, &id, e) < 0)
+			return -1;
+	}
+	return 0;
 }
 OPALE_DEMO_STEP(publication, "90-publication", demo_publication);

@@ -419,8 +419,11 @@ int pub_scdl_csv(db *d, int64_t tenant, const char *base_url, const char *siren,
 		return -1;
 	scdl_csv_header(b);
 	s = tdb_query(d, tenant, e, &rc,
-		      "SELECT p.id, p.numero, p.date_decision, p.matiere, p.objet, a.id_acte, a.date_ar FROM publications p"
+		      "SELECT p.id, p.numero, p.date_decision, p.matiere, p.objet, a.id_acte, a.date_ar, v.id, v.en_exercice, v.pour,"
+		      " v.contre, v.abstention FROM publications p"
 		      " JOIN actes a ON a.id = p.acte_id AND a.tenant_id = p.tenant_id"
+		      " LEFT JOIN seance_deliberations sd ON sd.acte_id = p.acte_id AND sd.tenant_id = p.tenant_id"
+		      " LEFT JOIN seance_votes v ON v.point_id = sd.point_id AND v.tenant_id = p.tenant_id"
 		      " WHERE p.tenant_id = $1 AND p.nature = 1 AND (p.expires_at = 0 OR p.expires_at > $2) ORDER BY p.date_decision, p.id",
 		      "i", (int64_t)time(NULL));
 	for (; s && rc == DB_ROW; rc = db_step(s, e)) {
@@ -448,6 +451,14 @@ int pub_scdl_csv(db *d, int64_t tenant, const char *base_url, const char *siren,
 		dl.pref_id = *db_col_text(s, 5) ? db_col_text(s, 5) : NULL;
 		if (*db_col_text(s, 6))
 			date_parse(db_col_text(s, 6), &dl.pref_date, &x);
+		if (!db_col_isnull(s, 7)) {   /* the vote of the séance point that became this délibération */
+			dl.has_vote = 1;
+			dl.vote_effectif = (int)db_col_int64(s, 8);
+			dl.vote_pour = (int)db_col_int64(s, 9);
+			dl.vote_contre = (int)db_col_int64(s, 10);
+			dl.vote_abstention = (int)db_col_int64(s, 11);
+			dl.vote_reel = dl.vote_pour + dl.vote_contre + dl.vote_abstention;
+		}
 		char url[512];
 		snprintf(url, sizeof url, "%s/p/%s/actes/%lld/document.pdf", base_url, siren, (long long)db_col_int64(s, 0));
 		dl.url = url;

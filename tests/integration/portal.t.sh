@@ -30,9 +30,18 @@ DELIB=$(q "SELECT id FROM actes WHERE numero = '2024_041'")
 CONV=$(q "SELECT id FROM actes WHERE numero = '2024_12'")
 [ -n "$DELIB" ] && [ -n "$CONV" ] || fail "the demo acts exist"
 
-# --- the demo published its deliberation (make run shows a portal); start from nothing published
+# --- the demo published its deliberations (make run shows a portal); start from nothing published
 eq "the demo published the deliberation 2024_041" "$(q "SELECT count(*) FROM publications WHERE acte_id = $DELIB")" 1
-has "and the portal shows it" "$(curl -s "$SRV_URL/p/$SIREN")" "2024_041 — Adhésion"
+eq "and the délibérations of its séance's votes" "$(q "SELECT count(*) FROM publications p JOIN seance_deliberations s ON s.acte_id = p.acte_id")" \
+	"$(q "SELECT count(*) FROM seance_deliberations")"
+has "the portal shows them" "$(curl -s "$SRV_URL/p/$SIREN")" "2024_041 — Adhésion"
+curl -s -o "$T_TMP/demo.csv" "$SRV_URL/p/$SIREN/deliberations.csv"
+ok "the demo's CSV passes opale scdl check" "$OPALE" scdl check "$T_TMP/demo.csv" --schema "$SHARED/specs/scdl/deliberations-2.1.5.schema.json"
+VOTED=$(q "SELECT a.id FROM actes a JOIN seance_deliberations s ON s.acte_id = a.id JOIN seance_votes v ON v.point_id = s.point_id
+           WHERE v.contre = 0 AND v.abstention > 0 ORDER BY a.id LIMIT 1")
+VOTES=$(q "SELECT v.en_exercice || ',' || (v.pour + v.contre + v.abstention) || ',' || v.pour || ',' || v.contre || ',' || v.abstention
+           FROM seance_votes v JOIN seance_deliberations s ON s.point_id = v.point_id WHERE s.acte_id = $VOTED")
+ok "a demo délibération with its vote (en exercice, réel, pour, contre, abstention: $VOTES)" grep -Eq '^[0-9]+,[0-9]+,[0-9]+,0,[1-9][0-9]*$' <<<"$VOTES"
 q "DELETE FROM publications" >/dev/null
 
 # --- publishing
@@ -118,6 +127,11 @@ curl -s -D "$T_TMP/csv.h" -o "$T_TMP/d.csv" "$SRV_URL/p/$SIREN/deliberations.csv
 has "CSV: file name AAAAMMJJ_SIREN_deliberations.csv" "$(cat "$T_TMP/csv.h")" "filename=\"$(TZ=Europe/Paris date +%Y%m%d)_${SIREN}_deliberations.csv\""
 eq "CSV: header + the one published deliberation (not the convention)" "$(wc -l <"$T_TMP/d.csv")" 2
 has "CSV: its row" "$(cat "$T_TMP/d.csv")" ",2024_041,$DD,"
+out=$(api POST "/api/v1/actes/$VOTED/publication" '{"auteur":"Marie Durand, présidente"}')
+eq "publish a délibération of the séance: 201" "$(echo "$out" | tail -1)" 201
+curl -s -o "$T_TMP/d.csv" "$SRV_URL/p/$SIREN/deliberations.csv"
+eq "CSV: now two deliberations" "$(wc -l <"$T_TMP/d.csv")" 3
+has "CSV: the séance's vote in VOTE_EFFECTIF, VOTE_REEL, POUR, CONTRE, ABSTENTION" "$(cat "$T_TMP/d.csv")" ",$VOTES,"
 ok "CSV: opale scdl check against the 2.1.5 schema" "$OPALE" scdl check "$T_TMP/d.csv" --schema "$SHARED/specs/scdl/deliberations-2.1.5.schema.json"
 curl -s -D "$T_TMP/emb.h" -o "$T_TMP/emb.html" "$SRV_URL/p/$SIREN/integration?q=adhesion"
 has "embeddable page: may be framed by the collectivité's website" "$(cat "$T_TMP/emb.h")" "frame-ancestors https://www.ccpo.fr"
