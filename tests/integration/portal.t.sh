@@ -122,6 +122,11 @@ curl -s -D "$T_TMP/atom.h" -o "$T_TMP/flux.atom" "$SRV_URL/p/$SIREN/flux.atom"
 has "feed: Atom content type" "$(cat "$T_TMP/atom.h")" "application/atom+xml"
 ok "feed: xmllint reads it" xmllint --noout "$T_TMP/flux.atom"
 eq "feed: two entries" "$(xmllint --xpath 'count(//*[local-name()="entry"])' "$T_TMP/flux.atom")" 2
+A='*[local-name()="'
+eq "feed: RFC 4287 feed elements id, title, updated, author" "$(xmllint --xpath "count(/${A}feed\"]/${A}id\"]) + count(/${A}feed\"]/${A}title\"]) + count(/${A}feed\"]/${A}updated\"]) + count(/${A}feed\"]/${A}author\"])" "$T_TMP/flux.atom")" 4
+eq "feed: every entry has id, title, updated and an alternate link" \
+	"$(xmllint --xpath "count(//${A}entry\"][not(${A}id\"]) or not(${A}title\"]) or not(${A}updated\"]) or not(${A}link\"][@rel=\"alternate\"])])" "$T_TMP/flux.atom")" 0
+eq "feed: ids are absolute and unique" "$(grep -o '<id>http[^<]*</id>' "$T_TMP/flux.atom" | sort -u | wc -l)" 3
 has "feed: enclosure of the PDF" "$(cat "$T_TMP/flux.atom")" "/p/$SIREN/actes/$PUB1/document.pdf"
 curl -s -D "$T_TMP/csv.h" -o "$T_TMP/d.csv" "$SRV_URL/p/$SIREN/deliberations.csv"
 has "CSV: file name AAAAMMJJ_SIREN_deliberations.csv" "$(cat "$T_TMP/csv.h")" "filename=\"$(TZ=Europe/Paris date +%Y%m%d)_${SIREN}_deliberations.csv\""
