@@ -341,13 +341,15 @@ json_t *pub_list(db *d, int64_t tenant, const struct pub_filter *f, int limit, i
 	     t = strtok_r(NULL, " ", &save), nw++)
 		buf_printf(&m, pg ? " & %.40s:*" : " AND \"%.40s\"*", t);
 	/* Newest first = id order. On SQLite the FTS table drives the loop in rowid order, so a frequent word
-	 * stops after one page instead of sorting every match (bench/P6-portal.sh). */
+	 * stops after one page instead of sorting every match (bench/P6-portal.sh).
+	 * CROSS JOIN fixes that loop order on SQLite (its planner otherwise may start from an index of actes and
+	 * sort every row of the collectivité); PostgreSQL plans it as an inner join. */
 	if (nw && !pg)
-		buf_puts(&sql, "SELECT " PUB_COLS " FROM publications_fts f JOIN publications p ON p.id = f.rowid"
-			       " JOIN actes a ON a.id = p.acte_id AND a.tenant_id = p.tenant_id");
+		buf_puts(&sql, "SELECT " PUB_COLS " FROM publications_fts f CROSS JOIN publications p CROSS JOIN actes a"
+			       " WHERE p.id = f.rowid AND");
 	else
-		buf_puts(&sql, "SELECT " PUB_COLS " FROM publications p JOIN actes a ON a.id = p.acte_id AND a.tenant_id = p.tenant_id");
-	buf_puts(&sql, " WHERE p.tenant_id = $1 AND (p.expires_at = 0 OR p.expires_at > $2)");
+		buf_puts(&sql, "SELECT " PUB_COLS " FROM publications p CROSS JOIN actes a WHERE");
+	buf_puts(&sql, " a.id = p.acte_id AND a.tenant_id = p.tenant_id AND p.tenant_id = $1 AND (p.expires_at = 0 OR p.expires_at > $2)");
 	if (nw)
 		buf_puts(&sql, pg ? " AND p.tsv @@ to_tsquery('simple', $3)" : " AND f.publications_fts MATCH $3");
 	else
