@@ -237,17 +237,10 @@ int pub_publish(db *d, int64_t tenant, int64_t user, int64_t acte, const struct 
 {
 	if (rq->rd.n_words > PUB_MAX_WORDS || rq->rd.n_zones > PUB_MAX_ZONES)
 		return err_set(e, 400, "publication.masquage", "Au plus %d mots et %d zones à masquer.", PUB_MAX_WORDS, PUB_MAX_ZONES);
-	int own = !db_in_transaction(d);
-	if (own && db_begin_write(d, e) < 0)
+	int own;
+	if (db_tx_join(d, &own, e) < 0)
 		return -1;
-	int rc = publish_tx(d, tenant, user, acte, rq, id, e);
-	if (own) {
-		if (rc == 0)
-			rc = db_commit(d, e);
-		else
-			db_rollback(d);
-	}
-	return rc;
+	return db_tx_end(d, own, publish_tx(d, tenant, user, acte, rq, id, e), e);
 }
 
 /* The fields every listing shows, from a row of PUB_COLS. */
