@@ -337,43 +337,102 @@ json_t *pub_list(db *d, int64_t tenant, const struct pub_filter *f, int limit, i
 	 * stops after one page instead of sorting every match (bench/P6-portal.sh).
 	 * CROSS JOIN fixes that loop order on SQLite (its planner otherwise may start from an index of actes and
 	 * sort every row of the collectivité); PostgreSQL plans it as an inner join. */
-	if (nw && !pg)
-		buf_puts(&sql, "SELECT " PUB_COLS " FROM publications_fts f CROSS JOIN publications p CROSS JOIN actes a"
-			       " WHERE p.id = f.rowid AND");
-	else
-		buf_puts(&sql, "SELECT " PUB_COLS " FROM publications p CROSS JOIN actes a WHERE");
-	buf_puts(&sql, " a.id = p.acte_id AND a.tenant_id = p.tenant_id AND p.tenant_id = $1 AND (p.expires_at = 0 OR p.expires_at > $2)");
-	if (nw)
-		buf_puts(&sql, pg ? " AND p.tsv @@ to_tsquery('simple', $3)" : " AND f.publications_fts MATCH $3");
-	else
-		buf_puts(&sql, " AND $3 <> ''");
-	buf_printf(&sql, " AND ($4 = '' OR p.date_decision >= $4) AND ($5 = '' OR p.date_decision <= $5) AND ($6 = 0 OR p.nature = $6)"
-			 " AND ($7 = '' OR p.matiere = $7 OR p.matiere LIKE $8)"
-			 " ORDER BY %s DESC LIMIT $9 OFFSET $10", nw && !pg ? "f.rowid" : "p.id");
-	char like[40] = "";
-	const char *mat = f->matiere && strlen(f->matiere) < 30 && strspn(f->matiere, "0123456789.") == strlen(f->matiere) ? f->matiere : "";
-	snprintf(like, sizeof like, "%s.%%", mat);
-	const char *du = f->du && strlen(f->du) == 10 ? f->du : "", *au = f->au && strlen(f->au) == 10 ? f->au : "";
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, sql.data, "itttittii", (int64_t)time(NULL), m.data, du, au, (int64_t)f->nature, mat,
-			       like, (int64_t)limit + 1, (int64_t)offset);
-	json_t *out = json_array();
-	for (; s && rc == DB_ROW; rc = db_step(s, e)) {
-		if ((int)json_array_size(out) == limit) {
-			*more = 1;
+	/* Only the filters asked for are in the SQL (no « $n = '' OR … » forms), so the planner can use the
+	 * (tenant_id, nature, id), (tenant_id, date_decision) and (tenant_id, matiere) indexes; the parameters
+	 * are numbered as they are added. */
+	const char *mat = f->matiere && *f->matiere && strlen(f->matiere) < 30 && strspn(f->matiere, "0123456789.") == strlen(f->matiere)
+				  ? f->matiere
+				  : NULL;
+	char mat_end[40] = "";
+	if (mat)
+		snprintf(mat_end, sizeof mat_end, "%s/", mat);   /* "1" … "1/" holds "1" and "1.x", not "10" */
+	const char *du = f->du && strlen(f->du) == 10 ? f->du : NULL, *au = f->au && strlen(f->au) == 10 ? f->au : NULL;
+	struct { const char *t; int64_t i; } args[10] = { { 0 } };
+	int na = 0;
+	args[na++].i = (int64_t)time(NULL);             /* $2 */
+	json_t *out = NULL;
+	buf where = BUF_INIT;
+	buf_puts(&where, " a.id = p.acte_id AND a.tenant_id = p.tenant_id AND p.tenant_id = $1 AND (p.expires_at = 0 OR p.expires_at > $2)");
+	if (nw) {
+		args[na++].t = m.data;
+		buf_printf(&where, pg ? " AND p.tsv @@ to_tsquery('simple', $%d)" : " AND f.publications_fts MATCH $%d", na + 1);
+	}
+	if (du) {
+		args[na++].t = du;
+		buf_printf(&where, " AND p.date_decision >= $%d", na + 1);
+	}
+	if (au) {
+		args[na++].t = au;
+		buf_printf(&where, " AND p.date_decision <= $%d", na + 1);
+	}
+	if (f->nature) {
+		args[na].t = NULL;
+		args[na++].i = f->nature;
+		buf_printf(&where, " AND p.nature = $%d", na + 1);
+	}
+	if (mat) {
+		args[na++].t = mat;
+		args[na++].t = mat_end;
+		buf_printf(&where, " AND p.matiere >= $%d AND p.matiere < $%d", na, na + 1);
+	}
+	args[na].t = NULL;
+	args[na++].i = limit + 1;
+	args[na].t = NULL;
+	args[na++].i = offset;
+	/* PostgreSQL: the planner multiplies the selectivities of the collectivité token and of the words, so a
+	 * frequent word looks rare and it reads every match through GIN before sorting (365 ms at 1 M). Most
+	 * visitors ask for something recent and common: first look among the collectivité's WINDOW latest
+	 * publications (an index walk that stops at the page's end); only when they hold fewer matches than
+	 * the page needs, run the query over everything. The answer is the same either way. */
+	enum { WINDOW = 2000 };
+	for (int pass = pg && offset + limit + 1 <= WINDOW ? 0 : 1; pass < 2 && !out; pass++) {
+		buf_reset(&sql);
+		if (nw && !pg)
+			buf_puts(&sql, "SELECT " PUB_COLS " FROM publications_fts f CROSS JOIN publications p CROSS JOIN actes a"
+				       " WHERE p.id = f.rowid AND");
+		else if (pass == 0)
+			buf_printf(&sql, "SELECT " PUB_COLS " FROM (SELECT * FROM publications WHERE tenant_id = $1 ORDER BY id DESC LIMIT %d) p"
+					 " CROSS JOIN actes a WHERE", (int)WINDOW);
+		else
+			buf_puts(&sql, "SELECT " PUB_COLS " FROM publications p CROSS JOIN actes a WHERE");
+		buf_printf(&sql, "%s ORDER BY %s DESC LIMIT $%d OFFSET $%d", where.data, nw && !pg ? "f.rowid" : "p.id", na, na + 1);
+		/* tdb_query's rule, with a parameter list built at run time */
+		db_stmt *s = NULL;
+		int rc = -1;
+		if (!tdb_sql_scoped(sql.data))
+			err_set(e, 500, "db.scope", "Requête non filtrée par collectivité refusée.");
+		else if ((s = db_prepare(d, sql.data, e))) {
+			rc = db_bind_int64(s, 1, tenant);
+			for (int i = 0; i < na && rc >= 0; i++)
+				rc = args[i].t ? db_bind_text(s, i + 2, args[i].t) : db_bind_int64(s, i + 2, args[i].i);
+			rc = rc < 0 ? err_set(e, 500, "db.bind", "Paramètres de la recherche refusés.") : db_step(s, e);
+		}
+		json_t *page = json_array();
+		int full = 0;
+		for (; s && rc == DB_ROW; rc = db_step(s, e)) {
+			if ((int)json_array_size(page) == limit) {
+				full = 1;
+				break;
+			}
+			json_array_append_new(page, row_json(s));
+		}
+		if (s)
+			db_finalize(s);
+		if (!s || rc < 0) {
+			json_decref(page);
 			break;
 		}
-		json_array_append_new(out, row_json(s));
+		if (pass == 0 && !full) {   /* the window did not fill the page: ask everything */
+			json_decref(page);
+			continue;
+		}
+		*more = full;
+		out = page;
 	}
-	if (s)
-		db_finalize(s);
+	buf_free(&where);
 	buf_free(&q);
 	buf_free(&m);
 	buf_free(&sql);
-	if (!s || rc < 0) {
-		json_decref(out);
-		return NULL;
-	}
 	return out;
 }
 

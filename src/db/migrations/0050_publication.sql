@@ -29,6 +29,8 @@ CREATE TABLE publications (
 -- newest first is id order (rows are inserted when published)
 CREATE INDEX publications_tenant_id ON publications(tenant_id, id);
 CREATE INDEX publications_tenant_date ON publications(tenant_id, date_decision);
+CREATE INDEX publications_tenant_nature ON publications(tenant_id, nature, id);
+CREATE INDEX publications_tenant_matiere ON publications(tenant_id, matiere);
 -- {{sqlite}}
 -- FTS5 over the folded body, the collectivité as a token of its own ("zt<id>z") so that the match is
 -- restricted to one collectivité (as search_fts does). Prefix indexes up to 4 characters: a query word
