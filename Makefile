@@ -1,7 +1,7 @@
 # Opale — plain make + pkg-config. `make run` builds and serves the demo; `make test` runs everything.
 CC      ?= gcc
 PKGS    := libmicrohttpd jansson sqlite3 libpq openssl libxml-2.0 xmlsec1-openssl libsodium libcurl \
-           libarchive cairo pangocairo libmagic libqpdf zlib xlsxwriter
+           libarchive cairo pangocairo poppler-glib libmagic libqpdf zlib xlsxwriter
 # One list of Debian packages, in one place: read by `make deps` and by .ci/run. npm is not in it: the
 # machines ship Node.js 20 with its own npm, which Debian's npm package conflicts with.
 DEPS    := $(shell cat tools/debian-packages 2>/dev/null)

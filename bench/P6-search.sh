@@ -13,7 +13,7 @@ N=${P6_N:-1000000}; TENANTS=${P6_TENANTS:-100}; SECS=${P6_SECONDS:-10}
 W=$(mktemp -d /tmp/opale-p6.XXXXXX)
 . tests/services/services.sh
 services_start >/dev/null 2>&1 || { echo "# services failed" >&2; exit 1; }
-trap 'kill $OPID 2>/dev/null; wait 2>/dev/null; services_stop >/dev/null 2>&1; rm -rf "$W"' EXIT
+trap 'kill $OPID 2>/dev/null; services_stop >/dev/null 2>&1; wait 2>/dev/null; rm -rf "$W"' EXIT
 OPID=
 port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 python3 bench/p6_gen.py "$N" "$TENANTS" "$W/acts.tsv" "$SHARED/seed/documents-ccpo-2024.txt" 2>>"$W/gen.log" || exit 1

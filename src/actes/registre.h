@@ -135,6 +135,11 @@ int actes_answer(db *d, int64_t tenant, int64_t user, int64_t message, const cha
  * incremental update: out = the original bytes + the update (a signature on the original stays
  * valid). 0, or -1 with e (unreadable or encrypted PDF). */
 int actes_stamp_pdf(const void *pdf, size_t len, const char *const *lines, size_t n, buf *out, struct err *e);
+/* The same box at a chosen place: top right (the AR stamp) or bottom left, as wide as its longest line
+ * (the publication mention, src/publication/publier.c). */
+enum { ACTES_STAMP_TOP_RIGHT = 0, ACTES_STAMP_BOTTOM_LEFT = 1 };
+int actes_stamp_pdf_at(const void *pdf, size_t len, const char *const *lines, size_t n, int where, buf *out,
+		       struct err *e);
 /* Stamps an acknowledged act's PDF « Accusé de réception en préfecture » (identifier, dates of
  * transmission and reception) and stores it as version 2 of its document; an XML act is left
  * alone, an unstampable PDF only noted in the history. Run in the transaction recording the AR. */

@@ -6,6 +6,7 @@
 #include "http/http.h"
 #include "identity/identity.h"
 #include "parapheur/parapheur.h"
+#include "publication/publier.h"
 #include "store/store.h"
 #include "web/page.h"
 
@@ -205,6 +206,13 @@ static int page(struct req *r)
 	json_object_set_new(a, "voir_dossier", json_boolean(json_integer_value(json_object_get(a, "dossier")) > 0 &&
 							   (r->tiers & RF_TIER_PARAPHEUR)));
 	json_object_set_new(a, "peut_annuler", json_boolean(w && strcmp(etat, ACTE_ACQUITTE) == 0));
+	json_t *pub = pub_of_acte(d, r->tenant_id, id, &e);
+	if (!pub) {
+		json_decref(a);
+		return res_fail_err(r, &e);
+	}
+	json_object_set_new(a, "peut_publier", json_boolean(w && json_is_null(pub) && strcmp(etat, ACTE_ANNULE) != 0));
+	json_object_set_new(a, "publication", pub);
 	char title[128];
 	snprintf(title, sizeof title, "Acte %s", json_string_value(json_object_get(a, "numero")));
 	return page_render(r, 200, "actes_acte", title, json_pack("{s:o}", "a", a));

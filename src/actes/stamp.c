@@ -60,6 +60,11 @@ static void add_stream(struct pdf_update *u, int num, const buf *content)
 
 int actes_stamp_pdf(const void *pdf, size_t len, const char *const *lines, size_t n, buf *out, struct err *e)
 {
+	return actes_stamp_pdf_at(pdf, len, lines, n, ACTES_STAMP_TOP_RIGHT, out, e);
+}
+
+int actes_stamp_pdf_at(const void *pdf, size_t len, const char *const *lines, size_t n, int where, buf *out, struct err *e)
+{
 	struct pdf d;
 	if (pdf_open(&d, pdf, len, e) < 0)
 		return -1;
@@ -76,8 +81,35 @@ int actes_stamp_pdf(const void *pdf, size_t len, const char *const *lines, size_
 		err_set(e, 400, "actes.tampon", "Première page du PDF illisible.");
 		goto out;
 	}
+	double x0 = pdf_num(pdf_resolve(&d, box->items[0])), y0 = pdf_num(pdf_resolve(&d, box->items[1]));
 	double x1 = pdf_num(pdf_resolve(&d, box->items[2])), y1 = pdf_num(pdf_resolve(&d, box->items[3]));
 	double w = 230, h = 14.0 * (double)n + 10, x = x1 - w - 18, y = y1 - h - 18;
+	if (where == ACTES_STAMP_BOTTOM_LEFT) {
+		/* as wide as the longest line (Helvetica 9-10 pt: about 5.2 pt per character), within the page */
+		size_t longest = 0;
+		for (size_t i = 0; i < n; i++) {
+			size_t cp = 0;
+			for (const char *c = lines[i]; *c; c++)
+				cp += ((unsigned char)*c & 0xc0) != 0x80;
+			longest = cp > longest ? cp : longest;
+		}
+		w = 5.2 * (double)longest + 16;
+		if (w > x1 - x0 - 36)
+			w = x1 - x0 - 36;
+		/* below the page: the page grows by a band (MediaBox, and CropBox when set, extended downwards), so
+		 * the mention never covers the act's content; the content itself does not move */
+		double band = h + 16;
+		x = x0 + 18;
+		y = y0 - band + 8;
+		struct pdf_obj *mb = pdf_new(d.a, PDF_ARRAY);
+		pdf_array_push(d.a, mb, pdf_new_num(d.a, x0));
+		pdf_array_push(d.a, mb, pdf_new_num(d.a, y0 - band));
+		pdf_array_push(d.a, mb, pdf_new_num(d.a, x1));
+		pdf_array_push(d.a, mb, pdf_new_num(d.a, y1));
+		pdf_dict_set(d.a, page, "MediaBox", mb);
+		if (pdf_page_attr(&d, page, "CropBox"))
+			pdf_dict_set(d.a, page, "CropBox", mb);
+	}
 	struct pdf_update u;
 	pdf_update_begin(&u, &d, pdf, len, out);
 	int font = pdf_update_new_num(&u), pre = pdf_update_new_num(&u), post = pdf_update_new_num(&u);

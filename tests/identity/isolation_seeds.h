@@ -132,6 +132,8 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/actes/:id/annuler", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/actes/:id/signature", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/actes/messages/:id/reponse", "SELECT id FROM actes_messages WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/actes/:id/publier", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/actes/:id/publication", "SELECT id FROM actes WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ NULL, NULL },
 };
 
