@@ -1,7 +1,9 @@
 #include "apitest.h"
 #include "httptest.h"
 #include "identity/identity.h"
+#include "web/pdfdoc.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +22,90 @@ void at_token(struct srv *s, db *d, const char *login, char out[80])
 	       "tt", h, login);
 }
 
-json_t *at_api(struct srv *s, const char *token, const char *method, const char *path, const char *body, long *status)
+long at_req(struct srv *s, const char *token, const char *method, const char *path, const char *ctype, const char *body,
+	    struct ht_resp *r)
 {
 	char auth[128];
 	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
 	const char *h[] = { auth, NULL };
+	ht_request(method, srv_url(s, path), ctype, body, body ? strlen(body) : 0, h, NULL, r);
+	return r->status;
+}
+
+long at_call(struct srv *s, const char *token, const char *method, const char *path, const char *json, struct ht_resp *r)
+{
+	return at_req(s, token, method, path, json ? "application/json" : NULL, json, r);
+}
+
+int64_t at_json_id(const struct ht_resp *r, const char *key)
+{
+	json_t *j = json_loads(r->body.data ? r->body.data : "", 0, NULL);
+	int64_t v = json_integer_value(json_object_get(j, key));
+	json_decref(j);
+	return v;
+}
+
+int64_t at_one(db *d, const char *sql, const char *arg)
+{
+	struct err e;
+	int rc;
+	db_stmt *st = db_query(d, &e, &rc, sql, arg ? "t" : "", arg);
+	int64_t v = st && rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	if (st)
+		db_finalize(st);
+	return v;
+}
+
+int64_t at_desk(db *d, const char *name)
+{
+	return at_one(d, "SELECT id FROM desks WHERE name = $1", name);
+}
+
+size_t at_sh(char *out, size_t n, const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	FILE *p = popen(cmd, "r");
+	size_t k = p ? fread(out, 1, n - 1, p) : 0;
+	out[k] = '\0';
+	if (p)
+		pclose(p);
+	return k;
+}
+
+int64_t at_folder(struct srv *s, const char *token, const char *dossier, const char *pdf)
+{
+	char out[2048];
+	at_sh(out, sizeof out, "curl -s -H 'Authorization: Bearer %s' -F 'dossier=%s' -F 'principal=@%s' %s", token, dossier, pdf,
+	      srv_url(s, "/api/v1/parapheur/dossiers"));
+	json_t *j = json_loads(out, 0, NULL);
+	int64_t id = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	if (!id)
+		printf("# folder not created: %s\n", out);
+	return id;
+}
+
+int at_pdf(const char *path, const char *title, const char *para)
+{
+	struct err e;
+	pdfdoc *p = pdfdoc_new(path, "test", &e);
+	if (!p)
+		return -1;
+	if (title)
+		pdfdoc_title(p, title);
+	if (para)
+		pdfdoc_para(p, para);
+	return pdfdoc_finish(p, &e) == 0 ? 0 : -1;
+}
+
+json_t *at_api(struct srv *s, const char *token, const char *method, const char *path, const char *body, long *status)
+{
 	struct ht_resp r;
-	ht_request(method, srv_url(s, path), body ? "application/json" : NULL, body, body ? strlen(body) : 0, h, NULL, &r);
+	at_call(s, token, method, path, body, &r);
 	if (status)
 		*status = r.status;
 	json_t *j = json_loads(r.body.data ? r.body.data : "", 0, NULL);

@@ -85,6 +85,19 @@ int srv_start(struct srv *s, const char *const *extra)
 	return srv_restart(s, extra);
 }
 
+int srv_start_mail(struct srv *s, const char *public_url, const char **maildir)
+{
+	const char *smtp = getenv("OPALE_TEST_SMTP");
+	*maildir = getenv("OPALE_TEST_MAILDIR");
+	if (!smtp || !*maildir)
+		return -1;
+	char smtp_url[128];
+	snprintf(smtp_url, sizeof smtp_url, "smtp://%s", smtp);
+	setenv("OPALE_JOBS_POLL_MS", "100", 1);
+	const char *extra[] = { "--smtp-url", smtp_url, public_url ? "--public-url" : NULL, public_url, NULL };
+	return srv_start(s, extra) == 0 ? 0 : -2;
+}
+
 int srv_restart(struct srv *s, const char *const *extra)
 {
 	char listen[64];

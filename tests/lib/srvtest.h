@@ -16,6 +16,11 @@ struct srv {
 /* Creates the data dir (and PostgreSQL database), migrates, loads the demo, starts the server with
  * the extra arguments (NULL-terminated). Returns 0 or -1. */
 int srv_start(struct srv *s, const char *const *extra_args);
+/* srv_start for a test of the mail a server sends: its mail goes to the SMTP test server of
+ * tests/services (OPALE_TEST_SMTP), with --public-url public_url when not NULL, jobs polled every
+ * 100 ms; *maildir receives the Maildir that SMTP server writes (OPALE_TEST_MAILDIR). Returns 0, -1
+ * when no SMTP test server runs (nothing started), -2 when the server does not start. */
+int srv_start_mail(struct srv *s, const char *public_url, const char **maildir);
 /* Starts the server again on the same data, database and port (after srv_kill or a crash). */
 int srv_restart(struct srv *s, const char *const *extra_args);
 /* Runs an opale CLI command against the same data/database; returns its exit status. out may be NULL. */

@@ -5,6 +5,7 @@
  * folder of that type, refused on another type; the « délégués » tray follows), deleted again. */
 #include "core/buf.h"
 #include "core/dates.h"
+#include "apitest.h"
 #include "httptest.h"
 #include "identity/identity.h"
 #include "srvtest.h"
@@ -19,28 +20,7 @@ static struct srv S;
 static db *D;
 static char tok_admin[80], tok_agent[80], tok_dgs[80];
 
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
-
-static long req(const char *tok, const char *method, const char *path, const char *ctype, const char *body, struct ht_resp *r)
-{
-	char auth[128];
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
-	const char *h[] = { auth, NULL };
-	ht_request(method, srv_url(&S, path), ctype, body, body ? strlen(body) : 0, h, NULL, r);
-	return r->status;
-}
-
-static long get(const char *tok, const char *path, struct ht_resp *r) { return req(tok, "GET", path, NULL, NULL, r); }
+static long get(const char *tok, const char *path, struct ht_resp *r) { return at_req(&S, tok, "GET", path, NULL, NULL, r); }
 
 /* POST a form built from NULL-terminated name, value pairs (values URL-encoded). */
 static long post(const char *tok, const char *path, struct ht_resp *r, ...)
@@ -55,7 +35,7 @@ static long post(const char *tok, const char *path, struct ht_resp *r, ...)
 		buf_urlenc(&b, v);
 	}
 	va_end(ap);
-	long st = req(tok, "POST", path, "application/x-www-form-urlencoded", b.data ? b.data : "", r);
+	long st = at_req(&S, tok, "POST", path, "application/x-www-form-urlencoded", b.data ? b.data : "", r);
 	buf_free(&b);
 	return st;
 }
@@ -122,20 +102,10 @@ static char *s_(int64_t v)
 
 static int64_t new_folder(const char *title, int64_t subtype, int64_t desk, const char *meta, const char *file)
 {
-	char js[512], cmd[1600], out[600];
+	char js[512];
 	snprintf(js, sizeof js, "{\"titre\":\"%s\",\"sous_type\":%lld,\"bureau\":%lld,\"metadonnees\":%s}", title, (long long)subtype,
 		 (long long)desk, meta);
-	snprintf(cmd, sizeof cmd, "curl -s -H 'Authorization: Bearer %s' -F 'dossier=%s' -F 'principal=@%s' %s", tok_agent, js, file,
-		 srv_url(&S, "/api/v1/parapheur/dossiers"));
-	FILE *p = popen(cmd, "r");
-	size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
-	out[n] = '\0';
-	if (p)
-		pclose(p);
-	json_t *j = json_loads(out, 0, NULL);
-	int64_t id = json_integer_value(json_object_get(j, "id"));
-	json_decref(j);
-	return id;
+	return at_folder(&S, tok_agent, js, file);
 }
 
 int main(void)
@@ -144,9 +114,9 @@ int main(void)
 	if (!T_OK(srv_start(&S, NULL) == 0, "server with demo data starts"))
 		return t_done();
 	D = srv_db(&S);
-	token("ccpo.admin", tok_admin);
-	token("ccpo.agent", tok_agent);
-	token("ccpo.dgs", tok_dgs);
+	at_token(&S, D, "ccpo.admin", tok_admin);
+	at_token(&S, D, "ccpo.agent", tok_agent);
+	at_token(&S, D, "ccpo.dgs", tok_dgs);
 	int64_t pres = q1("SELECT id FROM desks WHERE name = $1", "t", "Présidence");
 	int64_t dgs = q1("SELECT id FROM desks WHERE name = $1", "t", "Direction générale des services");
 	int64_t sec = q1("SELECT id FROM desks WHERE name = $1", "t", "Secrétariat général");
@@ -264,22 +234,20 @@ int main(void)
 	ht_resp_free(&r);
 	char pdf[300];
 	snprintf(pdf, sizeof pdf, "%s/m.pdf", S.data);
-	struct err e;
-	pdfdoc *p = pdfdoc_new(pdf, "test", &e);
-	pdfdoc_para(p, "Marché de travaux");
-	pdfdoc_finish(p, &e);
+	at_pdf(pdf, NULL, "Marché de travaux");
 	int64_t big = new_folder("Marché de voirie", mapa, sec, "{\"montant\":\"52 000,00\"}", pdf);
 	int64_t small = new_folder("Marché de fournitures", mapa, sec, "{\"montant\":\"1200\"}", pdf);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)big);
-	T_EQ_INT(req(tok_agent, "POST", path, NULL, NULL, &r), 200, "a 52 000 € folder starts");
+	T_EQ_INT(at_req(&S, tok_agent, "POST", path, NULL, NULL, &r), 200, "a 52 000 € folder starts");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)small);
-	T_EQ_INT(req(tok_agent, "POST", path, NULL, NULL, &r), 200, "a 1 200 € folder starts");
+	T_EQ_INT(at_req(&S, tok_agent, "POST", path, NULL, NULL, &r), 200, "a 1 200 € folder starts");
 	ht_resp_free(&r);
 	T_OK(q1("SELECT circuit_id FROM folders WHERE id = $1", "i", big) == marches && q1("SELECT circuit_id FROM folders WHERE id = $1", "i", small) == cdg,
 	     "the rule sends the big one through « Marchés », the small one through the default circuit");
 
 	/* Delegation limited to one type: Présidence → DGS for « Convention » only, today. */
+	struct err e;
 	struct paris_time pt;
 	paris_from_utc(identity_now(), &pt, &e);
 	char today[11];
@@ -299,12 +267,12 @@ int main(void)
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)conv);
 	char body[256];
 	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)dgs);
-	T_EQ_INT(req(tok_dgs, "POST", path, "application/json", body, &r), 200, "the DGS visas the convention");
+	T_EQ_INT(at_req(&S, tok_dgs, "POST", path, "application/json", body, &r), 200, "the DGS visas the convention");
 	ht_resp_free(&r);
 	/* A folder of another type waiting on the Présidence: the MAPA's small folder went to the CDG
 	 * circuit (visa DGS → signature Présidence). */
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)small);
-	T_EQ_INT(req(tok_dgs, "POST", path, "application/json", body, &r), 200, "and the small market");
+	T_EQ_INT(at_req(&S, tok_dgs, "POST", path, "application/json", body, &r), 200, "and the small market");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/parapheur/bureaux/%lld/bannettes/delegues", (long long)dgs);
 	T_EQ_INT(get(tok_dgs, path, &r), 200, "the DGS's « délégués » tray");
@@ -313,11 +281,11 @@ int main(void)
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"action\":\"rejet\",\"bureau\":%lld,\"annotation\":\"Marché à relancer\"}", (long long)pres);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)small);
-	T_EQ_INT(req(tok_dgs, "POST", path, "application/json", body, &r), 403, "the DGS cannot act for the Présidence on the market");
+	T_EQ_INT(at_req(&S, tok_dgs, "POST", path, "application/json", body, &r), 403, "the DGS cannot act for the Présidence on the market");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"action\":\"rejet\",\"bureau\":%lld,\"annotation\":\"Annexe financière manquante\"}", (long long)pres);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)conv);
-	T_EQ_INT(req(tok_dgs, "POST", path, "application/json", body, &r), 200, "but can on the convention");
+	T_EQ_INT(at_req(&S, tok_dgs, "POST", path, "application/json", body, &r), 200, "but can on the convention");
 	T_OK(strstr(r.body.data, "\"en_l_absence_de\":\"Présidence\"") != NULL, "recorded « en l'absence de » the Présidence");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/parapheur/administration/bureaux/%lld", (long long)pres);

@@ -1,6 +1,7 @@
 /* Parapheur over HTTP on a real server: desks, circuit, type; a folder created with a PDF, started,
  * visa'd; two users acting on the same task at once → exactly one succeeds, the other gets 409;
  * rejection needs a reason; undo; bulk visa of 50 folders where 2 fail; trays; office files refused. */
+#include "apitest.h"
 #include "httptest.h"
 #include "identity/identity.h"
 #include "srvtest.h"
@@ -16,35 +17,6 @@ static db *D;
 static char tok_admin[80], tok_agent[80], tok_dgs[80], tok_dgs2[80], tok_pres[80];
 static char pdf[300];
 
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
-
-static long api(const char *tok, const char *method, const char *path, const char *json, struct ht_resp *r)
-{
-	char auth[128];
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
-	const char *h[] = { auth, NULL };
-	ht_request(method, srv_url(&S, path), json ? "application/json" : NULL, json, json ? strlen(json) : 0, h, NULL, r);
-	return r->status;
-}
-
-static int64_t json_id(struct ht_resp *r, const char *key)
-{
-	json_t *j = json_loads(r->body.data, 0, NULL);
-	int64_t v = json_integer_value(json_object_get(j, key));
-	json_decref(j);
-	return v;
-}
-
 static int64_t user_id(const char *login)
 {
 	struct err e;
@@ -59,22 +31,10 @@ static int64_t user_id(const char *login)
 /* Creates a folder with the test PDF through the multipart API; returns its id. */
 static int64_t new_folder(const char *title, int64_t subtype, int64_t desk, const char *file)
 {
-	char meta[512], cmd[1600], out[600];
+	char meta[512];
 	snprintf(meta, sizeof meta, "{\"titre\":\"%s\",\"sous_type\":%lld,\"bureau\":%lld,\"metadonnees\":{\"montant\":\"1200\"}}", title,
 		 (long long)subtype, (long long)desk);
-	snprintf(cmd, sizeof cmd, "curl -s -H 'Authorization: Bearer %s' -F 'dossier=%s' -F 'principal=@%s' %s", tok_agent, meta,
-		 file, srv_url(&S, "/api/v1/parapheur/dossiers"));
-	FILE *p = popen(cmd, "r");
-	size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
-	out[n] = '\0';
-	if (p)
-		pclose(p);
-	json_t *j = json_loads(out, 0, NULL);
-	int64_t id = json_integer_value(json_object_get(j, "id"));
-	if (!id)
-		printf("# create failed: %s\n", out);
-	json_decref(j);
-	return id;
+	return at_folder(&S, tok_agent, meta, file);
 }
 
 struct race { int64_t folder, desk; const char *tok; long status; };
@@ -85,7 +45,7 @@ static void *racer(void *arg)
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)x->folder);
 	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)x->desk);
 	struct ht_resp r;
-	x->status = api(x->tok, "POST", path, body, &r);
+	x->status = at_call(&S, x->tok, "POST", path, body, &r);
 	ht_resp_free(&r);
 	return NULL;
 }
@@ -96,47 +56,43 @@ int main(void)
 	if (!T_OK(srv_start(&S, NULL) == 0, "server with demo data starts"))
 		return t_done();
 	D = srv_db(&S);
-	token("ccpo.admin", tok_admin);
-	token("ccpo.agent", tok_agent);
-	token("ccpo.dgs", tok_dgs);
-	token("ccpo.dgs", tok_dgs2);
-	token("ccpo.president", tok_pres);
+	at_token(&S, D, "ccpo.admin", tok_admin);
+	at_token(&S, D, "ccpo.agent", tok_agent);
+	at_token(&S, D, "ccpo.dgs", tok_dgs);
+	at_token(&S, D, "ccpo.dgs", tok_dgs2);
+	at_token(&S, D, "ccpo.president", tok_pres);
 	snprintf(pdf, sizeof pdf, "%s/convention.pdf", S.data);
-	struct err e;
-	pdfdoc *p = pdfdoc_new(pdf, "test", &e);
-	pdfdoc_title(p, "Convention pour l'accompagnement à la e-administration");
-	pdfdoc_para(p, "Entre le CDG 62 et la Communauté de Communes Pays d'Opale. #signature#");
-	pdfdoc_finish(p, &e);
+	at_pdf(pdf, "Convention pour l'accompagnement à la e-administration", "Entre le CDG 62 et la Communauté de Communes Pays d'Opale. #signature#");
 
 	struct ht_resp r;
 	char body[512];
 	snprintf(body, sizeof body, "{\"nom\":\"Secrétariat général\",\"titulaires\":[%lld]}", (long long)user_id("ccpo.agent"));
-	T_EQ_INT(api(tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r), 201, "admin creates the emitting desk");
-	int64_t sec = json_id(&r, "id");
+	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r), 201, "admin creates the emitting desk");
+	int64_t sec = at_json_id(&r, "id");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"nom\":\"DGS\",\"titulaires\":[%lld]}", (long long)user_id("ccpo.dgs"));
-	api(tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r);
-	int64_t dgs = json_id(&r, "id");
+	at_call(&S, tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r);
+	int64_t dgs = at_json_id(&r, "id");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"nom\":\"Présidence\",\"titulaires\":[%lld]}", (long long)user_id("ccpo.president"));
-	api(tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r);
-	int64_t pres = json_id(&r, "id");
+	at_call(&S, tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r);
+	int64_t pres = at_json_id(&r, "id");
 	ht_resp_free(&r);
-	T_EQ_INT(api(tok_agent, "POST", "/api/v1/parapheur/bureaux", "{\"nom\":\"x\"}", &r), 403, "an agent cannot create desks");
+	T_EQ_INT(at_call(&S, tok_agent, "POST", "/api/v1/parapheur/bureaux", "{\"nom\":\"x\"}", &r), 403, "an agent cannot create desks");
 	ht_resp_free(&r);
 
 	snprintf(body, sizeof body, "{\"nom\":\"Visa DGS puis Présidence\",\"etapes\":[{\"type\":\"visa\",\"bureaux\":[%lld]},"
 				    "{\"type\":\"visa\",\"bureaux\":[%lld]}]}", (long long)dgs, (long long)pres);
-	T_EQ_INT(api(tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "admin creates a circuit");
-	int64_t circ = json_id(&r, "id");
+	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "admin creates a circuit");
+	int64_t circ = at_json_id(&r, "id");
 	ht_resp_free(&r);
-	T_EQ_INT(api(tok_admin, "POST", "/api/v1/parapheur/circuits", "{\"nom\":\"x\",\"etapes\":[{\"type\":\"danse\",\"bureaux\":[1]}]}", &r), 400,
+	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", "{\"nom\":\"x\",\"etapes\":[{\"type\":\"danse\",\"bureaux\":[1]}]}", &r), 400,
 		 "an unknown step type is refused");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"nom\":\"Convention\",\"format\":\"pades\",\"protocole\":\"actes\",\"circuit\":%lld,"
 				    "\"regles\":[{\"regle\":\"montant >= 40000\",\"circuit\":%lld}]}", (long long)circ, (long long)circ);
-	T_EQ_INT(api(tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "admin creates a type and sub-type with a selection rule");
-	int64_t sub = json_id(&r, "sous_type");
+	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "admin creates a type and sub-type with a selection rule");
+	int64_t sub = at_json_id(&r, "sous_type");
 	ht_resp_free(&r);
 
 	int64_t f1 = new_folder("Convention CDG 62", sub, sec, pdf);
@@ -150,10 +106,10 @@ int main(void)
 
 	char path[256];
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)f1);
-	T_EQ_INT(api(tok_agent, "POST", path, NULL, &r), 200, "the folder starts");
+	T_EQ_INT(at_call(&S, tok_agent, "POST", path, NULL, &r), 200, "the folder starts");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/parapheur/bureaux/%lld/bannettes/a-traiter", (long long)dgs);
-	api(tok_dgs, "GET", path, NULL, &r);
+	at_call(&S, tok_dgs, "GET", path, NULL, &r);
 	T_OK(strstr(r.body.data, "Convention CDG 62") != NULL, "it is in the DGS's « à traiter » tray");
 	ht_resp_free(&r);
 
@@ -170,20 +126,20 @@ int main(void)
 
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)f1);
 	snprintf(body, sizeof body, "{\"action\":\"rejet\",\"bureau\":%lld,\"annotation\":\"no\"}", (long long)pres);
-	T_EQ_INT(api(tok_pres, "POST", path, body, &r), 400, "a rejection without a 3-character reason is refused");
+	T_EQ_INT(at_call(&S, tok_pres, "POST", path, body, &r), 400, "a rejection without a 3-character reason is refused");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"action\":\"remords\",\"bureau\":%lld}", (long long)dgs);
-	T_EQ_INT(api(tok_dgs, "POST", path, body, &r), 200, "the DGS may undo while the présidence has not acted");
+	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS may undo while the présidence has not acted");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)dgs);
-	api(tok_dgs, "POST", path, body, &r);
+	at_call(&S, tok_dgs, "POST", path, body, &r);
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"action\":\"rejet\",\"bureau\":%lld,\"annotation\":\"Montant à revoir\"}", (long long)pres);
-	T_EQ_INT(api(tok_pres, "POST", path, body, &r), 200, "the présidence rejects with a reason");
+	T_EQ_INT(at_call(&S, tok_pres, "POST", path, body, &r), 200, "the présidence rejects with a reason");
 	T_OK(strstr(r.body.data, "\"statut\":\"rejete\"") && strstr(r.body.data, "Montant à revoir"), "the folder is rejected, the reason in its history");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"action\":\"remords\",\"bureau\":%lld}", (long long)dgs);
-	T_EQ_INT(api(tok_dgs, "POST", path, body, &r), 409, "no undo after the next step acted");
+	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, body, &r), 409, "no undo after the next step acted");
 	ht_resp_free(&r);
 
 	/* Bulk visa of 50 folders by the DGS; 2 of them were never started → 48 succeed, 2 report why. */
@@ -200,14 +156,14 @@ int main(void)
 				bad2 = f;
 		} else {
 			snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)f);
-			api(tok_agent, "POST", path, NULL, &r);
+			at_call(&S, tok_agent, "POST", path, NULL, &r);
 			ht_resp_free(&r);
 		}
 		buf_printf(&ids, "%s%lld", i ? "," : "", (long long)f);
 	}
 	char *bulk = malloc(ids.len + 200);
 	sprintf(bulk, "{\"action\":\"visa\",\"bureau\":%lld,\"dossiers\":[%s]}", (long long)dgs, ids.data);
-	T_EQ_INT(api(tok_dgs, "POST", "/api/v1/parapheur/actions-groupees", bulk, &r), 200, "bulk visa of 50 folders answers");
+	T_EQ_INT(at_call(&S, tok_dgs, "POST", "/api/v1/parapheur/actions-groupees", bulk, &r), 200, "bulk visa of 50 folders answers");
 	T_OK(strstr(r.body.data, "\"reussis\":48") && strstr(r.body.data, "\"echoues\":2"), "48 succeed and 2 fail");
 	char needle[64];
 	snprintf(needle, sizeof needle, "\"id\":%lld,\"ok\":false,\"erreur\"", (long long)bad1);
@@ -218,18 +174,19 @@ int main(void)
 	free(bulk);
 	buf_free(&ids);
 	snprintf(path, sizeof path, "/api/v1/parapheur/bureaux/%lld/bannettes/a-traiter", (long long)pres);
-	api(tok_pres, "GET", path, NULL, &r);
+	at_call(&S, tok_pres, "GET", path, NULL, &r);
 	json_t *j = json_loads(r.body.data, 0, NULL);
 	T_EQ_INT(json_array_size(json_object_get(j, "dossiers")), 48, "the 48 are now in the présidence's tray");
 	json_decref(j);
 	ht_resp_free(&r);
+	struct err e;
 	int rcq;
 	db_stmt *q = db_query(D, &e, &rcq, "SELECT id FROM folder_docs WHERE folder_id = $1", "i", f1);
 	int64_t doc = q && rcq == DB_ROW ? db_col_int64(q, 0) : 0;
 	if (q)
 		db_finalize(q);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/documents/%lld", (long long)f1, (long long)doc);
-	T_EQ_INT(api(tok_agent, "GET", path, NULL, &r), 200, "the main document downloads");
+	T_EQ_INT(at_call(&S, tok_agent, "GET", path, NULL, &r), 200, "the main document downloads");
 	T_OK(r.body.len > 4 && memcmp(r.body.data, "%PDF", 4) == 0, "as the PDF it was");
 	ht_resp_free(&r);
 	db_close(D);

@@ -5,6 +5,7 @@
  * SHA-256, the signed copy, the detached signature, the bordereau and a PREMIS 3 history whose
  * structure is checked with xmllint; an unknown folder is 404. */
 #include "core/buf.h"
+#include "apitest.h"
 #include "httptest.h"
 #include "identity/identity.h"
 #include "parapheur/parapheur.h"
@@ -21,38 +22,6 @@ static struct srv S;
 static db *D;
 static char tok_dgs[80], tok_agent[80];
 
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
-
-static long api(const char *tok, const char *method, const char *path, const char *json, struct ht_resp *r)
-{
-	char auth[128];
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
-	const char *h[] = { auth, NULL };
-	ht_request(method, srv_url(&S, path), json ? "application/json" : NULL, json, json ? strlen(json) : 0, h, NULL, r);
-	return r->status;
-}
-
-static int64_t q1(const char *sql, const char *arg)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, sql, arg ? "t" : "", arg);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
-	return v;
-}
-
 /* Check with the observed text printed on failure. */
 static void ok_why(int cond, const char *what, const char *seen)
 {
@@ -62,13 +31,9 @@ static void ok_why(int cond, const char *what, const char *seen)
 
 static void sh(const char *cmd, char *out, size_t n)
 {
-	FILE *p = popen(cmd, "r");
-	size_t k = p ? fread(out, 1, n - 1, p) : 0;
+	size_t k = at_sh(out, n, "%s", cmd);
 	while (k && out[k - 1] == '\n' && strstr(cmd, "xmllint --xpath"))
-		k--;  /* xmllint --xpath ends its answer with a newline */
-	out[k] = '\0';
-	if (p)
-		pclose(p);
+		out[--k] = '\0';  /* xmllint --xpath ends its answer with a newline */
 }
 
 int main(void)
@@ -78,11 +43,11 @@ int main(void)
 		return t_done();
 	D = srv_db(&S);
 	store_init(S.data);
-	token("ccpo.dgs", tok_dgs);
-	token("ccpo.agent", tok_agent);
-	int64_t tenant = q1("SELECT id FROM collectivites WHERE siren = '246200364'", NULL);
-	int64_t folder = q1("SELECT id FROM folders WHERE title = $1", "Convention e-administration CDG 62");
-	int64_t dgs = q1("SELECT id FROM desks WHERE name = $1", "Direction générale des services");
+	at_token(&S, D, "ccpo.dgs", tok_dgs);
+	at_token(&S, D, "ccpo.agent", tok_agent);
+	int64_t tenant = at_one(D, "SELECT id FROM collectivites WHERE siren = '246200364'", NULL);
+	int64_t folder = at_one(D, "SELECT id FROM folders WHERE title = $1", "Convention e-administration CDG 62");
+	int64_t dgs = at_desk(D, "Direction générale des services");
 	T_OK(tenant && folder && dgs, "the demo folder waits for the DGS");
 
 	char path[256], body[512];
@@ -90,7 +55,7 @@ int main(void)
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)folder);
 	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld,\"annotation\":\"Vu, conforme à la délibération n° 2024-17\"}",
 		 (long long)dgs);
-	T_EQ_INT(api(tok_dgs, "POST", path, body, &r), 200, "the DGS visas with an annotation");
+	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS visas with an annotation");
 	ht_resp_free(&r);
 
 	/* A signed copy and a detached signature, made with a throw-away PKI. */
@@ -131,7 +96,7 @@ int main(void)
 
 	/* Bordereau. */
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/bordereau", (long long)folder);
-	T_EQ_INT(api(tok_agent, "GET", path, NULL, &r), 200, "the agent downloads the bordereau");
+	T_EQ_INT(at_call(&S, tok_agent, "GET", path, NULL, &r), 200, "the agent downloads the bordereau");
 	T_OK(r.body.len > 5 && memcmp(r.body.data, "%PDF-", 5) == 0 && strstr(r.headers.data, "application/pdf"), "it is a PDF");
 	char pdf[400];
 	snprintf(pdf, sizeof pdf, "%s/bordereau.pdf", S.data);
@@ -160,7 +125,7 @@ int main(void)
 
 	/* ZIP export. */
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/export", (long long)folder);
-	T_EQ_INT(api(tok_agent, "GET", path, NULL, &r), 200, "the agent downloads the ZIP export");
+	T_EQ_INT(at_call(&S, tok_agent, "GET", path, NULL, &r), 200, "the agent downloads the ZIP export");
 	char zip[400], dir[400];
 	snprintf(zip, sizeof zip, "%s/export.zip", S.data);
 	snprintf(dir, sizeof dir, "%s/export", S.data);
@@ -199,7 +164,7 @@ int main(void)
 	sh(cmd, out, sizeof out);
 	ok_why(strstr(out, "wellformed") != NULL, "PREMIS history is well-formed XML", out);
 	const char *X = "xmllint --xpath";
-	int64_t nevents = q1("SELECT COUNT(*) FROM folder_events WHERE folder_id = (SELECT id FROM folders WHERE title = $1)",
+	int64_t nevents = at_one(D, "SELECT COUNT(*) FROM folder_events WHERE folder_id = (SELECT id FROM folders WHERE title = $1)",
 			     "Convention e-administration CDG 62");
 	struct { const char *xpath, *expect, *what; } checks[] = {
 		{ "string(/*[local-name()='premis' and namespace-uri()='http://www.loc.gov/premis/v3']/@version)", "3.0",
@@ -236,9 +201,9 @@ int main(void)
 	ok_why(strstr(out, "documents/") && strstr(out, "convention-cdg62.pdf"), "the visa event links the document as it stood", out);
 
 	/* Unknown folder. */
-	T_EQ_INT(api(tok_agent, "GET", "/api/v1/parapheur/dossiers/999999/bordereau", NULL, &r), 404, "unknown folder: bordereau 404");
+	T_EQ_INT(at_call(&S, tok_agent, "GET", "/api/v1/parapheur/dossiers/999999/bordereau", NULL, &r), 404, "unknown folder: bordereau 404");
 	ht_resp_free(&r);
-	T_EQ_INT(api(tok_agent, "GET", "/api/v1/parapheur/dossiers/999999/export", NULL, &r), 404, "unknown folder: export 404");
+	T_EQ_INT(at_call(&S, tok_agent, "GET", "/api/v1/parapheur/dossiers/999999/export", NULL, &r), 404, "unknown folder: export 404");
 	ht_resp_free(&r);
 	snprintf(cmd, sizeof cmd, "ls %s/tmp | grep -c -E 'bordereau|export' || true", S.data);
 	sh(cmd, out, sizeof out);

@@ -6,6 +6,7 @@
  * with its seal installed the partner signs: the step is done, the folder finished, the sealed copy
  * verifies with pdfsig and its stamp names the partner, the history carries the evidence. */
 #include "core/buf.h"
+#include "apitest.h"
 #include "httptest.h"
 #include "identity/identity.h"
 #include "parapheur/parapheur.h"
@@ -24,51 +25,11 @@ static db *D;
 static const char *MAILDIR;
 static char tok_admin[80], tok_agent[80], tok_dgs[80];
 
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
-
-static long api(const char *tok, const char *method, const char *path, const char *json, struct ht_resp *r)
-{
-	char auth[128];
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
-	const char *h[] = { auth, NULL };
-	ht_request(method, srv_url(&S, path), json ? "application/json" : NULL, json, json ? strlen(json) : 0, h, NULL, r);
-	return r->status;
-}
-
 /* Anonymous browser with its own cookie jar. */
 static long pub(const char *jar, const char *method, const char *path, const char *form, struct ht_resp *r)
 {
 	ht_request(method, srv_url(&S, path), form ? "application/x-www-form-urlencoded" : NULL, form, form ? strlen(form) : 0, NULL, jar, r);
 	return r->status;
-}
-
-static int64_t q1(const char *sql, const char *arg)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, sql, arg ? "t" : "", arg);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
-	return v;
-}
-
-static int64_t json_id(struct ht_resp *r, const char *k)
-{
-	json_t *j = json_loads(r->body.data ? r->body.data : "", 0, NULL);
-	int64_t v = json_integer_value(json_object_get(j, k));
-	json_decref(j);
-	return v;
 }
 
 /* Waits for a mail to addr containing needle; copies the text after `after` up to a delimiter. */
@@ -124,66 +85,50 @@ static int grab(const char *addr, const char *needle, const char *after, char *o
 
 int main(void)
 {
-	const char *smtp = getenv("OPALE_TEST_SMTP");
-	MAILDIR = getenv("OPALE_TEST_MAILDIR");
-	if (!T_OK(smtp && MAILDIR, "the SMTP test server runs"))
-		return t_done();
-	char smtp_url[128];
-	snprintf(smtp_url, sizeof smtp_url, "smtp://%s", smtp);
-	setenv("OPALE_JOBS_POLL_MS", "100", 1);
-	const char *extra[] = { "--smtp-url", smtp_url, "--public-url", "https://opale.example.fr", NULL };
-	if (!T_OK(srv_start(&S, extra) == 0, "server with demo data starts"))
+	int up = srv_start_mail(&S, "https://opale.example.fr", &MAILDIR);
+	if (!T_OK(up != -1, "the SMTP test server runs") || !T_OK(up == 0, "server with demo data starts"))
 		return t_done();
 	D = srv_db(&S);
-	token("ccpo.admin", tok_admin);
-	token("ccpo.agent", tok_agent);
-	token("ccpo.dgs", tok_dgs);
-	int64_t dgs = q1("SELECT id FROM desks WHERE name = $1", "Direction générale des services");
-	int64_t sec = q1("SELECT id FROM desks WHERE name = $1", "Secrétariat général");
-	int64_t cci = q1("SELECT id FROM desks WHERE name LIKE 'CCI%'", NULL);
+	at_token(&S, D, "ccpo.admin", tok_admin);
+	at_token(&S, D, "ccpo.agent", tok_agent);
+	at_token(&S, D, "ccpo.dgs", tok_dgs);
+	int64_t dgs = at_desk(D, "Direction générale des services");
+	int64_t sec = at_desk(D, "Secrétariat général");
+	int64_t cci = at_one(D, "SELECT id FROM desks WHERE name LIKE 'CCI%'", NULL);
 	struct ht_resp r;
 	char body[1024], path[256];
 	snprintf(body, sizeof body, "{\"nom\":\"Visa DGS puis CCI\",\"etapes\":[{\"type\":\"visa\",\"bureaux\":[%lld]},"
 				    "{\"type\":\"externe\",\"bureaux\":[%lld]}]}", (long long)dgs, (long long)cci);
-	T_EQ_INT(api(tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "circuit visa DGS → external CCI");
-	int64_t circ = json_id(&r, "id");
+	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "circuit visa DGS → external CCI");
+	int64_t circ = at_json_id(&r, "id");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"nom\":\"Avenant externe\",\"format\":\"pades\",\"protocole\":\"none\",\"circuit\":%lld}", (long long)circ);
-	T_EQ_INT(api(tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "type with that circuit");
-	int64_t sub = json_id(&r, "sous_type");
+	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "type with that circuit");
+	int64_t sub = at_json_id(&r, "sous_type");
 	ht_resp_free(&r);
-	char pdf[300], cmd[4096], out[8192];
+	char pdf[300], out[8192];
 	snprintf(pdf, sizeof pdf, "%s/avenant.pdf", S.data);
 	struct err e;
-	pdfdoc *p = pdfdoc_new(pdf, "test", &e);
-	pdfdoc_title(p, "Avenant n° 2 à la convention de partenariat CCI");
-	pdfdoc_finish(p, &e);
-	snprintf(cmd, sizeof cmd, "curl -s -H 'Authorization: Bearer %s' -F 'dossier={\"titre\":\"Avenant CCI n° 2\",\"sous_type\":%lld,\"bureau\":%lld}'"
-				  " -F 'principal=@%s' %s", tok_agent, (long long)sub, (long long)sec, pdf, srv_url(&S, "/api/v1/parapheur/dossiers"));
-	FILE *pp = popen(cmd, "r");
-	size_t n = fread(out, 1, sizeof out - 1, pp);
-	out[n] = 0;
-	pclose(pp);
-	json_t *j = json_loads(out, 0, NULL);
-	int64_t folder = json_integer_value(json_object_get(j, "id"));
-	json_decref(j);
+	at_pdf(pdf, "Avenant n° 2 à la convention de partenariat CCI", NULL);
+	snprintf(body, sizeof body, "{\"titre\":\"Avenant CCI n° 2\",\"sous_type\":%lld,\"bureau\":%lld}", (long long)sub, (long long)sec);
+	int64_t folder = at_folder(&S, tok_agent, body, pdf);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)folder);
-	T_EQ_INT(api(tok_agent, "POST", path, NULL, &r), 200, "the agent starts the folder");
+	T_EQ_INT(at_call(&S, tok_agent, "POST", path, NULL, &r), 200, "the agent starts the folder");
 	ht_resp_free(&r);
 	const char *send = "{\"nom\":\"Jean Martin, vice-président de la CCI\",\"email\":\"jean.martin@cci-littoral.example\"}";
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/externe", (long long)folder);
-	T_EQ_INT(api(tok_agent, "POST", path, send, &r), 409, "no link before the external step");
+	T_EQ_INT(at_call(&S, tok_agent, "POST", path, send, &r), 409, "no link before the external step");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)folder);
 	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)dgs);
-	T_EQ_INT(api(tok_dgs, "POST", path, body, &r), 200, "the DGS visas: the external step opens");
+	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS visas: the external step opens");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/externe", (long long)folder);
-	T_EQ_INT(api(tok_dgs, "POST", path, send, &r), 403, "the DGS (not the emitter, not admin) may not send the link");
+	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, send, &r), 403, "the DGS (not the emitter, not admin) may not send the link");
 	ht_resp_free(&r);
-	T_EQ_INT(api(tok_agent, "POST", path, "{\"nom\":\"Jean Martin\",\"email\":\"pas-une-adresse\"}", &r), 400, "a bad address is refused");
+	T_EQ_INT(at_call(&S, tok_agent, "POST", path, "{\"nom\":\"Jean Martin\",\"email\":\"pas-une-adresse\"}", &r), 400, "a bad address is refused");
 	ht_resp_free(&r);
-	T_EQ_INT(api(tok_agent, "POST", path, send, &r), 201, "the emitter sends the link");
+	T_EQ_INT(at_call(&S, tok_agent, "POST", path, send, &r), 201, "the emitter sends the link");
 	ht_resp_free(&r);
 	char tok[128] = "";
 	T_OK(grab("jean.martin@cci-littoral.example", "Avenant CCI n° 2", "https://opale.example.fr/externe/", tok, sizeof tok) && strlen(tok) > 20,
@@ -216,7 +161,7 @@ int main(void)
 	char wrong[32];
 	snprintf(wrong, sizeof wrong, "code=%06d", (atoi(code) + 1) % 1000000);
 	T_EQ_INT(pub(jar, "POST", lpath, wrong, &r), 303, "a wrong code…");
-	T_OK(strstr(r.headers.data, "opale_flash=erreur") && q1("SELECT otp_attempts FROM external_requests WHERE state = 'envoye'", NULL) == 1,
+	T_OK(strstr(r.headers.data, "opale_flash=erreur") && at_one(D, "SELECT otp_attempts FROM external_requests WHERE state = 'envoye'", NULL) == 1,
 	     "…is refused and counted");
 	ht_resp_free(&r);
 	char right[32];
@@ -249,7 +194,7 @@ int main(void)
 	ht_resp_free(&r);
 	T_EQ_INT(pub(other, "GET", lpath, NULL, &r), 403, "another browser with the same link cannot");
 	ht_resp_free(&r);
-	T_OK(q1("SELECT COUNT(*) FROM folder_events WHERE folder_id = (SELECT folder_id FROM external_requests LIMIT 1)"
+	T_OK(at_one(D, "SELECT COUNT(*) FROM folder_events WHERE folder_id = (SELECT folder_id FROM external_requests LIMIT 1)"
 		" AND action = 'code vérifié (signataire externe)'", NULL) == 1, "the verification is in the folder's history");
 
 	snprintf(lpath, sizeof lpath, "%s/signer", link);
@@ -259,23 +204,19 @@ int main(void)
 	T_EQ_INT(pub(jar, "POST", lpath, "consentement=oui", &r), 404, "without a collectivité seal, « Signer » is refused…");
 	T_OK(strstr(r.body.data, "cachet") != NULL, "…saying the seal is missing");
 	ht_resp_free(&r);
-	T_OK(q1("SELECT COUNT(*) FROM folders WHERE status = 'en_cours' AND title = $1", "Avenant CCI n° 2") == 1, "the folder still waits");
+	T_OK(at_one(D, "SELECT COUNT(*) FROM folders WHERE status = 'en_cours' AND title = $1", "Avenant CCI n° 2") == 1, "the folder still waits");
 
 	/* The administrator installs the collectivité's seal (throw-away PKI); the partner signs. */
 	char pki[300];
 	snprintf(pki, sizeof pki, "%s/pki", S.data);
-	snprintf(cmd, sizeof cmd, "bash tests/sign/pki.sh %s >/dev/null 2>&1 && curl -s -o /dev/null -w '%%{http_code}' -H 'Authorization: Bearer %s'"
+	at_sh(out, sizeof out, "bash tests/sign/pki.sh %s >/dev/null 2>&1 && curl -s -o /dev/null -w '%%{http_code}' -H 'Authorization: Bearer %s'"
 				  " -F 'p12=@%s/seal.p12' -F 'mot_de_passe=secret 1234' %s", pki, tok_admin, pki, srv_url(&S, "/api/v1/signature/cachet"));
-	pp = popen(cmd, "r");
-	n = fread(out, 1, sizeof out - 1, pp);
-	out[n] = 0;
-	pclose(pp);
 	T_EQ_STR(out, "201", "the collectivité's seal is installed");
 	T_EQ_INT(pub(jar, "POST", lpath, "consentement=oui", &r), 303, "the partner signs");
 	T_OK(strstr(r.headers.data, "opale_flash=ok") != NULL, "successfully");
 	ht_resp_free(&r);
-	T_OK(q1("SELECT COUNT(*) FROM folders WHERE status = 'termine' AND title = $1", "Avenant CCI n° 2") == 1, "the folder is finished");
-	T_EQ_INT(q1("SELECT COUNT(*) FROM external_requests WHERE state = 'signe' AND evidence LIKE '%ip_signature%' AND evidence LIKE '%code_verifie_le%'",
+	T_OK(at_one(D, "SELECT COUNT(*) FROM folders WHERE status = 'termine' AND title = $1", "Avenant CCI n° 2") == 1, "the folder is finished");
+	T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM external_requests WHERE state = 'signe' AND evidence LIKE '%ip_signature%' AND evidence LIKE '%code_verifie_le%'",
 		    NULL), 1, "the evidence is kept with the request");
 	/* The sealed copy: pdfsig finds a valid signature; its stamp names the partner. */
 	struct err e0;
@@ -289,32 +230,24 @@ int main(void)
 		db_finalize(st);
 	T_OK(sha[0] != 0, "a sealed copy is stored with the folder");
 	snprintf(blob, sizeof blob, "%s/blobs/%.2s/%.2s/%s", S.data, sha, sha + 2, sha);
-	snprintf(cmd, sizeof cmd, "pdfsig %s 2>&1", blob);
-	pp = popen(cmd, "r");
-	n = fread(out, 1, sizeof out - 1, pp);
-	out[n] = 0;
-	pclose(pp);
+	at_sh(out, sizeof out, "pdfsig %s 2>&1", blob);
 	T_OK(strstr(out, "Signature is Valid") != NULL, "pdfsig: the seal signature is valid");
-	snprintf(cmd, sizeof cmd, "pdftotext %s - | tr -s ' \\n' ' '", blob);
-	pp = popen(cmd, "r");
-	n = fread(out, 1, sizeof out - 1, pp);
-	out[n] = 0;
-	pclose(pp);
+	at_sh(out, sizeof out, "pdftotext %s - | tr -s ' \\n' ' '", blob);
 	T_OK(strstr(out, "Jean Martin") && strstr(out, "Signataire externe"), "its stamp names the partner as external signatory");
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld", (long long)folder);
-	T_EQ_INT(api(tok_agent, "GET", path, NULL, &r), 200, "the folder");
+	T_EQ_INT(at_call(&S, tok_agent, "GET", path, NULL, &r), 200, "the folder");
 	T_OK(strstr(r.body.data, "signature externe") && strstr(r.body.data, "Jean Martin, vice-président de la CCI (jean.martin@cci-littoral.example)") &&
 		     strstr(r.body.data, "code à usage unique vérifié le"),
 	     "its history names the partner and the code evidence");
 	ht_resp_free(&r);
-	int64_t xid = q1("SELECT id FROM external_requests WHERE state = 'signe'", NULL);
+	int64_t xid = at_one(D, "SELECT id FROM external_requests WHERE state = 'signe'", NULL);
 	T_OK(pa_external_sign(D, xid, "203.0.113.7", "test-agent", &e) < 0 && e.status == 409, "signing twice is refused");
 	T_EQ_INT(pub(jar, "GET", link, NULL, &r), 200, "the link afterwards");
 	T_OK(strstr(r.body.data, "Vous avez signé") != NULL, "says it is signed");
 	ht_resp_free(&r);
 
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/externe", (long long)folder);
-	T_EQ_INT(api(tok_agent, "POST", path, send, &r), 409, "no new link once the step is done");
+	T_EQ_INT(at_call(&S, tok_agent, "POST", path, send, &r), 409, "no new link once the step is done");
 	ht_resp_free(&r);
 	db_close(D);
 	srv_stop(&S);

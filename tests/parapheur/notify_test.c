@@ -5,6 +5,7 @@
  * late folder to the owner of the desk it waits on and to nobody else. */
 #include "core/buf.h"
 #include "core/dates.h"
+#include "apitest.h"
 #include "httptest.h"
 #include "identity/identity.h"
 #include "srvtest.h"
@@ -21,38 +22,6 @@ static struct srv S;
 static db *D;
 static const char *MAILDIR;
 static char tok_agent[80], tok_dgs[80];
-
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
-
-static long api(const char *tok, const char *method, const char *path, const char *json, struct ht_resp *r)
-{
-	char auth[128];
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
-	const char *h[] = { auth, NULL };
-	ht_request(method, srv_url(&S, path), json ? "application/json" : NULL, json, json ? strlen(json) : 0, h, NULL, r);
-	return r->status;
-}
-
-static int64_t q1(const char *sql, const char *arg)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, sql, arg ? "t" : "", arg);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
-	return v;
-}
 
 /* Quoted-printable body decoded (soft breaks, =XX). */
 static void qp_decode(const buf *b, buf *out)
@@ -119,52 +88,30 @@ static int find_mail(const char *addr, const char *const *needles, int secs, buf
 
 static int count_mail(const char *addr)
 {
-	char cmd[700], out[32];
-	snprintf(cmd, sizeof cmd, "grep -l 'X-Envelope-To: %s' %s/new/* 2>/dev/null | wc -l", addr, MAILDIR);
-	FILE *p = popen(cmd, "r");
-	size_t k = p ? fread(out, 1, sizeof out - 1, p) : 0;
-	out[k] = '\0';
-	if (p)
-		pclose(p);
+	char out[32];
+	at_sh(out, sizeof out, "grep -l 'X-Envelope-To: %s' %s/new/* 2>/dev/null | wc -l", addr, MAILDIR);
 	return atoi(out);
 }
 
 static int64_t new_folder(const char *title, int64_t subtype, int64_t desk, const char *file)
 {
-	char meta[512], cmd[1600], out[600];
+	char meta[512];
 	snprintf(meta, sizeof meta, "{\"titre\":\"%s\",\"sous_type\":%lld,\"bureau\":%lld}", title, (long long)subtype, (long long)desk);
-	snprintf(cmd, sizeof cmd, "curl -s -H 'Authorization: Bearer %s' -F 'dossier=%s' -F 'principal=@%s' %s", tok_agent, meta, file,
-		 srv_url(&S, "/api/v1/parapheur/dossiers"));
-	FILE *p = popen(cmd, "r");
-	size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
-	out[n] = '\0';
-	if (p)
-		pclose(p);
-	json_t *j = json_loads(out, 0, NULL);
-	int64_t id = json_integer_value(json_object_get(j, "id"));
-	json_decref(j);
-	return id;
+	return at_folder(&S, tok_agent, meta, file);
 }
 
 int main(void)
 {
-	const char *smtp = getenv("OPALE_TEST_SMTP");
-	MAILDIR = getenv("OPALE_TEST_MAILDIR");
-	if (!T_OK(smtp && MAILDIR, "the SMTP test server runs"))
-		return t_done();
-	char smtp_url[128];
-	snprintf(smtp_url, sizeof smtp_url, "smtp://%s", smtp);
-	setenv("OPALE_JOBS_POLL_MS", "100", 1);
-	const char *extra[] = { "--smtp-url", smtp_url, "--public-url", "https://opale.example.fr", NULL };
-	if (!T_OK(srv_start(&S, extra) == 0, "server with demo data starts"))
+	int up = srv_start_mail(&S, "https://opale.example.fr", &MAILDIR);
+	if (!T_OK(up != -1, "the SMTP test server runs") || !T_OK(up == 0, "server with demo data starts"))
 		return t_done();
 	D = srv_db(&S);
-	token("ccpo.agent", tok_agent);
-	token("ccpo.dgs", tok_dgs);
-	int64_t folder = q1("SELECT id FROM folders WHERE title = $1", "Convention e-administration CDG 62");
-	int64_t dgs = q1("SELECT id FROM desks WHERE name = $1", "Direction générale des services");
-	int64_t sec = q1("SELECT id FROM desks WHERE name = $1", "Secrétariat général");
-	int64_t sub = q1("SELECT id FROM folder_subtypes WHERE name = $1", "Convention d'adhésion");
+	at_token(&S, D, "ccpo.agent", tok_agent);
+	at_token(&S, D, "ccpo.dgs", tok_dgs);
+	int64_t folder = at_one(D, "SELECT id FROM folders WHERE title = $1", "Convention e-administration CDG 62");
+	int64_t dgs = at_desk(D, "Direction générale des services");
+	int64_t sec = at_desk(D, "Secrétariat général");
+	int64_t sub = at_one(D, "SELECT id FROM folder_subtypes WHERE name = $1", "Convention d'adhésion");
 	char link[128];
 	snprintf(link, sizeof link, "https://opale.example.fr/parapheur/dossiers/%lld", (long long)folder);
 
@@ -175,7 +122,7 @@ int main(void)
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)folder);
 	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)dgs);
 	struct ht_resp r;
-	T_EQ_INT(api(tok_dgs, "POST", path, body, &r), 200, "the DGS visas");
+	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS visas");
 	ht_resp_free(&r);
 	const char *n2[] = { "« Convention e-administration CDG 62 »", "« Présidence »", link, NULL };
 	T_OK(find_mail("ccpo.president@demo.opale.invalid", n2, 15, NULL), "the président is told it now waits on the Présidence desk");
@@ -184,43 +131,41 @@ int main(void)
 	char pdf[300];
 	snprintf(pdf, sizeof pdf, "%s/c.pdf", S.data);
 	struct err e;
-	pdfdoc *p = pdfdoc_new(pdf, "test", &e);
-	pdfdoc_para(p, "Convention de test");
-	pdfdoc_finish(p, &e);
+	at_pdf(pdf, NULL, "Convention de test");
 	int64_t f2 = new_folder("Convention de mise à disposition", sub, sec, pdf);
 	T_OK(f2 > 0, "the agent creates a second folder");
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)f2);
-	T_EQ_INT(api(tok_agent, "POST", path, NULL, &r), 200, "and starts it");
+	T_EQ_INT(at_call(&S, tok_agent, "POST", path, NULL, &r), 200, "and starts it");
 	ht_resp_free(&r);
 	const char *n3[] = { "« Convention de mise à disposition »", NULL };
 	T_OK(find_mail("ccpo.dgs@demo.opale.invalid", n3, 15, NULL), "the DGS is told");
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)f2);
 	snprintf(body, sizeof body, "{\"action\":\"rejet\",\"bureau\":%lld,\"annotation\":\"Durée à revoir : 3 ans au plus\"}", (long long)dgs);
-	T_EQ_INT(api(tok_dgs, "POST", path, body, &r), 200, "the DGS rejects it");
+	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS rejects it");
 	ht_resp_free(&r);
 	const char *n4[] = { "a été rejeté par Marc Vasseur", "Motif : Durée à revoir : 3 ans au plus", "« Convention de mise à disposition »", NULL };
 	T_OK(find_mail("ccpo.agent@demo.opale.invalid", n4, 15, NULL), "the agent (creator) receives the rejection with its reason");
 
 	/* 3. A desk informed when a step opens (no action expected from it). */
 	char tok_admin[80];
-	token("ccpo.admin", tok_admin);
-	int64_t pres = q1("SELECT id FROM desks WHERE name = $1", "Présidence");
+	at_token(&S, D, "ccpo.admin", tok_admin);
+	int64_t pres = at_desk(D, "Présidence");
 	snprintf(body, sizeof body, "{\"nom\":\"Visa DGS, Présidence informée\",\"etapes\":[{\"type\":\"visa\",\"bureaux\":[%lld],"
 				    "\"informes\":[%lld]}]}", (long long)dgs, (long long)pres);
-	T_EQ_INT(api(tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "a circuit whose visa step informs the Présidence");
+	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "a circuit whose visa step informs the Présidence");
 	json_t *cj = json_loads(r.body.data, 0, NULL);
 	int64_t circ = json_integer_value(json_object_get(cj, "id"));
 	json_decref(cj);
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"nom\":\"Note\",\"format\":\"pades\",\"protocole\":\"none\",\"circuit\":%lld}", (long long)circ);
-	T_EQ_INT(api(tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "a type using it");
+	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "a type using it");
 	cj = json_loads(r.body.data, 0, NULL);
 	int64_t sub2 = json_integer_value(json_object_get(cj, "sous_type"));
 	json_decref(cj);
 	ht_resp_free(&r);
 	int64_t f3 = new_folder("Note de service sur les astreintes", sub2, sec, pdf);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)f3);
-	T_EQ_INT(api(tok_agent, "POST", path, NULL, &r), 200, "a folder through it starts");
+	T_EQ_INT(at_call(&S, tok_agent, "POST", path, NULL, &r), 200, "a folder through it starts");
 	ht_resp_free(&r);
 	const char *n6[] = { "Pour information du bureau « Présidence »", "« Note de service sur les astreintes » est arrivé à l'étape 1",
 			     "Aucune action", NULL };
@@ -229,7 +174,7 @@ int main(void)
 	T_OK(find_mail("ccpo.dgs@demo.opale.invalid", n7, 15, NULL), "the DGS has it to act on");
 
 	/* 4. Daily digest of late folders. */
-	int64_t now = identity_now(), at = q1("SELECT run_at FROM jobs WHERE kind = 'parapheur.retards' AND state = 'queued'", NULL);
+	int64_t now = identity_now(), at = at_one(D, "SELECT run_at FROM jobs WHERE kind = 'parapheur.retards' AND state = 'queued'", NULL);
 	struct paris_time pt;
 	paris_from_utc(at, &pt, &e);
 	T_OK(at > now && at <= now + 86400 && pt.hh == 7 && pt.mm == 0, "the digest is scheduled for the next 07:00, Paris time");
@@ -246,9 +191,9 @@ int main(void)
 	buf_free(&dig);
 	usleep(500000);
 	T_EQ_INT(count_mail("ccpo.dgs@demo.opale.invalid"), before_dgs, "the DGS, with nothing late, receives no digest");
-	T_EQ_INT(q1("SELECT COUNT(*) FROM jobs WHERE kind = 'parapheur.retards' AND state = 'queued'", NULL), 1,
+	T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM jobs WHERE kind = 'parapheur.retards' AND state = 'queued'", NULL), 1,
 		 "a manual digest does not schedule another daily one");
-	T_EQ_INT(q1("SELECT COUNT(*) FROM jobs WHERE kind IN ('mail.send', 'parapheur.notification') AND state = 'dead'", NULL), 0,
+	T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM jobs WHERE kind IN ('mail.send', 'parapheur.notification') AND state = 'dead'", NULL), 0,
 		 "no notification job failed");
 	db_close(D);
 	srv_stop(&S);

@@ -3,6 +3,7 @@
  * where two succeed and two report why (another desk's folder, an unknown one); a bulk rejection
  * without a reason fails for each folder with the rule; an empty selection is refused. */
 #include "core/buf.h"
+#include "apitest.h"
 #include "httptest.h"
 #include "identity/identity.h"
 #include "srvtest.h"
@@ -17,57 +18,16 @@ static struct srv S;
 static db *D;
 static char tok_agent[80], tok_dgs[80];
 
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
-
-static long req(const char *tok, const char *method, const char *path, const char *ctype, const char *body, struct ht_resp *r)
-{
-	char auth[128];
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
-	const char *h[] = { auth, NULL };
-	ht_request(method, srv_url(&S, path), ctype, body, body ? strlen(body) : 0, h, NULL, r);
-	return r->status;
-}
-
-static int64_t q1(const char *sql, const char *arg)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, sql, arg ? "t" : "", arg);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
-	return v;
-}
-
 static int64_t new_folder(const char *title, int64_t subtype, int64_t desk, const char *montant, const char *file)
 {
-	char js[512], cmd[1600], out[600];
+	char js[512];
 	snprintf(js, sizeof js, "{\"titre\":\"%s\",\"sous_type\":%lld,\"bureau\":%lld,\"metadonnees\":{\"montant\":\"%s\"}}", title,
 		 (long long)subtype, (long long)desk, montant);
-	snprintf(cmd, sizeof cmd, "curl -s -H 'Authorization: Bearer %s' -F 'dossier=%s' -F 'principal=@%s' %s", tok_agent, js, file,
-		 srv_url(&S, "/api/v1/parapheur/dossiers"));
-	FILE *p = popen(cmd, "r");
-	size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
-	out[n] = '\0';
-	if (p)
-		pclose(p);
-	json_t *j = json_loads(out, 0, NULL);
-	int64_t id = json_integer_value(json_object_get(j, "id"));
-	json_decref(j);
+	int64_t id = at_folder(&S, tok_agent, js, file);
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)id);
 	struct ht_resp r;
-	req(tok_agent, "POST", path, NULL, NULL, &r);
+	at_req(&S, tok_agent, "POST", path, NULL, NULL, &r);
 	ht_resp_free(&r);
 	return id;
 }
@@ -78,7 +38,7 @@ static void titles(int64_t desk, const char *tray, const char *query, char *out,
 	char path[512];
 	snprintf(path, sizeof path, "/api/v1/parapheur/bureaux/%lld/bannettes/%s%s%s", (long long)desk, tray, query ? "?" : "", query ? query : "");
 	struct ht_resp r;
-	req(tok_dgs, "GET", path, NULL, NULL, &r);
+	at_req(&S, tok_dgs, "GET", path, NULL, NULL, &r);
 	json_t *j = json_loads(r.body.data ? r.body.data : "", 0, NULL);
 	size_t i, o = 0;
 	json_t *f;
@@ -95,20 +55,17 @@ int main(void)
 	if (!T_OK(srv_start(&S, NULL) == 0, "server with demo data starts"))
 		return t_done();
 	D = srv_db(&S);
-	token("ccpo.agent", tok_agent);
-	token("ccpo.dgs", tok_dgs);
-	int64_t dgs = q1("SELECT id FROM desks WHERE name = $1", "Direction générale des services");
-	int64_t dga = q1("SELECT id FROM desks WHERE name = $1", "Direction générale adjointe");
-	int64_t sec = q1("SELECT id FROM desks WHERE name = $1", "Secrétariat général");
-	int64_t conv = q1("SELECT id FROM folder_subtypes WHERE name = $1", "Convention d'adhésion");
-	int64_t aven = q1("SELECT id FROM folder_subtypes WHERE name = $1", "Avenant avec signature externe");
-	int64_t t_aven = q1("SELECT id FROM folder_types WHERE name = $1", "Avenant de partenariat");
+	at_token(&S, D, "ccpo.agent", tok_agent);
+	at_token(&S, D, "ccpo.dgs", tok_dgs);
+	int64_t dgs = at_desk(D, "Direction générale des services");
+	int64_t dga = at_desk(D, "Direction générale adjointe");
+	int64_t sec = at_desk(D, "Secrétariat général");
+	int64_t conv = at_one(D, "SELECT id FROM folder_subtypes WHERE name = $1", "Convention d'adhésion");
+	int64_t aven = at_one(D, "SELECT id FROM folder_subtypes WHERE name = $1", "Avenant avec signature externe");
+	int64_t t_aven = at_one(D, "SELECT id FROM folder_types WHERE name = $1", "Avenant de partenariat");
 	char pdf[300];
 	snprintf(pdf, sizeof pdf, "%s/c.pdf", S.data);
-	struct err e;
-	pdfdoc *p = pdfdoc_new(pdf, "test", &e);
-	pdfdoc_para(p, "Convention de test");
-	pdfdoc_finish(p, &e);
+	at_pdf(pdf, NULL, "Convention de test");
 	int64_t a = new_folder("Convention Alpha", conv, sec, "100", pdf);
 	int64_t b = new_folder("Convention Bravo", conv, sec, "50000", pdf);
 	int64_t c = new_folder("Avenant Charlie", aven, sec, "50000", pdf);
@@ -134,59 +91,55 @@ int main(void)
 	struct ht_resp r;
 	char path[256];
 	snprintf(path, sizeof path, "/parapheur/bureaux/%lld/bannettes/a-traiter?q=Alpha", (long long)dgs);
-	T_EQ_INT(req(tok_dgs, "GET", path, NULL, NULL, &r), 200, "the tray page with a search");
+	T_EQ_INT(at_req(&S, tok_dgs, "GET", path, NULL, NULL, &r), 200, "the tray page with a search");
 	T_OK(strstr(r.body.data, "Convention Alpha") && !strstr(r.body.data, "Convention Bravo") && strstr(r.body.data, "name=\"dossiers\""),
 	     "lists the match only, with a checkbox");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/parapheur/bureaux/%lld/bannettes/nulle-part", (long long)dgs);
-	T_EQ_INT(req(tok_dgs, "GET", path, NULL, NULL, &r), 404, "an unknown tray is 404");
+	T_EQ_INT(at_req(&S, tok_dgs, "GET", path, NULL, NULL, &r), 404, "an unknown tray is 404");
 	ht_resp_free(&r);
 
 	/* Bulk visa: Alpha and Bravo succeed; Charlie (on the DGA) and an unknown folder fail. */
 	snprintf(path, sizeof path, "/parapheur/bureaux/%lld/actions-groupees", (long long)dgs);
 	char body[512];
 	snprintf(body, sizeof body, "bannette=a-traiter&action=rejet&annotation=&dossiers=%lld&dossiers=%lld", (long long)a, (long long)b);
-	T_EQ_INT(req(tok_dgs, "POST", path, "application/x-www-form-urlencoded", body, &r), 200, "a bulk rejection without a reason");
+	T_EQ_INT(at_req(&S, tok_dgs, "POST", path, "application/x-www-form-urlencoded", body, &r), 200, "a bulk rejection without a reason");
 	T_OK(strstr(r.body.data, "0 réussi(s), 2 échec(s)") && strstr(r.body.data, "motif public"), "fails for each folder, saying why");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "bannette=a-traiter&action=visa&annotation=Vu&dossiers=%lld&dossiers=%lld&dossiers=%lld&dossiers=999999",
 		 (long long)a, (long long)b, (long long)c);
-	T_EQ_INT(req(tok_dgs, "POST", path, "application/x-www-form-urlencoded", body, &r), 200, "a bulk visa of four folders");
+	T_EQ_INT(at_req(&S, tok_dgs, "POST", path, "application/x-www-form-urlencoded", body, &r), 200, "a bulk visa of four folders");
 	T_OK(strstr(r.body.data, "2 réussi(s), 2 échec(s)") != NULL, "two succeed, two fail");
 	T_OK(strstr(r.body.data, "Avenant Charlie</a> : <strong>échec</strong>") && strstr(r.body.data, "Dossier introuvable"),
 	     "each failure says which folder and why");
 	ht_resp_free(&r);
 	titles(dgs, "a-traiter", NULL, out, sizeof out);
 	T_EQ_STR(out, "Convention e-administration CDG 62", "the visa'd folders left the DGS's tray");
-	T_EQ_INT(q1("SELECT COUNT(*) FROM folder_events WHERE action = 'visa' AND annotation = 'Vu'", NULL), 2, "two visas recorded with the annotation");
-	T_EQ_INT(req(tok_dgs, "POST", path, "application/x-www-form-urlencoded", "bannette=a-traiter&action=visa", &r), 303,
+	T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM folder_events WHERE action = 'visa' AND annotation = 'Vu'", NULL), 2, "two visas recorded with the annotation");
+	T_EQ_INT(at_req(&S, tok_dgs, "POST", path, "application/x-www-form-urlencoded", "bannette=a-traiter&action=visa", &r), 303,
 		 "an empty selection is sent back");
 	T_OK(strstr(r.headers.data, "opale_flash=erreur") != NULL, "with a message");
 	ht_resp_free(&r);
-	T_EQ_INT(req(tok_agent, "POST", path, "application/x-www-form-urlencoded", "bannette=a-traiter&action=visa&dossiers=1", &r), 200,
+	T_EQ_INT(at_req(&S, tok_agent, "POST", path, "application/x-www-form-urlencoded", "bannette=a-traiter&action=visa&dossiers=1", &r), 200,
 		 "an agent who does not own the DGS desk…");
 	T_OK(strstr(r.body.data, "0 réussi(s), 1 échec(s)") && strstr(r.body.data, "ni titulaire ni délégataire"), "…is refused folder by folder");
 	ht_resp_free(&r);
 
 	/* Creation page: a folder from the browser form (multipart), started at once; an office file refused;
 	 * a draft started later from its page. */
-	T_EQ_INT(req(tok_agent, "GET", "/parapheur/nouveau-dossier", NULL, NULL, &r), 200, "the creation page opens");
+	T_EQ_INT(at_req(&S, tok_agent, "GET", "/parapheur/nouveau-dossier", NULL, NULL, &r), 200, "the creation page opens");
 	T_OK(strstr(r.body.data, "enctype=\"multipart/form-data\"") && strstr(r.body.data, "Convention — Convention d&#39;adhésion"),
 	     "a multipart form with the sub-types");
 	ht_resp_free(&r);
-	char cmd[2400], hdrs[2048];
-	snprintf(cmd, sizeof cmd, "curl -s -D - -o /dev/null -H 'Authorization: Bearer %s' -F 'titre=Convention Delta' -F 'sous_type=%lld'"
+	char hdrs[2048];
+	at_sh(hdrs, sizeof hdrs, "curl -s -D - -o /dev/null -H 'Authorization: Bearer %s' -F 'titre=Convention Delta' -F 'sous_type=%lld'"
 				  " -F 'bureau=%lld' -F 'echeance=2031-05-04' -F 'meta_cle1=montant' -F 'meta_valeur1=70000' -F 'principal=@%s'"
 				  " -F 'demarrer=oui' %s", tok_agent, (long long)conv, (long long)sec, pdf, srv_url(&S, "/parapheur/dossiers"));
-	FILE *pp = popen(cmd, "r");
-	size_t k = fread(hdrs, 1, sizeof hdrs - 1, pp);
-	hdrs[k] = 0;
-	pclose(pp);
-	int64_t delta = q1("SELECT id FROM folders WHERE title = $1", "Convention Delta");
+	int64_t delta = at_one(D, "SELECT id FROM folders WHERE title = $1", "Convention Delta");
 	char loc[128];
 	snprintf(loc, sizeof loc, "/parapheur/dossiers/%lld", (long long)delta);
 	T_OK(strstr(hdrs, " 303") && strstr(hdrs, loc) && strstr(hdrs, "opale_flash=ok"), "the form creates the folder and opens it");
-	T_OK(q1("SELECT COUNT(*) FROM folders WHERE title = $1 AND status = 'en_cours' AND metadata LIKE '%70000%' AND due_at > 0",
+	T_OK(at_one(D, "SELECT COUNT(*) FROM folders WHERE title = $1 AND status = 'en_cours' AND metadata LIKE '%70000%' AND due_at > 0",
 		"Convention Delta") == 1, "started, with its metadata and due date");
 	titles(dgs, "a-traiter", "q=delta", out, sizeof out);
 	T_EQ_STR(out, "Convention Delta", "it waits on the DGS");
@@ -195,29 +148,23 @@ int main(void)
 	FILE *fo = fopen(odt, "wb");
 	fwrite("PK\x03\x04 not a pdf", 1, 18, fo);
 	fclose(fo);
-	snprintf(cmd, sizeof cmd, "curl -s -D - -o /dev/null -H 'Authorization: Bearer %s' -F 'titre=Lettre' -F 'sous_type=%lld' -F 'bureau=%lld'"
+	at_sh(hdrs, sizeof hdrs, "curl -s -D - -o /dev/null -H 'Authorization: Bearer %s' -F 'titre=Lettre' -F 'sous_type=%lld' -F 'bureau=%lld'"
 				  " -F 'principal=@%s' -F 'demarrer=oui' %s", tok_agent, (long long)conv, (long long)sec, odt,
 		 srv_url(&S, "/parapheur/dossiers"));
-	pp = popen(cmd, "r");
-	k = fread(hdrs, 1, sizeof hdrs - 1, pp);
-	hdrs[k] = 0;
-	pclose(pp);
-	T_OK(strstr(hdrs, "/parapheur/nouveau-dossier") && strstr(hdrs, "opale_flash=erreur") && !q1("SELECT COUNT(*) FROM folders WHERE title = $1", "Lettre"),
+	T_OK(strstr(hdrs, "/parapheur/nouveau-dossier") && strstr(hdrs, "opale_flash=erreur") && !at_one(D, "SELECT COUNT(*) FROM folders WHERE title = $1", "Lettre"),
 	     "an office file is refused, nothing recorded");
-	snprintf(cmd, sizeof cmd, "curl -s -o /dev/null -H 'Authorization: Bearer %s' -F 'titre=Convention Echo' -F 'sous_type=%lld' -F 'bureau=%lld'"
+	at_sh(hdrs, sizeof hdrs, "curl -s -o /dev/null -H 'Authorization: Bearer %s' -F 'titre=Convention Echo' -F 'sous_type=%lld' -F 'bureau=%lld'"
 				  " -F 'principal=@%s' %s", tok_agent, (long long)conv, (long long)sec, pdf, srv_url(&S, "/parapheur/dossiers"));
-	pp = popen(cmd, "r");
-	pclose(pp);
-	int64_t echo = q1("SELECT id FROM folders WHERE title = $1 AND status = 'brouillon'", "Convention Echo");
+	int64_t echo = at_one(D, "SELECT id FROM folders WHERE title = $1 AND status = 'brouillon'", "Convention Echo");
 	T_OK(echo > 0, "unticked, the folder stays a draft");
 	snprintf(path, sizeof path, "/parapheur/dossiers/%lld", (long long)echo);
-	T_EQ_INT(req(tok_agent, "GET", path, NULL, NULL, &r), 200, "its page");
+	T_EQ_INT(at_req(&S, tok_agent, "GET", path, NULL, NULL, &r), 200, "its page");
 	T_OK(strstr(r.body.data, "Démarrer le circuit") != NULL, "offers to start it");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/parapheur/dossiers/%lld/demarrer", (long long)echo);
-	T_EQ_INT(req(tok_agent, "POST", path, "application/x-www-form-urlencoded", "", &r), 303, "start from the page");
+	T_EQ_INT(at_req(&S, tok_agent, "POST", path, "application/x-www-form-urlencoded", "", &r), 303, "start from the page");
 	ht_resp_free(&r);
-	T_EQ_INT(q1("SELECT COUNT(*) FROM folders WHERE title = $1 AND status = 'en_cours'", "Convention Echo"), 1, "it is under way");
+	T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM folders WHERE title = $1 AND status = 'en_cours'", "Convention Echo"), 1, "it is under way");
 	db_close(D);
 	srv_stop(&S);
 	return t_done();

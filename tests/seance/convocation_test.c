@@ -156,15 +156,8 @@ static void day_plus(int days, char out[20])
 
 int main(void)
 {
-	const char *smtp = getenv("OPALE_TEST_SMTP");
-	maildir = getenv("OPALE_TEST_MAILDIR");
-	if (!T_OK(smtp && maildir, "the SMTP test server runs"))
-		return t_done();
-	char smtp_url[128];
-	snprintf(smtp_url, sizeof smtp_url, "smtp://%s", smtp);
-	setenv("OPALE_JOBS_POLL_MS", "100", 1);
-	const char *extra[] = { "--smtp-url", smtp_url, NULL };
-	if (!T_OK(srv_start(&S, extra) == 0, "server with demo data starts"))
+	int up = srv_start_mail(&S, NULL, &maildir);
+	if (!T_OK(up != -1, "the SMTP test server runs") || !T_OK(up == 0, "server with demo data starts"))
 		return t_done();
 	D = srv_db(&S);
 	token("ccpo.secretaire", tok_sec);
