@@ -4,6 +4,7 @@
  * found again by the act's unique id; AR → acquitté with the prefecture's identifier and date, AR
  * stored; a demande de pièces complémentaires fetched and answered, its AR 3-5 recorded; the
  * cancellation acknowledged (6-2) → annulé; a second act posted once with its transaction number. */
+#include "apitest.h"
 #include "httptest.h"
 #include "identity/identity.h"
 #include "peertest.h"
@@ -23,18 +24,6 @@ static db *D;
 static char tok_agent[80], tok_admin[80], peer[64], pdf[300];
 static pid_t peer_pid;
 
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
-
 /* An API token for the demo operator (no collectivité: its console). */
 static void token_operator(char *out)
 {
@@ -49,26 +38,13 @@ static void token_operator(char *out)
 
 static json_t *api(const char *tok, const char *method, const char *path, long *status)
 {
-	char auth[128];
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
-	const char *h[] = { auth, NULL };
-	struct ht_resp r;
-	ht_request(method, srv_url(&S, path), NULL, NULL, 0, h, NULL, &r);
-	if (status)
-		*status = r.status;
-	json_t *j = json_loads(r.body.data ? r.body.data : "", 0, NULL);
-	ht_resp_free(&r);
-	return j;
+	return at_api(&S, tok, method, path, NULL, status);
 }
 
 static char *run(const char *cmd)
 {
 	static char out[65536];
-	FILE *p = popen(cmd, "r");
-	size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
-	out[n] = '\0';
-	if (p)
-		pclose(p);
+	at_sh(out, sizeof out, "%s", cmd);
 	return out;
 }
 
@@ -140,8 +116,11 @@ static int64_t create(const char *numero, const char *extra_type, char *body_out
 		 " -F 'document=@%s;filename=convention.pdf' -F 'annexe=@%s;filename=annexe.pdf' %s",
 		 tok_agent, numero, extra_type, pdf, pdf, srv_url(&S, "/api/v1/actes"));
 	char *out = run(cmd);
-	if (body_out)
-		snprintf(body_out, n, "%s", out);
+	if (body_out) {
+		size_t k = strnlen(out, n - 1);
+		memcpy(body_out, out, k);
+		body_out[k] = '\0';
+	}
 	json_t *j = json_loads(out, 0, NULL);
 	int64_t id = json_integer_value(json_object_get(j, "id"));
 	json_decref(j);
@@ -178,13 +157,10 @@ int main(void)
 	D = srv_db(&S);
 	struct err e;
 	db_run(D, &e, "UPDATE actes_settings SET tdt_url = $1", "t", peer);
-	token("ccpo.agent", tok_agent);
-	token("ccpo.admin", tok_admin);
+	at_token(&S, D, "ccpo.agent", tok_agent);
+	at_token(&S, D, "ccpo.admin", tok_admin);
 	snprintf(pdf, sizeof pdf, "%s/convention.pdf", S.data);
-	pdfdoc *p = pdfdoc_new(pdf, "test", &e);
-	pdfdoc_title(p, "Convention de mise à disposition");
-	pdfdoc_para(p, "Entre la Communauté de Communes Pays d'Opale et le CDG 62.");
-	pdfdoc_finish(p, &e);
+	at_pdf(pdf, "Convention de mise à disposition", "Entre la Communauté de Communes Pays d'Opale et le CDG 62.");
 
 	long st;
 	json_t *j = api(tok_agent, "GET", "/api/v1/actes", &st);

@@ -7,6 +7,7 @@
  * protocol HELIOS, a rejection in the circuit brings the file back to « importé » with the reason;
  * a PES signed elsewhere: deposited on its file, or imported directly (state « signé »), a tampered or
  * foreign one refused. */
+#include "apitest.h"
 #include "httptest.h"
 #include "identity/identity.h"
 #include "srvtest.h"
@@ -21,27 +22,6 @@ static struct srv S;
 static db *D;
 static char tok_agent[80], tok_audit[80], tok_dgs[80], tok_admin[80];
 static char dir[200];
-
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
-
-static long api(const char *tok, const char *method, const char *path, const char *json, struct ht_resp *r)
-{
-	char auth[128];
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
-	const char *h[] = { auth, NULL };
-	ht_request(method, srv_url(&S, path), json ? "application/json" : NULL, json, json ? strlen(json) : 0, h, NULL, r);
-	return r->status;
-}
 
 /* Multipart upload of file as « fichier »; returns the status, body (malloc'd) in *out. */
 static long upload(const char *tok, const char *path, const char *file, char **out)
@@ -66,18 +46,6 @@ static long upload(const char *tok, const char *path, const char *file, char **o
 	return status;
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[3000];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static json_t *jparse(const char *s)
 {
 	return json_loads(s ? s : "", 0, NULL);
@@ -94,22 +62,10 @@ static json_t *get_file(int64_t id)
 	char path[128];
 	struct ht_resp r;
 	snprintf(path, sizeof path, "/api/v1/helios/fichiers/%lld", (long long)id);
-	api(tok_agent, "GET", path, NULL, &r);
+	at_raw(&S, tok_agent, "GET", path, NULL, &r);
 	json_t *j = jparse(r.body.data);
 	ht_resp_free(&r);
 	return j;
-}
-
-static int64_t user_desk(const char *login, const char *name)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, "SELECT d.id FROM desks d WHERE d.name = $1", "t", name);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
-	(void)login;
-	return v;
 }
 
 #define GEN "'%s' pes gen '%s/%s' --idcoll 24620036400015 --idpost 062034 --codcol 123 --codbud 01 --date 2025-11-03 --mandats 8 >/dev/null"
@@ -120,18 +76,18 @@ int main(void)
 	if (!T_OK(srv_start(&S, NULL) == 0, "server with demo data starts"))
 		return t_done();
 	D = srv_db(&S);
-	token("ccpo.agent", tok_agent);
-	token("ccpo.auditeur", tok_audit);
-	token("ccpo.dgs", tok_dgs);
-	token("ccpo.admin", tok_admin);
+	at_token(&S, D, "ccpo.agent", tok_agent);
+	at_token(&S, D, "ccpo.auditeur", tok_audit);
+	at_token(&S, D, "ccpo.dgs", tok_dgs);
+	at_token(&S, D, "ccpo.admin", tok_admin);
 	snprintf(dir, sizeof dir, "%.190s/pes", S.data);
 	const char *opale = getenv("OPALE") ? getenv("OPALE") : "./opale";
-	sh("mkdir -p '%s'", dir);
+	at_run("mkdir -p '%s'", dir);
 	struct ht_resp r;
 	char *out = NULL, path[512];
 
 	/* The demo's file. */
-	api(tok_agent, "GET", "/api/v1/helios/fichiers", NULL, &r);
+	at_raw(&S, tok_agent, "GET", "/api/v1/helios/fichiers", NULL, &r);
 	json_t *j = jparse(r.body.data);
 	json_t *demo = json_array_get(json_object_get(j, "fichiers"), 0);
 	T_EQ_INT(r.status, 200, "the agent lists the PES files");
@@ -142,9 +98,9 @@ int main(void)
 	ht_resp_free(&r);
 
 	/* Import of valid files. */
-	sh(GEN " --bordereaux 2 --premier 101 --nomfic PES-A", opale, dir, "a.xml");
-	sh(GEN " --bordereaux 1 --premier 201 --nomfic PES-B", opale, dir, "b.xml");
-	sh(GEN " --bordereaux 1 --premier 301 --nomfic PES-C", opale, dir, "c.xml");
+	at_run(GEN " --bordereaux 2 --premier 101 --nomfic PES-A", opale, dir, "a.xml");
+	at_run(GEN " --bordereaux 1 --premier 201 --nomfic PES-B", opale, dir, "b.xml");
+	at_run(GEN " --bordereaux 1 --premier 301 --nomfic PES-C", opale, dir, "c.xml");
 	char fa[400], fb[400], fc[400];
 	snprintf(fa, sizeof fa, "%s/a.xml", dir);
 	snprintf(fb, sizeof fb, "%s/b.xml", dir);
@@ -177,17 +133,17 @@ int main(void)
 	free(out);
 
 	/* Indexed for the search (kind pes): by NomFic and by bordereau number. */
-	api(tok_agent, "GET", "/api/v1/recherche?q=PES-A&type=pes", NULL, &r);
+	at_raw(&S, tok_agent, "GET", "/api/v1/recherche?q=PES-A&type=pes", NULL, &r);
 	char url[64];
 	snprintf(url, sizeof url, "/helios/fichiers/%lld", (long long)ida);
 	T_OK(r.status == 200 && r.body.data && strstr(r.body.data, url), "/recherche finds the file by its NomFic");
 	ht_resp_free(&r);
-	api(tok_agent, "GET", "/api/v1/recherche?q=102", NULL, &r);
+	at_raw(&S, tok_agent, "GET", "/api/v1/recherche?q=102", NULL, &r);
 	T_OK(r.body.data && strstr(r.body.data, url), "and by a bordereau number");
 	ht_resp_free(&r);
 
 	/* Refusals with the check's findings. */
-	sh("sed '0,/<MtBordHT V=\"[0-9.]*\"/s//<MtBordHT V=\"1.00\"/' '%s' > '%s/total.xml'", fc, dir);
+	at_run("sed '0,/<MtBordHT V=\"[0-9.]*\"/s//<MtBordHT V=\"1.00\"/' '%s' > '%s/total.xml'", fc, dir);
 	snprintf(path, sizeof path, "%s/total.xml", dir);
 	T_EQ_INT(upload(tok_agent, "/api/v1/helios/fichiers", path, &out), 422, "a wrong bordereau total is refused (422)");
 	j = jparse(out);
@@ -200,40 +156,40 @@ int main(void)
 	T_OK(strstr(jstr(is, "message"), "différent de la somme") != NULL, "in French");
 	json_decref(j);
 	free(out);
-	sh("sed 's/<IdColl V=\"24620036400015\"/<IdColl V=\"21620001800017\"/' '%s' > '%s/autre.xml'", fc, dir);
+	at_run("sed 's/<IdColl V=\"24620036400015\"/<IdColl V=\"21620001800017\"/' '%s' > '%s/autre.xml'", fc, dir);
 	snprintf(path, sizeof path, "%s/autre.xml", dir);
 	T_EQ_INT(upload(tok_agent, "/api/v1/helios/fichiers", path, &out), 422, "another collectivité's PES is refused");
 	T_OK(strstr(out, "pes.idcoll") && strstr(out, "autre collectivité"), "pes.idcoll, saying why");
 	T_OK(strstr(out, "\"ligne\":17,") != NULL, "at the IdColl's line (17)");
 	free(out);
 	snprintf(path, sizeof path, "%s/vide.xml", dir);
-	sh("printf 'pas du XML' > '%s'", path);
+	at_run("printf 'pas du XML' > '%s'", path);
 	T_EQ_INT(upload(tok_agent, "/api/v1/helios/fichiers", path, &out), 422, "a file that is not XML is refused");
 	T_OK(strstr(out, "pes.non_xml") != NULL, "pes.non_xml");
 	free(out);
 	T_EQ_INT(upload(tok_audit, "/api/v1/helios/fichiers", fc, &out), 403, "the auditor cannot import");
 	free(out);
-	T_EQ_INT(api(tok_audit, "GET", "/api/v1/helios/fichiers", NULL, &r), 200, "the auditor reads the list");
+	T_EQ_INT(at_raw(&S, tok_audit, "GET", "/api/v1/helios/fichiers", NULL, &r), 200, "the auditor reads the list");
 	ht_resp_free(&r);
 
 	/* Filters and pages. */
-	api(tok_agent, "GET", "/api/v1/helios/fichiers?etat=acquitte", NULL, &r);
+	at_raw(&S, tok_agent, "GET", "/api/v1/helios/fichiers?etat=acquitte", NULL, &r);
 	T_OK(strstr(r.body.data, "\"fichiers\":[]") != NULL, "no file is acquitté yet");
 	ht_resp_free(&r);
-	T_EQ_INT(api(tok_agent, "GET", "/helios?etat=importe&exercice=2025", NULL, &r), 200, "the list page answers with filters");
+	T_EQ_INT(at_raw(&S, tok_agent, "GET", "/helios?etat=importe&exercice=2025", NULL, &r), 200, "the list page answers with filters");
 	T_OK(strstr(r.body.data, "PES-A") && strstr(r.body.data, "PES-B") && strstr(r.body.data, "<caption>"), "and lists the files in a table");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/helios/fichiers/%lld", (long long)ida);
-	T_EQ_INT(api(tok_audit, "GET", path, NULL, &r), 200, "the file page answers (auditor)");
+	T_EQ_INT(at_raw(&S, tok_audit, "GET", path, NULL, &r), 200, "the file page answers (auditor)");
 	T_OK(strstr(r.body.data, "Visuel PES") && strstr(r.body.data, "101") && strstr(r.body.data, "Historique"),
 	     "with bordereaux, history and the visuel");
 	T_OK(!strstr(r.body.data, "Envoyer en signature"), "no action for the auditor");
 	ht_resp_free(&r);
-	api(tok_agent, "GET", path, NULL, &r);
+	at_raw(&S, tok_agent, "GET", path, NULL, &r);
 	T_OK(strstr(r.body.data, "Envoyer en signature") && strstr(r.body.data, "Déposer le PES signé"), "the agent sees the actions");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/helios/fichiers/%lld/visuel.pdf", (long long)ida);
-	T_EQ_INT(api(tok_agent, "GET", path, NULL, &r), 200, "visuel PES as PDF");
+	T_EQ_INT(at_raw(&S, tok_agent, "GET", path, NULL, &r), 200, "visuel PES as PDF");
 	T_OK(r.body.len > 4 && memcmp(r.body.data, "%PDF", 4) == 0, "a PDF");
 	char pdf[400];
 	snprintf(pdf, sizeof pdf, "%s/visuel.pdf", dir);
@@ -243,20 +199,20 @@ int main(void)
 		fclose(f);
 	}
 	ht_resp_free(&r);
-	T_EQ_INT(sh("pdftotext '%s' - | grep -q 'PES-A'", pdf), 0, "pdftotext finds the file's name in it");
+	T_EQ_INT(at_run("pdftotext '%s' - | grep -q 'PES-A'", pdf), 0, "pdftotext finds the file's name in it");
 	snprintf(path, sizeof path, "/api/v1/helios/fichiers/%lld/visuel?format=html", (long long)ida);
-	T_EQ_INT(api(tok_agent, "GET", path, NULL, &r), 200, "visuel PES as HTML");
+	T_EQ_INT(at_raw(&S, tok_agent, "GET", path, NULL, &r), 200, "visuel PES as HTML");
 	T_OK(strstr(r.body.data, "<html lang=\"fr\"") || strstr(r.body.data, "lang=\"fr\""), "a French HTML page");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/helios/fichiers/%lld/pes", (long long)ida);
-	T_EQ_INT(api(tok_agent, "GET", path, NULL, &r), 200, "the PES downloads");
+	T_EQ_INT(at_raw(&S, tok_agent, "GET", path, NULL, &r), 200, "the PES downloads");
 	T_OK(r.body.len > 100 && strstr(r.body.data, "PES-A"), "as imported");
 	ht_resp_free(&r);
 
 	/* Acquittals by hand. */
 	char ack[400];
 	snprintf(ack, sizeof ack, "%s/ack-a.xml", dir);
-	sh("'%s' pes acquit --build '%s' --date 2025-11-05 --out '%s'", opale, fa, ack);
+	at_run("'%s' pes acquit --build '%s' --date 2025-11-05 --out '%s'", opale, fa, ack);
 	T_EQ_INT(upload(tok_agent, "/api/v1/helios/retours", ack, &out), 201, "an acquittal is uploaded by hand");
 	j = jparse(out);
 	T_EQ_INT(json_integer_value(json_object_get(j, "fichier")), ida, "linked to its file");
@@ -266,10 +222,10 @@ int main(void)
 	T_EQ_INT(upload(tok_agent, "/api/v1/helios/retours", ack, &out), 409, "the same acquittal twice is refused");
 	free(out);
 	snprintf(ack, sizeof ack, "%s/ack-b.xml", dir);
-	sh("'%s' pes acquit --build '%s' --refuse ERREUR_SIGNATURE_BORDEREAU_INVALIDE --libelle 'Bordereau non signé' --out '%s'", opale,
+	at_run("'%s' pes acquit --build '%s' --refuse ERREUR_SIGNATURE_BORDEREAU_INVALIDE --libelle 'Bordereau non signé' --out '%s'", opale,
 	   fb, ack);
 	/* A NomFic the file does not have: the link is made by the bordereaux. */
-	sh("sed -i 's/<NomFic V=\"PES-B\"/<NomFic V=\"AUTRE\"/' '%s'", ack);
+	at_run("sed -i 's/<NomFic V=\"PES-B\"/<NomFic V=\"AUTRE\"/' '%s'", ack);
 	T_EQ_INT(upload(tok_agent, "/api/v1/helios/retours", ack, &out), 201, "a refusal is uploaded");
 	j = jparse(out);
 	T_EQ_INT(json_integer_value(json_object_get(j, "fichier")), idb, "linked by its bordereau to the right file");
@@ -277,7 +233,7 @@ int main(void)
 	json_decref(j);
 	free(out);
 	snprintf(path, sizeof path, "/helios/fichiers/%lld", (long long)idb);
-	api(tok_agent, "GET", path, NULL, &r);
+	at_raw(&S, tok_agent, "GET", path, NULL, &r);
 	T_OK(strstr(r.body.data, "ERREUR_SIGNATURE_BORDEREAU_INVALIDE") && strstr(r.body.data, "Bordereau non signé") &&
 	     strstr(r.body.data, "role=\"alert\""), "the file page shows the DGFiP's reason, as an alert");
 	ht_resp_free(&r);
@@ -285,13 +241,13 @@ int main(void)
 	json_t *last = json_array_get(json_object_get(j, "historique"), json_array_size(json_object_get(j, "historique")) - 1);
 	T_OK(strstr(jstr(last, "detail"), "ERREUR_SIGNATURE_BORDEREAU_INVALIDE") != NULL, "and its history names the DGFiP code");
 	json_decref(j);
-	api(tok_agent, "GET", "/api/v1/helios/fichiers?etat=acquitte", NULL, &r);
+	at_raw(&S, tok_agent, "GET", "/api/v1/helios/fichiers?etat=acquitte", NULL, &r);
 	j = jparse(r.body.data);
 	T_EQ_INT(json_array_size(json_object_get(j, "fichiers")), 1, "the filter « acquitté » finds one file");
 	json_decref(j);
 	ht_resp_free(&r);
 	snprintf(ack, sizeof ack, "%s/ack-c.xml", dir);
-	sh("'%s' pes acquit --build '%s' --out '%s'", opale, fc, ack);
+	at_run("'%s' pes acquit --build '%s' --out '%s'", opale, fc, ack);
 	T_EQ_INT(upload(tok_agent, "/api/v1/helios/retours", ack, &out), 422, "an acquittal of a file never imported is refused");
 	T_OK(strstr(out, "helios.acquit_orphelin") != NULL, "helios.acquit_orphelin");
 	free(out);
@@ -301,25 +257,25 @@ int main(void)
 
 	/* Signature through the parapheur: the demo has a type of protocol HELIOS. */
 	snprintf(path, sizeof path, "/api/v1/helios/fichiers/%lld/signature", (long long)demo_id);
-	T_EQ_INT(api(tok_agent, "POST", path, "{}", &r), 200, "the demo PES is sent to signature");
+	T_EQ_INT(at_raw(&S, tok_agent, "POST", path, "{}", &r), 200, "the demo PES is sent to signature");
 	j = jparse(r.body.data);
 	int64_t folder = json_integer_value(json_object_get(j, "dossier"));
 	T_EQ_STR(jstr(j, "etat"), "en_signature", "state « en signature »");
 	T_OK(folder > 0, "a parapheur folder is linked");
 	json_decref(j);
 	ht_resp_free(&r);
-	T_EQ_INT(api(tok_agent, "POST", path, "{}", &r), 409, "not twice");
+	T_EQ_INT(at_raw(&S, tok_agent, "POST", path, "{}", &r), 409, "not twice");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld", (long long)folder);
-	api(tok_dgs, "GET", path, NULL, &r);
+	at_raw(&S, tok_dgs, "GET", path, NULL, &r);
 	T_OK(strstr(r.body.data, "PESALR2_24620036400015_251015_001.xml") && strstr(r.body.data, "\"statut\":\"en_cours\"") &&
 	     strstr(r.body.data, "text/xml"), "the folder holds the PES as main document and is running");
 	ht_resp_free(&r);
-	int64_t dgs = user_desk("ccpo.dgs", "Direction générale des services");
+	int64_t dgs = at_desk(D, "Direction générale des services");
 	char body[256];
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)folder);
 	snprintf(body, sizeof body, "{\"action\":\"rejet\",\"bureau\":%lld,\"annotation\":\"Mandat 41 en double\"}", (long long)dgs);
-	T_EQ_INT(api(tok_dgs, "POST", path, body, &r), 200, "the DGS rejects the folder");
+	T_EQ_INT(at_raw(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS rejects the folder");
 	ht_resp_free(&r);
 	j = get_file(demo_id);
 	last = json_array_get(json_object_get(j, "historique"), json_array_size(json_object_get(j, "historique")) - 1);
@@ -330,13 +286,13 @@ int main(void)
 	/* A PES signed elsewhere (test PKI made now). */
 	char pki[400];
 	snprintf(pki, sizeof pki, "%s/pki", dir);
-	int pk = sh("bash tests/sign/pki.sh '%s' >/dev/null 2>&1", pki);
+	int pk = at_run("bash tests/sign/pki.sh '%s' >/dev/null 2>&1", pki);
 	T_EQ_INT(pk, 0, "test PKI generated");
-	sh("head -c 2048 /dev/urandom > '%s/politique.pdf'", dir);
+	at_run("head -c 2048 /dev/urandom > '%s/politique.pdf'", dir);
 	char sa[400], sc[400];
 	snprintf(sa, sizeof sa, "%s/b-signe.xml", dir);
 	snprintf(sc, sizeof sc, "%s/c-signe.xml", dir);
-	sh(GEN " --bordereaux 2 --premier 401 --nomfic PES-D", opale, dir, "d.xml");
+	at_run(GEN " --bordereaux 2 --premier 401 --nomfic PES-D", opale, dir, "d.xml");
 	char fd[400];
 	snprintf(fd, sizeof fd, "%s/d.xml", dir);
 	T_EQ_INT(upload(tok_agent, "/api/v1/helios/fichiers", fd, &out), 201, "file D imported unsigned");
@@ -346,9 +302,9 @@ int main(void)
 	free(out);
 	char sd[400];
 	snprintf(sd, sizeof sd, "%s/d-signe.xml", dir);
-	T_EQ_INT(sh("'%s' sign pes --p12 '%s/user.p12' --password-file '%s/pass.txt' --policy-file '%s/politique.pdf' '%s' '%s' >/dev/null",
+	T_EQ_INT(at_run("'%s' sign pes --p12 '%s/user.p12' --password-file '%s/pass.txt' --policy-file '%s/politique.pdf' '%s' '%s' >/dev/null",
 		    opale, pki, pki, dir, fd, sd), 0, "D signed outside (opale sign pes)");
-	T_EQ_INT(sh("'%s' sign pes --p12 '%s/user.p12' --password-file '%s/pass.txt' --policy-file '%s/politique.pdf' '%s' '%s' >/dev/null",
+	T_EQ_INT(at_run("'%s' sign pes --p12 '%s/user.p12' --password-file '%s/pass.txt' --policy-file '%s/politique.pdf' '%s' '%s' >/dev/null",
 		    opale, pki, pki, dir, fc, sc), 0, "C signed outside too");
 	snprintf(path, sizeof path, "/api/v1/helios/fichiers/%lld/pes-signe", (long long)ida);
 	T_EQ_INT(upload(tok_agent, path, sd, &out), 409, "a signed PES is not deposited on a file already acquitté");
@@ -359,7 +315,7 @@ int main(void)
 	free(out);
 	char st[400];
 	snprintf(st, sizeof st, "%s/d-altere.xml", dir);
-	sh("sed 's/RUE DES LILAS/RUE DES ROSES/' '%s' > '%s'", sd, st);
+	at_run("sed 's/RUE DES LILAS/RUE DES ROSES/' '%s' > '%s'", sd, st);
 	snprintf(path, sizeof path, "/api/v1/helios/fichiers/%lld/pes-signe", (long long)idd);
 	T_EQ_INT(upload(tok_agent, path, st, &out), 422, "a signed PES altered after signing is refused");
 	T_OK(strstr(out, "helios.signature") != NULL, "helios.signature");
@@ -371,7 +327,7 @@ int main(void)
 	json_decref(j);
 	free(out);
 	snprintf(path, sizeof path, "/api/v1/helios/fichiers/%lld/pes?signe=1", (long long)idd);
-	api(tok_agent, "GET", path, NULL, &r);
+	at_raw(&S, tok_agent, "GET", path, NULL, &r);
 	T_OK(r.status == 200 && strstr(r.body.data, "ds:Signature") != NULL, "the signed PES downloads");
 	ht_resp_free(&r);
 	T_EQ_INT(upload(tok_agent, "/api/v1/helios/fichiers", sc, &out), 201, "a PES already signed is imported");
@@ -382,19 +338,19 @@ int main(void)
 	free(out);
 
 	/* Settings: on the page for administrators only, then a codique that differs is an error at import. */
-	api(tok_admin, "GET", "/helios", NULL, &r);
+	at_raw(&S, tok_admin, "GET", "/helios", NULL, &r);
 	T_OK(strstr(r.body.data, "Identifiants auprès du comptable") && strstr(r.body.data, "value=\"062034\""),
 	     "the administrator sees the treasury identifiers (the demo's IdPost)");
 	ht_resp_free(&r);
-	api(tok_agent, "GET", "/helios", NULL, &r);
+	at_raw(&S, tok_agent, "GET", "/helios", NULL, &r);
 	T_OK(!strstr(r.body.data, "Identifiants auprès du comptable"), "the agent does not");
 	ht_resp_free(&r);
-	T_EQ_INT(api(tok_admin, "PUT", "/api/v1/helios/parametres", "{\"idpost\":\"062099\",\"codcol\":\"123\",\"codbud\":\"01\"}", &r), 200,
+	T_EQ_INT(at_raw(&S, tok_admin, "PUT", "/api/v1/helios/parametres", "{\"idpost\":\"062099\",\"codcol\":\"123\",\"codbud\":\"01\"}", &r), 200,
 		 "the admin sets the poste comptable");
 	ht_resp_free(&r);
-	T_EQ_INT(api(tok_agent, "PUT", "/api/v1/helios/parametres", "{\"idpost\":\"062034\"}", &r), 403, "an agent cannot");
+	T_EQ_INT(at_raw(&S, tok_agent, "PUT", "/api/v1/helios/parametres", "{\"idpost\":\"062034\"}", &r), 403, "an agent cannot");
 	ht_resp_free(&r);
-	sh(GEN " --bordereaux 1 --premier 501 --nomfic PES-E", opale, dir, "e.xml");
+	at_run(GEN " --bordereaux 1 --premier 501 --nomfic PES-E", opale, dir, "e.xml");
 	snprintf(path, sizeof path, "%s/e.xml", dir);
 	T_EQ_INT(upload(tok_agent, "/api/v1/helios/fichiers", path, &out), 422, "a PES for another poste comptable is refused");
 	T_OK(strstr(out, "pes.idpost") != NULL, "pes.idpost");

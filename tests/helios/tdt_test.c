@@ -7,6 +7,7 @@
  * to its file and marked read at the TdT; an error at the TdT → back to « signé »; an unsigned file is
  * not transmitted; kill -9 while the peer holds the post's answer, restart → one transaction at the
  * peer, the file « transmis » (the re-post is a « doublon »). */
+#include "apitest.h"
 #include "httptest.h"
 #include "identity/identity.h"
 #include "peertest.h"
@@ -27,39 +28,11 @@ static db *D;
 static char tok_agent[80], tok_dgs[80], tok_pres[80], peer[64], dir[200];
 static pid_t peer_pid;
 
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
-
 static char *run(const char *cmd)
 {
 	static char out[65536];
-	FILE *p = popen(cmd, "r");
-	size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
-	out[n] = '\0';
-	if (p)
-		pclose(p);
+	at_sh(out, sizeof out, "%s", cmd);
 	return out;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[3000];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
 static json_t *api_as(const char *tok, const char *method, const char *path, const char *body, long *status)
@@ -83,17 +56,6 @@ static json_t *api_as(const char *tok, const char *method, const char *path, con
 static json_t *api(const char *method, const char *path, long *status)
 {
 	return api_as(tok_agent, method, path, NULL, status);
-}
-
-static int64_t desk(const char *name)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, "SELECT id FROM desks WHERE name = $1 ORDER BY id LIMIT 1", "t", name);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
-	return v;
 }
 
 static int64_t upload(const char *file)
@@ -165,47 +127,8 @@ static const char *peer_ctl(const char *what)
  * needle; waits up to 10 s. */
 static int find_mail(const char *addr, const char *needle)
 {
-	const char *maildir = getenv("OPALE_TEST_MAILDIR");
-	for (int tries = 0; maildir && tries < 100; tries++) {
-		char d[512];
-		snprintf(d, sizeof d, "%s/new", maildir);
-		DIR *dd = opendir(d);
-		struct dirent *de;
-		int found = 0;
-		while (dd && !found && (de = readdir(dd))) {
-			if (de->d_name[0] == '.')
-				continue;
-			char f[1024], to[300];
-			snprintf(f, sizeof f, "%s/%s", d, de->d_name);
-			snprintf(to, sizeof to, "X-Envelope-To: %s", addr);
-			buf b = BUF_INIT, c = BUF_INIT;
-			if (buf_read_file(&b, f, 0) == 0 && b.data && strstr(b.data, to)) {
-				for (size_t i = 0; i < b.len; i++) {
-					if (b.data[i] == '=' && i + 1 < b.len && b.data[i + 1] == '\n')
-						i++;
-					else if (b.data[i] == '=' && i + 2 < b.len && b.data[i + 1] == '\r')
-						i += 2;
-					else if (b.data[i] == '=' && i + 2 < b.len && isxdigit((unsigned char)b.data[i + 1]) &&
-						 isxdigit((unsigned char)b.data[i + 2])) {
-						char h[3] = { b.data[i + 1], b.data[i + 2], 0 };
-						buf_putc(&c, (char)strtol(h, NULL, 16));
-						i += 2;
-					} else
-						buf_putc(&c, b.data[i]);
-				}
-				buf_putc(&c, '\0');
-				found = strstr(c.data, needle) != NULL;
-			}
-			buf_free(&b);
-			buf_free(&c);
-		}
-		if (dd)
-			closedir(dd);
-		if (found)
-			return 1;
-		usleep(100000);
-	}
-	return 0;
+	const char *needles[] = { needle, NULL };
+	return at_mail(getenv("OPALE_TEST_MAILDIR"), addr, needles, 10, NULL);
 }
 
 static int start_peer(const char *build, int delay_ms)
@@ -226,9 +149,9 @@ static int64_t signed_file(const char *opale, const char *pki, const char *name,
 	char in[400], out[400];
 	snprintf(in, sizeof in, "%s/%s.xml", dir, name);
 	snprintf(out, sizeof out, "%s/%s-signe.xml", dir, name);
-	sh("'%s' pes gen '%s' --idcoll 24620036400015 --idpost 062034 --codcol 123 --codbud 01 --date 2025-11-03 --mandats 6"
+	at_run("'%s' pes gen '%s' --idcoll 24620036400015 --idpost 062034 --codcol 123 --codbud 01 --date 2025-11-03 --mandats 6"
 	   " --bordereaux 1 --premier %d --nomfic %s >/dev/null", opale, in, first, name);
-	sh("'%s' sign pes --p12 '%s/user.p12' --password-file '%s/pass.txt' --policy-file '%s/politique.pdf' '%s' '%s' >/dev/null", opale,
+	at_run("'%s' sign pes --p12 '%s/user.p12' --password-file '%s/pass.txt' --policy-file '%s/politique.pdf' '%s' '%s' >/dev/null", opale,
 	   pki, pki, dir, in, out);
 	return upload(out);
 }
@@ -243,11 +166,11 @@ int main(void)
 	 * file (pes_policy_file): the server puts its SHA-256 in the PES signatures */
 	char policy[64], policy_digest[64] = "";
 	snprintf(policy, sizeof policy, "/tmp/opale-politique-%d.pdf", (int)getpid());
-	sh("printf 'Politique de signature DGFiP (document de test)\\n' > '%s'", policy);
+	at_run("printf 'Politique de signature DGFiP (document de test)\\n' > '%s'", policy);
 	setenv("OPALE_PES_POLICY_FILE", policy, 1);
 	char dg[200];
 	snprintf(dg, sizeof dg, "openssl dgst -sha256 -binary '%s' | base64", policy);
-	snprintf(policy_digest, sizeof policy_digest, "%s", run(dg));
+	snprintf(policy_digest, sizeof policy_digest, "%.63s", run(dg));
 	char smtp_url[128] = "";
 	if (getenv("OPALE_TEST_SMTP"))
 		snprintf(smtp_url, sizeof smtp_url, "smtp://%s", getenv("OPALE_TEST_SMTP"));
@@ -261,15 +184,15 @@ int main(void)
 	D = srv_db(&S);
 	struct err e;
 	db_run(D, &e, "UPDATE actes_settings SET tdt_url = $1", "t", peer);
-	token("ccpo.agent", tok_agent);
-	token("ccpo.dgs", tok_dgs);
-	token("ccpo.president", tok_pres);
+	at_token(&S, D, "ccpo.agent", tok_agent);
+	at_token(&S, D, "ccpo.dgs", tok_dgs);
+	at_token(&S, D, "ccpo.president", tok_pres);
 	snprintf(dir, sizeof dir, "%.180s/pes", S.data);
-	sh("mkdir -p '%s'", dir);
+	at_run("mkdir -p '%s'", dir);
 	char pki[300];
 	snprintf(pki, sizeof pki, "%s/pki", dir);
-	T_EQ_INT(sh("bash tests/sign/pki.sh '%s' >/dev/null 2>&1", pki), 0, "test PKI generated");
-	sh("head -c 2048 /dev/urandom > '%s/politique.pdf'", dir);
+	T_EQ_INT(at_run("bash tests/sign/pki.sh '%s' >/dev/null 2>&1", pki), 0, "test PKI generated");
+	at_run("head -c 2048 /dev/urandom > '%s/politique.pdf'", dir);
 
 	/* An unsigned file is not transmitted. */
 	json_t *l = api("GET", "/api/v1/helios/fichiers", NULL);
@@ -291,10 +214,10 @@ int main(void)
 	T_OK(st == 200 && folder > 0, "the agent sends the demo PES to signature");
 	json_decref(f);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)folder);
-	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)desk("Direction générale des services"));
+	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)at_desk(D, "Direction générale des services"));
 	json_decref(api_as(tok_dgs, "POST", path, body, &st));
 	T_EQ_INT(st, 200, "the DGS visas");
-	snprintf(body, sizeof body, "{\"action\":\"signature\",\"bureau\":%lld,\"pin\":\"secret 1234\"}", (long long)desk("Présidence"));
+	snprintf(body, sizeof body, "{\"action\":\"signature\",\"bureau\":%lld,\"pin\":\"secret 1234\"}", (long long)at_desk(D, "Présidence"));
 	json_decref(api_as(tok_pres, "POST", path, body, &st));
 	T_EQ_INT(st, 200, "the président signs (PES XAdES per bordereau)");
 	f = file_get(demo);
@@ -306,16 +229,16 @@ int main(void)
 	snprintf(cmd, sizeof cmd, "curl -s -o '%s' -H 'Authorization: Bearer %s' '%s'", pes, tok_agent, srv_url(&S, path));
 	run(cmd);
 	policy_digest[strcspn(policy_digest, "\n")] = 0;
-	T_OK(strlen(policy_digest) == 44 && sh("grep -q '<xad:DigestValue>%s</xad:DigestValue>' '%s'", policy_digest, pes) == 0,
+	T_OK(strlen(policy_digest) == 44 && at_run("grep -q '<xad:DigestValue>%s</xad:DigestValue>' '%s'", policy_digest, pes) == 0,
 	     "the signature policy digest is the SHA-256 of the configured pes_policy_file");
 	remove(policy);
-	T_EQ_INT(sh("xmllint --noout --schema /work/shared/specs/pes/v5.17/PES_V2/Rev0/PES_Aller.xsd '%s' 2>/dev/null", pes), 0,
+	T_EQ_INT(at_run("xmllint --noout --schema /work/shared/specs/pes/v5.17/PES_V2/Rev0/PES_Aller.xsd '%s' 2>/dev/null", pes), 0,
 		 "the signed PES validates against PES_Aller.xsd");
 	const char *xs = "--id-attr:Id Bordereau --id-attr:Id PES_Aller --id-attr:Id 'http://uri.etsi.org/01903/v1.1.1#:SignedProperties'"
 			 " --id-attr:Id 'http://www.w3.org/2000/09/xmldsig#:Signature'";
-	T_EQ_INT(sh("xmlsec1 --verify --trusted-pem '%s/ca.pem' %s --node-id BORD41_SIG_1 '%s' >/dev/null 2>&1", pki, xs, pes), 0,
+	T_EQ_INT(at_run("xmlsec1 --verify --trusted-pem '%s/ca.pem' %s --node-id BORD41_SIG_1 '%s' >/dev/null 2>&1", pki, xs, pes), 0,
 		 "xmlsec1 verifies the signature of bordereau 41");
-	T_EQ_INT(sh("xmlsec1 --verify --trusted-pem '%s/ca.pem' %s --node-id BORD42_SIG_1 '%s' >/dev/null 2>&1", pki, xs, pes), 0,
+	T_EQ_INT(at_run("xmlsec1 --verify --trusted-pem '%s/ca.pem' %s --node-id BORD42_SIG_1 '%s' >/dev/null 2>&1", pki, xs, pes), 0,
 		 "and of bordereau 42");
 	T_EQ_INT(transmit(demo), 202, "the signed demo PES is queued for the treasury");
 	f = wait_state(demo, "transmis");

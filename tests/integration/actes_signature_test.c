@@ -21,11 +21,6 @@ static struct srv S;
 static struct peer P;
 static char tok_agent[80], tok_dgs[80], tok_pres[80];
 
-static int sh(const char *cmd)
-{
-	return system(cmd);
-}
-
 static json_t *api(const char *tok, const char *method, const char *path, const char *body, long *st)
 {
 	return at_api(&S, tok, method, path, body, st);
@@ -79,17 +74,6 @@ static int64_t create(const char *numero, const char *pdf)
 }
 
 static db *D;
-
-static int64_t desk(const char *name)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, "SELECT id FROM desks WHERE name = $1 ORDER BY id LIMIT 1", "t", name);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
-	return v;
-}
 
 static long act(const char *tok, int64_t folder, const char *body)
 {
@@ -191,7 +175,7 @@ int main(void)
 	pdfdoc_para(p, "La Présidente : #signature#");
 	T_OK(pdfdoc_finish(p, &e) == 0, "the seed's CDG 62 convention as a PDF");
 	snprintf(cmd, sizeof cmd, "bash tests/sign/pki.sh '%s' >/dev/null 2>&1", pki);
-	T_EQ_INT(sh(cmd), 0, "test PKI generated");
+	T_EQ_INT(at_run("%s", cmd), 0, "test PKI generated");
 	snprintf(cmd, sizeof cmd, "curl -s -o /dev/null -w '%%{http_code}' -H 'Authorization: Bearer %s' -F p12=@%s/user.p12 -F 'pin=secret 1234' '%s'",
 		 tok_pres, pki, srv_url(&S, "/api/v1/signature/certificat"));
 	FILE *c = popen(cmd, "r");
@@ -240,9 +224,9 @@ int main(void)
 	json_decref(a);
 
 	/* the circuit: visa DGS, signature of the présidente with her PIN */
-	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)desk("Direction générale des services"));
+	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)at_desk(D, "Direction générale des services"));
 	T_EQ_INT(act(tok_dgs, folder, body), 200, "the DGS visas");
-	snprintf(body, sizeof body, "{\"action\":\"signature\",\"bureau\":%lld,\"pin\":\"secret 1234\"}", (long long)desk("Présidence"));
+	snprintf(body, sizeof body, "{\"action\":\"signature\",\"bureau\":%lld,\"pin\":\"secret 1234\"}", (long long)at_desk(D, "Présidence"));
 	T_EQ_INT(act(tok_pres, folder, body), 200, "the présidente signs (PAdES)");
 	a = acte(id);
 	json_t *signed_doc = doc(a, "parapheur");
@@ -316,7 +300,7 @@ int main(void)
 	}
 	T_EQ_INT(atoi(code), 1, "pdfsig: the présidente's signature is still valid on the stamped copy");
 	snprintf(cmd, sizeof cmd, "pdftotext '%s' - 2>/dev/null | grep -q 'Accusé de réception\\|ACCUSE\\|préfecture'", out);
-	T_EQ_INT(sh(cmd), 0, "and the stamp is on it");
+	T_EQ_INT(at_run("%s", cmd), 0, "and the stamp is on it");
 
 	/* a rejected circuit frees the act for another one */
 	int64_t id2 = create("2024_78", pdf);
@@ -326,7 +310,7 @@ int main(void)
 	int64_t f2 = json_integer_value(json_object_get(j, "dossier"));
 	json_decref(j);
 	snprintf(body, sizeof body, "{\"action\":\"rejet\",\"bureau\":%lld,\"annotation\":\"Article 2 à revoir\"}",
-		 (long long)desk("Direction générale des services"));
+		 (long long)at_desk(D, "Direction générale des services"));
 	T_EQ_INT(act(tok_dgs, f2, body), 200, "the DGS rejects the second act's folder");
 	a = acte(id2);
 	T_OK(has_event(a, "rejet_signature"), "the act's history has the rejection");

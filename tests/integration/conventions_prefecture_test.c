@@ -18,17 +18,6 @@
 static struct srv S;
 static db *D;
 
-static int64_t one(const char *sql, const char *arg)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, sql, arg ? "t" : "", arg);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
-	return v;
-}
-
 static long page(const char *jar, const char *path, struct ht_resp *r)
 {
 	ht_request("GET", srv_url(&S, path), NULL, NULL, 0, NULL, jar, r);
@@ -67,31 +56,31 @@ int main(void)
 	}
 	T_EQ_INT(atoi(out), 201, "the présidente stores her signing certificate");
 
-	int64_t cv = one("SELECT id FROM conventions WHERE reference = $1", "CDG62-EADM");
-	int64_t sub = one("SELECT id FROM folder_subtypes WHERE name = $1", "Convention d'adhésion");
-	int64_t sec = one("SELECT id FROM desks WHERE name = $1", "Secrétariat général");
+	int64_t cv = at_one(D, "SELECT id FROM conventions WHERE reference = $1", "CDG62-EADM");
+	int64_t sub = at_one(D, "SELECT id FROM folder_subtypes WHERE name = $1", "Convention d'adhésion");
+	int64_t sec = at_desk(D, "Secrétariat général");
 	char jar[320], csrf[80], loc[256], path[128], form[128];
 	snprintf(jar, sizeof jar, "%s/cookies", S.data);
 	T_EQ_INT(at_login(&S, jar, "ccpo.agent", csrf), 200, "the agent logs in");
 	snprintf(path, sizeof path, "/conventions/%lld/prefecture", (long long)cv);
 	snprintf(form, sizeof form, "matiere=1.4&type_piece=99_DC&date_decision=2024-03-18");
 	T_EQ_INT(at_form(&S, jar, csrf, path, form, loc), 303, "before its signature…");
-	T_EQ_INT(one("SELECT acte_id FROM conventions WHERE reference = $1", "CDG62-EADM") + one("SELECT COUNT(*) FROM actes WHERE folder_id > 0", NULL),
+	T_EQ_INT(at_one(D, "SELECT acte_id FROM conventions WHERE reference = $1", "CDG62-EADM") + at_one(D, "SELECT COUNT(*) FROM actes WHERE folder_id > 0", NULL),
 		 0, "… the convention is not transmitted");
 	snprintf(path, sizeof path, "/conventions/%lld/parapheur", (long long)cv);
 	snprintf(form, sizeof form, "sous_type=%lld&bureau=%lld", (long long)sub, (long long)sec);
 	T_EQ_INT(at_form(&S, jar, csrf, path, form, loc), 303, "the agent sends the convention into the parapheur");
-	int64_t folder = one("SELECT parapheur_dossier FROM conventions WHERE reference = $1", "CDG62-EADM");
+	int64_t folder = at_one(D, "SELECT parapheur_dossier FROM conventions WHERE reference = $1", "CDG62-EADM");
 	T_OK(folder > 0, "the convention keeps its folder");
 	char body[160];
 	long st;
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)folder);
-	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)one("SELECT id FROM desks WHERE name = $1",
+	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)at_one(D, "SELECT id FROM desks WHERE name = $1",
 											   "Direction générale des services"));
 	json_decref(at_api(&S, tok_dgs, "POST", path, body, &st));
 	T_EQ_INT(st, 200, "the DGS visas");
 	snprintf(body, sizeof body, "{\"action\":\"signature\",\"bureau\":%lld,\"pin\":\"secret 1234\"}",
-		 (long long)one("SELECT id FROM desks WHERE name = $1", "Présidence"));
+		 (long long)at_desk(D, "Présidence"));
 	json_decref(at_api(&S, tok_pres, "POST", path, body, &st));
 	T_EQ_INT(st, 200, "the présidente signs");
 
@@ -109,7 +98,7 @@ int main(void)
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/conventions/%lld/prefecture", (long long)cv);
 	T_EQ_INT(at_form(&S, jar, csrf, path, "matiere=1.4&type_piece=99_DC&date_decision=2024-03-18", loc), 303, "one click");
-	int64_t acte = one("SELECT acte_id FROM conventions WHERE reference = $1", "CDG62-EADM");
+	int64_t acte = at_one(D, "SELECT acte_id FROM conventions WHERE reference = $1", "CDG62-EADM");
 	snprintf(body, sizeof body, "/actes/%lld", (long long)acte);
 	T_OK(acte > 0 && strstr(loc, body), "an act is created, the agent lands on its page");
 	snprintf(path, sizeof path, "/api/v1/actes/%lld", (long long)acte);
@@ -144,7 +133,7 @@ int main(void)
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/conventions/%lld/prefecture", (long long)cv);
 	at_form(&S, jar, csrf, path, "matiere=1.4&type_piece=99_DC&date_decision=2024-03-18", loc);
-	T_EQ_INT(one("SELECT COUNT(*) FROM actes WHERE nature = 4 AND folder_id > 0", NULL), 1, "a second transmission is refused");
+	T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM actes WHERE nature = 4 AND folder_id > 0", NULL), 1, "a second transmission is refused");
 	at_login(&S, jar, "ccpo.auditeur", csrf);
 	T_EQ_INT(at_form(&S, jar, csrf, path, "matiere=1.4", loc), 403, "an auditor may not transmit");
 

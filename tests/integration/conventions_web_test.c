@@ -5,6 +5,7 @@
  * « 1er jour du mois suivant » notified on 31/01/2025 ends the CDG 62 convention on 01/02/2025; an
  * express renewal beyond the maximum is refused; CSV exports and ICS feed; the daily alert job mails
  * one digest to the convention's alert address, once; the auditor reads but cannot write. */
+#include "apitest.h"
 #include "httptest.h"
 #include "srvtest.h"
 #include "t.h"
@@ -24,18 +25,7 @@ static char jar[300], csrf[80];
 
 static long login(const char *user)
 {
-	char body[256];
-	struct ht_resp r;
-	snprintf(body, sizeof body, "{\"login\":\"%s\",\"password\":\"Opale-Demo-2024!\"}", user);
-	remove(jar);
-	ht_request("POST", srv_url(&S, "/api/v1/session"), "application/json", body, strlen(body), NULL, jar, &r);
-	const char *p = strstr(r.body.data ? r.body.data : "", "\"csrf\":\"");
-	csrf[0] = '\0';
-	if (p)
-		snprintf(csrf, 80, "%.*s", (int)strcspn(p + 8, "\""), p + 8);
-	long st = r.status;
-	ht_resp_free(&r);
-	return st;
+	return at_login(&S, jar, user, csrf);
 }
 
 static long get(const char *path, struct ht_resp *r)

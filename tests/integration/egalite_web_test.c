@@ -4,6 +4,7 @@
  * report with SVG charts and its downloads (JSON with the seed's headcounts, PDF, XLSX, HTML); the
  * HR file's personal data is not kept; roles (agent refused, auditor reads but cannot upload);
  * a second upload for the same date replaces the diagnostic. */
+#include "apitest.h"
 #include "httptest.h"
 #include "srvtest.h"
 #include "t.h"
@@ -15,22 +16,6 @@
 
 static struct srv S;
 static db *D;
-
-static long login(const char *jar, const char *user, char csrf[80])
-{
-	char body[256];
-	struct ht_resp r;
-	snprintf(body, sizeof body, "{\"login\":\"%s\",\"password\":\"Opale-Demo-2024!\"}", user);
-	remove(jar);
-	ht_request("POST", srv_url(&S, "/api/v1/session"), "application/json", body, strlen(body), NULL, jar, &r);
-	const char *p = strstr(r.body.data ? r.body.data : "", "\"csrf\":\"");
-	csrf[0] = '\0';
-	if (p)
-		snprintf(csrf, 80, "%.*s", (int)strcspn(p + 8, "\""), p + 8);
-	long st = r.status;
-	ht_resp_free(&r);
-	return st;
-}
 
 /* Posts the upload form with curl (multipart); the body goes to out_path. Returns the status; the
  * redirect target (if any) in loc. */
@@ -90,7 +75,7 @@ int main(void)
 	snprintf(bad, sizeof bad, "%s/agents-faux.csv", S.data);
 	struct ht_resp r;
 
-	T_EQ_INT(login(jar, "ccpo.admin", csrf), 200, "the collectivité's administrator logs in");
+	T_EQ_INT(at_login(&S, jar, "ccpo.admin", csrf), 200, "the collectivité's administrator logs in");
 	T_EQ_INT(get(jar, "/egalite", &r), 200, "GET /egalite → 200 for the administrator");
 	T_OK(strstr(r.body.data, "enctype=\"multipart/form-data\"") && strstr(r.body.data, "Aucun diagnostic"),
 	     "the page offers the upload form and says no diagnostic exists yet");
@@ -195,10 +180,10 @@ int main(void)
 		db_finalize(s);
 
 	/* Roles. */
-	T_EQ_INT(login(jar, "ccpo.agent", csrf), 200, "an agent logs in");
+	T_EQ_INT(at_login(&S, jar, "ccpo.agent", csrf), 200, "an agent logs in");
 	T_EQ_INT(get(jar, "/egalite", &r), 403, "an agent cannot open /egalite");
 	ht_resp_free(&r);
-	T_EQ_INT(login(jar, "ccpo.auditeur", csrf), 200, "the auditor logs in");
+	T_EQ_INT(at_login(&S, jar, "ccpo.auditeur", csrf), 200, "the auditor logs in");
 	T_EQ_INT(get(jar, "/egalite", &r), 200, "the auditor reads the diagnostics");
 	T_OK(strstr(r.body.data, "Diagnostic au 31/12/2023") && !strstr(r.body.data, "name=\"fichier\""),
 	     "… without the upload form");

@@ -29,7 +29,6 @@ static char tok_agent[80], tok_admin[80], pdf[400];
 static char *pdf_bytes;
 static size_t pdf_len;
 
-
 static size_t sink(char *p, size_t s, size_t n, void *u)
 {
 	buf *b = u;

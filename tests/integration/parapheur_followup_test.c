@@ -17,17 +17,6 @@ static struct srv S;
 static db *D;
 static char agent[80], dgs[80], pres[80], aud[80];
 
-static int64_t one(const char *sql, const char *arg)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, sql, arg ? "t" : "", arg);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
-	return v;
-}
-
 static json_t *folder_as(const char *tok, int64_t id)
 {
 	char p[80];
@@ -61,9 +50,9 @@ int main(void)
 	at_token(&S, D, "ccpo.dgs", dgs);
 	at_token(&S, D, "ccpo.president", pres);
 	at_token(&S, D, "ccpo.auditeur", aud);
-	int64_t f = one("SELECT id FROM folders WHERE title = $1", "Convention e-administration CDG 62");
-	int64_t d_dgs = one("SELECT id FROM desks WHERE name = $1", "Direction générale des services");
-	int64_t d_pres = one("SELECT id FROM desks WHERE name = $1", "Présidence");
+	int64_t f = at_one(D, "SELECT id FROM folders WHERE title = $1", "Convention e-administration CDG 62");
+	int64_t d_dgs = at_desk(D, "Direction générale des services");
+	int64_t d_pres = at_desk(D, "Présidence");
 
 	/* read receipts */
 	json_t *j = folder_as(agent, f);
@@ -108,12 +97,12 @@ int main(void)
 	snprintf(big, sizeof big, "{\"action\":\"signature\",\"bureau\":%lld,\"pin\":\"secret 1234\",\"annotation_privee\":\"%0*d\"}",
 		 (long long)d_pres, 2100, 0);
 	T_EQ_INT(act(pres, f, big), 400, "a private annotation over 2 000 characters is refused…");
-	T_EQ_INT(one("SELECT COUNT(*) FROM folder_docs WHERE role = 'signe'", NULL), 0, "… and the signature with it (nothing stored)");
+	T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM folder_docs WHERE role = 'signe'", NULL), 0, "… and the signature with it (nothing stored)");
 	snprintf(body, sizeof body, "{\"action\":\"signature\",\"bureau\":%lld,\"pin\":\"secret 1234\"}", (long long)d_pres);
 	T_EQ_INT(act(pres, f, body), 200, "the présidente signs: the circuit ends");
 
 	/* chaining */
-	int64_t sub = one("SELECT id FROM folder_subtypes WHERE name = $1", "Convention d'adhésion");
+	int64_t sub = at_one(D, "SELECT id FROM folder_subtypes WHERE name = $1", "Convention d'adhésion");
 	char path[96];
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/enchainer", (long long)f);
 	snprintf(body, sizeof body, "{\"sous_type\":%lld}", (long long)sub);
@@ -128,12 +117,12 @@ int main(void)
 	json_decref(j);
 	json_decref(at_api(&S, agent, "POST", path, body, &st));
 	T_EQ_INT(st, 409, "no chaining while a circuit runs");
-	T_EQ_INT(one("SELECT COUNT(*) FROM folder_events WHERE action = 'enchainement'", NULL), 1, "the history records the chaining");
+	T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM folder_events WHERE action = 'enchainement'", NULL), 1, "the history records the chaining");
 	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)d_dgs);
 	T_EQ_INT(act(dgs, f, body), 200, "visa of the second circuit");
 	snprintf(body, sizeof body, "{\"action\":\"signature\",\"bureau\":%lld,\"pin\":\"secret 1234\"}", (long long)d_pres);
 	T_EQ_INT(act(pres, f, body), 200, "second signature");
-	int64_t doc = one("SELECT MAX(id) FROM folder_docs WHERE role = 'signe'", NULL);
+	int64_t doc = at_one(D, "SELECT MAX(id) FROM folder_docs WHERE role = 'signe'", NULL);
 	snprintf(cmd, sizeof cmd, "curl -s -o '%s/s2.pdf' -H 'Authorization: Bearer %s' '%s' && pdfsig '%s/s2.pdf' 2>&1 | grep -c 'Signature is Valid'", S.data,
 		 agent, srv_url(&S, (snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/documents/%lld", (long long)f, (long long)doc), path)),
 		 S.data);
@@ -153,7 +142,7 @@ int main(void)
 	T_EQ_INT(st, 200, "the emitter archives the signed folder");
 	json_decref(at_api(&S, agent, "POST", path, NULL, &st));
 	T_EQ_INT(st, 409, "not twice");
-	int64_t sec = one("SELECT id FROM desks WHERE name = $1", "Secrétariat général");
+	int64_t sec = at_one(D, "SELECT id FROM desks WHERE name = $1", "Secrétariat général");
 	snprintf(path, sizeof path, "/api/v1/parapheur/bureaux/%lld/bannettes/archives", (long long)sec);
 	j = at_api(&S, agent, "GET", path, NULL, &st);
 	dump = json_dumps(j, 0);
@@ -171,7 +160,7 @@ int main(void)
 				  " -F 'principal=@%s/s2.pdf;type=application/pdf' '%s'", agent, (long long)sub, (long long)sec, S.data,
 		 srv_url(&S, "/api/v1/parapheur/dossiers"));
 	shell(cmd, out, sizeof out);
-	int64_t draft = one("SELECT id FROM folders WHERE title = $1", "Brouillon à jeter");
+	int64_t draft = at_one(D, "SELECT id FROM folders WHERE title = $1", "Brouillon à jeter");
 	T_OK(draft > 0, "a draft folder created");
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld", (long long)draft);
 	json_decref(at_api(&S, dgs, "DELETE", path, NULL, &st));
@@ -181,12 +170,12 @@ int main(void)
 	json_decref(at_api(&S, agent, "GET", path, NULL, &st));
 	T_EQ_INT(st, 404, "it is gone (404)");
 	snprintf(body, sizeof body, "%lld", (long long)draft);
-	T_EQ_INT(one("SELECT COUNT(*) FROM folder_docs WHERE folder_id = CAST($1 AS BIGINT)", body), 0, "with its documents' rows");
+	T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM folder_docs WHERE folder_id = CAST($1 AS BIGINT)", body), 0, "with its documents' rows");
 
 	/* the stamp's place of a type (API and administration page) */
 	char adm[80];
 	at_token(&S, D, "ccpo.admin", adm);
-	int64_t circ = one("SELECT circuit_id FROM folder_subtypes WHERE name = $1", "Convention d'adhésion");
+	int64_t circ = at_one(D, "SELECT circuit_id FROM folder_subtypes WHERE name = $1", "Convention d'adhésion");
 	snprintf(body, sizeof body, "{\"nom\":\"Arrêté\",\"format\":\"pades\",\"protocole\":\"actes\",\"circuit\":%lld,"
 				    "\"tampon\":{\"repere\":\"visa président\",\"page\":1,\"x\":10,\"y\":10}}", (long long)circ);
 	j = at_api(&S, adm, "POST", "/api/v1/parapheur/types", body, &st);
@@ -198,16 +187,16 @@ int main(void)
 	j = at_api(&S, adm, "POST", "/api/v1/parapheur/types", body, &st);
 	int64_t tid = json_integer_value(json_object_get(j, "type"));
 	json_decref(j);
-	T_OK(st == 201 && one("SELECT COUNT(*) FROM folder_types WHERE stamp_tag = '#visa_president#' AND stamp_page = -1 AND stamp_x = 400"
+	T_OK(st == 201 && at_one(D, "SELECT COUNT(*) FROM folder_types WHERE stamp_tag = '#visa_president#' AND stamp_page = -1 AND stamp_x = 400"
 			      " AND stamp_y = 72", NULL) == 1, "a type created with its stamp's tag and place (last page, 400, 72)");
 	char ajar[320], acsrf[80], loc[256];
 	snprintf(ajar, sizeof ajar, "%s/admin-cookies", S.data);
 	at_login(&S, ajar, "ccpo.admin", acsrf);
 	snprintf(path, sizeof path, "/parapheur/administration/types/%lld", (long long)tid);
 	at_form(&S, ajar, acsrf, path, "nom=Arr%C3%AAt%C3%A9&format=pades&protocole=actes&ville=&code_postal=&tampon_repere=&tampon_page=2&tampon_x=50&tampon_y=9999", loc);
-	T_EQ_INT(one("SELECT stamp_y FROM folder_types WHERE stamp_tag = '#visa_president#'", NULL), 72, "the page refuses y = 9999 (nothing changed)");
+	T_EQ_INT(at_one(D, "SELECT stamp_y FROM folder_types WHERE stamp_tag = '#visa_president#'", NULL), 72, "the page refuses y = 9999 (nothing changed)");
 	at_form(&S, ajar, acsrf, path, "nom=Arr%C3%AAt%C3%A9&format=pades&protocole=actes&ville=&code_postal=&tampon_repere=%23cachet_maire%23&tampon_page=2&tampon_x=50&tampon_y=60", loc);
-	T_EQ_INT(one("SELECT COUNT(*) FROM folder_types WHERE stamp_tag = '#cachet_maire#' AND stamp_page = 2 AND stamp_x = 50 AND stamp_y = 60", NULL), 1,
+	T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM folder_types WHERE stamp_tag = '#cachet_maire#' AND stamp_page = 2 AND stamp_x = 50 AND stamp_y = 60", NULL), 1,
 		 "the administration page sets the stamp's tag and place");
 
 	/* the page */

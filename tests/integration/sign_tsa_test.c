@@ -37,17 +37,6 @@ static int sh(char *out, size_t n, const char *fmt, ...)
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-static int64_t one(const char *sql, const char *arg)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, sql, arg ? "t" : "", arg);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
-	return v;
-}
-
 static const char *err_code(json_t *j)
 {
 	const char *c = json_string_value(json_object_get(json_object_get(j, "error"), "code"));
@@ -107,7 +96,7 @@ int main(void)
 	j = at_api(&S, tok_admin, "PUT", "/api/v1/signature/horodatage", body, &st);
 	T_OK(st == 200 && strcmp(json_string_value(json_object_get(j, "url")), tsa) == 0, "the administrator sets the collectivité's TSA");
 	json_decref(j);
-	T_EQ_INT(one("SELECT COUNT(*) FROM audit_log WHERE action = 'signature.horodatage'", NULL), 1, "audited");
+	T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM audit_log WHERE action = 'signature.horodatage'", NULL), 1, "audited");
 
 	/* the page shows it to the administrator */
 	char jar[320], csrf[80];
@@ -123,9 +112,9 @@ int main(void)
 	T_EQ_INT(sh(out, sizeof out, "curl -s -o /dev/null -w '%%{http_code}' -H 'Authorization: Bearer %s' -F p12=@%s/user.p12 -F 'pin=secret 1234' '%s'",
 		    tok_pres, pki, srv_url(&S, "/api/v1/signature/certificat")), 0, "curl runs");
 	T_EQ_INT(atoi(out), 201, "the présidente stores her certificate");
-	int64_t folder = one("SELECT id FROM folders WHERE title = $1", "Convention e-administration CDG 62");
-	int64_t dgs = one("SELECT id FROM desks WHERE name = $1", "Direction générale des services");
-	int64_t pres = one("SELECT id FROM desks WHERE name = $1", "Présidence");
+	int64_t folder = at_one(D, "SELECT id FROM folders WHERE title = $1", "Convention e-administration CDG 62");
+	int64_t dgs = at_desk(D, "Direction générale des services");
+	int64_t pres = at_desk(D, "Présidence");
 	char path[96];
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)folder);
 	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)dgs);
@@ -134,7 +123,7 @@ int main(void)
 	snprintf(body, sizeof body, "{\"action\":\"signature\",\"bureau\":%lld,\"pin\":\"secret 1234\"}", (long long)pres);
 	json_decref(at_api(&S, tok_pres, "POST", path, body, &st));
 	T_EQ_INT(st, 200, "the présidente signs");
-	int64_t doc = one("SELECT MAX(id) FROM folder_docs WHERE role = 'signe'", NULL);
+	int64_t doc = at_one(D, "SELECT MAX(id) FROM folder_docs WHERE role = 'signe'", NULL);
 	char pdf[400];
 	snprintf(pdf, sizeof pdf, "%s/signe.pdf", S.data);
 	sh(NULL, 0, "curl -s -o '%s' -H 'Authorization: Bearer %s' '%s'", pdf, tok_agent,

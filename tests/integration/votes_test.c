@@ -31,7 +31,6 @@ static db *D;
 static char tok_sec[80], tok_agent[80], tok_aud[80];
 static int64_t ids[50], supp10;
 
-
 /* A request with a bearer token; the body is JSON (or a form when ctype says so). Returns the status;
  * *out (may be NULL) the parsed JSON; body text kept in last_body. */
 static char last_body[200000];

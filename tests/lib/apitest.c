@@ -3,10 +3,13 @@
 #include "identity/identity.h"
 #include "web/pdfdoc.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 void at_token(struct srv *s, db *d, const char *login, char out[80])
@@ -26,15 +29,10 @@ long at_req(struct srv *s, const char *token, const char *method, const char *pa
 	    struct ht_resp *r)
 {
 	char auth[128];
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token ? token : "");
 	const char *h[] = { auth, NULL };
-	ht_request(method, srv_url(s, path), ctype, body, body ? strlen(body) : 0, h, NULL, r);
+	ht_request(method, srv_url(s, path), ctype, body, body ? strlen(body) : 0, token ? h : NULL, NULL, r);
 	return r->status;
-}
-
-long at_call(struct srv *s, const char *token, const char *method, const char *path, const char *json, struct ht_resp *r)
-{
-	return at_req(s, token, method, path, json ? "application/json" : NULL, json, r);
 }
 
 int64_t at_json_id(const struct ht_resp *r, const char *key)
@@ -58,7 +56,12 @@ int64_t at_one(db *d, const char *sql, const char *arg)
 
 int64_t at_desk(db *d, const char *name)
 {
-	return at_one(d, "SELECT id FROM desks WHERE name = $1", name);
+	return at_one(d, "SELECT id FROM desks WHERE name = $1 ORDER BY id LIMIT 1", name);
+}
+
+int64_t at_user(db *d, const char *login)
+{
+	return at_one(d, "SELECT id FROM users WHERE login = $1", login);
 }
 
 size_t at_sh(char *out, size_t n, const char *fmt, ...)
@@ -74,6 +77,17 @@ size_t at_sh(char *out, size_t n, const char *fmt, ...)
 	if (p)
 		pclose(p);
 	return k;
+}
+
+int at_run(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	int rc = system(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
 int64_t at_folder(struct srv *s, const char *token, const char *dossier, const char *pdf)
@@ -105,7 +119,7 @@ int at_pdf(const char *path, const char *title, const char *para)
 json_t *at_api(struct srv *s, const char *token, const char *method, const char *path, const char *body, long *status)
 {
 	struct ht_resp r;
-	at_call(s, token, method, path, body, &r);
+	at_raw(s, token, method, path, body, &r);
 	if (status)
 		*status = r.status;
 	json_t *j = json_loads(r.body.data ? r.body.data : "", 0, NULL);
@@ -146,11 +160,7 @@ long at_form(struct srv *s, const char *jar, const char *csrf, const char *path,
 
 long at_raw(struct srv *s, const char *token, const char *method, const char *path, const char *json, struct ht_resp *r)
 {
-	char auth[128];
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token ? token : "");
-	const char *h[] = { auth, NULL };
-	ht_request(method, srv_url(s, path), json ? "application/json" : NULL, json, json ? strlen(json) : 0, token ? h : NULL, NULL, r);
-	return r->status;
+	return at_req(s, token, method, path, json ? "application/json" : NULL, json, r);
 }
 
 /* Writes the bytes to a temp file and runs the command fmt on it ("%s" = the file); its stdout. */
@@ -204,4 +214,63 @@ int at_pdf_pages(const void *pdf, size_t len)
 	int n = p ? atoi(p + 7) : -1;
 	free(s);
 	return n;
+}
+
+/* Quoted-printable decoding (soft line breaks, =XX), NUL-terminated. */
+static void qp_decode(const buf *b, buf *out)
+{
+	for (size_t i = 0; i < b->len; i++) {
+		char c = b->data[i];
+		if (c == '=' && i + 1 < b->len && b->data[i + 1] == '\n') {
+			i++;
+		} else if (c == '=' && i + 2 < b->len && b->data[i + 1] == '\r' && b->data[i + 2] == '\n') {
+			i += 2;
+		} else if (c == '=' && i + 2 < b->len && isxdigit((unsigned char)b->data[i + 1]) && isxdigit((unsigned char)b->data[i + 2])) {
+			char h[3] = { b->data[i + 1], b->data[i + 2], 0 };
+			buf_putc(out, (char)strtol(h, NULL, 16));
+			i += 2;
+		} else {
+			buf_putc(out, c);
+		}
+	}
+	buf_putc(out, '\0');
+}
+
+int at_mail(const char *maildir, const char *addr, const char *const *needles, int secs, buf *body)
+{
+	char dir[512], to[300];
+	snprintf(dir, sizeof dir, "%s/new", maildir ? maildir : "");
+	snprintf(to, sizeof to, "X-Envelope-To: %s", addr);
+	for (int tries = 0; maildir && tries < secs * 10; tries++) {
+		DIR *dd = opendir(dir);
+		struct dirent *de;
+		while (dd && (de = readdir(dd))) {
+			if (de->d_name[0] == '.')
+				continue;
+			char f[1024];
+			snprintf(f, sizeof f, "%s/%s", dir, de->d_name);
+			buf b = BUF_INIT, c = BUF_INIT;
+			int ok = buf_read_file(&b, f, 0) == 0 && b.data && strstr(b.data, to);
+			if (ok) {
+				qp_decode(&b, &c);
+				for (const char *const *n = needles; *n && ok; n++)
+					ok = strstr(c.data, *n) != NULL;
+			}
+			if (ok) {
+				if (body)
+					buf_puts(body, c.data);
+				unlink(f);
+			}
+			buf_free(&b);
+			buf_free(&c);
+			if (ok) {
+				closedir(dd);
+				return 1;
+			}
+		}
+		if (dd)
+			closedir(dd);
+		usleep(100000);
+	}
+	return 0;
 }

@@ -21,22 +21,25 @@ long at_login(struct srv *s, const char *jar, const char *login, char csrf[80]);
 /* A form POST (urlencoded body, CSRF token added) with the session of jar; *location receives the
  * redirect target ("" when none). Returns the status. */
 long at_form(struct srv *s, const char *jar, const char *csrf, const char *path, const char *fields, char location[256]);
-/* A request with a bearer token and a body of type ctype (both may be NULL); the raw answer in *r
- * (free it with ht_resp_free). Returns the HTTP status. */
+/* A request with a bearer token (NULL: anonymous) and a body of type ctype (both may be NULL); the
+ * raw answer in *r (free it with ht_resp_free). Returns the HTTP status. */
 long at_req(struct srv *s, const char *token, const char *method, const char *path, const char *ctype, const char *body,
 	    struct ht_resp *r);
-/* at_req with a JSON body (NULL: no body). Returns the HTTP status. */
-long at_call(struct srv *s, const char *token, const char *method, const char *path, const char *json, struct ht_resp *r);
 /* The integer member key of the JSON object in r's body; 0 when absent or not JSON. */
 int64_t at_json_id(const struct ht_resp *r, const char *key);
 /* The first column of the first row of sql as an integer, with arg as $1 (NULL: no parameter); 0
  * when there is no row. */
 int64_t at_one(db *d, const char *sql, const char *arg);
-/* The id of the desk (parapheur bureau) named name; 0 when none. */
+/* The id of the desk (parapheur bureau) named name, the first created when several; 0 when none. */
 int64_t at_desk(db *d, const char *name);
 /* Runs the shell command made from fmt (printf-style) and keeps at most n-1 bytes of its standard
  * output in out, NUL-terminated. Returns the number of bytes kept. */
 size_t at_sh(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The id of the user whose login is login; 0 when none. */
+int64_t at_user(db *d, const char *login);
+/* Runs the shell command made from fmt (printf-style), its output not kept. Returns its exit status
+ * (-1 when it did not exit normally). */
+int at_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Creates a parapheur folder through the multipart API as the holder of token: dossier is the JSON
  * of the folder, pdf the path of its main document. Returns its id (0 on failure, the answer is then
  * printed as a "# " line). */
@@ -44,6 +47,11 @@ int64_t at_folder(struct srv *s, const char *token, const char *dossier, const c
 /* Writes a one-page PDF at path (cairo, through pdfdoc) with a title and a paragraph (either may be
  * NULL). Returns 0 or -1. */
 int at_pdf(const char *path, const char *title, const char *para);
+/* Waits up to secs seconds for a message of the SMTP test server's Maildir (maildir/new) sent to
+ * addr (X-Envelope-To) whose text, quoted-printable decoded, holds every string of needles
+ * (NULL-terminated). The message found is removed (a later wait sees the next one) and its decoded
+ * text appended to body when not NULL. Returns 1 when found, else 0. */
+int at_mail(const char *maildir, const char *addr, const char *const *needles, int secs, buf *body);
 
 /* One request with a bearer token (NULL: anonymous), the raw answer in r (free it with
  * ht_resp_free); a body is sent as JSON. Returns the status. For PDFs and error codes. */

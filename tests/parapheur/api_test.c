@@ -17,17 +17,6 @@ static db *D;
 static char tok_admin[80], tok_agent[80], tok_dgs[80], tok_dgs2[80], tok_pres[80];
 static char pdf[300];
 
-static int64_t user_id(const char *login)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, "SELECT id FROM users WHERE login = $1", "t", login);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
-	return v;
-}
-
 /* Creates a folder with the test PDF through the multipart API; returns its id. */
 static int64_t new_folder(const char *title, int64_t subtype, int64_t desk, const char *file)
 {
@@ -45,7 +34,7 @@ static void *racer(void *arg)
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)x->folder);
 	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)x->desk);
 	struct ht_resp r;
-	x->status = at_call(&S, x->tok, "POST", path, body, &r);
+	x->status = at_raw(&S, x->tok, "POST", path, body, &r);
 	ht_resp_free(&r);
 	return NULL;
 }
@@ -66,32 +55,32 @@ int main(void)
 
 	struct ht_resp r;
 	char body[512];
-	snprintf(body, sizeof body, "{\"nom\":\"Secrétariat général\",\"titulaires\":[%lld]}", (long long)user_id("ccpo.agent"));
-	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r), 201, "admin creates the emitting desk");
+	snprintf(body, sizeof body, "{\"nom\":\"Secrétariat général\",\"titulaires\":[%lld]}", (long long)at_user(D, "ccpo.agent"));
+	T_EQ_INT(at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r), 201, "admin creates the emitting desk");
 	int64_t sec = at_json_id(&r, "id");
 	ht_resp_free(&r);
-	snprintf(body, sizeof body, "{\"nom\":\"DGS\",\"titulaires\":[%lld]}", (long long)user_id("ccpo.dgs"));
-	at_call(&S, tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r);
+	snprintf(body, sizeof body, "{\"nom\":\"DGS\",\"titulaires\":[%lld]}", (long long)at_user(D, "ccpo.dgs"));
+	at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r);
 	int64_t dgs = at_json_id(&r, "id");
 	ht_resp_free(&r);
-	snprintf(body, sizeof body, "{\"nom\":\"Présidence\",\"titulaires\":[%lld]}", (long long)user_id("ccpo.president"));
-	at_call(&S, tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r);
+	snprintf(body, sizeof body, "{\"nom\":\"Présidence\",\"titulaires\":[%lld]}", (long long)at_user(D, "ccpo.president"));
+	at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r);
 	int64_t pres = at_json_id(&r, "id");
 	ht_resp_free(&r);
-	T_EQ_INT(at_call(&S, tok_agent, "POST", "/api/v1/parapheur/bureaux", "{\"nom\":\"x\"}", &r), 403, "an agent cannot create desks");
+	T_EQ_INT(at_raw(&S, tok_agent, "POST", "/api/v1/parapheur/bureaux", "{\"nom\":\"x\"}", &r), 403, "an agent cannot create desks");
 	ht_resp_free(&r);
 
 	snprintf(body, sizeof body, "{\"nom\":\"Visa DGS puis Présidence\",\"etapes\":[{\"type\":\"visa\",\"bureaux\":[%lld]},"
 				    "{\"type\":\"visa\",\"bureaux\":[%lld]}]}", (long long)dgs, (long long)pres);
-	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "admin creates a circuit");
+	T_EQ_INT(at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "admin creates a circuit");
 	int64_t circ = at_json_id(&r, "id");
 	ht_resp_free(&r);
-	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", "{\"nom\":\"x\",\"etapes\":[{\"type\":\"danse\",\"bureaux\":[1]}]}", &r), 400,
+	T_EQ_INT(at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", "{\"nom\":\"x\",\"etapes\":[{\"type\":\"danse\",\"bureaux\":[1]}]}", &r), 400,
 		 "an unknown step type is refused");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"nom\":\"Convention\",\"format\":\"pades\",\"protocole\":\"actes\",\"circuit\":%lld,"
 				    "\"regles\":[{\"regle\":\"montant >= 40000\",\"circuit\":%lld}]}", (long long)circ, (long long)circ);
-	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "admin creates a type and sub-type with a selection rule");
+	T_EQ_INT(at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "admin creates a type and sub-type with a selection rule");
 	int64_t sub = at_json_id(&r, "sous_type");
 	ht_resp_free(&r);
 
@@ -106,10 +95,10 @@ int main(void)
 
 	char path[256];
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)f1);
-	T_EQ_INT(at_call(&S, tok_agent, "POST", path, NULL, &r), 200, "the folder starts");
+	T_EQ_INT(at_raw(&S, tok_agent, "POST", path, NULL, &r), 200, "the folder starts");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/parapheur/bureaux/%lld/bannettes/a-traiter", (long long)dgs);
-	at_call(&S, tok_dgs, "GET", path, NULL, &r);
+	at_raw(&S, tok_dgs, "GET", path, NULL, &r);
 	T_OK(strstr(r.body.data, "Convention CDG 62") != NULL, "it is in the DGS's « à traiter » tray");
 	ht_resp_free(&r);
 
@@ -126,20 +115,20 @@ int main(void)
 
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)f1);
 	snprintf(body, sizeof body, "{\"action\":\"rejet\",\"bureau\":%lld,\"annotation\":\"no\"}", (long long)pres);
-	T_EQ_INT(at_call(&S, tok_pres, "POST", path, body, &r), 400, "a rejection without a 3-character reason is refused");
+	T_EQ_INT(at_raw(&S, tok_pres, "POST", path, body, &r), 400, "a rejection without a 3-character reason is refused");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"action\":\"remords\",\"bureau\":%lld}", (long long)dgs);
-	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS may undo while the présidence has not acted");
+	T_EQ_INT(at_raw(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS may undo while the présidence has not acted");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)dgs);
-	at_call(&S, tok_dgs, "POST", path, body, &r);
+	at_raw(&S, tok_dgs, "POST", path, body, &r);
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"action\":\"rejet\",\"bureau\":%lld,\"annotation\":\"Montant à revoir\"}", (long long)pres);
-	T_EQ_INT(at_call(&S, tok_pres, "POST", path, body, &r), 200, "the présidence rejects with a reason");
+	T_EQ_INT(at_raw(&S, tok_pres, "POST", path, body, &r), 200, "the présidence rejects with a reason");
 	T_OK(strstr(r.body.data, "\"statut\":\"rejete\"") && strstr(r.body.data, "Montant à revoir"), "the folder is rejected, the reason in its history");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"action\":\"remords\",\"bureau\":%lld}", (long long)dgs);
-	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, body, &r), 409, "no undo after the next step acted");
+	T_EQ_INT(at_raw(&S, tok_dgs, "POST", path, body, &r), 409, "no undo after the next step acted");
 	ht_resp_free(&r);
 
 	/* Bulk visa of 50 folders by the DGS; 2 of them were never started → 48 succeed, 2 report why. */
@@ -156,14 +145,14 @@ int main(void)
 				bad2 = f;
 		} else {
 			snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)f);
-			at_call(&S, tok_agent, "POST", path, NULL, &r);
+			at_raw(&S, tok_agent, "POST", path, NULL, &r);
 			ht_resp_free(&r);
 		}
 		buf_printf(&ids, "%s%lld", i ? "," : "", (long long)f);
 	}
 	char *bulk = malloc(ids.len + 200);
 	sprintf(bulk, "{\"action\":\"visa\",\"bureau\":%lld,\"dossiers\":[%s]}", (long long)dgs, ids.data);
-	T_EQ_INT(at_call(&S, tok_dgs, "POST", "/api/v1/parapheur/actions-groupees", bulk, &r), 200, "bulk visa of 50 folders answers");
+	T_EQ_INT(at_raw(&S, tok_dgs, "POST", "/api/v1/parapheur/actions-groupees", bulk, &r), 200, "bulk visa of 50 folders answers");
 	T_OK(strstr(r.body.data, "\"reussis\":48") && strstr(r.body.data, "\"echoues\":2"), "48 succeed and 2 fail");
 	char needle[64];
 	snprintf(needle, sizeof needle, "\"id\":%lld,\"ok\":false,\"erreur\"", (long long)bad1);
@@ -174,7 +163,7 @@ int main(void)
 	free(bulk);
 	buf_free(&ids);
 	snprintf(path, sizeof path, "/api/v1/parapheur/bureaux/%lld/bannettes/a-traiter", (long long)pres);
-	at_call(&S, tok_pres, "GET", path, NULL, &r);
+	at_raw(&S, tok_pres, "GET", path, NULL, &r);
 	json_t *j = json_loads(r.body.data, 0, NULL);
 	T_EQ_INT(json_array_size(json_object_get(j, "dossiers")), 48, "the 48 are now in the présidence's tray");
 	json_decref(j);
@@ -186,7 +175,7 @@ int main(void)
 	if (q)
 		db_finalize(q);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/documents/%lld", (long long)f1, (long long)doc);
-	T_EQ_INT(at_call(&S, tok_agent, "GET", path, NULL, &r), 200, "the main document downloads");
+	T_EQ_INT(at_raw(&S, tok_agent, "GET", path, NULL, &r), 200, "the main document downloads");
 	T_OK(r.body.len > 4 && memcmp(r.body.data, "%PDF", 4) == 0, "as the PDF it was");
 	ht_resp_free(&r);
 	db_close(D);

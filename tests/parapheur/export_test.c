@@ -55,7 +55,7 @@ int main(void)
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)folder);
 	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld,\"annotation\":\"Vu, conforme à la délibération n° 2024-17\"}",
 		 (long long)dgs);
-	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS visas with an annotation");
+	T_EQ_INT(at_raw(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS visas with an annotation");
 	ht_resp_free(&r);
 
 	/* A signed copy and a detached signature, made with a throw-away PKI. */
@@ -96,7 +96,7 @@ int main(void)
 
 	/* Bordereau. */
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/bordereau", (long long)folder);
-	T_EQ_INT(at_call(&S, tok_agent, "GET", path, NULL, &r), 200, "the agent downloads the bordereau");
+	T_EQ_INT(at_raw(&S, tok_agent, "GET", path, NULL, &r), 200, "the agent downloads the bordereau");
 	T_OK(r.body.len > 5 && memcmp(r.body.data, "%PDF-", 5) == 0 && strstr(r.headers.data, "application/pdf"), "it is a PDF");
 	char pdf[400];
 	snprintf(pdf, sizeof pdf, "%s/bordereau.pdf", S.data);
@@ -125,7 +125,7 @@ int main(void)
 
 	/* ZIP export. */
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/export", (long long)folder);
-	T_EQ_INT(at_call(&S, tok_agent, "GET", path, NULL, &r), 200, "the agent downloads the ZIP export");
+	T_EQ_INT(at_raw(&S, tok_agent, "GET", path, NULL, &r), 200, "the agent downloads the ZIP export");
 	char zip[400], dir[400];
 	snprintf(zip, sizeof zip, "%s/export.zip", S.data);
 	snprintf(dir, sizeof dir, "%s/export", S.data);
@@ -201,9 +201,9 @@ int main(void)
 	ok_why(strstr(out, "documents/") && strstr(out, "convention-cdg62.pdf"), "the visa event links the document as it stood", out);
 
 	/* Unknown folder. */
-	T_EQ_INT(at_call(&S, tok_agent, "GET", "/api/v1/parapheur/dossiers/999999/bordereau", NULL, &r), 404, "unknown folder: bordereau 404");
+	T_EQ_INT(at_raw(&S, tok_agent, "GET", "/api/v1/parapheur/dossiers/999999/bordereau", NULL, &r), 404, "unknown folder: bordereau 404");
 	ht_resp_free(&r);
-	T_EQ_INT(at_call(&S, tok_agent, "GET", "/api/v1/parapheur/dossiers/999999/export", NULL, &r), 404, "unknown folder: export 404");
+	T_EQ_INT(at_raw(&S, tok_agent, "GET", "/api/v1/parapheur/dossiers/999999/export", NULL, &r), 404, "unknown folder: export 404");
 	ht_resp_free(&r);
 	snprintf(cmd, sizeof cmd, "ls %s/tmp | grep -c -E 'bordereau|export' || true", S.data);
 	sh(cmd, out, sizeof out);

@@ -35,52 +35,15 @@ static long pub(const char *jar, const char *method, const char *path, const cha
 /* Waits for a mail to addr containing needle; copies the text after `after` up to a delimiter. */
 static int grab(const char *addr, const char *needle, const char *after, char *out, size_t n)
 {
-	for (int tries = 0; tries < 150; tries++) {
-		char dir[512];
-		snprintf(dir, sizeof dir, "%s/new", MAILDIR);
-		DIR *dd = opendir(dir);
-		struct dirent *de;
-		while (dd && (de = readdir(dd))) {
-			if (de->d_name[0] == '.')
-				continue;
-			char f[1024];
-			snprintf(f, sizeof f, "%s/%s", dir, de->d_name);
-			buf b = BUF_INIT, c = BUF_INIT;
-			buf_read_file(&b, f, 0);
-			for (size_t i = 0; b.data && i < b.len; i++) {
-				if (b.data[i] == '=' && b.data[i + 1] == '\n') { i++; continue; }
-				if (b.data[i] == '=' && b.data[i + 1] == '\r') { i += 2; continue; }
-				if (b.data[i] == '=' && isxdigit((unsigned char)b.data[i + 1]) && isxdigit((unsigned char)b.data[i + 2])) {
-					char h[3] = { b.data[i + 1], b.data[i + 2], 0 };
-					buf_putc(&c, (char)strtol(h, NULL, 16));
-					i += 2;
-					continue;
-				}
-				buf_putc(&c, b.data[i]);
-			}
-			buf_putc(&c, 0);
-			char to[300];
-			snprintf(to, sizeof to, "X-Envelope-To: %s", addr);
-			const char *p = c.data && strstr(c.data, to) && strstr(c.data, needle) ? strstr(c.data, after) : NULL;
-			int found = p != NULL;
-			if (found) {
-				p += strlen(after);
-				size_t k = strcspn(p, "\r\n \"<");
-				snprintf(out, n, "%.*s", (int)k, p);
-				unlink(f);
-			}
-			buf_free(&b);
-			buf_free(&c);
-			if (found) {
-				closedir(dd);
-				return 1;
-			}
-		}
-		if (dd)
-			closedir(dd);
-		usleep(100000);
+	const char *needles[] = { needle, after, NULL };
+	buf c = BUF_INIT;
+	int found = at_mail(MAILDIR, addr, needles, 15, &c);
+	if (found) {
+		const char *p = strstr(c.data, after) + strlen(after);
+		snprintf(out, n, "%.*s", (int)strcspn(p, "\r\n \"<"), p);
 	}
-	return 0;
+	buf_free(&c);
+	return found;
 }
 
 int main(void)
@@ -99,11 +62,11 @@ int main(void)
 	char body[1024], path[256];
 	snprintf(body, sizeof body, "{\"nom\":\"Visa DGS puis CCI\",\"etapes\":[{\"type\":\"visa\",\"bureaux\":[%lld]},"
 				    "{\"type\":\"externe\",\"bureaux\":[%lld]}]}", (long long)dgs, (long long)cci);
-	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "circuit visa DGS → external CCI");
+	T_EQ_INT(at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "circuit visa DGS → external CCI");
 	int64_t circ = at_json_id(&r, "id");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"nom\":\"Avenant externe\",\"format\":\"pades\",\"protocole\":\"none\",\"circuit\":%lld}", (long long)circ);
-	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "type with that circuit");
+	T_EQ_INT(at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "type with that circuit");
 	int64_t sub = at_json_id(&r, "sous_type");
 	ht_resp_free(&r);
 	char pdf[300], out[8192];
@@ -113,22 +76,22 @@ int main(void)
 	snprintf(body, sizeof body, "{\"titre\":\"Avenant CCI n° 2\",\"sous_type\":%lld,\"bureau\":%lld}", (long long)sub, (long long)sec);
 	int64_t folder = at_folder(&S, tok_agent, body, pdf);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)folder);
-	T_EQ_INT(at_call(&S, tok_agent, "POST", path, NULL, &r), 200, "the agent starts the folder");
+	T_EQ_INT(at_raw(&S, tok_agent, "POST", path, NULL, &r), 200, "the agent starts the folder");
 	ht_resp_free(&r);
 	const char *send = "{\"nom\":\"Jean Martin, vice-président de la CCI\",\"email\":\"jean.martin@cci-littoral.example\"}";
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/externe", (long long)folder);
-	T_EQ_INT(at_call(&S, tok_agent, "POST", path, send, &r), 409, "no link before the external step");
+	T_EQ_INT(at_raw(&S, tok_agent, "POST", path, send, &r), 409, "no link before the external step");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)folder);
 	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)dgs);
-	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS visas: the external step opens");
+	T_EQ_INT(at_raw(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS visas: the external step opens");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/externe", (long long)folder);
-	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, send, &r), 403, "the DGS (not the emitter, not admin) may not send the link");
+	T_EQ_INT(at_raw(&S, tok_dgs, "POST", path, send, &r), 403, "the DGS (not the emitter, not admin) may not send the link");
 	ht_resp_free(&r);
-	T_EQ_INT(at_call(&S, tok_agent, "POST", path, "{\"nom\":\"Jean Martin\",\"email\":\"pas-une-adresse\"}", &r), 400, "a bad address is refused");
+	T_EQ_INT(at_raw(&S, tok_agent, "POST", path, "{\"nom\":\"Jean Martin\",\"email\":\"pas-une-adresse\"}", &r), 400, "a bad address is refused");
 	ht_resp_free(&r);
-	T_EQ_INT(at_call(&S, tok_agent, "POST", path, send, &r), 201, "the emitter sends the link");
+	T_EQ_INT(at_raw(&S, tok_agent, "POST", path, send, &r), 201, "the emitter sends the link");
 	ht_resp_free(&r);
 	char tok[128] = "";
 	T_OK(grab("jean.martin@cci-littoral.example", "Avenant CCI n° 2", "https://opale.example.fr/externe/", tok, sizeof tok) && strlen(tok) > 20,
@@ -235,7 +198,7 @@ int main(void)
 	at_sh(out, sizeof out, "pdftotext %s - | tr -s ' \\n' ' '", blob);
 	T_OK(strstr(out, "Jean Martin") && strstr(out, "Signataire externe"), "its stamp names the partner as external signatory");
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld", (long long)folder);
-	T_EQ_INT(at_call(&S, tok_agent, "GET", path, NULL, &r), 200, "the folder");
+	T_EQ_INT(at_raw(&S, tok_agent, "GET", path, NULL, &r), 200, "the folder");
 	T_OK(strstr(r.body.data, "signature externe") && strstr(r.body.data, "Jean Martin, vice-président de la CCI (jean.martin@cci-littoral.example)") &&
 		     strstr(r.body.data, "code à usage unique vérifié le"),
 	     "its history names the partner and the code evidence");
@@ -247,7 +210,7 @@ int main(void)
 	ht_resp_free(&r);
 
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/externe", (long long)folder);
-	T_EQ_INT(at_call(&S, tok_agent, "POST", path, send, &r), 409, "no new link once the step is done");
+	T_EQ_INT(at_raw(&S, tok_agent, "POST", path, send, &r), 409, "no new link once the step is done");
 	ht_resp_free(&r);
 	db_close(D);
 	srv_stop(&S);

@@ -23,69 +23,6 @@ static db *D;
 static const char *MAILDIR;
 static char tok_agent[80], tok_dgs[80];
 
-/* Quoted-printable body decoded (soft breaks, =XX). */
-static void qp_decode(const buf *b, buf *out)
-{
-	for (size_t i = 0; i < b->len; i++) {
-		char c = b->data[i];
-		if (c == '=' && i + 1 < b->len && b->data[i + 1] == '\n') {
-			i++;
-		} else if (c == '=' && i + 2 < b->len && b->data[i + 1] == '\r' && b->data[i + 2] == '\n') {
-			i += 2;
-		} else if (c == '=' && i + 2 < b->len && isxdigit((unsigned char)b->data[i + 1]) && isxdigit((unsigned char)b->data[i + 2])) {
-			char h[3] = { b->data[i + 1], b->data[i + 2], 0 };
-			buf_putc(out, (char)strtol(h, NULL, 16));
-			i += 2;
-		} else {
-			buf_putc(out, c);
-		}
-	}
-	buf_putc(out, '\0');
-}
-
-/* Waits up to `secs` for a message to addr whose decoded text contains every needle (NULL-ended);
- * the message is removed once found. Returns 1 when found; body (may be NULL) gets its text. */
-static int find_mail(const char *addr, const char *const *needles, int secs, buf *body)
-{
-	for (int tries = 0; tries < secs * 10; tries++) {
-		char dir[512];
-		snprintf(dir, sizeof dir, "%s/new", MAILDIR);
-		DIR *dd = opendir(dir);
-		struct dirent *de;
-		while (dd && (de = readdir(dd))) {
-			if (de->d_name[0] == '.')
-				continue;
-			char f[1024];
-			snprintf(f, sizeof f, "%s/%s", dir, de->d_name);
-			buf b = BUF_INIT, c = BUF_INIT;
-			int ok = buf_read_file(&b, f, 0) == 0 && b.data;
-			char to[300];
-			snprintf(to, sizeof to, "X-Envelope-To: %s", addr);
-			ok = ok && strstr(b.data, to);
-			if (ok) {
-				qp_decode(&b, &c);
-				for (const char *const *n = needles; *n && ok; n++)
-					ok = strstr(c.data, *n) != NULL;
-			}
-			if (ok) {
-				if (body)
-					buf_puts(body, c.data);
-				unlink(f);
-			}
-			buf_free(&b);
-			buf_free(&c);
-			if (ok) {
-				closedir(dd);
-				return 1;
-			}
-		}
-		if (dd)
-			closedir(dd);
-		usleep(100000);
-	}
-	return 0;
-}
-
 static int count_mail(const char *addr)
 {
 	char out[32];
@@ -117,15 +54,15 @@ int main(void)
 
 	/* 1. New folder on a desk. */
 	const char *n1[] = { "« Convention e-administration CDG 62 »", "Direction générale des services", link, NULL };
-	T_OK(find_mail("ccpo.dgs@demo.opale.invalid", n1, 15, NULL), "the DGS is told the demo folder waits on the DGS desk, with its link");
+	T_OK(at_mail(MAILDIR, "ccpo.dgs@demo.opale.invalid", n1, 15, NULL), "the DGS is told the demo folder waits on the DGS desk, with its link");
 	char path[256], body[512];
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)folder);
 	snprintf(body, sizeof body, "{\"action\":\"visa\",\"bureau\":%lld}", (long long)dgs);
 	struct ht_resp r;
-	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS visas");
+	T_EQ_INT(at_raw(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS visas");
 	ht_resp_free(&r);
 	const char *n2[] = { "« Convention e-administration CDG 62 »", "« Présidence »", link, NULL };
-	T_OK(find_mail("ccpo.president@demo.opale.invalid", n2, 15, NULL), "the président is told it now waits on the Présidence desk");
+	T_OK(at_mail(MAILDIR, "ccpo.president@demo.opale.invalid", n2, 15, NULL), "the président is told it now waits on the Présidence desk");
 
 	/* 2. Rejection → the creator, with the reason. */
 	char pdf[300];
@@ -135,16 +72,16 @@ int main(void)
 	int64_t f2 = new_folder("Convention de mise à disposition", sub, sec, pdf);
 	T_OK(f2 > 0, "the agent creates a second folder");
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)f2);
-	T_EQ_INT(at_call(&S, tok_agent, "POST", path, NULL, &r), 200, "and starts it");
+	T_EQ_INT(at_raw(&S, tok_agent, "POST", path, NULL, &r), 200, "and starts it");
 	ht_resp_free(&r);
 	const char *n3[] = { "« Convention de mise à disposition »", NULL };
-	T_OK(find_mail("ccpo.dgs@demo.opale.invalid", n3, 15, NULL), "the DGS is told");
+	T_OK(at_mail(MAILDIR, "ccpo.dgs@demo.opale.invalid", n3, 15, NULL), "the DGS is told");
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/actions", (long long)f2);
 	snprintf(body, sizeof body, "{\"action\":\"rejet\",\"bureau\":%lld,\"annotation\":\"Durée à revoir : 3 ans au plus\"}", (long long)dgs);
-	T_EQ_INT(at_call(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS rejects it");
+	T_EQ_INT(at_raw(&S, tok_dgs, "POST", path, body, &r), 200, "the DGS rejects it");
 	ht_resp_free(&r);
 	const char *n4[] = { "a été rejeté par Marc Vasseur", "Motif : Durée à revoir : 3 ans au plus", "« Convention de mise à disposition »", NULL };
-	T_OK(find_mail("ccpo.agent@demo.opale.invalid", n4, 15, NULL), "the agent (creator) receives the rejection with its reason");
+	T_OK(at_mail(MAILDIR, "ccpo.agent@demo.opale.invalid", n4, 15, NULL), "the agent (creator) receives the rejection with its reason");
 
 	/* 3. A desk informed when a step opens (no action expected from it). */
 	char tok_admin[80];
@@ -152,26 +89,26 @@ int main(void)
 	int64_t pres = at_desk(D, "Présidence");
 	snprintf(body, sizeof body, "{\"nom\":\"Visa DGS, Présidence informée\",\"etapes\":[{\"type\":\"visa\",\"bureaux\":[%lld],"
 				    "\"informes\":[%lld]}]}", (long long)dgs, (long long)pres);
-	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "a circuit whose visa step informs the Présidence");
+	T_EQ_INT(at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r), 201, "a circuit whose visa step informs the Présidence");
 	json_t *cj = json_loads(r.body.data, 0, NULL);
 	int64_t circ = json_integer_value(json_object_get(cj, "id"));
 	json_decref(cj);
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"nom\":\"Note\",\"format\":\"pades\",\"protocole\":\"none\",\"circuit\":%lld}", (long long)circ);
-	T_EQ_INT(at_call(&S, tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "a type using it");
+	T_EQ_INT(at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/types", body, &r), 201, "a type using it");
 	cj = json_loads(r.body.data, 0, NULL);
 	int64_t sub2 = json_integer_value(json_object_get(cj, "sous_type"));
 	json_decref(cj);
 	ht_resp_free(&r);
 	int64_t f3 = new_folder("Note de service sur les astreintes", sub2, sec, pdf);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)f3);
-	T_EQ_INT(at_call(&S, tok_agent, "POST", path, NULL, &r), 200, "a folder through it starts");
+	T_EQ_INT(at_raw(&S, tok_agent, "POST", path, NULL, &r), 200, "a folder through it starts");
 	ht_resp_free(&r);
 	const char *n6[] = { "Pour information du bureau « Présidence »", "« Note de service sur les astreintes » est arrivé à l'étape 1",
 			     "Aucune action", NULL };
-	T_OK(find_mail("ccpo.president@demo.opale.invalid", n6, 15, NULL), "the président is informed, no action expected");
+	T_OK(at_mail(MAILDIR, "ccpo.president@demo.opale.invalid", n6, 15, NULL), "the président is informed, no action expected");
 	const char *n7[] = { "« Note de service sur les astreintes »", "bannette « À traiter »", NULL };
-	T_OK(find_mail("ccpo.dgs@demo.opale.invalid", n7, 15, NULL), "the DGS has it to act on");
+	T_OK(at_mail(MAILDIR, "ccpo.dgs@demo.opale.invalid", n7, 15, NULL), "the DGS has it to act on");
 
 	/* 4. Daily digest of late folders. */
 	int64_t now = identity_now(), at = at_one(D, "SELECT run_at FROM jobs WHERE kind = 'parapheur.retards' AND state = 'queued'", NULL);
@@ -186,7 +123,7 @@ int main(void)
 	T_OK(srv_cli(&S, out, sizeof out, args) == 0, "opale parapheur retards enqueues a digest now");
 	buf dig = BUF_INIT;
 	const char *n5[] = { "ont dépassé leur échéance", "« Convention e-administration CDG 62 » (bureau « Présidence »", link, NULL };
-	T_OK(find_mail("ccpo.president@demo.opale.invalid", n5, 15, &dig), "the président receives the digest listing the late folder");
+	T_OK(at_mail(MAILDIR, "ccpo.president@demo.opale.invalid", n5, 15, &dig), "the président receives the digest listing the late folder");
 	T_OK(!strstr(dig.data ? dig.data : "", "mise à disposition"), "the rejected folder is not in it");
 	buf_free(&dig);
 	usleep(500000);

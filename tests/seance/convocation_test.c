@@ -7,6 +7,7 @@
  * manifest holds every document's hash, attestation PDF, packet ZIP, the élu's pouvoir checked by
  * L2121-20, and the quorum per point with a departure. */
 #include "core/dates.h"
+#include "apitest.h"
 #include "httptest.h"
 #include "identity/identity.h"
 #include "srvtest.h"
@@ -22,18 +23,6 @@ static struct srv S;
 static db *D;
 static char tok_sec[80], tok_elu[80];
 static const char *maildir;
-
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
 
 static long api(const char *tok, const char *method, const char *path, const char *ctype, const char *body, struct ht_resp *r)
 {
@@ -160,8 +149,8 @@ int main(void)
 	if (!T_OK(up != -1, "the SMTP test server runs") || !T_OK(up == 0, "server with demo data starts"))
 		return t_done();
 	D = srv_db(&S);
-	token("ccpo.secretaire", tok_sec);
-	token("ccpo.elu", tok_elu);
+	at_token(&S, D, "ccpo.secretaire", tok_sec);
+	at_token(&S, D, "ccpo.elu", tok_elu);
 	collect((struct got[1]){ 0 }, 0);
 	struct ht_resp r;
 	struct err e;

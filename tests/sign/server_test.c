@@ -5,6 +5,7 @@
  * /verifier page; the parapheur's SIGNATURE step (user key + PIN, visible stamp at the type's tag)
  * then SEAL step (collectivité seal) on a PDF — both signatures valid for pdfsig — and a CAdES type
  * giving a detached .p7s accepted by openssl cms. */
+#include "apitest.h"
 #include "httptest.h"
 #include "core/config.h"
 #include "identity/identity.h"
@@ -24,18 +25,6 @@ static struct srv S;
 static db *D;
 static char tok_admin[80], tok_agent[80], tok_pres[80];
 static char P[400], W[400];   /* PKI dir, work dir */
-
-static void token(const char *login, char *out)
-{
-	char raw[64], h[65];
-	identity_random_token(raw);
-	snprintf(out, 80, "opl_%s", raw);
-	identity_sha256_hex(out, h);
-	struct err e;
-	db_run(D, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at)"
-		      " SELECT $1, u.id, m.tenant_id, m.roles, 't', 0 FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.login = $2",
-	       "tt", h, login);
-}
 
 /* Runs a shell command (formatted) in W; output (stdout+stderr) into out when given. Exit status. */
 static int sh(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -69,31 +58,11 @@ static int sh(char *out, size_t n, const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static long api(const char *tok, const char *method, const char *path, const char *json, struct ht_resp *r)
-{
-	char auth[128];
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
-	const char *h[] = { auth, NULL };
-	ht_request(method, srv_url(&S, path), json ? "application/json" : NULL, json, json ? strlen(json) : 0, h, NULL, r);
-	return r->status;
-}
-
 static int64_t json_int(const char *txt, const char *key)
 {
 	json_t *j = json_loads(txt, JSON_DISABLE_EOF_CHECK, NULL);
 	int64_t v = json_integer_value(json_object_get(j, key));
 	json_decref(j);
-	return v;
-}
-
-static int64_t user_id(const char *login)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, "SELECT id FROM users WHERE login = $1", "t", login);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
 	return v;
 }
 
@@ -126,7 +95,7 @@ static long act(const char *tok, int64_t folder, const char *action, int64_t des
 	else
 		snprintf(body, sizeof body, "{\"action\":\"%s\",\"bureau\":%lld}", action, (long long)desk);
 	struct ht_resp r;
-	long st = api(tok, "POST", path, body, &r);
+	long st = at_raw(&S, tok, "POST", path, body, &r);
 	if (out)
 		snprintf(out, n, "%s", r.body.data ? r.body.data : "");
 	ht_resp_free(&r);
@@ -178,9 +147,9 @@ int main(void)
 	if (!T_OK(srv_start(&S, NULL) == 0, "server with demo data starts"))
 		return t_done();
 	D = srv_db(&S);
-	token("ccpo.admin", tok_admin);
-	token("ccpo.agent", tok_agent);
-	token("ccpo.president", tok_pres);
+	at_token(&S, D, "ccpo.admin", tok_admin);
+	at_token(&S, D, "ccpo.agent", tok_agent);
+	at_token(&S, D, "ccpo.president", tok_pres);
 	snprintf(P, sizeof P, "%s/pki", S.data);
 	snprintf(W, sizeof W, "%s/work", S.data);
 	mkdir(W, 0700);
@@ -213,7 +182,7 @@ int main(void)
 	char p12b64[80];
 	snprintf(p12b64, sizeof p12b64, "%.60s", out);
 	int rc;
-	db_stmt *s = db_query(D, &e, &rc, "SELECT sealed_p12 FROM sign_keys WHERE kind = 'personnel' AND user_id = $1", "i", user_id("ccpo.president"));
+	db_stmt *s = db_query(D, &e, &rc, "SELECT sealed_p12 FROM sign_keys WHERE kind = 'personnel' AND user_id = $1", "i", at_user(D, "ccpo.president"));
 	T_OK(s && rc == DB_ROW && !strstr(db_col_text(s, 0), p12b64 + 8), "the stored PKCS#12 is sealed (its bytes do not appear in the row)");
 	if (s)
 		db_finalize(s);
@@ -226,7 +195,7 @@ int main(void)
 	struct stat st;
 	T_OK(stat(kp, &st) == 0 && (st.st_mode & 0777) == 0600 && st.st_size == 32, "server key: 32 bytes, mode 0600");
 	struct ht_resp r;
-	T_EQ_INT(api(tok_pres, "GET", "/api/v1/signature/certificat", NULL, &r), 200, "GET my certificate");
+	T_EQ_INT(at_raw(&S, tok_pres, "GET", "/api/v1/signature/certificat", NULL, &r), 200, "GET my certificate");
 	T_OK(r.body.data && strstr(r.body.data, "Opale Test CA"), "… shows the issuer");
 	ht_resp_free(&r);
 	sh(out, sizeof out, CURL_F "-F p12=@%s/seal.p12 -F 'mot_de_passe=secret 1234' %s", tok_agent, P, srv_url(&S, "/api/v1/signature/cachet"));
@@ -264,17 +233,17 @@ int main(void)
 	     "data-to-sign: a session, one value to sign, a frozen signing time");
 	char body[1200];
 	snprintf(body, sizeof body, "{\"session\":\"%s\",\"signatures\":[\"%s\"]}", sess ? sess : "", "AAAA");
-	T_EQ_INT(api(tok_pres, "POST", "/api/v1/signature/assemble", body, &r), 400, "assemble refuses a value that does not verify");
+	T_EQ_INT(at_raw(&S, tok_pres, "POST", "/api/v1/signature/assemble", body, &r), 400, "assemble refuses a value that does not verify");
 	T_OK(r.body.data && strstr(r.body.data, "sign.remote_mismatch"), "… code sign.remote_mismatch");
 	ht_resp_free(&r);
-	T_EQ_INT(api(tok_agent, "POST", "/api/v1/signature/assemble", body, &r), 404, "another user cannot use the session");
+	T_EQ_INT(at_raw(&S, tok_agent, "POST", "/api/v1/signature/assemble", body, &r), 404, "another user cannot use the session");
 	ht_resp_free(&r);
 	/* the right value, computed here with openssl (RSA PKCS#1 v1.5 over SHA-256 of the DER attributes) */
 	sh(out, sizeof out, "printf %%s '%s' | base64 -d > tbs.der && openssl dgst -sha256 -sign user-key.pem tbs.der | base64 -w0",
 	   json_string_value(json_array_get(json_object_get(j, "donnees_a_signer"), 0)));
 	snprintf(body, sizeof body, "{\"session\":\"%s\",\"signatures\":[\"%.1000s\"]}", sess ? sess : "", out);
 	json_decref(j);
-	T_EQ_INT(api(tok_pres, "POST", "/api/v1/signature/assemble", body, &r), 200, "assemble with a value made by openssl dgst -sign");
+	T_EQ_INT(at_raw(&S, tok_pres, "POST", "/api/v1/signature/assemble", body, &r), 200, "assemble with a value made by openssl dgst -sign");
 	FILE *f = fopen(kp, "r");   /* (just to reuse a path buffer below) */
 	if (f)
 		fclose(f);
@@ -326,28 +295,28 @@ int main(void)
 	T_EQ_INT(atoi(out), 401, "verification needs a login");
 
 	/* ---- parapheur: signature then seal ---- */
-	snprintf(body, sizeof body, "{\"nom\":\"Secrétariat\",\"titulaires\":[%lld]}", (long long)user_id("ccpo.agent"));
-	api(tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r);
+	snprintf(body, sizeof body, "{\"nom\":\"Secrétariat\",\"titulaires\":[%lld]}", (long long)at_user(D, "ccpo.agent"));
+	at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r);
 	int64_t sec = json_int(r.body.data, "id");
 	ht_resp_free(&r);
-	snprintf(body, sizeof body, "{\"nom\":\"Présidence\",\"titulaires\":[%lld]}", (long long)user_id("ccpo.president"));
-	api(tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r);
+	snprintf(body, sizeof body, "{\"nom\":\"Présidence\",\"titulaires\":[%lld]}", (long long)at_user(D, "ccpo.president"));
+	at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/bureaux", body, &r);
 	int64_t pres = json_int(r.body.data, "id");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"nom\":\"Signature puis cachet\",\"etapes\":[{\"type\":\"signature\",\"bureaux\":[%lld]},"
 				    "{\"type\":\"cachet\",\"bureaux\":[%lld]}]}", (long long)pres, (long long)sec);
-	api(tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r);
+	at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r);
 	int64_t circ = json_int(r.body.data, "id");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"nom\":\"Convention signée\",\"format\":\"pades\",\"protocole\":\"none\",\"ville\":\"Marquise\",\"circuit\":%lld}", (long long)circ);
-	api(tok_admin, "POST", "/api/v1/parapheur/types", body, &r);
+	at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/types", body, &r);
 	int64_t sub = json_int(r.body.data, "sous_type"), typ = json_int(r.body.data, "type");
 	ht_resp_free(&r);
 	db_run(D, &e, "UPDATE folder_types SET stamp_tag = '#signature#' WHERE id = $1", "i", typ);
 	int64_t f1 = create_folder("Convention à signer", sub, sec, pdf);
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)f1);
-	T_EQ_INT(api(tok_agent, "POST", path, NULL, &r), 200, "folder started (signature → cachet)");
+	T_EQ_INT(at_raw(&S, tok_agent, "POST", path, NULL, &r), 200, "folder started (signature → cachet)");
 	ht_resp_free(&r);
 	T_EQ_INT(act(tok_pres, f1, "signature", pres, NULL, out, sizeof out), 400, "signing without a PIN is refused");
 	T_OK(strstr(out, "sign.pin_missing") != NULL, "… code sign.pin_missing");
@@ -371,22 +340,22 @@ int main(void)
 	if (!(a1 && a2))
 		printf("# %s\n", out);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld", (long long)f1);
-	api(tok_agent, "GET", path, NULL, &r);
+	at_raw(&S, tok_agent, "GET", path, NULL, &r);
 	T_OK(r.body.data && strstr(r.body.data, "\"statut\":\"termine\""), "the folder is finished");
 	ht_resp_free(&r);
 
 	/* ---- a CAdES type: detached .p7s of the original ---- */
 	snprintf(body, sizeof body, "{\"nom\":\"Signature seule\",\"etapes\":[{\"type\":\"signature\",\"bureaux\":[%lld]}]}", (long long)pres);
-	api(tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r);
+	at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/circuits", body, &r);
 	int64_t circ2 = json_int(r.body.data, "id");
 	ht_resp_free(&r);
 	snprintf(body, sizeof body, "{\"nom\":\"Pièce CAdES\",\"format\":\"cades\",\"protocole\":\"none\",\"circuit\":%lld}", (long long)circ2);
-	api(tok_admin, "POST", "/api/v1/parapheur/types", body, &r);
+	at_raw(&S, tok_admin, "POST", "/api/v1/parapheur/types", body, &r);
 	int64_t sub2 = json_int(r.body.data, "sous_type");
 	ht_resp_free(&r);
 	int64_t f2 = create_folder("Pièce à signer en CAdES", sub2, sec, pdf);
 	snprintf(path, sizeof path, "/api/v1/parapheur/dossiers/%lld/demarrer", (long long)f2);
-	api(tok_agent, "POST", path, NULL, &r);
+	at_raw(&S, tok_agent, "POST", path, NULL, &r);
 	ht_resp_free(&r);
 	T_EQ_INT(act(tok_pres, f2, "signature", pres, "secret 1234", out, sizeof out), 200, "CAdES type: the president signs");
 	T_OK(fetch_doc(f2, "signature", "f2.p7s", sha) == 0, "… a detached signature is stored");
