@@ -83,6 +83,6 @@ json_t *pub_list(db *d, int64_t tenant, const struct pub_filter *f, int limit, i
 /* One published act (visible now) with the act's state; NULL with e = 404 publication.inconnue. */
 json_t *pub_get(db *d, int64_t tenant, int64_t id, struct err *e);
 /* The SCDL CSV of the published deliberations (nature 1), in b. */
-int pub_scdl_csv(db *d, int64_t tenant, const char *base_url, const char *siren, buf *b, struct err *e);
+int pub_scdl_csv(db *d, int64_t tenant, const char *base_url, const char *siren, int year, buf *b, struct err *e);
 
 #endif

@@ -454,7 +454,7 @@ json_t *pub_get(db *d, int64_t tenant, int64_t id, struct err *e)
 	return o;
 }
 
-int pub_scdl_csv(db *d, int64_t tenant, const char *base_url, const char *siren, buf *b, struct err *e)
+int pub_scdl_csv(db *d, int64_t tenant, const char *base_url, const char *siren, int year, buf *b, struct err *e)
 {
 	char name[256] = "", siret[16] = "";
 	(void)siren;
@@ -472,14 +472,17 @@ int pub_scdl_csv(db *d, int64_t tenant, const char *base_url, const char *siren,
 	if (have < 0)
 		return -1;
 	scdl_csv_header(b);
+	char year_like[16];
+	snprintf(year_like, sizeof year_like, "%04d-%%", year);
 	s = tdb_query(d, tenant, e, &rc,
 		      "SELECT p.id, p.numero, p.date_decision, p.matiere, p.objet, a.id_acte, a.date_ar, v.id, v.en_exercice, v.pour,"
 		      " v.contre, v.abstention FROM publications p"
 		      " JOIN actes a ON a.id = p.acte_id AND a.tenant_id = p.tenant_id"
 		      " LEFT JOIN seance_deliberations sd ON sd.acte_id = p.acte_id AND sd.tenant_id = p.tenant_id"
 		      " LEFT JOIN seance_votes v ON v.point_id = sd.point_id AND v.tenant_id = p.tenant_id"
-		      " WHERE p.tenant_id = $1 AND p.nature = 1 AND (p.expires_at = 0 OR p.expires_at > $2) ORDER BY p.date_decision, p.id",
-		      "i", (int64_t)time(NULL));
+		      " WHERE p.tenant_id = $1 AND p.nature = 1 AND (p.expires_at = 0 OR p.expires_at > $2)"
+		      " AND ($3 = 0 OR p.date_decision LIKE $4) ORDER BY p.date_decision, p.id",
+		      "iit", (int64_t)time(NULL), (int64_t)year, year_like);
 	for (; s && rc == DB_ROW; rc = db_step(s, e)) {
 		struct scdl_deliberation dl = { 0 };
 		dl.coll_nom = name;

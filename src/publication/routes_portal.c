@@ -223,7 +223,7 @@ static int portal_csv(struct req *r)
 	char fname[64];
 	buf b = BUF_INIT;
 	if (paris_from_utc((int64_t)time(NULL), &pt, &e) < 0 || scdl_filename(p.siren, pt.date, fname, sizeof fname, &e) < 0 ||
-	    pub_scdl_csv(p.d, p.tenant, base_url(), p.siren, &b, &e) < 0) {
+	    pub_scdl_csv(p.d, p.tenant, base_url(), p.siren, 0, &b, &e) < 0) {
 		buf_free(&b);
 		return res_fail_err(r, &e);
 	}
