@@ -31,6 +31,12 @@ int cv_terms_from_json(json_t *c, struct cv_terms *t);
 /* A convention with everything computed for `today`: échéance, fin_possible, etat, deadlines,
  * alertes, bilans_dus, parties, fiches, budget (lines and totals), permanences, avenants, parent.
  * NULL with e (404) when absent from the tenant. */
+/* Budget follow-up: a payment added to a line's paid amount (400 budget.paiement / budget.depassement
+ * beyond what the line commits), a line deleted, an action sheet deleted (its lines stay, detached);
+ * 404 when not of that convention. */
+int cv_budget_pay(db *d, int64_t tenant, int64_t conv, int64_t line, const char *amount, struct err *e);
+int cv_budget_delete(db *d, int64_t tenant, int64_t conv, int64_t line, struct err *e);
+int cv_fiche_delete(db *d, int64_t tenant, int64_t conv, int64_t fiche, struct err *e);
 json_t *cv_get(db *d, int64_t tenant, int64_t id, struct date today, struct err *e);
 
 struct cv_filter {

@@ -264,6 +264,47 @@ int cv_add_budget(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *b,
 		       str(b, "formule"), total, taxes, paid);
 }
 
+int cv_budget_pay(db *d, int64_t tenant, int64_t conv, int64_t line, const char *amount, struct err *e)
+{
+	int64_t cents;
+	if (!amount || cv_money_parse(amount, &cents) < 0 || cents <= 0)
+		return err_set(e, 400, "budget.paiement", "Montant du paiement : un montant positif en euros, par exemple 1 250,50.");
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT montant_cents, paye_cents FROM convention_budget WHERE tenant_id = $1 AND id = $2"
+						  " AND convention_id = $3", "ii", line, conv);
+	if (!s)
+		return -1;
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		return err_set(e, 404, "budget.inconnue", "Ligne de budget introuvable.");
+	}
+	int64_t total = db_col_int64(s, 0), paid = db_col_int64(s, 1);
+	db_finalize(s);
+	if (paid + cents > total)
+		return err_set(e, 400, "budget.depassement", "Ce paiement dépasserait le montant engagé de la ligne (reste à payer : %lld,%02lld €).",
+			       (long long)((total - paid) / 100), (long long)((total - paid) % 100));
+	return tdb_run(d, tenant, e, "UPDATE convention_budget SET paye_cents = paye_cents + $3 WHERE tenant_id = $1 AND id = $2", "ii", line,
+		       cents);
+}
+
+int cv_budget_delete(db *d, int64_t tenant, int64_t conv, int64_t line, struct err *e)
+{
+	if (tdb_run(d, tenant, e, "DELETE FROM convention_budget WHERE tenant_id = $1 AND id = $2 AND convention_id = $3", "ii", line, conv) < 0)
+		return -1;
+	return db_changes(d) == 1 ? 0 : err_set(e, 404, "budget.inconnue", "Ligne de budget introuvable.");
+}
+
+int cv_fiche_delete(db *d, int64_t tenant, int64_t conv, int64_t fiche, struct err *e)
+{
+	if (tdb_run(d, tenant, e, "DELETE FROM convention_fiches WHERE tenant_id = $1 AND id = $2 AND convention_id = $3", "ii", fiche, conv) < 0)
+		return -1;
+	if (db_changes(d) != 1)
+		return err_set(e, 404, "fiche.inconnue", "Fiche-action introuvable.");
+	/* its budget lines stay in the convention's budget, no longer attached to a sheet */
+	return tdb_run(d, tenant, e, "UPDATE convention_budget SET fiche_id = 0 WHERE tenant_id = $1 AND convention_id = $2 AND fiche_id = $3", "ii",
+		       conv, fiche);
+}
+
 int cv_add_permanence(db *d, int64_t tenant, int64_t conv, json_t *p, struct err *e)
 {
 	if (!*str(p, "lieu") || !*str(p, "rythme"))

@@ -367,6 +367,32 @@ static int do_budget(struct req *r, db *d, int64_t id, struct err *e)
 static int add_budget(struct req *r) { return sub_action(r, do_budget, "Ligne de budget ajoutée.", "convention.budget"); }
 OPALE_ROUTE(cv_budget_page, "POST", "/conventions/:id/budget", add_budget, WRITERS, SCOPE_TENANT, 0);
 
+static int do_pay(struct req *r, db *d, int64_t id, struct err *e)
+{
+	int64_t line = req_param_id(r, "ligne");
+	return line > 0 ? cv_budget_pay(d, r->tenant_id, id, line, req_form(r, "montant"), e)
+			: err_set(e, 404, "budget.inconnue", "Ligne de budget introuvable.");
+}
+static int pay(struct req *r) { return sub_action(r, do_pay, "Paiement enregistré.", "convention.paiement"); }
+OPALE_ROUTE(cv_pay_page, "POST", "/conventions/:id/budget/:ligne/paiement", pay, WRITERS, SCOPE_TENANT, 0);
+
+static int do_del_line(struct req *r, db *d, int64_t id, struct err *e)
+{
+	int64_t line = req_param_id(r, "ligne");
+	return line > 0 ? cv_budget_delete(d, r->tenant_id, id, line, e) : err_set(e, 404, "budget.inconnue", "Ligne de budget introuvable.");
+}
+static int del_line(struct req *r) { return sub_action(r, do_del_line, "Ligne de budget supprimée.", "convention.budget_suppression"); }
+OPALE_ROUTE(cv_budget_del_page, "POST", "/conventions/:id/budget/:ligne/supprimer", del_line, WRITERS, SCOPE_TENANT, 0);
+
+static int do_del_fiche(struct req *r, db *d, int64_t id, struct err *e)
+{
+	int64_t fiche = req_param_id(r, "fiche");
+	return fiche > 0 && cv_fiche_delete(d, r->tenant_id, id, fiche, e) == 0 ? cv_search_index(d, r->tenant_id, id, e)
+									      : (fiche > 0 ? -1 : err_set(e, 404, "fiche.inconnue", "Fiche-action introuvable."));
+}
+static int del_fiche(struct req *r) { return sub_action(r, do_del_fiche, "Fiche-action supprimée (ses lignes de budget restent, sans fiche).", "convention.fiche_suppression"); }
+OPALE_ROUTE(cv_fiche_del_page, "POST", "/conventions/:id/fiches/:fiche/supprimer", del_fiche, WRITERS, SCOPE_TENANT, 0);
+
 static int do_bilan(struct req *r, db *d, int64_t id, struct err *e)
 {
 	/* Indicators: up to 6 pairs indicateurN / valeurN. */
