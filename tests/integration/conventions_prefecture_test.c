@@ -139,37 +139,37 @@ int main(void)
 
 	/* budget follow-up on the CCI avenant: payments, deletions */
 	at_login(&S, jar, "ccpo.agent", csrf);
-	int64_t av = one("SELECT convention_id FROM convention_fiches ORDER BY id LIMIT 1", NULL);
+	int64_t av = at_one(D, "SELECT convention_id FROM convention_fiches ORDER BY id LIMIT 1", NULL);
 	char sav[32];
 	snprintf(sav, sizeof sav, "%lld", (long long)av);
-	int64_t line = one("SELECT id FROM convention_budget WHERE convention_id = CAST($1 AS BIGINT) AND montant_cents >= 20000 ORDER BY id LIMIT 1", sav);
+	int64_t line = at_one(D, "SELECT id FROM convention_budget WHERE convention_id = CAST($1 AS BIGINT) AND montant_cents >= 20000 ORDER BY id LIMIT 1", sav);
 	char sl[32];
 	snprintf(sl, sizeof sl, "%lld", (long long)line);
-	int64_t paid0 = one("SELECT paye_cents FROM convention_budget WHERE id = CAST($1 AS BIGINT)", sl);
-	int64_t total = one("SELECT montant_cents FROM convention_budget WHERE id = CAST($1 AS BIGINT)", sl);
+	int64_t paid0 = at_one(D, "SELECT paye_cents FROM convention_budget WHERE id = CAST($1 AS BIGINT)", sl);
+	int64_t total = at_one(D, "SELECT montant_cents FROM convention_budget WHERE id = CAST($1 AS BIGINT)", sl);
 	snprintf(path, sizeof path, "/conventions/%lld/budget/%lld/paiement", (long long)av, (long long)line);
 	at_form(&S, jar, csrf, path, "montant=100%2C50", loc);
-	T_EQ_INT(one("SELECT paye_cents FROM convention_budget WHERE id = CAST($1 AS BIGINT)", sl), paid0 + 10050, "a payment of 100,50 € is added to the line's paid amount");
+	T_EQ_INT(at_one(D, "SELECT paye_cents FROM convention_budget WHERE id = CAST($1 AS BIGINT)", sl), paid0 + 10050, "a payment of 100,50 € is added to the line's paid amount");
 	snprintf(form, sizeof form, "montant=%lld", (long long)(total / 100 + 1));
 	at_form(&S, jar, csrf, path, form, loc);
-	T_EQ_INT(one("SELECT paye_cents FROM convention_budget WHERE id = CAST($1 AS BIGINT)", sl), paid0 + 10050, "a payment beyond what is committed is refused");
+	T_EQ_INT(at_one(D, "SELECT paye_cents FROM convention_budget WHERE id = CAST($1 AS BIGINT)", sl), paid0 + 10050, "a payment beyond what is committed is refused");
 	at_form(&S, jar, csrf, path, "montant=-5", loc);
-	T_EQ_INT(one("SELECT paye_cents FROM convention_budget WHERE id = CAST($1 AS BIGINT)", sl), paid0 + 10050, "a negative payment is refused");
-	int64_t fiche = one("SELECT id FROM convention_fiches WHERE convention_id = CAST($1 AS BIGINT) ORDER BY id LIMIT 1", sav);
+	T_EQ_INT(at_one(D, "SELECT paye_cents FROM convention_budget WHERE id = CAST($1 AS BIGINT)", sl), paid0 + 10050, "a negative payment is refused");
+	int64_t fiche = at_one(D, "SELECT id FROM convention_fiches WHERE convention_id = CAST($1 AS BIGINT) ORDER BY id LIMIT 1", sav);
 	char sf[32];
 	snprintf(sf, sizeof sf, "%lld", (long long)fiche);
-	int64_t attached = one("SELECT COUNT(*) FROM convention_budget WHERE fiche_id = CAST($1 AS BIGINT)", sf);
-	int64_t lines0 = one("SELECT COUNT(*) FROM convention_budget WHERE convention_id = CAST($1 AS BIGINT)", sav);
+	int64_t attached = at_one(D, "SELECT COUNT(*) FROM convention_budget WHERE fiche_id = CAST($1 AS BIGINT)", sf);
+	int64_t lines0 = at_one(D, "SELECT COUNT(*) FROM convention_budget WHERE convention_id = CAST($1 AS BIGINT)", sav);
 	snprintf(path, sizeof path, "/conventions/%lld/fiches/%lld/supprimer", (long long)av, (long long)fiche);
 	at_form(&S, jar, csrf, path, "", loc);
-	T_OK(one("SELECT COUNT(*) FROM convention_fiches WHERE id = CAST($1 AS BIGINT)", sf) == 0 &&
-		     one("SELECT COUNT(*) FROM convention_budget WHERE fiche_id = CAST($1 AS BIGINT)", sf) == 0 &&
-		     one("SELECT COUNT(*) FROM convention_budget WHERE convention_id = CAST($1 AS BIGINT)", sav) == lines0,
+	T_OK(at_one(D, "SELECT COUNT(*) FROM convention_fiches WHERE id = CAST($1 AS BIGINT)", sf) == 0 &&
+		     at_one(D, "SELECT COUNT(*) FROM convention_budget WHERE fiche_id = CAST($1 AS BIGINT)", sf) == 0 &&
+		     at_one(D, "SELECT COUNT(*) FROM convention_budget WHERE convention_id = CAST($1 AS BIGINT)", sav) == lines0,
 	     "an action sheet deleted: its budget lines stay, detached");
 	printf("# the sheet had %lld line(s)\n", (long long)attached);
 	snprintf(path, sizeof path, "/conventions/%lld/budget/%lld/supprimer", (long long)av, (long long)line);
 	at_form(&S, jar, csrf, path, "", loc);
-	T_EQ_INT(one("SELECT COUNT(*) FROM convention_budget WHERE convention_id = CAST($1 AS BIGINT)", sav), lines0 - 1, "a budget line deleted");
+	T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM convention_budget WHERE convention_id = CAST($1 AS BIGINT)", sav), lines0 - 1, "a budget line deleted");
 	snprintf(path, sizeof path, "/conventions/%lld/budget/%lld/supprimer", (long long)cv, (long long)line);
 	T_EQ_INT(at_form(&S, jar, csrf, path, "", loc), 303, "a line of another convention: flash, nothing deleted");
 
