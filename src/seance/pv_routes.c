@@ -254,18 +254,26 @@ static int pv_publier(struct req *r)
 }
 OPALE_ROUTE(sd_pv_publier_r, "POST", "/api/v1/seances/:id/pv/publication", pv_publier, SEC, SCOPE_TENANT, IDL);
 
-static int pv_publier_post(struct req *r)
+/* The pages' « Publier » buttons (PV, liste): fn records the publication in a transaction; audited
+ * as `what` on success; flash and back to /seances/ID/PAGE either way. */
+static int publish_post(struct req *r, int (*fn)(db *, int64_t, int64_t, int64_t, int64_t, struct err *), const char *what,
+			const char *done, const char *page)
 {
 	db *d;
 	int64_t id = seance_of(r, &d);
 	if (!id)
 		return -1;
 	struct err e = { 0 };
-	int ok = TX(d, &e, sd_pv_publier(d, r->tenant_id, id, r->user_id, identity_now(), &e)) == 0;
+	int ok = TX(d, &e, fn(d, r->tenant_id, id, r->user_id, identity_now(), &e)) == 0;
 	if (ok)
-		audit_req(r, "seance.pv", arena_printf(r->a, "%lld", (long long)id), "publication");
-	res_flash(r, ok ? "ok" : "erreur", ok ? "Publication du procès-verbal enregistrée." : e.msg);
-	return res_redirect(r, arena_printf(r->a, "/seances/%lld/pv", (long long)id));
+		audit_req(r, what, arena_printf(r->a, "%lld", (long long)id), "publication");
+	res_flash(r, ok ? "ok" : "erreur", ok ? done : e.msg);
+	return res_redirect(r, arena_printf(r->a, "/seances/%lld/%s", (long long)id, page));
+}
+
+static int pv_publier_post(struct req *r)
+{
+	return publish_post(r, sd_pv_publier, "seance.pv", "Publication du procès-verbal enregistrée.", "pv");
 }
 OPALE_ROUTE(sd_pv_publier_post, "POST", "/seances/:id/pv/publier", pv_publier_post, SEC, SCOPE_TENANT, IDL);
 
@@ -328,16 +336,8 @@ OPALE_ROUTE(sd_liste_page, "GET", "/seances/:id/liste", liste_page, READ, SCOPE_
 
 static int liste_publier_post(struct req *r)
 {
-	db *d;
-	int64_t id = seance_of(r, &d);
-	if (!id)
-		return -1;
-	struct err e = { 0 };
-	int ok = TX(d, &e, sd_liste_publier(d, r->tenant_id, id, r->user_id, identity_now(), &e)) == 0;
-	if (ok)
-		audit_req(r, "seance.liste", arena_printf(r->a, "%lld", (long long)id), "publication");
-	res_flash(r, ok ? "ok" : "erreur", ok ? "Liste des délibérations publiée : la date de mise en ligne est enregistrée." : e.msg);
-	return res_redirect(r, arena_printf(r->a, "/seances/%lld/liste", (long long)id));
+	return publish_post(r, sd_liste_publier, "seance.liste", "Liste des délibérations publiée : la date de mise en ligne est enregistrée.",
+			    "liste");
 }
 OPALE_ROUTE(sd_liste_publier_post, "POST", "/seances/:id/liste/publier", liste_publier_post, SEC, SCOPE_TENANT, IDL);
 
