@@ -99,18 +99,28 @@ static int portal_home(struct req *r)
 }
 OPALE_ROUTE(portal_home_r, "GET", "/p/:siren", portal_home, ROLE_PUBLIC, SCOPE_PUBLIC, 0);
 
+/* The collectivité of /p/:siren and its published act :id (visible now); NULL when the answer
+ * (404) is already made. */
+static json_t *portal_act_of(struct req *r, struct portal *p)
+{
+	if (portal_of(r, p) < 0)
+		return NULL;
+	int64_t id = req_param_id(r, "id");
+	if (id <= 0)
+		return NULL;
+	struct err e;
+	json_t *a = pub_get(p->d, p->tenant, id, &e);
+	if (!a)
+		res_fail_err(r, &e);
+	return a;
+}
+
 static int portal_act(struct req *r)
 {
 	struct portal p;
-	if (portal_of(r, &p) < 0)
-		return -1;
-	int64_t id = req_param_id(r, "id");
-	if (id <= 0)
-		return -1;
-	struct err e;
-	json_t *a = pub_get(p.d, p.tenant, id, &e);
+	json_t *a = portal_act_of(r, &p);
 	if (!a)
-		return res_fail_err(r, &e);
+		return -1;
 	char title[320];
 	snprintf(title, sizeof title, "Acte %s — %s", json_string_value(json_object_get(a, "numero")), p.name);
 	return page_render(r, 200, "portail_acte", title, json_pack("{s:s,s:s,s:o}", "tenant_name", p.name, "siren", p.siren, "a", a));
@@ -120,15 +130,9 @@ OPALE_ROUTE(portal_act_r, "GET", "/p/:siren/actes/:id", portal_act, ROLE_PUBLIC,
 static int portal_pdf(struct req *r)
 {
 	struct portal p;
-	if (portal_of(r, &p) < 0)
-		return -1;
-	int64_t id = req_param_id(r, "id");
-	if (id <= 0)
-		return -1;
-	struct err e;
-	json_t *a = pub_get(p.d, p.tenant, id, &e);
+	json_t *a = portal_act_of(r, &p);
 	if (!a)
-		return res_fail_err(r, &e);
+		return -1;
 	char path[1200], name[128];
 	const char *sha = json_string_value(json_object_get(a, "sha256"));
 	store_path(sha, path, sizeof path);
