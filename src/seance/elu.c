@@ -36,7 +36,7 @@ static json_t *seance_view(db *d, int64_t tenant, int64_t seance, int64_t membre
 								 me && sd_int(m, "id", 0) == sd_int(me, "pouvoir_a_id", 0)));
 	}
 	const char *rep = me ? sd_str(me, "reponse") : "";
-	int titulaire = me && sd_bool(me, "titulaire");
+	int titulaire = me && sd_bool(me, "titulaire") && !sd_bool(s, "close");   /* a closed séance takes no more answers */
 	json_t *v = json_pack("{s:o,s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:o,s:s}", "s", s, "moi", me ? sd_str(me, "nom") : "",
 			      "reponse_libelle", me ? sd_str(me, "reponse_libelle") : "", "pouvoir_a", me ? sd_str(me, "pouvoir_a") : "",
 			      "r_present", !strcmp(rep, "present"), "r_absent", !strcmp(rep, "absent"), "r_distance", !strcmp(rep, "distance"),

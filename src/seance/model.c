@@ -603,25 +603,40 @@ int sd_seance_save(db *d, int64_t tenant, int64_t id, json_t *j, int64_t *out, s
 		return err_set(e, 400, "seance.distance",
 			       "La participation à distance n'est permise qu'aux EPCI à fiscalité propre (CGCT L5211-11-1) : "
 			       "l'assemblée ne l'autorise pas.");
+	/* Second convocation of an earlier séance without quorum (L2121-17 al. 2): kept unless given. */
+	int64_t seconde = json_object_get(j, "seconde_de") ? sd_int(j, "seconde_de", 0) : 0;
+	if (id && !json_object_get(j, "seconde_de")) {
+		s = tdb_query(d, tenant, e, &rc, "SELECT seconde_de FROM seances WHERE tenant_id = $1 AND id = $2", "i", id);
+		if (!s)
+			return -1;
+		seconde = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+		db_finalize(s);
+	}
+	if (seconde < 0)
+		return err_set(e, 400, "seance.seconde", "« seconde_de » : identifiant de séance attendu.");
+	if (seconde && sd_seconde_check(d, tenant, organe, when, seconde, id, e) < 0)
+		return -1;
 	int64_t now = identity_now();
 	if (id == 0) {
 		s = tdb_query(d, tenant, e, &rc,
 			      "INSERT INTO seances (tenant_id, organe_id, title, starts_at, place, urgence, urgence_justification, distance, "
-			      "procurations, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10) RETURNING id",
-			      "itititiii", organe, title, when, sd_str(j, "lieu"), (int64_t)urgence, urgence ? just : "", (int64_t)distance,
-			      (int64_t)procs, now);
+			      "procurations, created_at, updated_at, seconde_de) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10,$11) RETURNING id",
+			      "itititiiii", organe, title, when, sd_str(j, "lieu"), (int64_t)urgence, urgence ? just : "", (int64_t)distance,
+			      (int64_t)procs, now, seconde);
 		if (!s)
 			return -1;
 		*out = db_col_int64(s, 0);
 		db_finalize(s);
+		if (seconde && sd_bool(j, "reprendre_ordre_du_jour") && sd_reprendre_points(d, tenant, *out, seconde, e) < 0)
+			return -1;
 		sd_index(d, tenant, *out);
 		return sd_liste_alerte_schedule(d, tenant, *out, e);
 	}
 	if (tdb_run(d, tenant, e,
 		    "UPDATE seances SET organe_id = $3, title = $4, starts_at = $5, place = $6, urgence = $7, urgence_justification = $8, "
-		    "distance = $9, procurations = $10 WHERE tenant_id = $1 AND id = $2",
-		    "iitititii", id, organe, title, when, sd_str(j, "lieu"), (int64_t)urgence, urgence ? just : "", (int64_t)distance,
-		    (int64_t)procs) < 0)
+		    "distance = $9, procurations = $10, seconde_de = $11 WHERE tenant_id = $1 AND id = $2",
+		    "iitititiii", id, organe, title, when, sd_str(j, "lieu"), (int64_t)urgence, urgence ? just : "", (int64_t)distance,
+		    (int64_t)procs, seconde) < 0)
 		return -1;
 	if (db_changes(d) == 0)
 		return err_set(e, 404, "seance.inconnue", "Séance introuvable.");
@@ -730,7 +745,7 @@ json_t *sd_seance_json(db *d, int64_t tenant, int64_t id, struct err *e)
 	db_finalize(s);
 	json_t *pts = json_array();
 	s = tdb_query(d, tenant, e, &rc,
-		      "SELECT p.id, p.rank, p.title, p.rapporteur_id, p.rapporteur, p.theme, p.matiere, m.first_name, m.last_name "
+		      "SELECT p.id, p.rank, p.title, p.rapporteur_id, p.rapporteur, p.theme, p.matiere, m.first_name, m.last_name, p.origine_id "
 		      "FROM seance_points p LEFT JOIN membres m ON m.id = p.rapporteur_id WHERE p.tenant_id = $1 AND p.seance_id = $2 "
 		      "ORDER BY p.rank, p.id", "i", id);
 	while (s && rc == DB_ROW) {
@@ -738,6 +753,7 @@ json_t *sd_seance_json(db *d, int64_t tenant, int64_t id, struct err *e)
 		json_t *pt = json_pack("{s:I,s:i,s:s,s:I,s:s,s:s,s:s,s:I}", "id", (json_int_t)db_col_int64(s, 0), "rang", (int)db_col_int64(s, 1),
 				       "titre", db_col_text(s, 2), "rapporteur", (json_int_t)db_col_int64(s, 3), "rapporteur_nom",
 				       *rap ? rap : "", "theme", db_col_text(s, 5), "matiere", db_col_text(s, 6), "seance", (json_int_t)id);
+		json_object_set_new(pt, "origine", json_integer(db_col_int64(s, 9)));
 		if (!*rap && !db_col_isnull(s, 7))
 			json_object_set_new(pt, "rapporteur_nom", json_sprintf("%s %s", db_col_text(s, 7), db_col_text(s, 8)));
 		json_array_append_new(pts, pt);
@@ -774,6 +790,7 @@ json_t *sd_seance_json(db *d, int64_t tenant, int64_t id, struct err *e)
 								 "echecs", (json_int_t)db_col_int64(s, 3), "papier", (json_int_t)db_col_int64(s, 4)));
 	if (s)
 		db_finalize(s);
+	sd_seance_json_cloture(d, tenant, o);
 	return o;
 }
 
@@ -794,7 +811,9 @@ int sd_point_save(db *d, int64_t tenant, int64_t seance, int64_t id, json_t *j, 
 		if (!ok)
 			return err_set(e, 400, "point.matiere", "Matière ACTES « %s » invalide (ex. 7.1 ou 5.3.2).", mat);
 	}
-	int64_t rap = sd_int(j, "rapporteur", 0);
+	int64_t rap = sd_int(j, "rapporteur", 0), origine = sd_int(j, "origine", 0);
+	if (sd_point_origine_check(d, tenant, seance, origine, e) < 0)
+		return -1;
 	if (rap && !sd_exists(d, tenant, "SELECT id FROM membres WHERE tenant_id = $1 AND id = $2", rap))
 		return err_set(e, 400, "point.rapporteur", "Le rapporteur doit être un membre de l'assemblée.");
 	int rc;
@@ -806,9 +825,9 @@ int sd_point_save(db *d, int64_t tenant, int64_t seance, int64_t id, json_t *j, 
 		int64_t rank = db_col_int64(s, 0) + 1;
 		db_finalize(s);
 		s = tdb_query(d, tenant, e, &rc,
-			      "INSERT INTO seance_points (tenant_id, seance_id, rank, title, rapporteur_id, rapporteur, theme, matiere, created_at) "
-			      "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
-			      "iitittti", seance, rank, title, rap, sd_str(j, "rapporteur_nom"), sd_str(j, "theme"), mat, identity_now());
+			      "INSERT INTO seance_points (tenant_id, seance_id, rank, title, rapporteur_id, rapporteur, theme, matiere, created_at, origine_id) "
+			      "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
+			      "iititttii", seance, rank, title, rap, sd_str(j, "rapporteur_nom"), sd_str(j, "theme"), mat, identity_now(), origine);
 		if (!s)
 			return -1;
 		*out = db_col_int64(s, 0);
@@ -821,6 +840,9 @@ int sd_point_save(db *d, int64_t tenant, int64_t seance, int64_t id, json_t *j, 
 			return -1;
 		if (db_changes(d) == 0)
 			return err_set(e, 404, "point.inconnu", "Point introuvable.");
+		if (json_object_get(j, "origine") &&
+		    tdb_run(d, tenant, e, "UPDATE seance_points SET origine_id = $3 WHERE tenant_id = $1 AND id = $2", "ii", id, origine) < 0)
+			return -1;
 		if (out)
 			*out = id;
 	}

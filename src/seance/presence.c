@@ -194,7 +194,7 @@ int sd_reponse(db *d, int64_t tenant, int64_t seance, int64_t membre, const char
 	       int64_t user, int64_t now, struct err *e)
 {
 	struct facts f;
-	if (load(d, tenant, seance, &f, e) < 0)
+	if (sd_seance_ouverte(d, tenant, seance, e) < 0 || load(d, tenant, seance, &f, e) < 0)
 		return -1;
 	int rc = -1;
 	struct mb *m = find(&f, membre);
@@ -276,6 +276,8 @@ int sd_emargement(db *d, int64_t tenant, int64_t seance, int64_t membre, const c
 		return err_set(e, 400, "emargement.statut", "Statut inconnu : present, absent, excuse ou represente.");
 	if (arrive < 0 || depart < 0 || (arrive && depart && depart < arrive))
 		return err_set(e, 400, "emargement.points", "Le départ ne peut précéder l'arrivée.");
+	if (sd_seance_ouverte(d, tenant, seance, e) < 0)
+		return -1;
 	int rc;
 	db_stmt *s = tdb_query(d, tenant, e, &rc,
 			       "SELECT m.id FROM membres m JOIN seances s ON s.organe_id = m.organe_id WHERE m.tenant_id = $1 AND s.id = $2 AND m.id = $3",

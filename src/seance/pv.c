@@ -518,6 +518,14 @@ int sd_pv_pdf_from(json_t *pv, const char *path, struct err *e)
 	pdfdoc_heading(doc, "Quorum");
 	snprintf(line, sizeof line, "À l'ouverture : %s", sd_str(pv, "quorum"));
 	pdfdoc_para(doc, line);
+	json_t *sec = json_object_get(s, "seconde");
+	if (sec) {
+		snprintf(line, sizeof line,
+			 "Le conseil, réuni sur seconde convocation, sans condition de quorum (CGCT art. L2121-17 al. 2) : la séance « %s » du %s "
+			 "n'avait pas atteint le quorum.",
+			 sd_str(sec, "titre"), sd_str(sec, "quand"));
+		pdfdoc_para(doc, line);
+	}
 	if (*sd_str(pv, "introduction")) {
 		pdfdoc_heading(doc, "Ouverture de la séance");
 		text_paras(doc, sd_str(pv, "introduction"));
@@ -546,9 +554,13 @@ int sd_pv_pdf_from(json_t *pv, const char *path, struct err *e)
 		pdfdoc_para(doc, "Débats :");
 		text_paras(doc, *sd_str(pt, "debats") ? sd_str(pt, "debats") : "(aucune intervention consignée)");
 	}
-	if (*sd_str(pv, "conclusion")) {
+	if (*sd_str(pv, "conclusion") || sd_bool(s, "close")) {
 		pdfdoc_heading(doc, "Clôture de la séance");
 		text_paras(doc, sd_str(pv, "conclusion"));
+		if (sd_bool(s, "close")) {
+			snprintf(line, sizeof line, "La séance est levée à %s.", sd_str(s, "close_heure"));
+			pdfdoc_para(doc, line);
+		}
 	}
 	pdfdoc_space(doc, 16);
 	static const double w[] = { 0.5, 0.5 };

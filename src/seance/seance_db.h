@@ -151,6 +151,32 @@ json_t *sd_vote_json(db *d, int64_t tenant, int64_t seance, int64_t point, struc
  * resultat, acte, numero, etat_libelle}. */
 json_t *sd_votes_seance(db *d, int64_t tenant, int64_t seance, struct err *e);
 
+/* ---- closing, quorum lacking, second convocation (cloture.c) ------------------------------------ */
+
+/* 0 while the séance is open; -1 with 409 "seance.close" (French, with the closing time) once closed:
+ * answers, pouvoirs, attendance and votes are refused. */
+int sd_seance_ouverte(db *d, int64_t tenant, int64_t seance, struct err *e);
+/* « Clore la séance »: closing time, status close, a « cloture » proof event with the SHA-256 of the
+ * attendance and votes. 409 when already closed or not started. Own transaction. */
+int sd_seance_clore(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t now, struct err *e);
+/* Reopens a closed séance (administrators; the route checks the role) with a reason (≥ 10 chars). */
+int sd_seance_rouvrir(db *d, int64_t tenant, int64_t seance, const char *motif, int64_t now, struct err *e);
+/* Records that the séance lacked the quorum (L2121-17): refused before the séance or when every point
+ * had the quorum per the attendance sheet. regle (400 bytes): the count of the first point without. */
+int sd_quorum_manque(db *d, int64_t tenant, int64_t seance, int64_t now, char regle[400], struct err *e);
+/* A séance (organe, starts_at; seance = its id or 0) may be the second convocation of premiere: same
+ * organe, earlier, quorum lacking recorded, ≥ 3 days between (seance_sans_quorum_check). */
+int sd_seconde_check(db *d, int64_t tenant, int64_t organe, int64_t starts_at, int64_t premiere, int64_t seance, struct err *e);
+/* origine (0 = none) is a point of the first séance of the second convocation `seance`. */
+int sd_point_origine_check(db *d, int64_t tenant, int64_t seance, int64_t origine, struct err *e);
+/* For a vote without quorum: 0 when the séance is not a second convocation, 1 when the point may be
+ * voted without quorum, -1 with "quorum.sans_quorum" (the rule quoted) otherwise. */
+int sd_sans_quorum(db *d, int64_t tenant, int64_t seance, int64_t point, struct err *e);
+/* Copies the first séance's agenda (points, origine_id, documents) into the second convocation. */
+int sd_reprendre_points(db *d, int64_t tenant, int64_t seance, int64_t premiere, struct err *e);
+/* Adds close, close_le, close_heure, quorum_manque, seconde_de, seconde {id, titre, quand} to o. */
+void sd_seance_json_cloture(db *d, int64_t tenant, json_t *o);
+
 /* Formats an instant as "vendredi 15 mars 2024 à 18:30" (Paris). out ≥ 64 bytes. */
 const char *sd_fmt_paris(int64_t t, char *out, size_t n);
 

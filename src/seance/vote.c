@@ -177,12 +177,13 @@ static int store_vote(db *d, int64_t tenant, const struct point_info *p, const s
 	db_stmt *s = tdb_query(d, tenant, e, &rc,
 			       "INSERT INTO seance_votes (tenant_id, seance_id, point_id, secret, president_id, pour, contre, abstention, nppv,"
 			       " exprimes, en_exercice, presents, representes, quorum, adopte, voix_preponderante, resultat, recorded_at,"
-			       " recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+			       " recorded_by, sans_quorum) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
 			       " RETURNING id",
-			       "iiiiiiiiiiiiiiitii", p->seance, p->id, (int64_t)in->secret, (int64_t)in->president, (int64_t)v->pour,
+			       "iiiiiiiiiiiiiiitiii", p->seance, p->id, (int64_t)in->secret, (int64_t)in->president, (int64_t)v->pour,
 			       (int64_t)v->contre, (int64_t)v->abstention, (int64_t)v->nppv, (int64_t)v->exprimes,
 			       (int64_t)v->scdl_effectif, (int64_t)v->quorum.presents, (int64_t)v->quorum.representes,
-			       (int64_t)v->quorum.requis, (int64_t)v->adopte, (int64_t)v->voix_preponderante, v->resultat, now, user);
+			       (int64_t)v->quorum.requis, (int64_t)v->adopte, (int64_t)v->voix_preponderante, v->resultat, now, user,
+			       (int64_t)in->presence->sans_quorum);
 	if (!s)
 		return -1;
 	int64_t vid = db_col_int64(s, 0);
@@ -239,6 +240,9 @@ static int make_deliberation(db *d, int64_t tenant, const struct point_info *p, 
 		return -1;
 	}
 	actes_report_free(&rep);
+	/* Second convocation: the délibération's history says it was taken without quorum condition. */
+	if (strstr(v->resultat, "seconde convocation") && actes_db_event(d, tenant, *acte, user, "vote", v->resultat, e) < 0)
+		return -1;
 	return tdb_run(d, tenant, e, "INSERT INTO seance_deliberations (tenant_id, point_id, seance_id, acte_id, created_at) VALUES ($1, $2, $3, $4, $5)",
 		       "iiii", p->id, p->seance, *acte, now);
 }
@@ -248,7 +252,7 @@ int sd_vote_record(db *d, int64_t tenant, int64_t seance, int64_t point, json_t 
 {
 	memset(done, 0, sizeof *done);
 	struct point_info p;
-	if (point_load(d, tenant, seance, point, &p, e) < 0)
+	if (point_load(d, tenant, seance, point, &p, e) < 0 || sd_seance_ouverte(d, tenant, seance, e) < 0)
 		return -1;
 	struct paris_time today;
 	char td[11];
@@ -325,8 +329,16 @@ int sd_vote_record(db *d, int64_t tenant, int64_t seance, int64_t point, json_t 
 	struct quorum_in q = { pp.en_exercice, pp.membres, pp.n, 0 };
 	in.presence = &q;
 	struct vote_out v;
+	/* Second convocation (L2121-17 al. 2): without quorum, a point of the first agenda is still voted. */
+	struct quorum_out qo;
+	if (seance_quorum(&q, &qo, e) == 0 && !qo.atteint && (q.sans_quorum = sd_sans_quorum(d, tenant, seance, point, e)) < 0)
+		goto out;
 	if (seance_vote(&in, &v, e) < 0)
 		goto out;
+	if (q.sans_quorum) {
+		size_t l = strlen(v.resultat);
+		snprintf(v.resultat + l, sizeof v.resultat - l, " Le conseil, réuni sur seconde convocation, sans condition de quorum (CGCT art. L2121-17 al. 2).");
+	}
 	int own = !db_in_transaction(d);
 	if (own && db_begin_write(d, e) < 0)
 		goto out;
