@@ -2,6 +2,7 @@
 # Every libFuzzer target (fuzz/*_fuzz.c, ASan+UBSan) for FUZZ_SECONDS of CPU each (default 600 = 10 CPU-minutes),
 # FUZZ_JOBS targets at a time (default: number of cores), starting from fuzz/corpus/<name>/. New inputs go to
 # a scratch copy; crashes are kept in build/hard-logs/fuzz-crashes/ and fail the test.
+# FUZZ_TARGETS="pdf pes" limits the run to those targets (default: all).
 . "$(dirname "$0")/../tests/lib.sh"
 SECS=${FUZZ_SECONDS:-600}
 JOBS=${FUZZ_JOBS:-$(nproc)}
@@ -26,13 +27,19 @@ run_target() { # runs in chunks until the target has used SECS seconds of CPU (w
 	echo "$rc" >"$T_TMP/$name.rc"; echo $((cs / 100)) >"$T_TMP/$name.cpu"
 }
 running=0
-for bin in "$TOP"/fuzz/out/*_fuzz; do
+targets() { # the target binaries selected by FUZZ_TARGETS (names without _fuzz), all by default
+	local bin
+	for bin in "$TOP"/fuzz/out/*_fuzz; do
+		if [ -z "${FUZZ_TARGETS:-}" ] || [[ " $FUZZ_TARGETS " == *" $(basename "$bin" _fuzz) "* ]]; then echo "$bin"; fi
+	done
+}
+for bin in $(targets); do
 	run_target "$bin" &
 	running=$((running + 1))
 	if [ $running -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
 done
 wait
-for bin in "$TOP"/fuzz/out/*_fuzz; do
+for bin in $(targets); do
 	name=$(basename "$bin" _fuzz)
 	execs=$(awk '/stat::number_of_executed_units/{n += $2} END{print n}' "$T_TMP/$name.log")
 	cpu=$(cat "$T_TMP/$name.cpu")
