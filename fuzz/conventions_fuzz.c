@@ -2,7 +2,8 @@
  * budget formulas as typed (« 250€ x 4 x9 »), durations (« 5 ans »), and the date rules fed with
  * arbitrary terms (start, duration or end, renewal mode and count, notice, decision lead, termination
  * effect, review periodicity). Checks invariants: a formula's total is its unit times its factors, in
- * range; periods follow one another; review dates are ordered and inside the span. */
+ * range; periods follow one another; review dates are ordered and inside the span; a permanence's rule
+ * (weeks and times as typed, rhythm) expands into ordered dates of its weekday inside the window. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,6 +38,29 @@ static void text(const char *s)
 	char out[24];
 	if (cv_duration_parse(s, &du) == 0)
 		cv_duration_format(du, out);
+	unsigned mask;
+	char w[32], lab[160];
+	if (cv_perm_weeks_parse(s, &mask) == 0) {
+		cv_perm_weeks_format(mask, w);
+		unsigned again;
+		check(cv_perm_weeks_parse(w, &again) == 0 && again == mask);
+	}
+	int m = cv_time_parse(s);
+	check(m >= -1 && m < 24 * 60);
+	struct cv_rythme ry;
+	if (cv_rythme_parse(s, &ry) == 0)
+		check(ry.half_days >= 1 && ry.half_days <= 124);
+	struct cv_perm p = { .weekday = 1 + (int)(strlen(s) % 7), .weeks = cv_perm_weeks_parse(s, &mask) == 0 ? mask : 0, .start_min = 540,
+			     .end_min = 720 };
+	cv_perm_label(&p, lab);
+	struct date ds[64], from = { 2024, 1, 1 }, to = { 2024, 12, 31 };
+	int n = cv_perm_expand(&p, from, to, ds, 64);
+	check(n >= 0 && n <= 53);
+	for (int i = 0; i < n && i < 64; i++) {
+		check(date_weekday(ds[i]) == p.weekday && date_cmp(ds[i], from) >= 0 && date_cmp(ds[i], to) <= 0);
+		if (i)
+			check(date_cmp(ds[i - 1], ds[i]) < 0);
+	}
 }
 
 static int byte(const uint8_t **p, const uint8_t *end)

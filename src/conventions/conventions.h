@@ -120,4 +120,40 @@ struct cv_formula {
 /* Parses and computes: 0 with *total in cents, or -1 with e (400, French reason). Overflow is refused. */
 int cv_formula_eval(const char *s, struct cv_formula *f, int64_t *total, struct err *e);
 
+/* ---- permanences ------------------------------------------------------------------------------- */
+
+/* A partner's recurring presence at a place, as a rule that expands into dated sessions: a weekday,
+ * which of its occurrences in each month (bits 1..5: the 1st..5th, CV_WEEK_LAST: the last; 0: every
+ * week), hours (minutes since midnight, Paris time) and the span (y = 0: the convention's). */
+#define CV_WEEK_LAST (1u << 6)
+struct cv_perm {
+	int weekday;             /* ISO 1 = lundi … 7 = dimanche; 0: no rule (dates entered one by one) */
+	unsigned weeks;
+	int start_min, end_min;
+	struct date from, to;
+};
+/* "1,3", "2, 4, dernier", "" (every week) → mask; -1 when not understood. */
+int cv_perm_weeks_parse(const char *s, unsigned *mask);
+/* mask → "1,3,dernier" (out ≥ 32 bytes; "" for every week). */
+const char *cv_perm_weeks_format(unsigned mask, char out[32]);
+/* "09:00", "9h", "9h30", "14 h 15" → minutes since midnight; -1 when not a time. */
+int cv_time_parse(const char *s);
+/* The rule in words: « les 1er et 3e mardis du mois, de 9 h à 12 h » (out ≥ 160 bytes). */
+const char *cv_perm_label(const struct cv_perm *p, char out[160]);
+/* Checks a rule (weekday, hours in order, span in order). Returns 0 or -1 with e (400, French). */
+int cv_perm_check(const struct cv_perm *p, struct err *e);
+/* The rule's dates in [from, to] ∩ its span, in order. Writes at most max; returns how many there are. */
+int cv_perm_expand(const struct cv_perm *p, struct date from, struct date to, struct date *out, int max);
+
+/* The rhythm as the conventions write it: « 3 demi-journées par mois », « 2 journées /mois »,
+ * « 1 journée par semaine ». half_days: how many half-days per period; per_week: 1 for a week. */
+struct cv_rythme {
+	int half_days;
+	int per_week;
+};
+/* Returns 0, or -1 when the text gives no countable rhythm (« selon le tableau horaire annexé »). */
+int cv_rythme_parse(const char *s, struct cv_rythme *out);
+/* A session's weight in half-days: up to 4 hours one half-day, longer a day (2). */
+int cv_session_half_days(int start_min, int end_min);
+
 #endif

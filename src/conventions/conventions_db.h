@@ -12,7 +12,7 @@
 /* Creates (id = 0) or updates a convention from one JSON object: the fields as typed (dates
  * "AAAA-MM-JJ", durations "5 ans", amounts "38 000 €"), "parties" [{nom, collectivite, representant,
  * fonction, habilitation}], and on creation "fiches", "budget" [{libelle, financeur, annee, debut, fin,
- * formule, taxes, paye, fiche: 1-based index into "fiches" or 0}], "permanences" [{lieu, rythme}].
+ * formule, taxes, paye, fiche: 1-based index into "fiches" or 0}], "permanences" [{lieu, rythme, and the rule of cv_perm_save}].
  * In the caller's transaction. Returns 0 with *out_id, or -1 with e (400, French). */
 int cv_save(db *d, int64_t tenant, int64_t user, int64_t id, json_t *in, int64_t *out_id, struct err *e);
 /* (Re-)indexes the convention for the full-text search (title, reference, partner, object, parties,
@@ -21,7 +21,6 @@ int cv_search_index(db *d, int64_t tenant, int64_t id, struct err *e);
 int cv_add_party(db *d, int64_t tenant, int64_t conv, int ordre, json_t *p, struct err *e);
 int cv_add_fiche(db *d, int64_t tenant, int64_t conv, json_t *f, int64_t *id, struct err *e);
 int cv_add_budget(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *b, struct err *e);
-int cv_add_permanence(db *d, int64_t tenant, int64_t conv, json_t *p, struct err *e);
 /* Records a review (bilan) for its due date (replacing one entered for the same date). */
 int cv_bilan_add(db *d, int64_t tenant, int64_t user, int64_t conv, const char *echeance, json_t *indicateurs,
 		 const char *commentaire, struct err *e);
@@ -37,6 +36,10 @@ int cv_terms_from_json(json_t *c, struct cv_terms *t);
 int cv_budget_pay(db *d, int64_t tenant, int64_t conv, int64_t line, const char *amount, struct err *e);
 int cv_budget_delete(db *d, int64_t tenant, int64_t conv, int64_t line, struct err *e);
 int cv_fiche_delete(db *d, int64_t tenant, int64_t conv, int64_t fiche, struct err *e);
+/* An action sheet or a budget line edited in place: the same checks as when added (a line's paid
+ * amount never above what it commits: 400 budget.depassement); 404 when not of that convention. */
+int cv_fiche_update(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *f, struct err *e);
+int cv_budget_update(db *d, int64_t tenant, int64_t conv, int64_t line, int64_t fiche, json_t *b, struct err *e);
 json_t *cv_get(db *d, int64_t tenant, int64_t id, struct date today, struct err *e);
 
 struct cv_filter {
@@ -71,5 +74,23 @@ int cv_alerts_schedule(db *d, int64_t tenant, struct date day, int64_t run_at, s
 /* Computes the alerts of `today`, records the new ones and enqueues one "mail.send" digest per
  * recipient (*mailed = how many). In the caller's transaction. */
 int cv_alerts_run(db *d, int64_t tenant, struct date today, int *mailed, struct err *e);
+
+/* Permanences (permanences.c). A permanence's input: {lieu, rythme, jour (ISO weekday, 0 = no rule),
+ * semaines ("1,3,dernier", "" = every week), heure_debut, heure_fin ("09:00"), du, au ("" = the
+ * convention's span)}. perm = 0 creates. In the caller's transaction; 400 with a French message. */
+int cv_perm_from_input(json_t *in, struct cv_perm *r, struct err *e);
+int cv_perm_save(db *d, int64_t tenant, int64_t conv, int64_t perm, json_t *in, int64_t *out_id, struct err *e);
+int cv_perm_delete(db *d, int64_t tenant, int64_t conv, int64_t perm, struct err *e);
+/* A date entered by hand: {date, annulee, heure_debut, heure_fin, motif} — a session outside the
+ * rule, a session of the rule moved to other hours, or cancelled. Replaces one of the same day. */
+int cv_perm_date_set(db *d, int64_t tenant, int64_t conv, int64_t perm, json_t *in, struct err *e);
+int cv_perm_date_delete(db *d, int64_t tenant, int64_t conv, int64_t perm, int64_t date_id, struct err *e);
+/* Adds to each permanence of c (cv_get): regle (in words), prochaines (next 6 sessions from today),
+ * dates_saisies, seances_total, and the comparison with the written rhythm (ecarts). */
+void cv_perm_decorate(db *d, int64_t tenant, json_t *c, struct date today, struct err *e);
+/* Every session in [from, to] of the convention conv (0: of every convention), sorted by date: {date,
+ * date_fr, debut, fin, lieu, origine (regle|modifiee|ajout), annulee, motif, permanence_id,
+ * convention_id, convention, partenaire}. */
+json_t *cv_perm_sessions(db *d, int64_t tenant, int64_t conv, struct date from, struct date to, struct date today, struct err *e);
 
 #endif

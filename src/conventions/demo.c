@@ -87,7 +87,7 @@ static const char *const seed[] = {
 	"\"budget\":\"9 000 €\",\"taxes\":\"TTC\"}],"
 	"\"budget\":[{\"libelle\":\"Agent CMA : 3 demi-journées de présence territoire par mois\",\"financeur\":\"CCPO\",\"annee\":2024,"
 	"\"debut\":\"2024-04-01\",\"fin\":\"2024-12-31\",\"formule\":\"250€ x 4 x9\",\"taxes\":\"TTC\",\"fiche\":1}],"
-	"\"permanences\":[{\"lieu\":\"France Services (CCPO) ou dans les entreprises artisanales\",\"rythme\":\"3 demi-journées par mois\"}]}",
+	"\"permanences\":[{\"lieu\":\"France Services (CCPO) ou dans les entreprises artisanales\",\"rythme\":\"3 demi-journées par mois\",\"jour\":4,\"semaines\":\"1,2,3\",\"heure_debut\":\"09:00\",\"heure_fin\":\"12:00\"}]}",
 
 	/* 5. Fabrique DEFI: premises and permanences, 01/01/2024–31/12/2024, 38 000 €, quarterly reviews. */
 	"{\"reference\":\"DEFI-2024\",\"titre\":\"Convention de mise à disposition de moyens — permanences de la Fabrique DEFI\","

@@ -204,16 +204,25 @@ int cv_add_party(db *d, int64_t tenant, int64_t conv, int ordre, json_t *p, stru
 		       num(p, "collectivite") ? (int64_t)1 : (int64_t)0, str(p, "representant"), str(p, "fonction"), str(p, "habilitation"));
 }
 
-int cv_add_fiche(db *d, int64_t tenant, int64_t conv, json_t *f, int64_t *id, struct err *e)
+/* The checked values of an action sheet's input. */
+static int fiche_check(json_t *f, int64_t *budget, const char **taxes, struct err *e)
 {
 	if (strlen(str(f, "intitule")) < 3)
 		return err_set(e, 400, "fiche.intitule", "L'intitulé de la fiche-action est obligatoire.");
-	int64_t budget;
-	if (money_field(f, "budget", &budget, "Budget de la fiche", e) < 0)
+	if (money_field(f, "budget", budget, "Budget de la fiche", e) < 0)
 		return -1;
-	const char *taxes = *str(f, "taxes") ? str(f, "taxes") : "TTC";
-	if (strcmp(taxes, "TTC") != 0 && strcmp(taxes, "HT") != 0)
+	*taxes = *str(f, "taxes") ? str(f, "taxes") : "TTC";
+	if (strcmp(*taxes, "TTC") != 0 && strcmp(*taxes, "HT") != 0)
 		return err_set(e, 400, "fiche.taxes", "Budget : TTC ou HT.");
+	return 0;
+}
+
+int cv_add_fiche(db *d, int64_t tenant, int64_t conv, json_t *f, int64_t *id, struct err *e)
+{
+	int64_t budget;
+	const char *taxes;
+	if (fiche_check(f, &budget, &taxes, e) < 0)
+		return -1;
 	int rc;
 	db_stmt *s = tdb_query(d, tenant, e, &rc,
 			       "INSERT INTO convention_fiches (tenant_id, convention_id, reference, intitule, axe, contexte, descriptif, objectifs,"
@@ -230,22 +239,45 @@ int cv_add_fiche(db *d, int64_t tenant, int64_t conv, json_t *f, int64_t *id, st
 	return 0;
 }
 
-int cv_add_budget(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *b, struct err *e)
+int cv_fiche_update(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *f, struct err *e)
+{
+	int64_t budget;
+	const char *taxes;
+	if (fiche_check(f, &budget, &taxes, e) < 0)
+		return -1;
+	if (tdb_run(d, tenant, e,
+		    "UPDATE convention_fiches SET reference = $4, intitule = $5, axe = $6, contexte = $7, descriptif = $8, objectifs = $9,"
+		    " perimetre = $10, intervenants = $11, calendrier = $12, livrables = $13, budget_cents = $14, taxes = $15, financement = $16,"
+		    " fongible = $17, bilan = $18 WHERE tenant_id = $1 AND id = $2 AND convention_id = $3",
+		    "iittttttttttittit", fiche, conv, str(f, "reference"), str(f, "intitule"), str(f, "axe"), str(f, "contexte"),
+		    str(f, "descriptif"), str(f, "objectifs"), str(f, "perimetre"), str(f, "intervenants"), str(f, "calendrier"),
+		    str(f, "livrables"), budget, taxes, str(f, "financement"), num(f, "fongible") ? (int64_t)1 : (int64_t)0, str(f, "bilan")) < 0)
+		return -1;
+	return db_changes(d) == 1 ? cv_search_index(d, tenant, conv, e) : err_set(e, 404, "fiche.inconnue", "Fiche-action introuvable.");
+}
+
+/* The checked values of a budget line's input (the sheet it belongs to checked against conv). */
+struct line_in {
+	int64_t total, paid, annee;
+	const char *taxes;
+};
+static int line_check(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *b, struct line_in *l, struct err *e)
 {
 	if (strlen(str(b, "libelle")) < 2)
 		return err_set(e, 400, "budget.libelle", "Le libellé de la ligne de budget est obligatoire.");
 	struct cv_formula f;
-	int64_t total, paid;
-	if (cv_formula_eval(str(b, "formule"), &f, &total, e) < 0 || money_field(b, "paye", &paid, "Montant payé", e) < 0)
+	if (cv_formula_eval(str(b, "formule"), &f, &l->total, e) < 0 || money_field(b, "paye", &l->paid, "Montant payé", e) < 0)
 		return -1;
-	int64_t annee = num(b, "annee");
-	if (annee < 1990 || annee > 2200)
+	if (l->paid > l->total)
+		return err_set(e, 400, "budget.depassement", "Le montant payé ne peut dépasser le montant engagé de la ligne.");
+	l->annee = num(b, "annee");
+	if (l->annee < 1990 || l->annee > 2200)
 		return err_set(e, 400, "budget.annee", "Année de la ligne de budget invalide.");
 	struct date dd;
 	if (opt_date(str(b, "debut"), &dd, "Début", e) < 0 || opt_date(str(b, "fin"), &dd, "Fin", e) < 0)
 		return -1;
-	const char *taxes = *str(b, "taxes") ? str(b, "taxes") : "TTC";
-	if (strcmp(taxes, "TTC") != 0 && strcmp(taxes, "HT") != 0)
+	l->taxes = *str(b, "taxes") ? str(b, "taxes") : "TTC";
+	if (strcmp(l->taxes, "TTC") != 0 && strcmp(l->taxes, "HT") != 0)
 		return err_set(e, 400, "budget.taxes", "Montant : TTC ou HT.");
 	if (fiche) {
 		int rc;
@@ -257,11 +289,33 @@ int cv_add_budget(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *b,
 		if (!ok)
 			return err_set(e, 400, "budget.fiche", "Fiche-action inconnue pour cette convention.");
 	}
+	return 0;
+}
+
+int cv_add_budget(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *b, struct err *e)
+{
+	struct line_in l;
+	if (line_check(d, tenant, conv, fiche, b, &l, e) < 0)
+		return -1;
 	return tdb_run(d, tenant, e,
 		       "INSERT INTO convention_budget (tenant_id, convention_id, fiche_id, libelle, financeur, annee, debut, fin, formule,"
 		       " montant_cents, taxes, paye_cents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-		       "iittitttiti", conv, fiche, str(b, "libelle"), str(b, "financeur"), annee, str(b, "debut"), str(b, "fin"),
-		       str(b, "formule"), total, taxes, paid);
+		       "iittitttiti", conv, fiche, str(b, "libelle"), str(b, "financeur"), l.annee, str(b, "debut"), str(b, "fin"),
+		       str(b, "formule"), l.total, l.taxes, l.paid);
+}
+
+int cv_budget_update(db *d, int64_t tenant, int64_t conv, int64_t line, int64_t fiche, json_t *b, struct err *e)
+{
+	struct line_in l;
+	if (line_check(d, tenant, conv, fiche, b, &l, e) < 0)
+		return -1;
+	if (tdb_run(d, tenant, e,
+		    "UPDATE convention_budget SET fiche_id = $4, libelle = $5, financeur = $6, annee = $7, debut = $8, fin = $9, formule = $10,"
+		    " montant_cents = $11, taxes = $12, paye_cents = $13 WHERE tenant_id = $1 AND id = $2 AND convention_id = $3",
+		    "iiittitttiti", line, conv, fiche, str(b, "libelle"), str(b, "financeur"), l.annee, str(b, "debut"), str(b, "fin"),
+		    str(b, "formule"), l.total, l.taxes, l.paid) < 0)
+		return -1;
+	return db_changes(d) == 1 ? 0 : err_set(e, 404, "budget.inconnue", "Ligne de budget introuvable.");
 }
 
 int cv_budget_pay(db *d, int64_t tenant, int64_t conv, int64_t line, const char *amount, struct err *e)
@@ -305,13 +359,6 @@ int cv_fiche_delete(db *d, int64_t tenant, int64_t conv, int64_t fiche, struct e
 		       conv, fiche);
 }
 
-int cv_add_permanence(db *d, int64_t tenant, int64_t conv, json_t *p, struct err *e)
-{
-	if (!*str(p, "lieu") || !*str(p, "rythme"))
-		return err_set(e, 400, "permanence.lieu", "Une permanence a un lieu et un rythme (« 2 journées par mois »).");
-	return tdb_run(d, tenant, e, "INSERT INTO convention_permanences (tenant_id, convention_id, lieu, rythme) VALUES ($1, $2, $3, $4)",
-		       "itt", conv, str(p, "lieu"), str(p, "rythme"));
-}
 
 static int children(db *d, int64_t tenant, int64_t id, json_t *in, struct err *e)
 {
@@ -334,7 +381,7 @@ static int children(db *d, int64_t tenant, int64_t id, json_t *in, struct err *e
 		if (cv_add_budget(d, tenant, id, k ? fid[k - 1] : 0, x, e) < 0)
 			return -1;
 	}
-	json_array_foreach(json_object_get(in, "permanences"), i, x) if (cv_add_permanence(d, tenant, id, x, e) < 0) return -1;
+	json_array_foreach(json_object_get(in, "permanences"), i, x) if (cv_perm_save(d, tenant, id, 0, x, NULL, e) < 0) return -1;
 	return 0;
 }
 
@@ -652,9 +699,12 @@ json_t *cv_get(db *d, int64_t tenant, int64_t id, struct date today, struct err 
 						   money_json(paid), "reste", money_json(total - paid), "par_financeur", fin_list,
 						   "par_annee", year_list, "fiches_total", money_json(fiches_total), "a_lignes",
 						   json_array_size(lines) > 0));
-	json_object_set_new(c, "permanences", rows(d, tenant, "SELECT id, lieu, rythme FROM convention_permanences WHERE tenant_id = $1"
-							      " AND convention_id = $2 ORDER BY id",
-						   (const char *const[]){ "id", "lieu", "rythme", NULL }, "itt", id, e));
+	json_object_set_new(c, "permanences", rows(d, tenant, "SELECT id, lieu, rythme, jour, semaines, heure_debut, heure_fin, du, au"
+							      " FROM convention_permanences WHERE tenant_id = $1 AND convention_id = $2 ORDER BY id",
+						   (const char *const[]){ "id", "lieu", "rythme", "jour", "semaines", "heure_debut", "heure_fin", "du",
+									  "au", NULL },
+						   "ittittttt", id, e));
+	cv_perm_decorate(d, tenant, c, today, e);
 	json_t *avenants = rows(d, tenant, "SELECT id, avenant_numero, titre, debut, fin FROM conventions WHERE tenant_id = $1 AND parent_id = $2"
 					   " ORDER BY avenant_numero, id",
 				(const char *const[]){ "id", "avenant_numero", "titre", "debut", "fin", NULL }, "iittt", id, e);

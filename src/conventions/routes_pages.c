@@ -2,8 +2,9 @@
  * with its computed dates, parties, action sheets, budget and reviews; create/edit forms; adding an
  * action sheet, a budget line, a review; recording an express renewal or a termination notified;
  * CSV exports (register, budget) and the ICS feed of deadlines; and a small JSON API. */
-#include "conventions/conventions_db.h"
+#include "conventions/routes.h"
 #include "actes/registre.h"
+#include "core/ics.h"
 #include "db/tenant.h"
 #include "http/http.h"
 #include "identity/identity.h"
@@ -14,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WRITERS (ROLE_ADMIN | ROLE_AGENT)
-#define READERS (ROLE_ADMIN | ROLE_AGENT | ROLE_SIGNATAIRE | ROLE_AUDITOR)
+#define WRITERS CV_WRITERS
+#define READERS CV_READERS
 
 /* Fields of the main form, copied as typed. */
 static const char *const main_fields[] = { "reference", "titre", "objet", "partenaire", "signature_date", "signature_lieu", "debut", "fin",
@@ -196,7 +197,7 @@ static int update(struct req *r)
 }
 OPALE_ROUTE(cv_update_page, "POST", "/conventions/:id", update, WRITERS, SCOPE_TENANT, 0);
 
-static json_t *load(struct req *r, db **dp)
+json_t *cv_load(struct req *r, db **dp)
 {
 	int64_t id = req_param_id(r, "id");
 	db *d = id > 0 ? req_db(r) : NULL;
@@ -277,7 +278,7 @@ static void parapheur_block(struct req *r, db *d, json_t *c)
 static int show(struct req *r)
 {
 	db *d = NULL;
-	json_t *c = load(r, &d);
+	json_t *c = cv_load(r, &d);
 	if (!c)
 		return -1;
 	json_object_set_new(c, "peut_ecrire", json_boolean((r->roles & WRITERS) != 0));
@@ -293,7 +294,7 @@ OPALE_ROUTE(cv_show_page, "GET", "/conventions/:id", show, READERS, SCOPE_TENANT
 
 static int edit_page(struct req *r)
 {
-	json_t *c = load(r, NULL);
+	json_t *c = cv_load(r, NULL);
 	if (!c)
 		return -1;
 	/* Durations back into their typed form. */
@@ -307,8 +308,8 @@ static int edit_page(struct req *r)
 }
 OPALE_ROUTE(cv_edit_page, "GET", "/conventions/:id/modifier", edit_page, WRITERS, SCOPE_TENANT, 0);
 
-/* Runs fn in a write transaction on the convention of the path, then back to its page with a flash. */
-static int sub_action(struct req *r, int (*fn)(struct req *r, db *d, int64_t id, struct err *e), const char *done, const char *audit)
+int cv_sub_action(struct req *r, int (*fn)(struct req *r, db *d, int64_t id, struct err *e), const char *done, const char *audit,
+		  const char *back)
 {
 	int64_t id = req_param_id(r, "id");
 	db *d = id > 0 ? req_db(r) : NULL;
@@ -329,10 +330,35 @@ static int sub_action(struct req *r, int (*fn)(struct req *r, db *d, int64_t id,
 		audit_req(r, audit, arena_printf(r->a, "%lld", (long long)id), NULL);
 		res_flash(r, "ok", done);
 	}
-	return res_redirect(r, arena_printf(r->a, "/conventions/%lld", (long long)id));
+	return res_redirect(r, back ? back : arena_printf(r->a, "/conventions/%lld", (long long)id));
 }
 
-static json_t *fields(struct req *r, const char *const *names)
+int cv_api_action(struct req *r, int (*fn)(struct req *r, db *d, int64_t id, json_t *in, struct err *e), const char *audit)
+{
+	int64_t id = req_param_id(r, "id");
+	db *d = id > 0 ? req_db(r) : NULL;
+	if (!d)
+		return id > 0 ? -1 : res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
+	json_t *in = req_json(r);
+	if (!in)
+		return res_fail(r, 400, "json.invalide", "Corps JSON attendu.");
+	struct err e = { 0 };
+	int rc;
+	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
+	int found = s && rc == DB_ROW;
+	if (s)
+		db_finalize(s);
+	if (!found)
+		return res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
+	if (db_begin_write(d, &e) < 0 || fn(r, d, id, in, &e) < 0 || db_commit(d, &e) < 0) {
+		db_rollback(d);
+		return res_fail_err(r, &e);
+	}
+	audit_req(r, audit, arena_printf(r->a, "%lld", (long long)id), NULL);
+	return res_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+json_t *cv_form_fields(struct req *r, const char *const *names)
 {
 	json_t *o = json_object();
 	for (int i = 0; names[i]; i++) {
@@ -342,29 +368,30 @@ static json_t *fields(struct req *r, const char *const *names)
 	return o;
 }
 
+static const char *const fiche_fields[] = { "reference", "intitule", "axe", "contexte", "descriptif", "objectifs", "perimetre", "intervenants",
+					     "calendrier", "livrables", "budget", "taxes", "financement", "fongible", "bilan", NULL };
+static const char *const line_fields[] = { "libelle", "financeur", "annee", "debut", "fin", "formule", "taxes", "paye", NULL };
+
 static int do_fiche(struct req *r, db *d, int64_t id, struct err *e)
 {
-	static const char *const n[] = { "reference", "intitule", "axe", "contexte", "descriptif", "objectifs", "perimetre", "intervenants",
-					 "calendrier", "livrables", "budget", "taxes", "financement", "fongible", "bilan", NULL };
-	json_t *f = fields(r, n);
+	json_t *f = cv_form_fields(r, fiche_fields);
 	int64_t fid;
 	int rc = cv_add_fiche(d, r->tenant_id, id, f, &fid, e) < 0 ? -1 : cv_search_index(d, r->tenant_id, id, e);
 	json_decref(f);
 	return rc;
 }
-static int add_fiche(struct req *r) { return sub_action(r, do_fiche, "Fiche-action ajoutée.", "convention.fiche"); }
+static int add_fiche(struct req *r) { return cv_sub_action(r, do_fiche, "Fiche-action ajoutée.", "convention.fiche", NULL); }
 OPALE_ROUTE(cv_fiche_page, "POST", "/conventions/:id/fiches", add_fiche, WRITERS, SCOPE_TENANT, 0);
 
 static int do_budget(struct req *r, db *d, int64_t id, struct err *e)
 {
-	static const char *const n[] = { "libelle", "financeur", "annee", "debut", "fin", "formule", "taxes", "paye", NULL };
-	json_t *b = fields(r, n);
+	json_t *b = cv_form_fields(r, line_fields);
 	const char *fiche = req_form(r, "fiche");
 	int rc = cv_add_budget(d, r->tenant_id, id, fiche ? strtoll(fiche, NULL, 10) : 0, b, e);
 	json_decref(b);
 	return rc;
 }
-static int add_budget(struct req *r) { return sub_action(r, do_budget, "Ligne de budget ajoutée.", "convention.budget"); }
+static int add_budget(struct req *r) { return cv_sub_action(r, do_budget, "Ligne de budget ajoutée.", "convention.budget", NULL); }
 OPALE_ROUTE(cv_budget_page, "POST", "/conventions/:id/budget", add_budget, WRITERS, SCOPE_TENANT, 0);
 
 static int do_pay(struct req *r, db *d, int64_t id, struct err *e)
@@ -373,7 +400,7 @@ static int do_pay(struct req *r, db *d, int64_t id, struct err *e)
 	return line > 0 ? cv_budget_pay(d, r->tenant_id, id, line, req_form(r, "montant"), e)
 			: err_set(e, 404, "budget.inconnue", "Ligne de budget introuvable.");
 }
-static int pay(struct req *r) { return sub_action(r, do_pay, "Paiement enregistré.", "convention.paiement"); }
+static int pay(struct req *r) { return cv_sub_action(r, do_pay, "Paiement enregistré.", "convention.paiement", NULL); }
 OPALE_ROUTE(cv_pay_page, "POST", "/conventions/:id/budget/:ligne/paiement", pay, WRITERS, SCOPE_TENANT, 0);
 
 static int do_del_line(struct req *r, db *d, int64_t id, struct err *e)
@@ -381,7 +408,7 @@ static int do_del_line(struct req *r, db *d, int64_t id, struct err *e)
 	int64_t line = req_param_id(r, "ligne");
 	return line > 0 ? cv_budget_delete(d, r->tenant_id, id, line, e) : err_set(e, 404, "budget.inconnue", "Ligne de budget introuvable.");
 }
-static int del_line(struct req *r) { return sub_action(r, do_del_line, "Ligne de budget supprimée.", "convention.budget_suppression"); }
+static int del_line(struct req *r) { return cv_sub_action(r, do_del_line, "Ligne de budget supprimée.", "convention.budget_suppression", NULL); }
 OPALE_ROUTE(cv_budget_del_page, "POST", "/conventions/:id/budget/:ligne/supprimer", del_line, WRITERS, SCOPE_TENANT, 0);
 
 static int do_del_fiche(struct req *r, db *d, int64_t id, struct err *e)
@@ -390,8 +417,93 @@ static int do_del_fiche(struct req *r, db *d, int64_t id, struct err *e)
 	return fiche > 0 && cv_fiche_delete(d, r->tenant_id, id, fiche, e) == 0 ? cv_search_index(d, r->tenant_id, id, e)
 									      : (fiche > 0 ? -1 : err_set(e, 404, "fiche.inconnue", "Fiche-action introuvable."));
 }
-static int del_fiche(struct req *r) { return sub_action(r, do_del_fiche, "Fiche-action supprimée (ses lignes de budget restent, sans fiche).", "convention.fiche_suppression"); }
+static int del_fiche(struct req *r) { return cv_sub_action(r, do_del_fiche, "Fiche-action supprimée (ses lignes de budget restent, sans fiche).", "convention.fiche_suppression", NULL); }
 OPALE_ROUTE(cv_fiche_del_page, "POST", "/conventions/:id/fiches/:fiche/supprimer", del_fiche, WRITERS, SCOPE_TENANT, 0);
+
+/* Editing an action sheet or a budget line in place: a form page pre-filled, then the same checks as
+ * when it was added. */
+static json_t *find_by_id(json_t *a, int64_t id)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(a, i, x) if (json_integer_value(json_object_get(x, "id")) == id) return x;
+	return NULL;
+}
+
+static int edit_sub_page(struct req *r, const char *param, const char *tmpl, const char *title)
+{
+	int64_t sub = req_param_id(r, param);
+	json_t *c = cv_load(r, NULL);
+	if (!c)
+		return -1;
+	int is_fiche = strcmp(param, "fiche") == 0;
+	json_t *x = find_by_id(is_fiche ? json_object_get(c, "fiches") : json_object_get(json_object_get(c, "budget"), "lignes"), sub);
+	if (!x) {
+		json_decref(c);
+		return is_fiche ? res_fail(r, 404, "fiche.inconnue", "Fiche-action introuvable.") : res_fail(r, 404, "budget.inconnue", "Ligne de budget introuvable.");
+	}
+	/* amounts back in the form they are typed in */
+	json_object_set_new(x, "ht", json_boolean(strcmp(json_string_value(json_object_get(x, "taxes")), "HT") == 0));
+	if (is_fiche)
+		json_object_set_new(x, "budget_saisi", json_incref(json_object_get(json_object_get(x, "budget"), "euros")));
+	else {
+		json_object_set_new(x, "paye_saisi", json_incref(json_object_get(json_object_get(x, "paye"), "euros")));
+		json_t *f;
+		size_t i;
+		json_array_foreach(json_object_get(c, "fiches"), i, f)
+			json_object_set_new(f, "sel", json_boolean(json_integer_value(json_object_get(f, "id")) == json_integer_value(json_object_get(x, "fiche_id"))));
+	}
+	json_t *data = json_pack("{s:O,s:O,s:O}", "c", c, "x", x, "fiches", json_object_get(c, "fiches"));
+	json_decref(c);
+	return page_render(r, 200, tmpl, title, data);
+}
+
+static int fiche_edit_page(struct req *r) { return edit_sub_page(r, "fiche", "convention_fiche", "Modifier la fiche-action"); }
+OPALE_ROUTE(cv_fiche_edit_page, "GET", "/conventions/:id/fiches/:fiche/modifier", fiche_edit_page, WRITERS, SCOPE_TENANT, 0);
+static int line_edit_page(struct req *r) { return edit_sub_page(r, "ligne", "convention_ligne", "Modifier la ligne de budget"); }
+OPALE_ROUTE(cv_line_edit_page, "GET", "/conventions/:id/budget/:ligne/modifier", line_edit_page, WRITERS, SCOPE_TENANT, 0);
+
+static int do_fiche_update(struct req *r, db *d, int64_t id, struct err *e)
+{
+	int64_t fiche = req_param_id(r, "fiche");
+	json_t *f = cv_form_fields(r, fiche_fields);
+	int rc = fiche > 0 ? cv_fiche_update(d, r->tenant_id, id, fiche, f, e) : err_set(e, 404, "fiche.inconnue", "Fiche-action introuvable.");
+	json_decref(f);
+	return rc;
+}
+static int fiche_update(struct req *r) { return cv_sub_action(r, do_fiche_update, "Fiche-action modifiée.", "convention.fiche_modification", NULL); }
+OPALE_ROUTE(cv_fiche_update_page, "POST", "/conventions/:id/fiches/:fiche", fiche_update, WRITERS, SCOPE_TENANT, 0);
+
+static int do_line_update(struct req *r, db *d, int64_t id, struct err *e)
+{
+	int64_t line = req_param_id(r, "ligne");
+	json_t *b = cv_form_fields(r, line_fields);
+	const char *fiche = req_form(r, "fiche");
+	int rc = line > 0 ? cv_budget_update(d, r->tenant_id, id, line, fiche ? strtoll(fiche, NULL, 10) : 0, b, e)
+			  : err_set(e, 404, "budget.inconnue", "Ligne de budget introuvable.");
+	json_decref(b);
+	return rc;
+}
+static int line_update(struct req *r) { return cv_sub_action(r, do_line_update, "Ligne de budget modifiée.", "convention.budget_modification", NULL); }
+OPALE_ROUTE(cv_line_update_page, "POST", "/conventions/:id/budget/:ligne", line_update, WRITERS, SCOPE_TENANT, 0);
+
+static int api_fiche_fn(struct req *r, db *d, int64_t id, json_t *in, struct err *e)
+{
+	int64_t fiche = req_param_id(r, "fiche");
+	return fiche > 0 ? cv_fiche_update(d, r->tenant_id, id, fiche, in, e) : err_set(e, 404, "fiche.inconnue", "Fiche-action introuvable.");
+}
+static int api_fiche_update(struct req *r) { return cv_api_action(r, api_fiche_fn, "convention.fiche_modification"); }
+OPALE_ROUTE(cv_api_fiche_update, "PUT", "/api/v1/conventions/:id/fiches/:fiche", api_fiche_update, WRITERS, SCOPE_TENANT, 0);
+
+static int api_line_fn(struct req *r, db *d, int64_t id, json_t *in, struct err *e)
+{
+	int64_t line = req_param_id(r, "ligne");
+	json_t *f = json_object_get(in, "fiche");
+	int64_t fiche = json_is_integer(f) ? json_integer_value(f) : 0;
+	return line > 0 ? cv_budget_update(d, r->tenant_id, id, line, fiche, in, e) : err_set(e, 404, "budget.inconnue", "Ligne de budget introuvable.");
+}
+static int api_line_update(struct req *r) { return cv_api_action(r, api_line_fn, "convention.budget_modification"); }
+OPALE_ROUTE(cv_api_line_update, "PUT", "/api/v1/conventions/:id/budget/:ligne", api_line_update, WRITERS, SCOPE_TENANT, 0);
 
 static int do_bilan(struct req *r, db *d, int64_t id, struct err *e)
 {
@@ -409,7 +521,7 @@ static int do_bilan(struct req *r, db *d, int64_t id, struct err *e)
 	json_decref(ind);
 	return rc;
 }
-static int add_bilan(struct req *r) { return sub_action(r, do_bilan, "Bilan enregistré.", "convention.bilan"); }
+static int add_bilan(struct req *r) { return cv_sub_action(r, do_bilan, "Bilan enregistré.", "convention.bilan", NULL); }
 OPALE_ROUTE(cv_bilan_page, "POST", "/conventions/:id/bilans", add_bilan, WRITERS, SCOPE_TENANT, 0);
 
 static int do_renew(struct req *r, db *d, int64_t id, struct err *e)
@@ -426,7 +538,7 @@ static int do_renew(struct req *r, db *d, int64_t id, struct err *e)
 		       "UPDATE conventions SET renouvellements_faits = renouvellements_faits + 1, deliberation = CASE WHEN $3 = '' THEN deliberation"
 		       " ELSE $3 END, updated_at = $4 WHERE tenant_id = $1 AND id = $2", "iti", id, delib ? delib : "", identity_now());
 }
-static int renew(struct req *r) { return sub_action(r, do_renew, "Reconduction expresse enregistrée.", "convention.reconduction"); }
+static int renew(struct req *r) { return cv_sub_action(r, do_renew, "Reconduction expresse enregistrée.", "convention.reconduction", NULL); }
 OPALE_ROUTE(cv_renew_page, "POST", "/conventions/:id/reconduction", renew, WRITERS, SCOPE_TENANT, 0);
 
 static int do_terminate(struct req *r, db *d, int64_t id, struct err *e)
@@ -438,7 +550,7 @@ static int do_terminate(struct req *r, db *d, int64_t id, struct err *e)
 	return tdb_run(d, r->tenant_id, e, "UPDATE conventions SET resiliation_notifiee = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2",
 		       "iti", id, s, identity_now());
 }
-static int terminate(struct req *r) { return sub_action(r, do_terminate, "Résiliation enregistrée.", "convention.resiliation"); }
+static int terminate(struct req *r) { return cv_sub_action(r, do_terminate, "Résiliation enregistrée.", "convention.resiliation", NULL); }
 OPALE_ROUTE(cv_terminate_page, "POST", "/conventions/:id/resiliation", terminate, WRITERS, SCOPE_TENANT, 0);
 
 /* ---- exports ----------------------------------------------------------------------------------- */
@@ -562,22 +674,6 @@ static int export_budget(struct req *r)
 }
 OPALE_ROUTE(cv_export_budget, "GET", "/conventions/budget.csv", export_budget, READERS, SCOPE_TENANT, 0);
 
-/* ICS text escaping (RFC 5545 §3.3.11). */
-static void ics_text(buf *b, const char *s)
-{
-	for (const char *p = s ? s : ""; *p; p++) {
-		if (*p == '\\' || *p == ';' || *p == ',')
-			buf_putc(b, '\\');
-		if (*p == '\n') {
-			buf_puts(b, "\\n");
-			continue;
-		}
-		if (*p == '\r')
-			continue;
-		buf_putc(b, *p);
-	}
-}
-
 static int ics(struct req *r)
 {
 	db *d = req_db(r);
@@ -587,28 +683,25 @@ static int ics(struct req *r)
 	struct cv_filter f = { .horizon = 3660 };
 	json_t *l = cv_list(d, r->tenant_id, &f, cv_today(), &e);
 	buf b = BUF_INIT;
-	buf_puts(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Opale//Conventions//FR\r\nCALSCALE:GREGORIAN\r\n"
-		     "X-WR-CALNAME:Échéances des conventions\r\n");
+	ics_begin(&b, "Conventions", "Échéances des conventions");
 	size_t i, k;
 	json_t *c, *a;
 	json_array_foreach(l, i, c) json_array_foreach(json_object_get(c, "alertes"), k, a) {
-		const char *iso = jstr(a, "date");
-		char day[9], next[9];
 		struct date dd;
-		if (date_parse(iso, &dd, NULL) < 0)
+		if (date_parse(jstr(a, "date"), &dd, NULL) < 0)
 			continue;
-		struct date nx = date_add_days(dd, 1);
-		snprintf(day, sizeof day, "%04d%02d%02d", dd.y, dd.m, dd.d);
-		snprintf(next, sizeof next, "%04d%02d%02d", nx.y, nx.m, nx.d);
-		buf_printf(&b, "BEGIN:VEVENT\r\nUID:convention-%lld-%s-%s@opale\r\nDTSTAMP:%sT000000Z\r\nDTSTART;VALUE=DATE:%s\r\n"
-			       "DTEND;VALUE=DATE:%s\r\nSUMMARY:",
-			   (long long)json_integer_value(json_object_get(c, "id")), jstr(a, "type"), day, day, day, next);
+		buf_printf(&b, "BEGIN:VEVENT\r\nUID:convention-%lld-%s-%04d%02d%02d@opale\r\n", (long long)json_integer_value(json_object_get(c, "id")),
+			   jstr(a, "type"), dd.y, dd.m, dd.d);
+		ics_utc(&b, "DTSTAMP", date_to_days(dd) * 86400);
+		ics_date(&b, "DTSTART", dd);
+		ics_date(&b, "DTEND", date_add_days(dd, 1));
+		buf_puts(&b, "SUMMARY:");
 		ics_text(&b, jstr(c, "titre"));
 		buf_puts(&b, " — ");
 		ics_text(&b, jstr(a, "message"));
 		buf_printf(&b, "\r\nEND:VEVENT\r\n");
 	}
-	buf_puts(&b, "END:VCALENDAR\r\n");
+	ics_end(&b);
 	json_decref(l);
 	int rc = res_text(r, 200, "text/calendar; charset=utf-8", b.data, b.len);
 	buf_free(&b);
@@ -647,7 +740,7 @@ OPALE_ROUTE(cv_api_create, "POST", "/api/v1/conventions", api_create, WRITERS, S
 
 static int api_get(struct req *r)
 {
-	json_t *c = load(r, NULL);
+	json_t *c = cv_load(r, NULL);
 	return c ? res_json(r, 200, c) : -1;
 }
 OPALE_ROUTE(cv_api_get, "GET", "/api/v1/conventions/:id", api_get, READERS, SCOPE_TENANT, 0);

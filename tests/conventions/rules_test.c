@@ -170,5 +170,54 @@ int main(void)
 	cv_money_plain(&b, -1205);
 	T_EQ_STR(b.data, "-12.05", "plain −12.05");
 	buf_free(&b);
+
+	/* Permanences: the rule expanded into dates, the rhythm read from the convention's words. */
+	unsigned mask;
+	char w[32], lab[160];
+	T_OK(cv_perm_weeks_parse("1,3", &mask) == 0 && mask == ((1u << 1) | (1u << 3)), "weeks 1,3");
+	T_OK(cv_perm_weeks_parse("2, 4, dernier", &mask) == 0 && mask == ((1u << 2) | (1u << 4) | CV_WEEK_LAST), "weeks 2, 4, dernier");
+	T_EQ_STR(cv_perm_weeks_format(mask, w), "2,4,dernier", "weeks formatted back");
+	T_OK(cv_perm_weeks_parse("", &mask) == 0 && mask == 0, "no weeks = every week");
+	T_OK(cv_perm_weeks_parse("6", &mask) < 0 && cv_perm_weeks_parse("12", &mask) < 0 && cv_perm_weeks_parse("premier", &mask) < 0,
+	     "weeks 6, 12, « premier » refused");
+	T_EQ_INT(cv_time_parse("09:00"), 540, "09:00");
+	T_EQ_INT(cv_time_parse("9h"), 540, "9h");
+	T_EQ_INT(cv_time_parse("14 h 15"), 855, "14 h 15");
+	T_OK(cv_time_parse("25:00") < 0 && cv_time_parse("9:5") < 0 && cv_time_parse("midi") < 0 && cv_time_parse("") < 0, "bad times refused");
+	/* CMA: 3 half-days a month — the 1st, 2nd and 3rd Thursdays, 9 h–12 h, from 1 April to 31 December 2024. */
+	struct cv_perm cma = { .weekday = 4, .weeks = (1u << 1) | (1u << 2) | (1u << 3), .start_min = 540, .end_min = 720,
+			       .from = D(2024, 4, 1), .to = D(2024, 12, 31) };
+	T_EQ_STR(cv_perm_label(&cma, lab), "les 1er, 2e et 3e jeudis du mois, de 9 h à 12 h", "rule in words");
+	struct date ds[64];
+	n = cv_perm_expand(&cma, D(2024, 1, 1), D(2024, 12, 31), ds, 64);
+	T_EQ_INT(n, 27, "9 months × 3 Thursdays = 27 sessions");
+	T_EQ_STR(fmt(ds[0]), "2024-04-04", "first: Thursday 4 April 2024");
+	T_EQ_STR(fmt(ds[1]), "2024-04-11", "then 11 April");
+	T_EQ_STR(fmt(ds[2]), "2024-04-18", "then 18 April (not the 25th, the 4th Thursday)");
+	T_EQ_STR(fmt(ds[26]), "2024-12-19", "last: 19 December");
+	T_EQ_INT(cv_perm_expand(&cma, D(2024, 5, 1), D(2024, 5, 31), ds, 64), 3, "May alone: 3");
+	T_EQ_INT(cv_perm_expand(&cma, D(2023, 1, 1), D(2023, 12, 31), ds, 64), 0, "outside the span: none");
+	T_EQ_INT(cv_perm_expand(&cma, D(2024, 5, 10), D(2024, 5, 1), ds, 64), 0, "empty window: none");
+	struct cv_perm last = { .weekday = 5, .weeks = CV_WEEK_LAST, .start_min = 540, .end_min = 1020 };
+	T_EQ_INT(cv_perm_expand(&last, D(2024, 2, 1), D(2024, 3, 31), ds, 64), 2, "last Friday of Feb and March 2024");
+	T_EQ_STR(fmt(ds[0]), "2024-02-23", "last Friday of February 2024 (leap month: 29 is a Thursday)");
+	T_EQ_STR(fmt(ds[1]), "2024-03-29", "last Friday of March 2024 (the 5th)");
+	struct cv_perm fifth = { .weekday = 5, .weeks = 1u << 5, .start_min = 540, .end_min = 720 };
+	T_EQ_INT(cv_perm_expand(&fifth, D(2024, 1, 1), D(2024, 6, 30), ds, 64), 2, "a 5th Friday only in March and May 2024");
+	struct cv_perm weekly = { .weekday = 1, .start_min = 840, .end_min = 1020 };
+	T_EQ_INT(cv_perm_expand(&weekly, D(2024, 9, 1), D(2024, 9, 30), ds, 64), 5, "every Monday of September 2024: 5");
+	T_EQ_STR(cv_perm_label(&weekly, lab), "tous les lundis, de 14 h à 17 h", "weekly rule in words");
+	T_EQ_INT(cv_perm_expand(&weekly, D(2024, 1, 1), D(2024, 12, 31), ds, 3), 53, "count beyond max still returned (53 Mondays: 2024 starts on a Monday and has 366 days)");
+	struct cv_perm pbad = { .weekday = 2, .start_min = 720, .end_min = 540 };
+	T_OK(cv_perm_check(&pbad, &e) < 0 && strcmp(e.code, "permanence.heures") == 0, "hours in the wrong order refused");
+	pbad = (struct cv_perm){ .weekday = 2, .start_min = 540, .end_min = 720, .from = D(2024, 5, 1), .to = D(2024, 4, 1) };
+	T_OK(cv_perm_check(&pbad, &e) < 0 && strcmp(e.code, "permanence.periode") == 0, "span in the wrong order refused");
+	struct cv_rythme ry;
+	T_OK(cv_rythme_parse("3 demi-journées par mois", &ry) == 0 && ry.half_days == 3 && !ry.per_week, "3 demi-journées par mois = 3 half-days a month");
+	T_OK(cv_rythme_parse("Ex : 2 journées /mois", &ry) == 0 && ry.half_days == 4 && !ry.per_week, "2 journées /mois = 4 half-days a month");
+	T_OK(cv_rythme_parse("1 journée par semaine", &ry) == 0 && ry.half_days == 2 && ry.per_week, "1 journée par semaine");
+	T_OK(cv_rythme_parse("selon le tableau horaire annexé", &ry) < 0, "no count in the words: not a rhythm");
+	T_EQ_INT(cv_session_half_days(540, 720), 1, "9 h–12 h is a half-day");
+	T_EQ_INT(cv_session_half_days(540, 1020), 2, "9 h–17 h is a day");
 	return t_done();
 }

@@ -115,6 +115,22 @@ static const struct isolation_seed isolation_seeds[] = {
 	{ "/conventions/:id/fiches/:fiche/supprimer", "SELECT convention_id, id FROM convention_fiches WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/conventions/:id/bilans/:bilan/pdf", "SELECT convention_id, id FROM convention_bilans WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/conventions/:id", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/permanences", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/permanences.ics", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/permanences/:perm", "SELECT convention_id, id FROM convention_permanences WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/permanences/:perm/modifier", "SELECT convention_id, id FROM convention_permanences WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/permanences/:perm/supprimer", "SELECT convention_id, id FROM convention_permanences WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/permanences/:perm/dates", "SELECT convention_id, id FROM convention_permanences WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/permanences/:perm/dates/:date/supprimer", "SELECT p.convention_id, p.id, d.id FROM convention_permanence_dates d JOIN convention_permanences p ON p.id = d.permanence_id WHERE d.tenant_id = $1 ORDER BY d.id LIMIT 1" },
+	{ "/conventions/:id/fiches/:fiche", "SELECT convention_id, id FROM convention_fiches WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/fiches/:fiche/modifier", "SELECT convention_id, id FROM convention_fiches WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/budget/:ligne", "SELECT convention_id, id FROM convention_budget WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/conventions/:id/budget/:ligne/modifier", "SELECT convention_id, id FROM convention_budget WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/conventions/:id/fiches/:fiche", "SELECT convention_id, id FROM convention_fiches WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/conventions/:id/budget/:ligne", "SELECT convention_id, id FROM convention_budget WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/conventions/:id/permanences", "SELECT id FROM conventions WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/conventions/:id/permanences/:perm", "SELECT convention_id, id FROM convention_permanences WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/api/v1/conventions/:id/permanences/:perm/dates", "SELECT convention_id, id FROM convention_permanences WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/helios/fichiers/:id", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/helios/fichiers/:id/pes", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/helios/fichiers/:id/visuel", "SELECT id FROM pes_files WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
@@ -218,10 +234,21 @@ static inline int seed_conventions(db *d, int64_t tenant, int64_t user)
 	int64_t id;
 	json_t *in = json_loads("{\"titre\":\"Convention témoin\",\"debut\":\"2024-01-01\",\"duree\":\"1 an\","
 				"\"fiches\":[{\"intitule\":\"Fiche témoin\"}],\"budget\":[{\"libelle\":\"Ligne\",\"annee\":2024,"
-				"\"formule\":\"10 € x 2\",\"fiche\":1}],\"permanences\":[{\"lieu\":\"Mairie\",\"rythme\":\"1 jour par mois\"}]}",
+				"\"formule\":\"10 € x 2\",\"fiche\":1}],\"permanences\":[{\"lieu\":\"Mairie\",\"rythme\":\"1 jour par mois\",\"jour\":2,\"semaines\":\"1\","
+				"\"heure_debut\":\"09:00\",\"heure_fin\":\"17:00\"}]}",
 				0, NULL);
 	int rc = cv_save(d, tenant, user, 0, in, &id, &e) < 0 || cv_bilan_add(d, tenant, user, id, "2024-12-31", NULL, "témoin", &e) < 0 ? -1 : 0;
 	json_decref(in);
+	if (rc == 0) {   /* one session of the permanence cancelled by hand */
+		int qrc;
+		db_stmt *s = tdb_query(d, tenant, &e, &qrc, "SELECT id FROM convention_permanences WHERE tenant_id = $1 AND convention_id = $2", "i", id);
+		int64_t perm = s && qrc == DB_ROW ? db_col_int64(s, 0) : 0;
+		if (s)
+			db_finalize(s);
+		json_t *dt = json_pack("{s:s,s:b}", "date", "2024-02-06", "annulee", 1);
+		rc = perm && cv_perm_date_set(d, tenant, id, perm, dt, &e) == 0 ? 0 : -1;
+		json_decref(dt);
+	}
 	if (rc < 0)
 		printf("# seed_conventions: %s\n", e.msg);
 	return rc < 0 ? -1 : 0;
