@@ -7,7 +7,12 @@
 #include "conventions/conventions.h"
 #include "db/db.h"
 
-#define CV_HORIZON_DAYS 90     /* alerts: deadlines within this many days (and overdue reviews) */
+#define CV_HORIZON_DAYS 90
+
+/* A member of a JSON input: the string ("" when absent or not a string); the integer (a number or a
+ * string of digits; 0 otherwise). */
+const char *cv_str(json_t *o, const char *k);
+int64_t cv_num(json_t *o, const char *k);     /* alerts: deadlines within this many days (and overdue reviews) */
 
 /* Creates (id = 0) or updates a convention from one JSON object: the fields as typed (dates
  * "AAAA-MM-JJ", durations "5 ans", amounts "38 000 €"), "parties" [{nom, collectivite, representant,

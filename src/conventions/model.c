@@ -14,13 +14,13 @@
 
 /* ---- helpers ----------------------------------------------------------------------------------- */
 
-static const char *str(json_t *o, const char *k)
+const char *cv_str(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
-static int64_t num(json_t *o, const char *k)
+int64_t cv_num(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
 	if (json_is_integer(v))
@@ -54,7 +54,7 @@ static int opt_date(const char *s, struct date *d, const char *field, struct err
 
 static int duration_field(json_t *in, const char *k, struct cv_duration *du, const char *label, struct err *e)
 {
-	if (cv_duration_parse(str(in, k), du) < 0)
+	if (cv_duration_parse(cv_str(in, k), du) < 0)
 		return err_set(e, 400, "convention.duree", "%s : durée illisible (« 5 ans », « 12 mois », « 30 jours »).", label);
 	return 0;
 }
@@ -63,13 +63,13 @@ static int duration_field(json_t *in, const char *k, struct cv_duration *du, con
 static int terms_from_input(json_t *in, struct cv_terms *t, struct err *e)
 {
 	memset(t, 0, sizeof *t);
-	if (opt_date(str(in, "debut"), &t->start, "Prise d'effet", e) < 0 || opt_date(str(in, "fin"), &t->end, "Fin", e) < 0 ||
+	if (opt_date(cv_str(in, "debut"), &t->start, "Prise d'effet", e) < 0 || opt_date(cv_str(in, "fin"), &t->end, "Fin", e) < 0 ||
 	    duration_field(in, "duree", &t->duration, "Durée", e) < 0 ||
 	    duration_field(in, "renouvellement_duree", &t->renewal_duration, "Durée d'un renouvellement", e) < 0 ||
 	    duration_field(in, "decision_delai", &t->decision_lead, "Délai de décision", e) < 0 ||
 	    duration_field(in, "preavis", &t->notice, "Préavis", e) < 0)
 		return -1;
-	const char *rn = str(in, "renouvellement"), *ef = str(in, "resiliation_effet");
+	const char *rn = cv_str(in, "renouvellement"), *ef = cv_str(in, "resiliation_effet");
 	int r = *rn ? cv_renewal_parse(rn) : CV_RENOUV_AUCUN, f = *ef ? cv_effect_parse(ef) : CV_EFFET_NOTIFICATION;
 	if (r < 0)
 		return err_set(e, 400, "convention.renouvellement", "Renouvellement : aucun, tacite ou expres.");
@@ -77,30 +77,30 @@ static int terms_from_input(json_t *in, struct cv_terms *t, struct err *e)
 		return err_set(e, 400, "convention.resiliation", "Effet de la résiliation : notification, mois_suivant ou echeance.");
 	t->renewal = (enum cv_renewal)r;
 	t->effect = (enum cv_effect)f;
-	t->max_renewals = t->renewal == CV_RENOUV_AUCUN ? 0 : (int)num(in, "renouvellements_max");
+	t->max_renewals = t->renewal == CV_RENOUV_AUCUN ? 0 : (int)cv_num(in, "renouvellements_max");
 	return cv_terms_check(t, e);
 }
 
 int cv_terms_from_json(json_t *c, struct cv_terms *t)
 {
 	memset(t, 0, sizeof *t);
-	date_parse(str(c, "debut"), &t->start, NULL);
-	if (*str(c, "fin"))
-		date_parse(str(c, "fin"), &t->end, NULL);
-	t->duration = (struct cv_duration){ (int)num(c, "duree_n"), unit_parse(str(c, "duree_unite")) };
-	t->renewal_duration = (struct cv_duration){ (int)num(c, "renouvellement_duree_n"), unit_parse(str(c, "renouvellement_duree_unite")) };
-	t->decision_lead = (struct cv_duration){ (int)num(c, "decision_delai_n"), unit_parse(str(c, "decision_delai_unite")) };
-	t->notice = (struct cv_duration){ (int)num(c, "preavis_n"), unit_parse(str(c, "preavis_unite")) };
-	int r = cv_renewal_parse(str(c, "renouvellement")), f = cv_effect_parse(str(c, "resiliation_effet"));
+	date_parse(cv_str(c, "debut"), &t->start, NULL);
+	if (*cv_str(c, "fin"))
+		date_parse(cv_str(c, "fin"), &t->end, NULL);
+	t->duration = (struct cv_duration){ (int)cv_num(c, "duree_n"), unit_parse(cv_str(c, "duree_unite")) };
+	t->renewal_duration = (struct cv_duration){ (int)cv_num(c, "renouvellement_duree_n"), unit_parse(cv_str(c, "renouvellement_duree_unite")) };
+	t->decision_lead = (struct cv_duration){ (int)cv_num(c, "decision_delai_n"), unit_parse(cv_str(c, "decision_delai_unite")) };
+	t->notice = (struct cv_duration){ (int)cv_num(c, "preavis_n"), unit_parse(cv_str(c, "preavis_unite")) };
+	int r = cv_renewal_parse(cv_str(c, "renouvellement")), f = cv_effect_parse(cv_str(c, "resiliation_effet"));
 	t->renewal = r < 0 ? CV_RENOUV_AUCUN : (enum cv_renewal)r;
 	t->effect = f < 0 ? CV_EFFET_NOTIFICATION : (enum cv_effect)f;
-	t->max_renewals = (int)num(c, "renouvellements_max");
+	t->max_renewals = (int)cv_num(c, "renouvellements_max");
 	return date_valid(t->start) ? 0 : -1;
 }
 
 static int money_field(json_t *o, const char *k, int64_t *cents, const char *label, struct err *e)
 {
-	const char *s = str(o, k);
+	const char *s = cv_str(o, k);
 	*cents = 0;
 	json_t *v = json_object_get(o, k);
 	if (json_is_integer(v)) {
@@ -120,29 +120,29 @@ static const char *const text_cols[] = { "reference", "titre", "objet", "partena
 static int write_main(db *d, int64_t tenant, int64_t user, int64_t id, json_t *in, const struct cv_terms *t, int64_t *out_id,
 		      struct err *e)
 {
-	const char *titre = str(in, "titre");
+	const char *titre = cv_str(in, "titre");
 	if (strlen(titre) < 3)
 		return err_set(e, 400, "convention.titre", "Le titre est obligatoire (3 caractères au moins).");
 	for (int i = 0; text_cols[i]; i++)
-		if (strlen(str(in, text_cols[i])) > 20000)
+		if (strlen(cv_str(in, text_cols[i])) > 20000)
 			return err_set(e, 400, "convention.texte", "Le champ %s est trop long.", text_cols[i]);
 	struct date sig;
-	if (opt_date(str(in, "signature_date"), &sig, "Date de signature", e) < 0)
+	if (opt_date(cv_str(in, "signature_date"), &sig, "Date de signature", e) < 0)
 		return -1;
 	int64_t montant;
 	if (money_field(in, "montant", &montant, "Montant", e) < 0)
 		return -1;
-	const char *bilan = str(in, "bilan");
+	const char *bilan = cv_str(in, "bilan");
 	if (*bilan && cv_review_parse(bilan) < 0)
 		return err_set(e, 400, "convention.bilan", "Bilans : aucun, trimestriel, semestriel ou annuel.");
-	const char *notif = str(in, "resiliation_notifiee");
+	const char *notif = cv_str(in, "resiliation_notifiee");
 	struct date nd;
 	if (opt_date(notif, &nd, "Notification de la résiliation", e) < 0)
 		return -1;
-	const char *mail = str(in, "alerte_courriel");
+	const char *mail = cv_str(in, "alerte_courriel");
 	if (*mail && !mail_address_valid(mail))
 		return err_set(e, 400, "convention.courriel", "Courriel des alertes invalide.");
-	int64_t done = num(in, "renouvellements_faits");
+	int64_t done = cv_num(in, "renouvellements_faits");
 	if (done < 0 || done > t->max_renewals)
 		return err_set(e, 400, "convention.renouvellements", "Renouvellements décidés : entre 0 et %d.", t->max_renewals);
 	char start[11], end[11];
@@ -177,8 +177,8 @@ static int write_main(db *d, int64_t tenant, int64_t user, int64_t id, json_t *i
 		    "UPDATE conventions SET parent_id = $3, avenant_numero = $4, reference = $5, titre = $6, objet = $7, partenaire = $8,"
 		    " signature_date = $9, signature_lieu = $10, debut = $11, fin = $12, duree_n = $13, duree_unite = $14, updated_at = $15"
 		    " WHERE tenant_id = $1 AND id = $2",
-		    "iiittttttttiti", id, num(in, "parent_id"), num(in, "avenant_numero"), str(in, "reference"), titre, str(in, "objet"),
-		    str(in, "partenaire"), str(in, "signature_date"), str(in, "signature_lieu"), start, end, (int64_t)t->duration.n,
+		    "iiittttttttiti", id, cv_num(in, "parent_id"), cv_num(in, "avenant_numero"), cv_str(in, "reference"), titre, cv_str(in, "objet"),
+		    cv_str(in, "partenaire"), cv_str(in, "signature_date"), cv_str(in, "signature_lieu"), start, end, (int64_t)t->duration.n,
 		    unit_token(t->duration.unit), now) < 0)
 		return -1;
 	return tdb_run(d, tenant, e,
@@ -189,29 +189,29 @@ static int write_main(db *d, int64_t tenant, int64_t user, int64_t id, json_t *i
 		       " alerte_courriel = $21, parapheur_dossier = $22 WHERE tenant_id = $1 AND id = $2",
 		       "itiiitititttttittttti", id, cv_renewal_token(t->renewal), (int64_t)t->max_renewals, done, (int64_t)t->renewal_duration.n,
 		       unit_token(t->renewal_duration.unit), (int64_t)t->decision_lead.n, unit_token(t->decision_lead.unit), (int64_t)t->notice.n,
-		       unit_token(t->notice.unit), str(in, "resiliation_forme"), cv_effect_token(t->effect), notif, *bilan ? bilan : "aucun",
-		       montant, str(in, "conditions_financieres"), str(in, "deliberation"), str(in, "annexes"), str(in, "service"),
-		       str(in, "alerte_courriel"), num(in, "parapheur_dossier"));
+		       unit_token(t->notice.unit), cv_str(in, "resiliation_forme"), cv_effect_token(t->effect), notif, *bilan ? bilan : "aucun",
+		       montant, cv_str(in, "conditions_financieres"), cv_str(in, "deliberation"), cv_str(in, "annexes"), cv_str(in, "service"),
+		       cv_str(in, "alerte_courriel"), cv_num(in, "parapheur_dossier"));
 }
 
 int cv_add_party(db *d, int64_t tenant, int64_t conv, int ordre, json_t *p, struct err *e)
 {
-	if (!*str(p, "nom"))
+	if (!*cv_str(p, "nom"))
 		return 0;
 	return tdb_run(d, tenant, e,
 		       "INSERT INTO convention_parties (tenant_id, convention_id, ordre, nom, collectivite, representant, fonction, habilitation)"
-		       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", "iitittt", conv, (int64_t)ordre, str(p, "nom"),
-		       num(p, "collectivite") ? (int64_t)1 : (int64_t)0, str(p, "representant"), str(p, "fonction"), str(p, "habilitation"));
+		       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", "iitittt", conv, (int64_t)ordre, cv_str(p, "nom"),
+		       cv_num(p, "collectivite") ? (int64_t)1 : (int64_t)0, cv_str(p, "representant"), cv_str(p, "fonction"), cv_str(p, "habilitation"));
 }
 
 /* The checked values of an action sheet's input. */
 static int fiche_check(json_t *f, int64_t *budget, const char **taxes, struct err *e)
 {
-	if (strlen(str(f, "intitule")) < 3)
+	if (strlen(cv_str(f, "intitule")) < 3)
 		return err_set(e, 400, "fiche.intitule", "L'intitulé de la fiche-action est obligatoire.");
 	if (money_field(f, "budget", budget, "Budget de la fiche", e) < 0)
 		return -1;
-	*taxes = *str(f, "taxes") ? str(f, "taxes") : "TTC";
+	*taxes = *cv_str(f, "taxes") ? cv_str(f, "taxes") : "TTC";
 	if (strcmp(*taxes, "TTC") != 0 && strcmp(*taxes, "HT") != 0)
 		return err_set(e, 400, "fiche.taxes", "Budget : TTC ou HT.");
 	return 0;
@@ -228,10 +228,10 @@ int cv_add_fiche(db *d, int64_t tenant, int64_t conv, json_t *f, int64_t *id, st
 			       "INSERT INTO convention_fiches (tenant_id, convention_id, reference, intitule, axe, contexte, descriptif, objectifs,"
 			       " perimetre, intervenants, calendrier, livrables, budget_cents, taxes, financement, fongible, bilan)"
 			       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
-			       "ittttttttttittit", conv, str(f, "reference"), str(f, "intitule"), str(f, "axe"), str(f, "contexte"),
-			       str(f, "descriptif"), str(f, "objectifs"), str(f, "perimetre"), str(f, "intervenants"), str(f, "calendrier"),
-			       str(f, "livrables"), budget, taxes, str(f, "financement"), num(f, "fongible") ? (int64_t)1 : (int64_t)0,
-			       str(f, "bilan"));
+			       "ittttttttttittit", conv, cv_str(f, "reference"), cv_str(f, "intitule"), cv_str(f, "axe"), cv_str(f, "contexte"),
+			       cv_str(f, "descriptif"), cv_str(f, "objectifs"), cv_str(f, "perimetre"), cv_str(f, "intervenants"), cv_str(f, "calendrier"),
+			       cv_str(f, "livrables"), budget, taxes, cv_str(f, "financement"), cv_num(f, "fongible") ? (int64_t)1 : (int64_t)0,
+			       cv_str(f, "bilan"));
 	if (!s)
 		return -1;
 	*id = rc == DB_ROW ? db_col_int64(s, 0) : 0;
@@ -249,9 +249,9 @@ int cv_fiche_update(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *
 		    "UPDATE convention_fiches SET reference = $4, intitule = $5, axe = $6, contexte = $7, descriptif = $8, objectifs = $9,"
 		    " perimetre = $10, intervenants = $11, calendrier = $12, livrables = $13, budget_cents = $14, taxes = $15, financement = $16,"
 		    " fongible = $17, bilan = $18 WHERE tenant_id = $1 AND id = $2 AND convention_id = $3",
-		    "iittttttttttittit", fiche, conv, str(f, "reference"), str(f, "intitule"), str(f, "axe"), str(f, "contexte"),
-		    str(f, "descriptif"), str(f, "objectifs"), str(f, "perimetre"), str(f, "intervenants"), str(f, "calendrier"),
-		    str(f, "livrables"), budget, taxes, str(f, "financement"), num(f, "fongible") ? (int64_t)1 : (int64_t)0, str(f, "bilan")) < 0)
+		    "iittttttttttittit", fiche, conv, cv_str(f, "reference"), cv_str(f, "intitule"), cv_str(f, "axe"), cv_str(f, "contexte"),
+		    cv_str(f, "descriptif"), cv_str(f, "objectifs"), cv_str(f, "perimetre"), cv_str(f, "intervenants"), cv_str(f, "calendrier"),
+		    cv_str(f, "livrables"), budget, taxes, cv_str(f, "financement"), cv_num(f, "fongible") ? (int64_t)1 : (int64_t)0, cv_str(f, "bilan")) < 0)
 		return -1;
 	return db_changes(d) == 1 ? cv_search_index(d, tenant, conv, e) : err_set(e, 404, "fiche.inconnue", "Fiche-action introuvable.");
 }
@@ -263,20 +263,20 @@ struct line_in {
 };
 static int line_check(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *b, struct line_in *l, struct err *e)
 {
-	if (strlen(str(b, "libelle")) < 2)
+	if (strlen(cv_str(b, "libelle")) < 2)
 		return err_set(e, 400, "budget.libelle", "Le libellé de la ligne de budget est obligatoire.");
 	struct cv_formula f;
-	if (cv_formula_eval(str(b, "formule"), &f, &l->total, e) < 0 || money_field(b, "paye", &l->paid, "Montant payé", e) < 0)
+	if (cv_formula_eval(cv_str(b, "formule"), &f, &l->total, e) < 0 || money_field(b, "paye", &l->paid, "Montant payé", e) < 0)
 		return -1;
 	if (l->paid > l->total)
 		return err_set(e, 400, "budget.depassement", "Le montant payé ne peut dépasser le montant engagé de la ligne.");
-	l->annee = num(b, "annee");
+	l->annee = cv_num(b, "annee");
 	if (l->annee < 1990 || l->annee > 2200)
 		return err_set(e, 400, "budget.annee", "Année de la ligne de budget invalide.");
 	struct date dd;
-	if (opt_date(str(b, "debut"), &dd, "Début", e) < 0 || opt_date(str(b, "fin"), &dd, "Fin", e) < 0)
+	if (opt_date(cv_str(b, "debut"), &dd, "Début", e) < 0 || opt_date(cv_str(b, "fin"), &dd, "Fin", e) < 0)
 		return -1;
-	l->taxes = *str(b, "taxes") ? str(b, "taxes") : "TTC";
+	l->taxes = *cv_str(b, "taxes") ? cv_str(b, "taxes") : "TTC";
 	if (strcmp(l->taxes, "TTC") != 0 && strcmp(l->taxes, "HT") != 0)
 		return err_set(e, 400, "budget.taxes", "Montant : TTC ou HT.");
 	if (fiche) {
@@ -300,8 +300,8 @@ int cv_add_budget(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t *b,
 	return tdb_run(d, tenant, e,
 		       "INSERT INTO convention_budget (tenant_id, convention_id, fiche_id, libelle, financeur, annee, debut, fin, formule,"
 		       " montant_cents, taxes, paye_cents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-		       "iittitttiti", conv, fiche, str(b, "libelle"), str(b, "financeur"), l.annee, str(b, "debut"), str(b, "fin"),
-		       str(b, "formule"), l.total, l.taxes, l.paid);
+		       "iittitttiti", conv, fiche, cv_str(b, "libelle"), cv_str(b, "financeur"), l.annee, cv_str(b, "debut"), cv_str(b, "fin"),
+		       cv_str(b, "formule"), l.total, l.taxes, l.paid);
 }
 
 int cv_budget_update(db *d, int64_t tenant, int64_t conv, int64_t line, int64_t fiche, json_t *b, struct err *e)
@@ -312,8 +312,8 @@ int cv_budget_update(db *d, int64_t tenant, int64_t conv, int64_t line, int64_t 
 	if (tdb_run(d, tenant, e,
 		    "UPDATE convention_budget SET fiche_id = $4, libelle = $5, financeur = $6, annee = $7, debut = $8, fin = $9, formule = $10,"
 		    " montant_cents = $11, taxes = $12, paye_cents = $13 WHERE tenant_id = $1 AND id = $2 AND convention_id = $3",
-		    "iiittitttiti", line, conv, fiche, str(b, "libelle"), str(b, "financeur"), l.annee, str(b, "debut"), str(b, "fin"),
-		    str(b, "formule"), l.total, l.taxes, l.paid) < 0)
+		    "iiittitttiti", line, conv, fiche, cv_str(b, "libelle"), cv_str(b, "financeur"), l.annee, cv_str(b, "debut"), cv_str(b, "fin"),
+		    cv_str(b, "formule"), l.total, l.taxes, l.paid) < 0)
 		return -1;
 	return db_changes(d) == 1 ? 0 : err_set(e, 404, "budget.inconnue", "Ligne de budget introuvable.");
 }
@@ -375,7 +375,7 @@ static int children(db *d, int64_t tenant, int64_t id, json_t *in, struct err *e
 			return -1;
 	}
 	json_array_foreach(json_object_get(in, "budget"), i, x) {
-		int64_t k = num(x, "fiche");   /* 1-based index into this input's fiches */
+		int64_t k = cv_num(x, "fiche");   /* 1-based index into this input's fiches */
 		if (k < 0 || k > (int64_t)json_array_size(fiches) || k > 64)
 			return err_set(e, 400, "budget.fiche", "Ligne de budget rattachée à une fiche inconnue.");
 		if (cv_add_budget(d, tenant, id, k ? fid[k - 1] : 0, x, e) < 0)
@@ -432,7 +432,7 @@ int cv_save(db *d, int64_t tenant, int64_t user, int64_t id, json_t *in, int64_t
 	struct cv_terms t;
 	if (terms_from_input(in, &t, e) < 0)
 		return -1;
-	int64_t parent = num(in, "parent_id");
+	int64_t parent = cv_num(in, "parent_id");
 	if (parent) {
 		int rc;
 		db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT parent_id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", parent);
@@ -564,7 +564,7 @@ static void compute(db *d, int64_t tenant, json_t *c, struct date today, int hor
 	const char *etat;
 	struct date notif, effect = { 0, 0, 0 };
 	int resiliee = 0;
-	if (date_parse(str(c, "resiliation_notifiee"), &notif, NULL) == 0) {
+	if (date_parse(cv_str(c, "resiliation_notifiee"), &notif, NULL) == 0) {
 		int capped;
 		effect = cv_termination_effect(&t, notif, done, &capped);
 		set_date(c, "resiliation_effet_date", effect);
@@ -611,7 +611,7 @@ static void compute(db *d, int64_t tenant, json_t *c, struct date today, int hor
 			int entered = 0;
 			size_t k;
 			json_t *b;
-			json_array_foreach(bilans, k, b) if (strcmp(str(b, "echeance"), iso) == 0) entered = 1;
+			json_array_foreach(bilans, k, b) if (strcmp(cv_str(b, "echeance"), iso) == 0) entered = 1;
 			json_t *o = json_object();
 			set_date(o, "echeance", dd[i]);
 			json_object_set_new(o, "saisi", json_boolean(entered));
@@ -669,7 +669,7 @@ json_t *cv_get(db *d, int64_t tenant, int64_t id, struct date today, struct err 
 		json_object_set_new(l, "montant", money_json(m));
 		json_object_set_new(l, "paye", money_json(p));
 		json_object_set_new(l, "reste", money_json(m - p));
-		const char *fin = *str(l, "financeur") ? str(l, "financeur") : "(non précisé)";
+		const char *fin = *cv_str(l, "financeur") ? cv_str(l, "financeur") : "(non précisé)";
 		json_t *cur = json_object_get(by_fin, fin);
 		json_object_set_new(by_fin, fin, json_integer((cur ? json_integer_value(cur) : 0) + m));
 		char y[16];
@@ -739,19 +739,19 @@ json_t *cv_list(db *d, int64_t tenant, const struct cv_filter *flt, struct date 
 	json_array_foreach(list, i, c) {
 		compute(d, tenant, c, today, flt && flt->horizon ? flt->horizon : CV_HORIZON_DAYS, e);
 		if (flt) {
-			if (flt->q && *flt->q && !strcasestr(str(c, "titre"), flt->q) && !strcasestr(str(c, "partenaire"), flt->q) &&
-			    !strcasestr(str(c, "reference"), flt->q) && !strcasestr(str(c, "objet"), flt->q))
+			if (flt->q && *flt->q && !strcasestr(cv_str(c, "titre"), flt->q) && !strcasestr(cv_str(c, "partenaire"), flt->q) &&
+			    !strcasestr(cv_str(c, "reference"), flt->q) && !strcasestr(cv_str(c, "objet"), flt->q))
 				continue;
-			if (flt->partenaire && *flt->partenaire && !strcasestr(str(c, "partenaire"), flt->partenaire))
+			if (flt->partenaire && *flt->partenaire && !strcasestr(cv_str(c, "partenaire"), flt->partenaire))
 				continue;
-			if (flt->etat && *flt->etat && strcmp(flt->etat, str(c, "etat")) != 0)
+			if (flt->etat && *flt->etat && strcmp(flt->etat, cv_str(c, "etat")) != 0)
 				continue;
-			if (flt->renouvellement && *flt->renouvellement && strcmp(flt->renouvellement, str(c, "renouvellement")) != 0)
+			if (flt->renouvellement && *flt->renouvellement && strcmp(flt->renouvellement, cv_str(c, "renouvellement")) != 0)
 				continue;
-			if (flt->echeance_avant.y && strcmp(str(c, "echeance"), "") != 0) {
+			if (flt->echeance_avant.y && strcmp(cv_str(c, "echeance"), "") != 0) {
 				char iso[11];
 				date_format(flt->echeance_avant, iso);
-				if (strcmp(str(c, "echeance"), iso) > 0)
+				if (strcmp(cv_str(c, "echeance"), iso) > 0)
 					continue;
 			}
 			if (flt->alertes_seules && json_array_size(json_object_get(c, "alertes")) == 0)

@@ -11,20 +11,6 @@
 
 #define MAX_SESSIONS 2000   /* per permanence and window: 10 years of a weekly rule */
 
-static const char *str(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : "";
-}
-
-static int64_t num(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	if (json_is_integer(v))
-		return json_integer_value(v);
-	return json_is_string(v) ? strtoll(json_string_value(v), NULL, 10) : 0;
-}
-
 static void hhmm(int min, char out[6])
 {
 	int h = (min / 60) % 24, m = min % 60;
@@ -41,14 +27,14 @@ static void hhmm(int min, char out[6])
 static void rule_of(json_t *p, struct cv_perm *r)
 {
 	*r = (struct cv_perm){ 0 };
-	r->weekday = (int)num(p, "jour");
-	if (cv_perm_weeks_parse(str(p, "semaines"), &r->weeks) < 0)
+	r->weekday = (int)cv_num(p, "jour");
+	if (cv_perm_weeks_parse(cv_str(p, "semaines"), &r->weeks) < 0)
 		r->weeks = 0;
-	r->start_min = cv_time_parse(str(p, "heure_debut"));
-	r->end_min = cv_time_parse(str(p, "heure_fin"));
-	if (date_parse(str(p, "du"), &r->from, NULL) < 0)
+	r->start_min = cv_time_parse(cv_str(p, "heure_debut"));
+	r->end_min = cv_time_parse(cv_str(p, "heure_fin"));
+	if (date_parse(cv_str(p, "du"), &r->from, NULL) < 0)
 		r->from = (struct date){ 0 };
-	if (date_parse(str(p, "au"), &r->to, NULL) < 0)
+	if (date_parse(cv_str(p, "au"), &r->to, NULL) < 0)
 		r->to = (struct date){ 0 };
 	if (r->start_min < 0 || r->end_min <= r->start_min)
 		r->weekday = 0;
@@ -59,11 +45,11 @@ static void rule_of(json_t *p, struct cv_perm *r)
 static void conv_span(json_t *c, struct date *from, struct date *to)
 {
 	*from = *to = (struct date){ 0 };
-	date_parse(str(c, "debut"), from, NULL);
-	const char *end = strcmp(str(c, "renouvellement"), "tacite") == 0 ? str(c, "fin_possible") : str(c, "echeance");
+	date_parse(cv_str(c, "debut"), from, NULL);
+	const char *end = strcmp(cv_str(c, "renouvellement"), "tacite") == 0 ? cv_str(c, "fin_possible") : cv_str(c, "echeance");
 	date_parse(end, to, NULL);
 	struct date eff;
-	if (date_parse(str(c, "resiliation_effet_date"), &eff, NULL) == 0) {
+	if (date_parse(cv_str(c, "resiliation_effet_date"), &eff, NULL) == 0) {
 		eff = date_add_days(eff, -1);
 		if (!to->y || date_cmp(eff, *to) < 0)
 			*to = eff;
@@ -74,23 +60,23 @@ int cv_perm_from_input(json_t *in, struct cv_perm *r, struct err *e)
 {
 	*r = (struct cv_perm){ 0 };
 	json_t *j = json_object_get(in, "jour");
-	r->weekday = json_is_integer(j) ? (int)json_integer_value(j) : (int)strtol(str(in, "jour"), NULL, 10);
+	r->weekday = json_is_integer(j) ? (int)json_integer_value(j) : (int)strtol(cv_str(in, "jour"), NULL, 10);
 	if (r->weekday == 0)
 		return 0;
-	if (cv_perm_weeks_parse(str(in, "semaines"), &r->weeks) < 0)
+	if (cv_perm_weeks_parse(cv_str(in, "semaines"), &r->weeks) < 0)
 		return err_set(e, 400, "permanence.semaines", "Semaines du mois : des numéros de 1 à 5 ou « dernier », séparés par des virgules (ex. 1,3).");
-	r->start_min = cv_time_parse(str(in, "heure_debut"));
-	r->end_min = cv_time_parse(str(in, "heure_fin"));
+	r->start_min = cv_time_parse(cv_str(in, "heure_debut"));
+	r->end_min = cv_time_parse(cv_str(in, "heure_fin"));
 	if (r->start_min < 0 || r->end_min < 0)
 		return err_set(e, 400, "permanence.heures", "Horaires de la permanence : heure de début et de fin au format 9:00 ou 14h30.");
-	if ((*str(in, "du") && date_parse(str(in, "du"), &r->from, NULL) < 0) || (*str(in, "au") && date_parse(str(in, "au"), &r->to, NULL) < 0))
+	if ((*cv_str(in, "du") && date_parse(cv_str(in, "du"), &r->from, NULL) < 0) || (*cv_str(in, "au") && date_parse(cv_str(in, "au"), &r->to, NULL) < 0))
 		return err_set(e, 400, "permanence.periode", "Période de la permanence : dates au format AAAA-MM-JJ.");
 	return cv_perm_check(r, e);
 }
 
 int cv_perm_save(db *d, int64_t tenant, int64_t conv, int64_t perm, json_t *in, int64_t *out_id, struct err *e)
 {
-	const char *lieu = str(in, "lieu"), *rythme = str(in, "rythme");
+	const char *lieu = cv_str(in, "lieu"), *rythme = cv_str(in, "rythme");
 	if (!*lieu || !*rythme)
 		return err_set(e, 400, "permanence.lieu", "Une permanence a un lieu et un rythme (« 2 journées par mois »).");
 	if (strlen(lieu) > 500 || strlen(rythme) > 500)
@@ -158,13 +144,13 @@ int cv_perm_date_set(db *d, int64_t tenant, int64_t conv, int64_t perm, json_t *
 	if (perm_of_conv(d, tenant, conv, perm, e) < 0)
 		return -1;
 	struct date day;
-	if (date_parse(str(in, "date"), &day, NULL) < 0)
+	if (date_parse(cv_str(in, "date"), &day, NULL) < 0)
 		return err_set(e, 400, "permanence.date", "Date de la séance de permanence : AAAA-MM-JJ.");
-	int cancelled = num(in, "annulee") != 0 || json_is_true(json_object_get(in, "annulee"));
-	int a = cv_time_parse(str(in, "heure_debut")), b = cv_time_parse(str(in, "heure_fin"));
+	int cancelled = cv_num(in, "annulee") != 0 || json_is_true(json_object_get(in, "annulee"));
+	int a = cv_time_parse(cv_str(in, "heure_debut")), b = cv_time_parse(cv_str(in, "heure_fin"));
 	if (!cancelled && (a < 0 || b <= a))
 		return err_set(e, 400, "permanence.heures", "Horaires de la séance : heure de début avant l'heure de fin (ex. 9:00 à 12:00).");
-	const char *motif = str(in, "motif");
+	const char *motif = cv_str(in, "motif");
 	if (strlen(motif) > 500)
 		return err_set(e, 400, "permanence.longueur", "Motif : 500 caractères au plus.");
 	char iso[11], ha[6] = "", hb[6] = "";
@@ -215,8 +201,8 @@ static json_t *hand_dates(db *d, int64_t tenant, int64_t perm, struct err *e)
 static int by_date(const void *a, const void *b)
 {
 	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int c = strcmp(str(x, "date"), str(y, "date"));
-	return c ? c : strcmp(str(x, "debut"), str(y, "debut"));
+	int c = strcmp(cv_str(x, "date"), cv_str(y, "date"));
+	return c ? c : strcmp(cv_str(x, "debut"), cv_str(y, "debut"));
 }
 
 /* Appends the sessions of permanence p (a cv_get row) of convention c within [from, to] to out. */
@@ -249,37 +235,37 @@ static void sessions_of(json_t *c, json_t *p, json_t *hand, struct date from, st
 	json_t *h, *s;
 	json_array_foreach(hand, i, h) {
 		struct date dd;
-		if (date_parse(str(h, "date"), &dd, NULL) < 0 || date_cmp(dd, from) < 0 || date_cmp(dd, to) > 0)
+		if (date_parse(cv_str(h, "date"), &dd, NULL) < 0 || date_cmp(dd, from) < 0 || date_cmp(dd, to) > 0)
 			continue;
 		json_t *match = NULL;
-		json_array_foreach(tmp, k, s) if (strcmp(str(s, "date"), str(h, "date")) == 0) match = s;
+		json_array_foreach(tmp, k, s) if (strcmp(cv_str(s, "date"), cv_str(h, "date")) == 0) match = s;
 		int cancelled = json_is_true(json_object_get(h, "annulee"));
 		if (!match) {
-			match = json_pack("{s:s,s:s,s:s,s:s,s:b,s:s}", "date", str(h, "date"), "debut", str(h, "heure_debut"), "fin", str(h, "heure_fin"),
+			match = json_pack("{s:s,s:s,s:s,s:s,s:b,s:s}", "date", cv_str(h, "date"), "debut", cv_str(h, "heure_debut"), "fin", cv_str(h, "heure_fin"),
 					  "origine", "ajout", "annulee", 0, "motif", "");
 			json_array_append_new(tmp, match);
 		}
 		if (cancelled)
 			json_object_set_new(match, "annulee", json_true());
 		else {
-			json_object_set_new(match, "debut", json_string(str(h, "heure_debut")));
-			json_object_set_new(match, "fin", json_string(str(h, "heure_fin")));
-			if (strcmp(str(match, "origine"), "regle") == 0)
+			json_object_set_new(match, "debut", json_string(cv_str(h, "heure_debut")));
+			json_object_set_new(match, "fin", json_string(cv_str(h, "heure_fin")));
+			if (strcmp(cv_str(match, "origine"), "regle") == 0)
 				json_object_set_new(match, "origine", json_string("modifiee"));
 		}
-		json_object_set_new(match, "motif", json_string(str(h, "motif")));
+		json_object_set_new(match, "motif", json_string(cv_str(h, "motif")));
 		json_object_set_new(match, "date_id", json_object_get(h, "id") ? json_incref(json_object_get(h, "id")) : json_integer(0));
 	}
 	json_array_foreach(tmp, i, s) {
 		struct date dd;
 		char fr[40];
-		date_parse(str(s, "date"), &dd, NULL);
+		date_parse(cv_str(s, "date"), &dd, NULL);
 		json_object_set_new(s, "date_fr", json_string(date_format_fr(dd, fr)));
 		json_object_set_new(s, "permanence_id", json_incref(json_object_get(p, "id")));
-		json_object_set_new(s, "lieu", json_string(str(p, "lieu")));
+		json_object_set_new(s, "lieu", json_string(cv_str(p, "lieu")));
 		json_object_set_new(s, "convention_id", json_incref(json_object_get(c, "id")));
-		json_object_set_new(s, "convention", json_string(str(c, "titre")));
-		json_object_set_new(s, "partenaire", json_string(str(c, "partenaire")));
+		json_object_set_new(s, "convention", json_string(cv_str(c, "titre")));
+		json_object_set_new(s, "partenaire", json_string(cv_str(c, "partenaire")));
 		json_array_append(out, s);
 	}
 	json_decref(tmp);
@@ -314,7 +300,7 @@ static void compare_rhythm(json_t *p, json_t *sessions, struct date from, struct
 	struct cv_rythme ry;
 	json_t *gaps = json_array();
 	int ok_periods = 0;
-	if (cv_rythme_parse(str(p, "rythme"), &ry) < 0 || !from.y || !to.y || date_cmp(to, from) < 0) {
+	if (cv_rythme_parse(cv_str(p, "rythme"), &ry) < 0 || !from.y || !to.y || date_cmp(to, from) < 0) {
 		json_object_set_new(p, "rythme_compte", json_false());
 		json_object_set_new(p, "ecarts", gaps);
 		return;
@@ -330,9 +316,9 @@ static void compare_rhythm(json_t *p, json_t *sessions, struct date from, struct
 		json_array_foreach(sessions, i, s) {
 			struct date dd;
 			if (json_is_true(json_object_get(s, "annulee")) || json_integer_value(json_object_get(s, "permanence_id")) != json_integer_value(json_object_get(p, "id")) ||
-			    date_parse(str(s, "date"), &dd, NULL) < 0 || date_cmp(dd, ps) < 0 || date_cmp(dd, pe) > 0)
+			    date_parse(cv_str(s, "date"), &dd, NULL) < 0 || date_cmp(dd, ps) < 0 || date_cmp(dd, pe) > 0)
 				continue;
-			half += cv_session_half_days(cv_time_parse(str(s, "debut")), cv_time_parse(str(s, "fin")));
+			half += cv_session_half_days(cv_time_parse(cv_str(s, "debut")), cv_time_parse(cv_str(s, "fin")));
 		}
 		if (half == ry.half_days)
 			ok_periods++;
@@ -343,7 +329,7 @@ static void compare_rhythm(json_t *p, json_t *sessions, struct date from, struct
 			else
 				snprintf(per, sizeof per, "%s %d", months[ps.m], ps.y);
 			json_array_append_new(gaps, json_pack("{s:s,s:o,s:s}", "periode", per, "planifiees",
-							      json_sprintf("%d demi-journée%s", half, half > 1 ? "s" : ""), "prevues", str(p, "rythme")));
+							      json_sprintf("%d demi-journée%s", half, half > 1 ? "s" : ""), "prevues", cv_str(p, "rythme")));
 		}
 		ps = date_add_days(pe, 1);
 	}
@@ -383,7 +369,7 @@ void cv_perm_decorate(db *d, int64_t tenant, json_t *c, struct date today, struc
 		json_t *s;
 		json_array_foreach(all, k, s) {
 			struct date dd;
-			if (date_parse(str(s, "date"), &dd, NULL) == 0 && date_cmp(dd, today) >= 0 && json_array_size(next) < 6)
+			if (date_parse(cv_str(s, "date"), &dd, NULL) == 0 && date_cmp(dd, today) >= 0 && json_array_size(next) < 6)
 				json_array_append(next, s);
 		}
 		json_object_set_new(p, "seances_total", json_integer((json_int_t)json_array_size(all)));

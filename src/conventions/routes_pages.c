@@ -372,22 +372,31 @@ static const char *const fiche_fields[] = { "reference", "intitule", "axe", "con
 					     "calendrier", "livrables", "budget", "taxes", "financement", "fongible", "bilan", NULL };
 static const char *const line_fields[] = { "libelle", "financeur", "annee", "debut", "fin", "formule", "taxes", "paye", NULL };
 
+/* An action sheet added (no :fiche in the path) or edited in place; the search index follows. */
 static int do_fiche(struct req *r, db *d, int64_t id, struct err *e)
 {
+	int64_t fiche = req_param(r, "fiche") ? req_param_id(r, "fiche") : 0, fid;
+	if (fiche < 0)
+		return err_set(e, 404, "fiche.inconnue", "Fiche-action introuvable.");
 	json_t *f = cv_form_fields(r, fiche_fields);
-	int64_t fid;
-	int rc = cv_add_fiche(d, r->tenant_id, id, f, &fid, e) < 0 ? -1 : cv_search_index(d, r->tenant_id, id, e);
+	int rc = fiche ? cv_fiche_update(d, r->tenant_id, id, fiche, f, e)
+		       : (cv_add_fiche(d, r->tenant_id, id, f, &fid, e) < 0 ? -1 : cv_search_index(d, r->tenant_id, id, e));
 	json_decref(f);
 	return rc;
 }
 static int add_fiche(struct req *r) { return cv_sub_action(r, do_fiche, "Fiche-action ajoutée.", "convention.fiche", NULL); }
 OPALE_ROUTE(cv_fiche_page, "POST", "/conventions/:id/fiches", add_fiche, WRITERS, SCOPE_TENANT, 0);
 
+/* A budget line added (no :ligne in the path) or edited in place. */
 static int do_budget(struct req *r, db *d, int64_t id, struct err *e)
 {
+	int64_t line = req_param(r, "ligne") ? req_param_id(r, "ligne") : 0;
+	if (line < 0)
+		return err_set(e, 404, "budget.inconnue", "Ligne de budget introuvable.");
 	json_t *b = cv_form_fields(r, line_fields);
-	const char *fiche = req_form(r, "fiche");
-	int rc = cv_add_budget(d, r->tenant_id, id, fiche ? strtoll(fiche, NULL, 10) : 0, b, e);
+	const char *f = req_form(r, "fiche");
+	int64_t fiche = f ? strtoll(f, NULL, 10) : 0;
+	int rc = line ? cv_budget_update(d, r->tenant_id, id, line, fiche, b, e) : cv_add_budget(d, r->tenant_id, id, fiche, b, e);
 	json_decref(b);
 	return rc;
 }
@@ -463,28 +472,10 @@ OPALE_ROUTE(cv_fiche_edit_page, "GET", "/conventions/:id/fiches/:fiche/modifier"
 static int line_edit_page(struct req *r) { return edit_sub_page(r, "ligne", "convention_ligne", "Modifier la ligne de budget"); }
 OPALE_ROUTE(cv_line_edit_page, "GET", "/conventions/:id/budget/:ligne/modifier", line_edit_page, WRITERS, SCOPE_TENANT, 0);
 
-static int do_fiche_update(struct req *r, db *d, int64_t id, struct err *e)
-{
-	int64_t fiche = req_param_id(r, "fiche");
-	json_t *f = cv_form_fields(r, fiche_fields);
-	int rc = fiche > 0 ? cv_fiche_update(d, r->tenant_id, id, fiche, f, e) : err_set(e, 404, "fiche.inconnue", "Fiche-action introuvable.");
-	json_decref(f);
-	return rc;
-}
-static int fiche_update(struct req *r) { return cv_sub_action(r, do_fiche_update, "Fiche-action modifiée.", "convention.fiche_modification", NULL); }
+static int fiche_update(struct req *r) { return cv_sub_action(r, do_fiche, "Fiche-action modifiée.", "convention.fiche_modification", NULL); }
 OPALE_ROUTE(cv_fiche_update_page, "POST", "/conventions/:id/fiches/:fiche", fiche_update, WRITERS, SCOPE_TENANT, 0);
 
-static int do_line_update(struct req *r, db *d, int64_t id, struct err *e)
-{
-	int64_t line = req_param_id(r, "ligne");
-	json_t *b = cv_form_fields(r, line_fields);
-	const char *fiche = req_form(r, "fiche");
-	int rc = line > 0 ? cv_budget_update(d, r->tenant_id, id, line, fiche ? strtoll(fiche, NULL, 10) : 0, b, e)
-			  : err_set(e, 404, "budget.inconnue", "Ligne de budget introuvable.");
-	json_decref(b);
-	return rc;
-}
-static int line_update(struct req *r) { return cv_sub_action(r, do_line_update, "Ligne de budget modifiée.", "convention.budget_modification", NULL); }
+static int line_update(struct req *r) { return cv_sub_action(r, do_budget, "Ligne de budget modifiée.", "convention.budget_modification", NULL); }
 OPALE_ROUTE(cv_line_update_page, "POST", "/conventions/:id/budget/:ligne", line_update, WRITERS, SCOPE_TENANT, 0);
 
 static int api_fiche_fn(struct req *r, db *d, int64_t id, json_t *in, struct err *e)
