@@ -308,6 +308,18 @@ static int edit_page(struct req *r)
 }
 OPALE_ROUTE(cv_edit_page, "GET", "/conventions/:id/modifier", edit_page, WRITERS, SCOPE_TENANT, 0);
 
+/* Is id a convention of the request's collectivité? */
+static int conv_exists(struct req *r, db *d, int64_t id)
+{
+	struct err e = { 0 };
+	int rc;
+	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
+	int found = s && rc == DB_ROW;
+	if (s)
+		db_finalize(s);
+	return found;
+}
+
 int cv_sub_action(struct req *r, int (*fn)(struct req *r, db *d, int64_t id, struct err *e), const char *done, const char *audit,
 		  const char *back)
 {
@@ -316,12 +328,7 @@ int cv_sub_action(struct req *r, int (*fn)(struct req *r, db *d, int64_t id, str
 	if (!d)
 		return -1;
 	struct err e = { 0 };
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
-	int found = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	if (!found)
+	if (!conv_exists(r, d, id))
 		return res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
 	if (db_begin_write(d, &e) < 0 || fn(r, d, id, &e) < 0 || db_commit(d, &e) < 0) {
 		db_rollback(d);
@@ -343,12 +350,7 @@ int cv_api_action(struct req *r, int (*fn)(struct req *r, db *d, int64_t id, jso
 	if (!in)
 		return res_fail(r, 400, "json.invalide", "Corps JSON attendu.");
 	struct err e = { 0 };
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
-	int found = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	if (!found)
+	if (!conv_exists(r, d, id))
 		return res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
 	if (db_begin_write(d, &e) < 0 || fn(r, d, id, in, &e) < 0 || db_commit(d, &e) < 0) {
 		db_rollback(d);
