@@ -62,13 +62,6 @@ static const char *emsg(json_t *j)
 	return jstr(json_object_get(j, "error"), "message");
 }
 
-static void day_plus(int days, char out[20])
-{
-	struct paris_time p;
-	paris_from_utc(identity_now() + days * 86400, &p, NULL);
-	snprintf(out, 20, "%04d-%02d-%02dT18:30", p.date.y, p.date.m, p.date.d);
-}
-
 /* Waits until no convocation of the séance is « en_file ». */
 static void wait_sent(int64_t seance)
 {
@@ -226,7 +219,7 @@ int main(void)
 				    "\"adresse\":\"5 rue des Lilas; 62100 Calais\"}");
 	T_OK(anne && bruno && claire && denis, "four members");
 	char when[20];
-	day_plus(12, when);
+	at_day_plus(12, when);
 	snprintf(body, sizeof body, "{\"organe\":%lld,\"titre\":\"Commission des tarifs\",\"date\":\"%s\",\"lieu\":\"Salle Vauban\"}", (long long)org, when);
 	T_EQ_INT(call(tok_sec, "POST", "/api/v1/seances", body, &j), 201, "a séance in twelve days");
 	int64_t se = json_integer_value(json_object_get(j, "id"));
@@ -365,7 +358,7 @@ int main(void)
 		    denis), 1, "its « papier » event");
 
 	/* 6. The date moved three days ahead: too late for an EPCI (5 jours francs) without urgence. */
-	day_plus(3, when);
+	at_day_plus(3, when);
 	snprintf(body, sizeof body, "{\"organe\":%lld,\"titre\":\"Commission des tarifs\",\"date\":\"%s\",\"lieu\":\"Salle Richelieu\"}", (long long)org,
 		 when);
 	snprintf(path, sizeof path, "/api/v1/seances/%lld", (long long)se);
