@@ -83,13 +83,63 @@ static void manifest_docs(buf *m, json_t *docs, const char *where)
 			   where, sd_str(doc, "nom"));
 }
 
-int sd_convoquer(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t now, int64_t *envoi, struct err *e)
+int sd_modifications(db *d, int64_t tenant, int64_t seance, int64_t from, int64_t to, const char *bullet, buf *out, struct err *e)
+{
+	int rc, n = 0;
+	db_stmt *s = tdb_query(d, tenant, e, &rc,
+			       "SELECT at, detail FROM seance_events WHERE tenant_id = $1 AND seance_id = $2 AND kind = 'modification' AND id > "
+			       "(CASE WHEN $3 < 0 THEN (SELECT COALESCE(MAX(id), 0) FROM seance_events WHERE tenant_id = $1 AND seance_id = $2 AND "
+			       "kind IN ('envoi', 'rectificatif')) ELSE $3 END) AND ($4 = 0 OR id <= $4) ORDER BY id",
+			       "iii", seance, from, to);
+	while (s && rc == DB_ROW) {
+		char w[32];
+		buf_printf(out, "%s%s : %s\n", bullet, sd_fmt_short(db_col_int64(s, 0), w, sizeof w), db_col_text(s, 1));
+		n++;
+		rc = db_step(s, e);
+	}
+	if (s)
+		db_finalize(s);
+	return s ? n : -1;
+}
+
+/* The « modification » events after the last sending, and *last = the newest event id of the séance. */
+static int changes_since_sending(db *d, int64_t tenant, int64_t seance, buf *out, int64_t *last, struct err *e)
+{
+	int rc;
+	*last = 0;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT COALESCE(MAX(id), 0) FROM seance_events WHERE tenant_id = $1 AND seance_id = $2", "i",
+			       seance);
+	if (s && rc == DB_ROW)
+		*last = db_col_int64(s, 0);
+	if (s)
+		db_finalize(s);
+	return sd_modifications(d, tenant, seance, -1, 0, "  - ", out, e);
+}
+
+static int convoquer(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t now, int rectif, int64_t *envoi, struct err *e)
 {
 	json_t *s = sd_seance_json(d, tenant, seance, e);
 	if (!s)
 		return -1;
+	buf changes = BUF_INIT;
+	int64_t last_event = 0;
+	int nchanges = changes_since_sending(d, tenant, seance, &changes, &last_event, e);
+	if (rectif && strcmp(sd_str(s, "statut"), "convoquee") != 0) {
+		json_decref(s);
+		buf_free(&changes);
+		return err_set(e, 409, "convocation.rectificatif",
+			       !strcmp(sd_str(s, "statut"), "close") ? "La séance est close : elle ne peut plus être convoquée."
+								      : "Les convocations n'ont pas encore été envoyées : envoyez-les d'abord.");
+	}
+	if (rectif && nchanges <= 0) {
+		json_decref(s);
+		buf_free(&changes);
+		return err_set(e, 409, "convocation.sans_modification",
+			       "Rien n'a changé depuis le dernier envoi : une convocation rectificative n'a rien à annoncer.");
+	}
 	if (check_sending(d, tenant, seance, s, now, e) < 0) {
 		json_decref(s);
+		buf_free(&changes);
 		return -1;
 	}
 	/* Recipients: members in office — titulaires, suppléants (L5211-6: they receive the convocations
@@ -120,14 +170,16 @@ int sd_convoquer(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t no
 	if (!nr) {
 		json_decref(s);
 		free(rs);
+		buf_free(&changes);
 		return err_set(e, 409, "seance.destinataires", "L'assemblée n'a aucun membre en exercice à convoquer.");
 	}
 	/* The manifest: what was made available to whom, with the content hashes. */
 	char iso[26];
 	buf m = BUF_INIT;
 	paris_format_iso(sd_int(s, "debut", 0), iso);
-	buf_printf(&m, "Opale — manifeste de convocation\nCollectivité n° %lld\nSéance n° %lld : %s\nAssemblée : %s\nDate : %s\nLieu : %s\n",
-		   (long long)tenant, (long long)seance, sd_str(s, "titre"), sd_str(s, "organe_nom"), iso, sd_str(s, "lieu"));
+	buf_printf(&m, "Opale — manifeste de convocation%s\nCollectivité n° %lld\nSéance n° %lld : %s\nAssemblée : %s\nDate : %s\nLieu : %s\n",
+		   rectif ? " rectificative" : "", (long long)tenant, (long long)seance, sd_str(s, "titre"), sd_str(s, "organe_nom"), iso,
+		   sd_str(s, "lieu"));
 	buf_printf(&m, "Urgence : %s%s%s\n", sd_bool(s, "urgence") ? "oui — " : "non", sd_bool(s, "urgence") ? sd_str(s, "justification") : "",
 		   "");
 	paris_format_iso(now, iso);
@@ -141,6 +193,8 @@ int sd_convoquer(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t no
 		snprintf(where, sizeof where, "point %-3d ", (int)sd_int(pt, "rang", 0));
 		manifest_docs(&m, json_object_get(pt, "documents"), where);
 	}
+	if (rectif)
+		buf_printf(&m, "\nModifications depuis l'envoi précédent :\n%s", changes.data);
 	buf_puts(&m, "\nOrdre du jour :\n");
 	json_array_foreach(json_object_get(s, "points"), i, pt) buf_printf(&m, "%d. %s\n", (int)sd_int(pt, "rang", 0), sd_str(pt, "titre"));
 	buf_puts(&m, "\nDestinataires (membre, nom, qualité, voie) :\n");
@@ -170,9 +224,9 @@ int sd_convoquer(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t no
 		goto fail;
 	store_record(d, msha, m.len, "text/plain", e);
 	st = tdb_query(d, tenant, e, &rc,
-		       "INSERT INTO seance_envois (tenant_id, seance_id, at, user_id, manifest_sha256, tsa_sha256, tsa_at, recipients) "
-		       "VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id",
-		       "iiittii", seance, now, user, msha, tsha, tsa_at, (int64_t)nr);
+		       "INSERT INTO seance_envois (tenant_id, seance_id, at, user_id, manifest_sha256, tsa_sha256, tsa_at, recipients, kind) "
+		       "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
+		       "iiittiit", seance, now, user, msha, tsha, tsa_at, (int64_t)nr, rectif ? "rectificatif" : "convocation");
 	if (!st)
 		goto rollback;
 	*envoi = db_col_int64(st, 0);
@@ -185,13 +239,22 @@ int sd_convoquer(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t no
 		identity_sha256_hex(tok, h);
 		const char *state = rs[k].papier ? "papier" : *rs[k].email ? "en_file" : "echec";
 		const char *error = !rs[k].papier && !*rs[k].email ? "Aucune adresse électronique : convocation à remettre par écrit." : "";
+		/* A rectificatif tells each recipient what changed since his last mail (his previous row's mark). */
+		int64_t from = 0;
+		st = tdb_query(d, tenant, e, &rc, "SELECT changes_to FROM convocations WHERE tenant_id = $1 AND seance_id = $2 AND membre_id = $3",
+			       "ii", seance, rs[k].id);
+		if (!st)
+			goto rollback;
+		if (rc == DB_ROW)
+			from = db_col_int64(st, 0);
+		db_finalize(st);
 		if (tdb_run(d, tenant, e, "DELETE FROM convocations WHERE tenant_id = $1 AND seance_id = $2 AND membre_id = $3", "ii", seance,
 			    rs[k].id) < 0)
 			goto rollback;
 		st = tdb_query(d, tenant, e, &rc,
 			       "INSERT INTO convocations (tenant_id, seance_id, membre_id, envoi_id, email, token_hash, state, error, queued_at, "
-			       "expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
-			       "iiittttii", seance, rs[k].id, *envoi, rs[k].email, h, state, error, now, expires);
+			       "expires_at, changes_from, changes_to) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
+			       "iiittttiiii", seance, rs[k].id, *envoi, rs[k].email, h, state, error, now, expires, rectif ? from : 0, last_event);
 		if (!st)
 			goto rollback;
 		int64_t cid = db_col_int64(st, 0);
@@ -208,14 +271,16 @@ int sd_convoquer(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t no
 		      NULL, *error ? error : rs[k].papier ? rs[k].adresse : rs[k].email);
 	}
 	char detail[400];
-	snprintf(detail, sizeof detail, "manifeste SHA-256 %s ; %s ; %zu destinataire(s), %d courriel(s)", msha,
-		 *tsha ? "horodaté (RFC 3161)" : "sans horodatage (aucune autorité configurée)", nr, queued);
-	event(d, tenant, seance, 0, 0, now, "envoi", NULL, detail);
+	snprintf(detail, sizeof detail, "%smanifeste SHA-256 %s ; %s ; %zu destinataire(s), %d courriel(s)",
+		 rectif ? "convocation rectificative ; " : "", msha, *tsha ? "horodaté (RFC 3161)" : "sans horodatage (aucune autorité configurée)",
+		 nr, queued);
+	event(d, tenant, seance, 0, 0, now, rectif ? "rectificatif" : "envoi", NULL, detail);
 	if (tdb_run(d, tenant, e, "UPDATE seances SET status = 'convoquee', sent_at = $3 WHERE tenant_id = $1 AND id = $2", "ii", seance, now) < 0 ||
 	    db_commit(d, e) < 0)
 		goto rollback;
 	activity_add(d, tenant, "convocations", queued);
 	buf_free(&m);
+	buf_free(&changes);
 	free(rs);
 	json_decref(s);
 	return 0;
@@ -223,9 +288,20 @@ rollback:
 	db_rollback(d);
 fail:
 	buf_free(&m);
+	buf_free(&changes);
 	free(rs);
 	json_decref(s);
 	return -1;
+}
+
+int sd_convoquer(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t now, int64_t *envoi, struct err *e)
+{
+	return convoquer(d, tenant, seance, user, now, 0, envoi, e);
+}
+
+int sd_rectifier(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t now, int64_t *envoi, struct err *e)
+{
+	return convoquer(d, tenant, seance, user, now, 1, envoi, e);
 }
 
 /* ---- the job: one convocation e-mail ---------------------------------------------------------- */
@@ -251,8 +327,10 @@ static int convocation_job(db *d, const struct job *j, struct err *e)
 	json_decref(p);
 	int rc;
 	db_stmt *s = tdb_query(d, tenant, e, &rc,
-			       "SELECT c.state, c.email, c.seance_id, c.membre_id, m.civilite, m.first_name, m.last_name, m.qualite, m.titulaire_id, c.queued_at "
-			       "FROM convocations c JOIN membres m ON m.id = c.membre_id WHERE c.tenant_id = $1 AND c.id = $2", "i", cid);
+			       "SELECT c.state, c.email, c.seance_id, c.membre_id, m.civilite, m.first_name, m.last_name, m.qualite, m.titulaire_id, "
+			       "c.queued_at, c.changes_from, c.changes_to, COALESCE(v.kind, 'convocation') FROM convocations c "
+			       "JOIN membres m ON m.id = c.membre_id LEFT JOIN seance_envois v ON v.id = c.envoi_id "
+			       "WHERE c.tenant_id = $1 AND c.id = $2", "i", cid);
 	if (!s)
 		return JOB_RETRY;
 	if (rc != DB_ROW) {
@@ -263,58 +341,60 @@ static int convocation_job(db *d, const struct job *j, struct err *e)
 		db_finalize(s);
 		return 0; /* already accepted (a run after a crash) */
 	}
-	char email[256], who[400], qualite[16];
+	char email[256], civ[64], prenom[128], nom[128], qualite[16], titulaire[300] = "";
 	int64_t seance = db_col_int64(s, 2), membre = db_col_int64(s, 3), tit = db_col_int64(s, 8), queued = db_col_int64(s, 9);
+	int64_t ch_from = db_col_int64(s, 10), ch_to = db_col_int64(s, 11);
+	int rectif = !strcmp(db_col_text(s, 12), "rectificatif");
 	snprintf(email, sizeof email, "%s", db_col_text(s, 1));
-	snprintf(who, sizeof who, "%s%s%s %s", db_col_text(s, 4), *db_col_text(s, 4) ? " " : "", db_col_text(s, 5), db_col_text(s, 6));
+	snprintf(civ, sizeof civ, "%s", db_col_text(s, 4));
+	snprintf(prenom, sizeof prenom, "%s", db_col_text(s, 5));
+	snprintf(nom, sizeof nom, "%s", db_col_text(s, 6));
 	snprintf(qualite, sizeof qualite, "%s", db_col_text(s, 7));
 	db_finalize(s);
-	json_t *se = sd_seance_json(d, tenant, seance, e);
-	if (!se)
-		return JOB_RETRY;
-	char when[80], link[600];
-	sd_fmt_paris(sd_int(se, "debut", 0), when, sizeof when);
-	snprintf(link, sizeof link, "%s/convocation/%s", cfg.public_url, tok);
-	buf t = BUF_INIT, h = BUF_INIT;
-	buf_printf(&t, "Bonjour %s,\n\n", who);
 	if (!strcmp(qualite, "suppleant") && tit) {
 		s = tdb_query(d, tenant, e, &rc, "SELECT first_name, last_name FROM membres WHERE tenant_id = $1 AND id = $2", "i", tit);
 		if (s && rc == DB_ROW)
-			buf_printf(&t, "En qualité de suppléant(e) de %s %s, vous êtes destinataire de la convocation et des documents "
-				       "(CGCT L5211-6).\n\n", db_col_text(s, 0), db_col_text(s, 1));
+			snprintf(titulaire, sizeof titulaire, "%s %s", db_col_text(s, 0), db_col_text(s, 1));
 		if (s)
 			db_finalize(s);
 	}
-	buf_printf(&t, "Vous êtes convoqué(e) à la séance « %s » (%s) le %s", sd_str(se, "titre"), sd_str(se, "organe_nom"), when);
-	if (*sd_str(se, "lieu"))
-		buf_printf(&t, ", %s", sd_str(se, "lieu"));
-	buf_puts(&t, ".\n");
-	if (sd_bool(se, "urgence"))
-		buf_printf(&t, "\nConvocation en urgence : %s\n", sd_str(se, "justification"));
-	buf_puts(&t, "\nOrdre du jour :\n");
-	size_t i;
-	json_t *pt;
-	json_array_foreach(json_object_get(se, "points"), i, pt) buf_printf(&t, "  %d. %s\n", (int)sd_int(pt, "rang", 0), sd_str(pt, "titre"));
-	buf_printf(&t, "\nLa convocation, la note de synthèse et les documents, ainsi que votre réponse (présence, absence, pouvoir) :\n%s\n\n"
-		       "Ce lien vous est personnel : ne le transférez pas. Son ouverture est enregistrée (date, heure, adresse IP) comme "
-		       "preuve de réception.\n",
-		   link);
-	buf_puts(&h, "<p>");
-	buf_html(&h, t.data);
-	buf_puts(&h, "</p>");
-	char *html = NULL;
-	{
-		/* Turn line breaks into <br> and the link into an anchor. */
-		buf h2 = BUF_INIT;
-		for (const char *q = h.data; *q; q++) {
-			if (*q == '\n')
-				buf_puts(&h2, "<br>\n");
-			else
-				buf_putc(&h2, *q);
-		}
-		buf_printf(&h2, "<p><a href=\"%s\">Ouvrir ma convocation</a></p>", link);
-		html = h2.data;
+	/* What changed since this recipient's previous mail (rectificatif). */
+	buf changes = BUF_INIT;
+	if (rectif && ch_to > 0)
+		sd_modifications(d, tenant, seance, ch_from, ch_to, "  - ", &changes, e);
+	json_t *se = sd_seance_json(d, tenant, seance, e);
+	const char *kind = sd_modele_kind(qualite, rectif);
+	json_t *modele = se ? sd_modele_get(d, tenant, kind, e) : NULL;
+	if (!modele) {
+		json_decref(se);
+		buf_free(&changes);
+		return JOB_RETRY;
 	}
+	char link[600];
+	snprintf(link, sizeof link, "%s/convocation/%s", cfg.public_url, tok);
+	struct sd_destinataire dest = { civ, prenom, nom, qualite, titulaire };
+	json_t *vars = sd_modele_vars(d, tenant, se, &dest, link, changes.data ? changes.data : "");
+	buf_free(&changes);
+	buf subject = BUF_INIT, t = BUF_INIT, hb = BUF_INIT;
+	if (sd_modele_render(modele, vars, &subject, &t, &hb, e) < 0) {
+		/* A stored template is checked before it is saved: this is not expected; keep the reason. */
+		char msg[sizeof e->msg];
+		snprintf(msg, sizeof msg, "%s", e->msg);
+		err_set(e, 550, "convocation.modele", "Modèle de courriel « %s » inutilisable : %s", kind, msg);
+		buf_free(&subject);
+		buf_free(&t);
+		buf_free(&hb);
+		json_decref(vars);
+		json_decref(modele);
+		json_decref(se);
+		goto outcome;
+	}
+	char *html = hb.data;
+	char body_sha[65], html_sha[65];
+	identity_sha256_hex(t.data, body_sha);
+	identity_sha256_hex(html, html_sha);
+	json_decref(vars);
+	json_decref(modele);
 	/* The .ics event: one blob per sending, stored once — its DTSTAMP is the sending's time, not the
 	 * job's (which made a new blob every second of a long sending: bench P4, bytes per recipient). */
 	buf ics = BUF_INIT;
@@ -341,27 +421,31 @@ static int convocation_job(db *d, const struct job *j, struct err *e)
 		att[0] = (struct mail_attachment){ icspath, "seance.ics", "text/calendar; charset=UTF-8" };
 		natt = 1;
 	}
-	char subject[400];
-	snprintf(subject, sizeof subject, "Convocation : %s — %s", sd_str(se, "titre"), when);
-	struct mail mm = { .to = email, .subject = subject, .text = t.data, .html = html, .att = att, .natt = natt };
+	struct mail mm = { .to = email, .subject = subject.data, .text = t.data, .html = html, .att = att, .natt = natt };
 	int ok = mail_send(&mm, NULL, e);
+	buf_free(&subject);
 	buf_free(&t);
-	buf_free(&h);
-	free(html);
+	buf_free(&hb);
 	buf_free(&ics);
 	json_decref(se);
-	int64_t at = identity_now();
 	struct err e2;
+	int64_t at;
 	if (ok == 0) {
+		at = identity_now();
 		if (db_begin_write(d, &e2) == 0) {
+			char detail[600];
+			/* The proof of what was sent: the hashes of the bodies as handed to SMTP (LF line ends). */
+			snprintf(detail, sizeof detail, "%s ; modèle %s ; texte SHA-256 %s ; HTML SHA-256 %s", email, kind, body_sha, html_sha);
 			tdb_run(d, tenant, &e2, "UPDATE convocations SET state = 'acceptee', sent_at = $3, error = '' WHERE tenant_id = $1 AND id = $2",
 				"ii", cid, at);
-			event(d, tenant, seance, cid, membre, at, "acceptation", NULL, email);
+			event(d, tenant, seance, cid, membre, at, "acceptation", NULL, detail);
 			if (db_commit(d, &e2) < 0)
 				db_rollback(d);
 		}
 		return 0;
 	}
+outcome:
+	at = identity_now();
 	int dead = e->status == 550 || j->attempts >= j->max_attempts;
 	if (db_begin_write(d, &e2) == 0) {
 		tdb_run(d, tenant, &e2, "UPDATE convocations SET state = $3, error = $4 WHERE tenant_id = $1 AND id = $2", "itt", cid,
@@ -475,15 +559,16 @@ json_t *sd_envois(db *d, int64_t tenant, int64_t seance, struct err *e)
 	int rc;
 	json_t *a = json_array();
 	db_stmt *s = tdb_query(d, tenant, e, &rc,
-			       "SELECT id, at, manifest_sha256, tsa_sha256, tsa_at, recipients FROM seance_envois WHERE tenant_id = $1 "
+			       "SELECT id, at, manifest_sha256, tsa_sha256, tsa_at, recipients, kind FROM seance_envois WHERE tenant_id = $1 "
 			       "AND seance_id = $2 ORDER BY at, id", "i", seance);
 	while (s && rc == DB_ROW) {
 		char w[32], tw[32];
-		json_array_append_new(a, json_pack("{s:I,s:I,s:s,s:s,s:s,s:b,s:s,s:I,s:I}", "id", (json_int_t)db_col_int64(s, 0), "date",
+		json_array_append_new(a, json_pack("{s:I,s:I,s:s,s:s,s:s,s:b,s:s,s:I,s:I,s:b}", "id", (json_int_t)db_col_int64(s, 0), "date",
 						   (json_int_t)db_col_int64(s, 1), "quand", sd_fmt_short(db_col_int64(s, 1), w, sizeof w),
 						   "manifeste", db_col_text(s, 2), "horodatage", db_col_text(s, 3), "horodate",
 						   *db_col_text(s, 3) != 0, "horodate_le", sd_fmt_short(db_col_int64(s, 4), tw, sizeof tw),
-						   "destinataires", (json_int_t)db_col_int64(s, 5), "seance", (json_int_t)seance));
+						   "destinataires", (json_int_t)db_col_int64(s, 5), "seance", (json_int_t)seance, "rectificatif",
+						   !strcmp(db_col_text(s, 6), "rectificatif")));
 		rc = db_step(s, e);
 	}
 	if (s)
@@ -571,8 +656,9 @@ int sd_attestation_pdf(db *d, int64_t tenant, int64_t seance, const char *path, 
 	size_t i;
 	json_t *v;
 	json_array_foreach(envois, i, v) {
-		snprintf(line, sizeof line, "Envoi du %s à %lld destinataire(s). Manifeste (documents et destinataires) SHA-256 : %s. %s%s%s",
-			 sd_str(v, "quand"), (long long)sd_int(v, "destinataires", 0), sd_str(v, "manifeste"),
+		snprintf(line, sizeof line, "%s du %s à %lld destinataire(s). Manifeste (documents et destinataires) SHA-256 : %s. %s%s%s",
+			 sd_bool(v, "rectificatif") ? "Convocation rectificative" : "Envoi", sd_str(v, "quand"), (long long)sd_int(v, "destinataires", 0),
+			 sd_str(v, "manifeste"),
 			 sd_bool(v, "horodate") ? "Horodatage RFC 3161 obtenu le " : "Sans horodatage qualifié (aucune autorité configurée).",
 			 sd_bool(v, "horodate") ? sd_str(v, "horodate_le") : "", sd_bool(v, "horodate") ? " (jeton joint à la preuve)." : "");
 		pdfdoc_para(p, line);

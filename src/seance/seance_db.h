@@ -69,6 +69,19 @@ int sd_seance_delai(db *d, int64_t tenant, int64_t seance, struct seance_delai_i
  * « seance.convocation » job per recipient (suppléants included; paper opt-outs listed, not mailed).
  * Re-sending creates new links for everyone. *envoi = the sending's id. */
 int sd_convoquer(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t now, int64_t *envoi, struct err *e);
+/* « Envoyer une convocation rectificative »: once sent (409 convocation.rectificatif otherwise) and
+ * after changes (409 convocation.sans_modification otherwise), the same checks as a first sending
+ * (delay against the current date: a date moved too close needs the urgence), a new manifest, and a
+ * new mail (template « rectificatif » listing the changes since each recipient's previous mail) to
+ * every recipient, with new links and delivery states; paper recipients get a new letter batch. */
+int sd_rectifier(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t now, int64_t *envoi, struct err *e);
+/* The « modification » events of the séance with from < id <= to (from -1: after its last sending;
+ * to 0: no bound) as lines "<bullet>JJ/MM/AAAA HH:MM:SS : what\n". Returns their number, -1 on error. */
+int sd_modifications(db *d, int64_t tenant, int64_t seance, int64_t from, int64_t to, const char *bullet, buf *out, struct err *e);
+/* The paper letters (L2121-10) of the séance's latest sending: generated and stored once (a « papier »
+ * event per member with the PDF's SHA-256), then the same bytes. sha = the stored PDF, *letters = its
+ * letters. 409 before any sending, 404 when no member asked for paper. */
+int sd_papier(db *d, int64_t tenant, int64_t seance, int64_t user, char sha[65], int *letters, struct err *e);
 /* Sends one convocation again (after a failure, or an address corrected on the member): a new personal
  * link, the member's current address, a new job. 409 for a paper convocation or a member without
  * address. */
@@ -85,6 +98,29 @@ int sd_link_find(db *d, const char *token, int64_t now, struct sd_link *l, struc
 int sd_link_event(db *d, const struct sd_link *l, const char *kind, const char *ip, int64_t now, struct err *e);
 /* The « attestation d'envoi » PDF of the séance, written to path. */
 int sd_attestation_pdf(db *d, int64_t tenant, int64_t seance, const char *path, struct err *e);
+
+/* ---- convocation e-mail templates (modeles.c) ------------------------------------------------ */
+
+/* Who a convocation e-mail is for (strings, "" when unknown); titulaire: the suppléant's titulaire. */
+struct sd_destinataire { const char *civilite, *prenom, *nom, *qualite, *titulaire; };
+/* Checks a template (subject, text, optional HTML): known placeholders only, sections balanced, no raw
+ * output nor partials, {{lien}} in the text (and in the HTML when given). 422 modele.* in French. */
+int sd_modele_check(const char *objet, const char *texte, const char *html, struct err *e);
+/* The collectivité's template of a kind (titulaire|suppleant|invite|rectificatif), the built-in
+ * default when it has none: {type, libelle, objet, texte, html, defaut, modifie_le}. */
+json_t *sd_modele_get(db *d, int64_t tenant, const char *kind, struct err *e);
+json_t *sd_modeles(db *d, int64_t tenant, struct err *e);
+/* {type, objet, texte, html} checked then stored, or {type, defaut: true} back to the default. */
+int sd_modele_save(db *d, int64_t tenant, json_t *j, int64_t user, struct err *e);
+/* The placeholders' values for a séance (sd_seance_json) and a recipient. */
+json_t *sd_modele_vars(db *d, int64_t tenant, json_t *se, const struct sd_destinataire *r, const char *lien, const char *modifications);
+/* Renders subject, text and HTML (the HTML made from the text when the template has none). */
+int sd_modele_render(json_t *modele, json_t *vars, buf *objet, buf *texte, buf *html, struct err *e);
+/* The template kind for a recipient's qualité (rectificatif: always « rectificatif »). */
+const char *sd_modele_kind(const char *qualite, int rectificatif);
+/* The template m rendered for the collectivité's latest séance (else an example): {objet, texte, html,
+ * seance}; the check's error otherwise. */
+int sd_modele_preview(db *d, int64_t tenant, json_t *m, json_t **out, struct err *e);
 
 /* ---- attendance, proxies, quorum (presence.c) ------------------------------------------------ */
 

@@ -1,4 +1,5 @@
 #include "apitest.h"
+#include "core/dates.h"
 #include "httptest.h"
 #include "identity/identity.h"
 #include "web/pdfdoc.h"
@@ -273,4 +274,11 @@ int at_mail(const char *maildir, const char *addr, const char *const *needles, i
 		usleep(100000);
 	}
 	return 0;
+}
+
+void at_day_plus(int days, char out[20])
+{
+	struct paris_time p;
+	paris_from_utc(identity_now() + days * 86400, &p, NULL);
+	snprintf(out, 20, "%04d-%02d-%02dT18:30", p.date.y, p.date.m, p.date.d);
 }

@@ -53,6 +53,9 @@ int at_pdf(const char *path, const char *title, const char *para);
  * text appended to body when not NULL. Returns 1 when found, else 0. */
 int at_mail(const char *maildir, const char *addr, const char *const *needles, int secs, buf *body);
 
+/* "YYYY-MM-DDT18:30": the Paris day today + days at 18:30 (a séance's date as the API takes it). */
+void at_day_plus(int days, char out[20]);
+
 /* One request with a bearer token (NULL: anonymous), the raw answer in r (free it with
  * ht_resp_free); a body is sent as JSON. Returns the status. For PDFs and error codes. */
 struct ht_resp;

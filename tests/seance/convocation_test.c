@@ -135,14 +135,6 @@ static void pdf(const char *path, const char *title)
 	pdfdoc_finish(p, &e);
 }
 
-/* Paris "YYYY-MM-DDT18:30" of today + days. */
-static void day_plus(int days, char out[20])
-{
-	struct paris_time p;
-	paris_from_utc(identity_now() + days * 86400, &p, NULL);
-	snprintf(out, 20, "%04d-%02d-%02dT18:30", p.date.y, p.date.m, p.date.d);
-}
-
 int main(void)
 {
 	int up = srv_start_mail(&S, NULL, &maildir);
@@ -200,7 +192,7 @@ int main(void)
 
 	/* 3. Delay, urgence, note de synthèse on the bureau (EPCI: 5 jours francs). */
 	char when[20];
-	day_plus(3, when);
+	at_day_plus(3, when);
 	snprintf(body, sizeof body, "{\"organe\":2,\"titre\":\"Bureau extraordinaire\",\"date\":\"%s\",\"urgence\":true,\"justification\":\"\"}", when);
 	T_EQ_INT(japi(tok_sec, "POST", "/api/v1/seances", body, &r), 400, "urgence without a justification is refused");
 	T_OK(has(&r, "seance.urgence"), "code seance.urgence");
