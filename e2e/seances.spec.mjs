@@ -56,7 +56,7 @@ await page.click('text=Se déconnecter');
 await login('ccpo.secretaire');
 await page.goto(BASE + '/seances');
 await Promise.all([page.waitForLoadState('load'), page.click('main .cards a')]);
-await Promise.all([page.waitForLoadState('load'), page.click('text=Émargement et quorum')]);
+await Promise.all([page.waitForURL(/\/emargement$/), page.click('text=Émargement et quorum')]);
 let sheet = await page.textContent('main');
 ok(sheet.includes('pouvoir donné') && sheet.includes('non atteint'), 'the sheet shows the pouvoir; no quorum yet');
 await axe(page, 'attendance sheet (phone)');

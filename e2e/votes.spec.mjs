@@ -55,5 +55,13 @@ ok(/Vote enregistré : adopté\. Délibération n° \d{4}_\d{3}/.test(after), 't
 const point6 = await page.textContent('li[id^=point-]:last-of-type');
 ok(point6.includes('1 contre') && /délibération n° \d{4}_\d{3}/.test(point6), 'the séance page shows the count and the délibération of the point', point6);
 await axe(page, 'séance after the vote (phone)');
+
+// « Clore la séance »: the closing time shown, the reopening form offered; a vote is then refused.
+await Promise.all([page.waitForResponse(r => r.url().endsWith('/cloture') && r.request().method() === 'POST'), page.click('form[action$="/cloture"] button:has-text("Clore la séance")')]);
+await page.waitForSelector('text=Rouvrir la séance', { timeout: 10000 }).catch(() => {});
+const closed = await page.textContent('main');
+ok(closed.includes('Séance close le') && closed.includes('Rouvrir la séance'), 'the secretary closes the séance: closing time shown, reopening offered', closed.slice(0, 400));
+await axe(page, 'closed séance (phone)');
+ok(await fits(), 'the closed séance page fits a 375 px phone screen');
 await browser.close();
 done();

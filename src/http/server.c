@@ -24,7 +24,7 @@ int (*http_health_hook)(struct err *e);
 static struct MHD_Daemon *daemon_;
 static char tmp_dir[1024];
 
-#define MAX_UPLOADS 32
+#define MAX_UPLOADS 512   /* files per request: a séance pushed whole has one per projet and annex */
 #define MAX_FORM 128
 
 struct conn_state {

@@ -148,20 +148,33 @@ static int seances_list(struct req *r)
 }
 OPALE_ROUTE(sd_seances_r, "GET", "/api/v1/seances", seances_list, READ, SCOPE_TENANT, IDL);
 
+/* JSON: the séance alone; multipart: the whole séance with its points and files (push.c). */
 static int seance_create(struct req *r)
 {
-	json_t *j = req_json(r);
-	db *d = j ? req_db(r) : NULL;
+	const char *ct = req_header(r, "Content-Type");
+	int multipart = ct && strncasecmp(ct, "multipart/form-data", 19) == 0;
+	if (!multipart && (!ct || strncasecmp(ct, "application/json", 16) != 0))
+		return res_fail(r, 415, "http.content_type", "Type de contenu attendu : application/json ou multipart/form-data.");
+	db *d = req_db(r);
 	if (!d)
 		return -1;
-	struct err e;
+	struct err e = { 0 };
 	int64_t id;
-	if (IN_TX(d, &e, sd_seance_save(d, r->tenant_id, 0, j, &id, &e)) < 0)
+	if (multipart) {
+		if (sd_seance_push(r, d, &id, &e) < 0)
+			return res_fail_err(r, &e);
+		return res_json(r, 201, sd_seance_json(d, r->tenant_id, id, &e));
+	}
+	json_t *j = sd_push_plain_json(r, &e);
+	if (!j)
 		return res_fail_err(r, &e);
-	audit_req(r, "seance.creation", arena_printf(r->a, "%lld", (long long)id), sd_str(j, "titre"));
-	return res_json(r, 201, sd_seance_json(d, r->tenant_id, id, &e));
+	int rc = IN_TX(d, &e, sd_push_organe(d, r->tenant_id, j, &e) == 0 ? sd_seance_save(d, r->tenant_id, 0, j, &id, &e) : -1);
+	if (rc == 0)
+		audit_req(r, "seance.creation", arena_printf(r->a, "%lld", (long long)id), sd_str(j, "titre"));
+	json_decref(j);
+	return rc < 0 ? res_fail_err(r, &e) : res_json(r, 201, sd_seance_json(d, r->tenant_id, id, &e));
 }
-OPALE_ROUTE(sd_seance_create_r, "POST", "/api/v1/seances", seance_create, SEC, SCOPE_TENANT, IDL);
+OPALE_ROUTE(sd_seance_create_r, "POST", "/api/v1/seances", seance_create, SEC, SCOPE_TENANT, IDL | RF_UPLOAD);
 
 static int seance_get(struct req *r)
 {
@@ -246,14 +259,9 @@ int sd_upload_docs(struct req *r, db *d, int64_t seance, struct err *e)
 		struct upload *u = &r->uploads[i];
 		if (strcmp(u->field, "document") != 0 || !u->size)
 			continue;
-		char mime[128] = "";
-		store_mime(u->path, mime, sizeof mime);
-		if (!strcmp(mime, "application/pdf") && store_check_pdf(u->path, e) < 0) {
-			char msg[sizeof e->msg], code[sizeof e->code];
-			snprintf(msg, sizeof msg, "%s", e->msg);
-			snprintf(code, sizeof code, "%s", e->code);  /* err_set writes e->code: never pass it its own field */
-			return err_set(e, 400, code, "« %s » : %s", u->filename, msg);
-		}
+		char mime[128];
+		if (sd_file_check(u, "document", 0, mime, e) < 0)
+			return -1;
 		n++;
 	}
 	if (!n)
@@ -266,9 +274,7 @@ int sd_upload_docs(struct req *r, db *d, int64_t seance, struct err *e)
 			continue;
 		char mime[128] = "";
 		store_mime(u->path, mime, sizeof mime);
-		if (sd_doc_add(d, r->tenant_id, seance, point ? strtoll(point, NULL, 10) : 0, type, u->filename, u->sha256, mime, (int64_t)u->size,
-			       NULL, e) < 0 ||
-		    store_put_file(u->path, u->sha256, NULL, e) < 0 || store_record(d, u->sha256, u->size, mime, e) < 0) {
+		if (sd_file_store(d, r->tenant_id, seance, point ? strtoll(point, NULL, 10) : 0, type, u, mime, e) < 0) {
 			db_rollback(d);
 			return -1;
 		}

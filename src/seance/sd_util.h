@@ -23,6 +23,20 @@ struct req;
 /* Stores the uploaded files of a multipart request (fields type, point; files "document") as
  * documents of the séance; returns the number stored or -1 (e filled). */
 int sd_upload_docs(struct req *r, db *d, int64_t seance, struct err *e);
+/* Checks an uploaded file (what names it in messages): not empty, a PDF when pdf_only (415), a PDF
+ * that qpdf accepts; mime (128 bytes) receives its type. */
+struct upload;
+int sd_file_check(const struct upload *u, const char *what, int pdf_only, char mime[128], struct err *e);
+/* Stores an uploaded file as a document of the séance (sd_doc_add + the blob store). */
+int sd_file_store(db *d, int64_t tenant, int64_t seance, int64_t point, const char *kind, const struct upload *u, const char *mime,
+		  struct err *e);
+/* POST /api/v1/seances in multipart (push.c): the part « seance » (JSON) and the files it references,
+ * checked, then stored in one transaction; *id = the new séance. */
+int sd_seance_push(struct req *r, db *d, int64_t *id, struct err *e);
+/* The JSON object of an application/json body received on that upload route (bounded by max_body). */
+json_t *sd_push_plain_json(struct req *r, struct err *e);
+/* organe_nom → organe (id) in j when organe is not given; 400 seance.organe when unknown. */
+int sd_push_organe(db *d, int64_t tenant, json_t *j, struct err *e);
 /* Sends a document of the séance (download). */
 int sd_send_doc(struct req *r, db *d, int64_t tenant, int64_t seance, int64_t doc);
 /* The séance's documents as a ZIP written to path. */
