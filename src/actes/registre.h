@@ -110,6 +110,9 @@ int actes_db_cl(db *d, int64_t tenant, struct actes_cl *cl, struct tdt_conf *con
 /* The collectivité's TdT password as stored (actes_settings.tdt_password): sealed with the server key
  * ("sealed:" + base64, settings.c), or plain text as older versions kept it. */
 int actes_tdt_password_open(int64_t tenant, const char *stored, char *out, size_t n, struct err *e);
+/* The form in which a TdT password is stored: "" for "", else "sealed:" + base64 (appended to stored).
+ * Also for the Hélios account (src/helios). 0 or -1 (keystore). */
+int actes_tdt_password_seal(int64_t tenant, const char *plain, buf *stored, struct err *e);
 int actes_db_settings(db *d, int64_t tenant, const char *arrondissement, const char *nature, const char *tdt_url,
 		      struct err *e);
 

@@ -1129,9 +1129,11 @@ static enum MHD_Result h_helios_import(struct MHD_Connection *c, struct req *r)
 		pes_report_free(&rep);
 		return import_ko(c, e.msg);
 	}
-	if (rep.kind != PES_ALLER || rep.errors) {
+	/* a PES_Aller, or (S2LOW 5.1.1) the collectivité's PES_ACQUIT_RETOUR: state 24, no acknowledgement */
+	int acquit_retour = rep.kind == PES_ACQUIT_RETOUR;
+	if ((rep.kind != PES_ALLER && !acquit_retour) || rep.errors) {
 		buf m = BUF_INIT;
-		buf_printf(&m, "Le fichier PES n'est pas valide : %s", rep.kind != PES_ALLER ? "ce n'est pas un PES_Aller"
+		buf_printf(&m, "Le fichier PES n'est pas valide : %s", rep.kind != PES_ALLER && !acquit_retour ? "ce n'est pas un PES_Aller"
 							     : rep.n_issues ? rep.issues[0].msg : "erreur de schéma");
 		enum MHD_Result ok = import_ko(c, m.data);
 		buf_free(&m);
@@ -1143,7 +1145,7 @@ static enum MHD_Result h_helios_import(struct MHD_Connection *c, struct req *r)
 	struct htx *t = &H.t[H.n++];
 	memset(t, 0, sizeof *t);
 	t->id = 500 + (int)H.n;
-	t->status = 1;
+	t->status = acquit_retour ? 24 : 1;   /* 24 « Transmis. Aucun Ack attendu. » */
 	t->name = xstrdup(f->filename);
 	memcpy(t->sha, sha, sizeof sha);
 	buf p = BUF_INIT;
