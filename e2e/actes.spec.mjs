@@ -17,6 +17,27 @@ ok((await page.textContent('main')).includes('2024_041'), 'the demo délibérati
 await axe(page, 'acts list (phone)');
 await page.click('text=Nouvel acte');
 await axe(page, 'act form (phone)');
+// live check (web/static/actes_nouveau.js → POST /api/v1/actes/valider): each message next to its field
+const errText = id => page.evaluate(i => (document.getElementById('err-' + i) || {}).textContent || '', id);
+await page.fill('#numero', '2024-1');
+await page.fill('#date_decision', '2024-11-05');
+await page.focus('#objet');
+await page.waitForFunction(() => (document.getElementById('err-numero') || {}).textContent?.includes('numéro interne'), null, { timeout: 10000 });
+ok(await page.getAttribute('#numero', 'aria-invalid') === 'true', 'live check: a malformed number is named next to its field (aria-invalid)');
+ok(await page.getAttribute('#err-numero', 'aria-live') === 'polite' &&
+  (await page.getAttribute('#numero', 'aria-describedby')).includes('err-numero'), '… in a polite live region tied to the field');
+ok((await errText('objet')) === '', '… and nothing is said of the fields not yet filled');
+await page.fill('#numero', '2024_041');
+await page.waitForFunction(() => document.getElementById('err-numero').textContent.includes('existe déjà'), null, { timeout: 10000 });
+ok(true, 'live check: a number already used that year is named (same rule as the creation)');
+writeFileSync('/tmp/e2e-note.txt', 'pas un PDF\n');
+await page.setInputFiles('#document', '/tmp/e2e-note.txt');
+await page.waitForFunction(() => document.getElementById('err-document').textContent.includes('PDF requis'), null, { timeout: 10000 });
+ok(true, 'live check: a text file as the act is refused from its first bytes, before any upload');
+await axe(page, 'act form with live messages (phone)');
+await page.fill('#numero', '2024_092');
+await page.waitForFunction(() => document.getElementById('err-numero').textContent === '', null, { timeout: 10000 });
+ok(await page.getAttribute('#numero', 'aria-invalid') === null, 'live check: the message goes once the number is right');
 // a one-page PDF, small and valid (offsets computed)
 const objs = ['<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[3 0 R]/Count 1>>', '<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>'];
 let body = '%PDF-1.4\n';
@@ -49,6 +70,10 @@ ok(!wide, 'the act page fits a 375 px phone screen');
 await Promise.all([page.waitForLoadState('load'), page.click('text=Transmettre à la préfecture')]);
 main = await page.textContent('main');
 ok(main.includes('En attente de transmission'), 'after « Transmettre » the act waits for the TdT', main.slice(0, 300));
+await page.goto(BASE + '/actes/courriers');
+ok((await page.textContent('h1')).includes('Courriers de la préfecture') && (await page.textContent('main')).includes('L2131-6'),
+  'the letters page explains the prefect\'s delay and its source');
+await axe(page, 'prefecture letters (phone)');
 // a second act goes through the parapheur first: « Envoyer en signature », no transmission meanwhile
 await page.goto(BASE + '/actes/nouveau');
 await fill('2024_091');

@@ -410,6 +410,74 @@ out:
 	return ret;
 }
 
+/* Canonical bytes for a file known by its first bytes only: the same sniff, then content that passes the
+ * content checks of its kind (those run again on the upload itself). */
+static void declared_bytes(const struct actes_file_decl *f, struct mapped *m)
+{
+	static const char pdf[] = "%PDF-1.4\n%%EOF\n", xml[] = "<?xml version=\"1.0\"?><x/>", jpeg[] = "\xff\xd8\xff\xe0",
+			  png[] = "\x89PNG\r\n\x1a\n";
+	m->p = NULL, m->len = 0;
+	if (!f)
+		return;
+	if (f->size == 0) {
+		m->p = (void *)"";
+		return;
+	}
+	switch (actes_file_sniff(f->head, f->head_len)) {
+	case ACTES_FILE_PDF: m->p = (void *)pdf, m->len = sizeof pdf - 1; break;
+	case ACTES_FILE_XML: m->p = (void *)xml, m->len = sizeof xml - 1; break;
+	case ACTES_FILE_JPEG: m->p = (void *)jpeg, m->len = sizeof jpeg - 1; break;
+	case ACTES_FILE_PNG: m->p = (void *)png, m->len = sizeof png - 1; break;
+	default: m->p = (void *)(f->head_len ? f->head : (const unsigned char *)"?"), m->len = f->head_len ? f->head_len : 1; break;
+	}
+}
+
+int actes_db_validate(db *d, int64_t tenant, const struct actes_new *given, const struct actes_file_decl *acte,
+		      const struct actes_file_decl *annexes, size_t na, struct actes_report *r, struct err *e)
+{
+	struct actes_new n = *given;
+	int auto_num = !n.numero || !*n.numero;
+	if (auto_num)
+		n.numero = "1";   /* the allocator's number is valid by construction */
+	struct actes_doc_in *docs = xcalloc(na + 1, sizeof *docs);
+	struct mapped *maps = xcalloc(na + 1, sizeof *maps);
+	n.acte = (struct actes_doc_in){ "@document", NULL, NULL, NULL };
+	char (*names)[32] = xcalloc(na + 1, sizeof *names);
+	for (size_t i = 0; i < na; i++) {
+		snprintf(names[i], sizeof names[i], "@annexe%zu", i + 1);
+		docs[i] = (struct actes_doc_in){ names[i], NULL, NULL, annexes[i].type_piece };
+	}
+	n.annexes = docs, n.n_annexes = na;
+	uint64_t total = 0;
+	for (size_t i = 0; i <= na; i++) {
+		const struct actes_file_decl *f = i == 0 ? acte : &annexes[i - 1];
+		declared_bytes(f, &maps[i]);
+		total += f ? f->size : 0;
+	}
+	char cdate[11];
+	int rc = check_new(d, tenant, &n, maps, cdate, r, e);
+	if (rc == 0 && total > ACTES_ARCHIVE_MAX)
+		actes_report_add(r, "actes.taille", na ? names[0] : "@document",
+				 "la taille totale des fichiers est trop importante : %llu octets (%zu au plus, limite du TdT)",
+				 (unsigned long long)total, ACTES_ARCHIVE_MAX);
+	if (rc == 0 && !auto_num && actes_numero_valid(n.numero) && actes_date_valid(n.date_decision)) {
+		int qrc;
+		db_stmt *s = tdb_query(d, tenant, e, &qrc, "SELECT COUNT(*) FROM actes WHERE tenant_id = $1 AND annee = $2 AND numero = $3", "it",
+				       (int64_t)atoi(n.date_decision), n.numero);
+		if (!s)
+			rc = -1;
+		else if (qrc == DB_ROW && db_col_int64(s, 0) > 0)
+			actes_report_add(r, "actes.numero_existe", "", "Un acte portant le numéro %s existe déjà pour l'année %.4s.", n.numero,
+					 n.date_decision);
+		if (s)
+			db_finalize(s);
+	}
+	free(names);
+	free(maps);
+	free(docs);
+	return rc;
+}
+
 int actes_db_update_draft(db *d, int64_t tenant, int64_t id, int64_t user, const char *objet, const char *date_decision,
 			  const char *matiere, const char *why, struct err *e)
 {

@@ -50,6 +50,21 @@ const char *actes_series_of_nature(int nature);
  * Joins the caller's transaction (it must be a write transaction), else runs its own. */
 int actes_db_create(db *d, int64_t tenant, int64_t user, const struct actes_new *n, struct actes_report *r, int64_t *id,
 		    struct err *e);
+/* A file of the act form known before its upload: its size and first bytes (sniffed as the upload
+ * will be) and its piece type. */
+struct actes_file_decl {
+	uint64_t size;
+	const unsigned char *head;   /* the first bytes (32 are enough for every kind) */
+	size_t head_len;
+	const char *type_piece;      /* annexes; the act's is n->type_piece */
+};
+/* The live check of the act form: every rule of actes_db_create on n (n->acte and n->annexes are
+ * ignored: acte (NULL when no file chosen yet) and annexes describe the files), the number's
+ * uniqueness that year, and the files' total size. Violations go to r; the file of a violation is
+ * "@document" or "@annexeN" (1-based) when it is about a file, "" for a field. 0, or -1 with e on a
+ * database error. Nothing is written. */
+int actes_db_validate(db *d, int64_t tenant, const struct actes_new *n, const struct actes_file_decl *acte,
+		      const struct actes_file_decl *annexes, size_t na, struct actes_report *r, struct err *e);
 /* Changes objet, decision date and matière of a draft (same number; the search index follows) and
  * notes why in its history. 409 actes.etat when it is no longer a brouillon. In the caller's
  * transaction. */
@@ -95,6 +110,9 @@ int actes_db_cl(db *d, int64_t tenant, struct actes_cl *cl, struct tdt_conf *con
 /* The collectivité's TdT password as stored (actes_settings.tdt_password): sealed with the server key
  * ("sealed:" + base64, settings.c), or plain text as older versions kept it. */
 int actes_tdt_password_open(int64_t tenant, const char *stored, char *out, size_t n, struct err *e);
+/* The form in which a TdT password is stored: "" for "", else "sealed:" + base64 (appended to stored).
+ * Also for the Hélios account (src/helios). 0 or -1 (keystore). */
+int actes_tdt_password_seal(int64_t tenant, const char *plain, buf *stored, struct err *e);
 int actes_db_settings(db *d, int64_t tenant, const char *arrondissement, const char *nature, const char *tdt_url,
 		      struct err *e);
 
@@ -125,10 +143,25 @@ int actes_send_to_signature(db *d, int64_t tenant, int64_t user, int64_t acte, i
 int actes_in_circuit(db *d, int64_t tenant, int64_t acte);
 /* Asks the TdT to cancel an acknowledged act (6-1), through the job queue. */
 int actes_cancel(db *d, int64_t tenant, int64_t user, int64_t acte, struct err *e);
+/* A document of a reply to a prefecture letter, already in the store. */
+struct actes_reponse_doc {
+	const char *sha256, *name, *mime;   /* mime: application/pdf, image/jpeg, image/png, text/xml */
+	const char *type_piece;             /* typology code prefixed to its name by the TdT, e.g. 99_AU */
+	uint64_t size;
+};
+/* Documents in one reply: the XSD gives 2-2, 3-3, 4-3 and 4-4 one Document, 3-4 (PieceComplementaire)
+ * Documents/Document+ ; S2LOW's API takes them as acte_pdf_file + acte_attachments[] (type_pj[]). */
+#define ACTES_REPONSE_DOCS_MAX 32
 /* Answers a prefecture letter (message id): kind 2-2 / 3-3 / 3-4 / 4-3 / 4-4 by `envoi`
- * ("reponse" or "refus"), with a stored PDF document. Through the job queue. */
-int actes_answer(db *d, int64_t tenant, int64_t user, int64_t message, const char *envoi, const char *doc_sha,
-		 const char *doc_name, struct err *e);
+ * ("reponse" or "refus"), with its documents (the first a PDF; several only for a 3-4, which may add
+ * JPEG, PNG or XML; 150 MiB in all). Through the job queue. 400 actes.document(s), actes.type_fichier,
+ * actes.type_piece, actes.taille; 409 actes.reponse when the letter waits for no answer. */
+int actes_answer(db *d, int64_t tenant, int64_t user, int64_t message, const char *envoi, const struct actes_reponse_doc *docs,
+		 size_t n, struct err *e);
+/* The collectivité's prefecture letters (2-1, 3-1, 4-1, 5-1 and anomalies; acte 0: every act), newest
+ * first, each with its deadlines computed for today (delais.h) as "delai"; open_only: waiting for an
+ * answer. JSON array (caller frees), NULL on a database error. */
+json_t *actes_db_courriers(db *d, int64_t tenant, int64_t acte, int open_only, struct err *e);
 /* ---- AR stamp (stamp.c) ------------------------------------------------------------------------ */
 
 /* Adds a visible box of lines (UTF-8, Latin-1 characters) at the top right of the first page by an

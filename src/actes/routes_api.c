@@ -1,6 +1,7 @@
 /* routes_api: the acts' JSON API under /api/v1/actes — list with filters, creation (multipart with
  * the act's PDF and annexes, every rule checked before anything is kept), reading, documents,
  * transmission, cancellation, answers to prefecture letters, classification. */
+#include "actes/courriers.h"
 #include "actes/registre.h"
 #include "db/tenant.h"
 #include "http/http.h"
@@ -105,6 +106,101 @@ static int create(struct req *r)
 }
 OPALE_ROUTE(actes_create_r, "POST", "/api/v1/actes", create, WRITERS, SCOPE_TENANT, TT | RF_UPLOAD);
 
+/* The form field a violation is about: the file markers of actes_db_validate, else the rule's code. */
+static const char *field_of(const struct actes_issue *v)
+{
+	static const char *const by_code[][2] = {
+		{ "actes.numero", "numero" },	    { "actes.numero_existe", "numero" },	{ "actes.objet", "objet" },
+		{ "actes.date", "date_decision" }, { "actes.matiere", "matiere" },		{ "actes.classification_date", "matiere" },
+		{ "actes.nature", "nature" },	    { "actes.document_papier", "document_papier" },
+	};
+	int is_doc = strcmp(v->file, "@document") == 0, is_annex = strncmp(v->file, "@annexe", 7) == 0;
+	if (is_doc || is_annex) {
+		if (strcmp(v->code, "actes.type_piece") == 0)
+			return is_doc ? "type_piece" : "types_annexes";
+		return is_doc ? "document" : "annexes";
+	}
+	for (size_t i = 0; i < sizeof by_code / sizeof by_code[0]; i++)
+		if (strcmp(v->code, by_code[i][0]) == 0)
+			return by_code[i][1];
+	return "";
+}
+
+/* One file of the form: {"taille": N, "debut": "hex of its first bytes"}. */
+static int file_decl(struct req *r, json_t *j, struct actes_file_decl *f, const char *type)
+{
+	const char *hex = json_string_value(json_object_get(j, "debut"));
+	size_t n = hex ? strlen(hex) / 2 : 0;
+	if (n > 64)
+		n = 64;
+	unsigned char *b = arena_alloc(r->a, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return -1;
+		b[i] = (unsigned char)v;
+	}
+	json_int_t size = json_integer_value(json_object_get(j, "taille"));
+	*f = (struct actes_file_decl){ size > 0 ? (uint64_t)size : 0, b, n, type };
+	return 0;
+}
+
+/* The act form checked live (web/static/actes_nouveau.js): JSON {numero, nature, objet, date_decision,
+ * matiere, type_piece, types_annexes (list or "A, B"), document_papier, document: {taille, debut},
+ * annexes: [{taille, debut}]} → {valide, violations: [{champ, code, message}]}. Nothing is kept. */
+static int validate(struct req *r)
+{
+	db *d = req_db(r);
+	if (!d)
+		return -1;
+	json_t *j = req_json(r);
+	if (!j)
+		return res_fail(r, 400, "json.malformed", "Corps JSON attendu.");
+	json_t *types = json_object_get(j, "types_annexes"), *an = json_object_get(j, "annexes");
+	const char *tlist[64];
+	size_t nt = 0;
+	if (json_is_string(types)) {
+		char *tv = arena_strdup(r->a, json_string_value(types)), *save = NULL;
+		for (char *tok = strtok_r(tv, " ,;", &save); tok && nt < 64; tok = strtok_r(NULL, " ,;", &save))
+			tlist[nt++] = tok;
+	} else {
+		for (size_t i = 0; i < json_array_size(types) && nt < 64; i++)
+			tlist[nt++] = json_string_value(json_array_get(types, i)) ? json_string_value(json_array_get(types, i)) : "";
+	}
+	size_t na = json_array_size(an) < 64 ? json_array_size(an) : 64;
+	struct actes_file_decl doc, *ann = arena_alloc(r->a, (na + 1) * sizeof *ann);
+	json_t *dj = json_object_get(j, "document");
+	int bad = json_is_object(dj) && file_decl(r, dj, &doc, NULL) < 0;
+	for (size_t i = 0; i < na && !bad; i++)
+		bad = file_decl(r, json_array_get(an, i), &ann[i], i < nt ? tlist[i] : "") < 0;
+	if (bad)
+		return res_fail(r, 400, "actes.debut", "« debut » : les premiers octets du fichier en hexadécimal.");
+	json_t *nat = json_object_get(j, "nature");
+	struct actes_new n = {
+		.numero = json_string_value(json_object_get(j, "numero")),
+		.objet = json_string_value(json_object_get(j, "objet")) ? json_string_value(json_object_get(j, "objet")) : "",
+		.date_decision = json_string_value(json_object_get(j, "date_decision")) ? json_string_value(json_object_get(j, "date_decision")) : "",
+		.matiere = json_string_value(json_object_get(j, "matiere")) ? json_string_value(json_object_get(j, "matiere")) : "",
+		.type_piece = json_string_value(json_object_get(j, "type_piece")) ? json_string_value(json_object_get(j, "type_piece")) : "",
+		.nature = json_is_string(nat) ? atoi(json_string_value(nat)) : (int)json_integer_value(nat),
+		.document_papier = json_is_true(json_object_get(j, "document_papier")),
+	};
+	struct actes_report rep = { 0 };
+	struct err e = { 0 };
+	if (actes_db_validate(d, r->tenant_id, &n, json_is_object(dj) ? &doc : NULL, ann, na, &rep, &e) < 0) {
+		actes_report_free(&rep);
+		return res_fail_err(r, &e);
+	}
+	json_t *v = json_array();
+	for (size_t i = 0; i < rep.n; i++)
+		json_array_append_new(v, json_pack("{s:s,s:s,s:s}", "champ", field_of(&rep.items[i]), "code", rep.items[i].code, "message",
+						   rep.items[i].msg));
+	int ok = rep.n == 0;
+	actes_report_free(&rep);
+	return res_json(r, 200, json_pack("{s:b,s:o}", "valide", ok, "violations", v));
+}
+OPALE_ROUTE(actes_validate_r, "POST", "/api/v1/actes/valider", validate, WRITERS, SCOPE_TENANT, TT);
+
 static int get(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
@@ -193,7 +289,7 @@ static int message_file(struct req *r)
 }
 OPALE_ROUTE(actes_msg_file_r, "GET", "/api/v1/actes/messages/:id/fichier", message_file, READERS, SCOPE_TENANT, TT);
 
-/* Multipart: "envoi" = reponse | refus, file "document" (PDF). */
+/* Multipart: "envoi" = reponse | refus, files "document" (one; several for a 3-4), "types" (optional). */
 static int answer(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
@@ -208,44 +304,25 @@ static int answer(struct req *r)
 		db_finalize(s);
 	if (!found)
 		return res_fail(r, 404, "actes.message_inconnu", "Courrier introuvable.");
-	const struct upload *u = req_upload(r, "document");
-	if (!u)
-		return res_fail(r, 400, "actes.document", "Le document de la réponse (champ « document », PDF) est obligatoire.");
-	if (store_check_pdf(u->path, &e) < 0)
-		return res_fail(r, 400, e.code, "« %s » : %s", u->filename, e.msg);
-	if (db_begin_write(d, &e) < 0 || store_put_file(u->path, u->sha256, NULL, &e) < 0 ||
-	    store_record(d, u->sha256, u->size, "application/pdf", &e) < 0 ||
-	    actes_answer(d, r->tenant_id, r->user_id, id, req_form(r, "envoi"), u->sha256, u->filename, &e) < 0 || db_commit(d, &e) < 0) {
-		db_rollback(d);
+	if (actes_answer_request(r, d, id, &e) < 0)
 		return res_fail_err(r, &e);
-	}
-	audit_req(r, "actes.reponse", arena_printf(r->a, "%lld", (long long)id), req_form(r, "envoi"));
 	return res_json(r, 202, json_pack("{s:b}", "ok", 1));
 }
 OPALE_ROUTE(actes_answer_r, "POST", "/api/v1/actes/messages/:id/reponse", answer, WRITERS, SCOPE_TENANT, TT | RF_UPLOAD);
 
-/* Letters waiting for an answer, across acts (the inbox). */
+/* The letters (newest first) with their deadlines; ?a_repondre=1: only those waiting for an answer. */
 static int inbox(struct req *r)
 {
 	db *d = req_db(r);
 	if (!d)
 		return -1;
 	struct err e;
-	int rc;
-	json_t *a = json_array();
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT m.id, m.acte_id, m.code, m.label, m.date, m.texte, m.answer_state, a.numero"
-							 " FROM actes_messages m LEFT JOIN actes a ON a.id = m.acte_id WHERE m.tenant_id = $1"
-							 " AND m.code NOT IN ('1-2', '6-2', '3-5', '4-5', '7-2') ORDER BY m.id DESC LIMIT 200", "");
-	while (s && rc == DB_ROW) {
-		json_array_append_new(a, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s?}", "id", (json_int_t)db_col_int64(s, 0), "acte",
-						   (json_int_t)db_col_int64(s, 1), "code", db_col_text(s, 2), "libelle", db_col_text(s, 3),
-						   "date", db_col_text(s, 4), "texte", db_col_text(s, 5), "reponse", db_col_text(s, 6),
-						   "numero", db_col_text(s, 7)));
-		rc = db_step(s, &e);
-	}
-	if (s)
-		db_finalize(s);
-	return res_json(r, 200, json_pack("{s:o}", "courriers", a));
+	const char *open = req_query(r, "a_repondre");
+	json_t *a = actes_db_courriers(d, r->tenant_id, 0, open && strcmp(open, "1") == 0, &e);
+	if (!a)
+		return res_fail_err(r, &e);
+	int n = actes_courriers_alertes(a);
+	return res_json(r, 200, json_pack("{s:o,s:i}", "courriers", a, "alertes", n));
 }
 OPALE_ROUTE(actes_inbox_r, "GET", "/api/v1/actes/courriers", inbox, READERS, SCOPE_TENANT, TT);
 

@@ -1,6 +1,7 @@
 /* routes_pages: the acts' web pages — list with filters and states, the creation form (matière
  * picked from the current classification), an act with its documents, transmissions, letters
  * (answerable), AR and history, and the buttons to transmit and cancel. Phone-friendly. */
+#include "actes/courriers.h"
 #include "actes/registre.h"
 #include "db/tenant.h"
 #include "http/http.h"
@@ -39,14 +40,20 @@ static int list(struct req *r)
 	json_t *a = actes_db_list(d, r->tenant_id, etat && *etat ? etat : NULL, an ? atoi(an) : 0, 0, q, 500, &e);
 	if (!a)
 		return res_fail(r, e.status, e.code, "%s", e.msg);
+	json_t *open = actes_db_courriers(d, r->tenant_id, 0, 1, &e);
+	json_t *alerts = json_array(), *v;
+	size_t k;
+	json_array_foreach(open, k, v) if (json_is_true(json_object_get(json_object_get(v, "delai"), "alerte")))
+		json_array_append(alerts, v);
+	json_decref(open);
 	json_t *opts = json_array();
 	for (int i = 0; etats[i]; i++)
 		json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "key", etats[i], "label", actes_state_label(etats[i]), "selected",
 						      etat && strcmp(etat, etats[i]) == 0));
 	return page_render(r, 200, "actes", "Actes transmis à la préfecture",
-			   json_pack("{s:b,s:o,s:o,s:s,s:s,s:b,s:i,s:b}", "has_actes", json_array_size(a) > 0, "actes", a, "etats", opts, "q",
+			   json_pack("{s:b,s:o,s:o,s:s,s:s,s:b,s:i,s:b,s:o,s:b}", "has_actes", json_array_size(a) > 0, "actes", a, "etats", opts, "q",
 				     q ? q : "", "annee", an ? an : "", "peut_ecrire", (r->roles & WRITERS) != 0, "nombre", (int)json_array_size(a),
-				     "admin", (r->roles & ROLE_ADMIN) != 0));
+				     "admin", (r->roles & ROLE_ADMIN) != 0, "alertes", alerts, "has_alertes", json_array_size(alerts) > 0));
 }
 OPALE_ROUTE(actes_list_page, "GET", "/actes", list, READERS, SCOPE_TENANT, TT);
 
@@ -176,8 +183,14 @@ static int page(struct req *r)
 		if (!json_object_get(v, "libelle"))
 			json_object_set_new(v, "libelle", json_string(act));
 	}
+	json_t *letters = actes_db_courriers(d, r->tenant_id, id, 0, &e);
 	json_array_foreach(json_object_get(a, "messages"), i, v) {
 		char t[32];
+		size_t k;
+		json_t *l;
+		json_array_foreach(letters, k, l) if (json_integer_value(json_object_get(l, "id")) == json_integer_value(json_object_get(v, "id")))
+			json_object_set(v, "delai", json_object_get(l, "delai"));
+		json_object_set_new(v, "pieces", json_boolean(strcmp(json_string_value(json_object_get(v, "code")), "3-1") == 0));
 		json_object_set_new(v, "quand", json_string(fmt_time(json_integer_value(json_object_get(v, "recu_le")), t)));
 		const char *code = json_string_value(json_object_get(v, "code"));
 		int open = strcmp(json_string_value(json_object_get(v, "reponse")), "a_repondre") == 0;
@@ -192,6 +205,7 @@ static int page(struct req *r)
 							      : strcmp(role, "annexe") == 0 ? "Annexe" : strcmp(role, "ar") == 0 ? "Accusé de réception (XML)"
 							      : strcmp(role, "reponse") == 0 ? "Réponse à un courrier" : role));
 	}
+	json_decref(letters);
 	const char *etat = json_string_value(json_object_get(a, "etat"));
 	int w = (r->roles & WRITERS) != 0;
 	int circuit = actes_in_circuit(d, r->tenant_id, id), draft = strcmp(etat, ACTE_BROUILLON) == 0;
@@ -265,20 +279,10 @@ static int answer(struct req *r)
 		db_finalize(s);
 	if (!acte)
 		return res_fail(r, 404, "actes.message_inconnu", "Courrier introuvable.");
-	const struct upload *u = req_upload(r, "document");
-	if (!u || u->size == 0)
-		err_set(&e, 400, "actes.document", "Joignez le document de la réponse (PDF).");
-	else if (store_check_pdf(u->path, &e) == 0 &&
-		 (db_begin_write(d, &e) < 0 || store_put_file(u->path, u->sha256, NULL, &e) < 0 ||
-		  store_record(d, u->sha256, u->size, "application/pdf", &e) < 0 ||
-		  actes_answer(d, r->tenant_id, r->user_id, id, req_form(r, "envoi"), u->sha256, u->filename, &e) < 0 || db_commit(d, &e) < 0))
-		db_rollback(d);
-	if (e.msg[0]) {
+	if (actes_answer_request(r, d, id, &e) < 0)
 		res_flash(r, "erreur", e.msg);
-	} else {
-		audit_req(r, "actes.reponse", arena_printf(r->a, "%lld", (long long)id), req_form(r, "envoi"));
+	else
 		res_flash(r, "ok", "Réponse envoyée à la préfecture.");
-	}
 	return res_redirect(r, arena_printf(r->a, "/actes/%lld", (long long)acte));
 }
 OPALE_ROUTE(actes_answer_page, "POST", "/actes/messages/:id/reponse", answer, WRITERS, SCOPE_TENANT, TT | RF_UPLOAD);

@@ -43,6 +43,20 @@ int actes_tdt_password_open(int64_t tenant, const char *stored, char *out, size_
 	return 0;
 }
 
+int actes_tdt_password_seal(int64_t tenant, const char *plain, buf *stored, struct err *e)
+{
+	if (!*plain)
+		return 0;
+	char ad[48];
+	ad_of(tenant, ad);
+	buf sealed = BUF_INIT;
+	int rc = keystore_seal(plain, strlen(plain), ad, &sealed, e);
+	if (rc == 0)
+		buf_printf(stored, "%s%s", SEALED, sealed.data);
+	buf_free(&sealed);
+	return rc;
+}
+
 /* Writes a PEM file under DATA/secrets (0600) and gives its path. */
 static int write_secret(int64_t tenant, const char *what, const char *pem, size_t len, char *path, size_t n, struct err *e)
 {
@@ -88,19 +102,11 @@ static int save(db *d, int64_t tenant, const char *url, const char *login, const
 	if (rc == 0 && login)
 		rc = tdb_run(d, tenant, e, "UPDATE actes_settings SET tdt_login = $2 WHERE tenant_id = $1", "t", login);
 	if (rc == 0 && password) {
-		buf sealed = BUF_INIT;
-		char ad[48];
-		ad_of(tenant, ad);
-		if (*password && keystore_seal(password, strlen(password), ad, &sealed, e) < 0)
-			rc = -1;
-		if (rc == 0) {
-			buf stored = BUF_INIT;
-			if (*password)
-				buf_printf(&stored, "%s%s", SEALED, sealed.data);
-			rc = tdb_run(d, tenant, e, "UPDATE actes_settings SET tdt_password = $2 WHERE tenant_id = $1", "t", stored.data ? stored.data : "");
-			buf_free(&stored);
-		}
-		buf_free(&sealed);
+		buf stored = BUF_INIT;
+		rc = actes_tdt_password_seal(tenant, password, &stored, e) < 0 ||
+		     tdb_run(d, tenant, e, "UPDATE actes_settings SET tdt_password = $2 WHERE tenant_id = $1", "t", stored.data ? stored.data : "") < 0
+			     ? -1 : 0;
+		buf_free(&stored);
 	}
 	if (rc == 0 && cp.len) {
 		char cpath[1200], kpath[1200];

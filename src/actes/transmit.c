@@ -22,7 +22,7 @@
 struct tx {
 	int64_t id, acte, message;
 	int polls, tdt_status;
-	char kind[24], state[24], tdt_id[32], uid[128], payload[512];
+	char kind[24], state[24], tdt_id[32], uid[128], payload[2048];
 };
 
 static int tx_load(db *d, int64_t tenant, int64_t id, struct tx *t, struct err *e)
@@ -148,8 +148,47 @@ int actes_cancel(db *d, int64_t tenant, int64_t user, int64_t acte, struct err *
 	return db_tx_end(d, own, rc, e);
 }
 
-int actes_answer(db *d, int64_t tenant, int64_t user, int64_t message, const char *envoi, const char *doc_sha,
-		 const char *doc_name, struct err *e)
+/* The message a reply gives (actesv1_1.xsd): 2-2 to a 2-1; 3-3 / 3-4 to a 3-1; 4-3 / 4-4 to a 4-1. */
+static const char *reply_code(const char *letter, int refus)
+{
+	return strcmp(letter, "2-1") == 0 ? "2-2" : strcmp(letter, "3-1") == 0 ? (refus ? "3-3" : "3-4")
+						   : strcmp(letter, "4-1") == 0 ? (refus ? "4-3" : "4-4") : NULL;
+}
+
+/* What the files of a reply may be: the first one is the letter itself (PDF); the pieces of a 3-4 may
+ * also be what an act's annexes may be (JPEG, PNG, XML). */
+static int reply_docs_check(const char *code, const struct actes_reponse_doc *docs, size_t n, struct err *e)
+{
+	if (n == 0)
+		return err_set(e, 400, "actes.document", "Le document de la réponse est manquant.");
+	if (n > 1 && strcmp(code, "3-4") != 0)
+		return err_set(e, 400, "actes.documents",
+			       "Le message %s ne porte qu'un document (actesv1_1.xsd) : seule la transmission de pièces complémentaires "
+			       "(3-4) peut en joindre plusieurs.", code);
+	if (n > ACTES_REPONSE_DOCS_MAX)
+		return err_set(e, 400, "actes.documents", "Au plus %d documents par réponse.", ACTES_REPONSE_DOCS_MAX);
+	uint64_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *m = docs[i].mime ? docs[i].mime : "";
+		int pdf = strcmp(m, "application/pdf") == 0;
+		int other = strcmp(m, "image/jpeg") == 0 || strcmp(m, "image/png") == 0 || strcmp(m, "text/xml") == 0;
+		if (!docs[i].sha256 || !store_exists(docs[i].sha256))
+			return err_set(e, 400, "actes.document", "Le document « %s » de la réponse est manquant.", docs[i].name ? docs[i].name : "?");
+		if (!pdf && (i == 0 || !other))
+			return err_set(e, 400, "actes.type_fichier", "« %s » : %s", docs[i].name,
+				       i == 0 ? "le courrier de réponse doit être un PDF." : "PDF, JPEG, PNG ou XML attendu.");
+		if (!actes_type_pj_valid(docs[i].type_piece))
+			return err_set(e, 400, "actes.type_piece", "« %s » : type de pièce « %s » invalide (5 caractères parmi A-Z, 0-9 et _).",
+				       docs[i].name, docs[i].type_piece ? docs[i].type_piece : "");
+		total += docs[i].size;
+	}
+	if (total > ACTES_ARCHIVE_MAX)
+		return err_set(e, 400, "actes.taille", "Les documents de la réponse dépassent 150 Mio (%llu octets).", (unsigned long long)total);
+	return 0;
+}
+
+int actes_answer(db *d, int64_t tenant, int64_t user, int64_t message, const char *envoi, const struct actes_reponse_doc *docs,
+		 size_t n, struct err *e)
 {
 	int refus = envoi && strcmp(envoi, "refus") == 0;
 	if (envoi && !refus && strcmp(envoi, "reponse") != 0)
@@ -159,6 +198,7 @@ int actes_answer(db *d, int64_t tenant, int64_t user, int64_t message, const cha
 		return -1;
 	int rc, r;
 	int64_t acte = 0;
+	char code[8] = "";
 	db_stmt *s = tdb_query(d, tenant, e, &r, "SELECT acte_id, code, answer_state FROM actes_messages WHERE tenant_id = $1 AND id = $2", "i", message);
 	if (!s) {
 		rc = -1;
@@ -170,23 +210,41 @@ int actes_answer(db *d, int64_t tenant, int64_t user, int64_t message, const cha
 		rc = err_set(e, 400, "actes.envoi", "Un courrier simple n'a pas de refus : répondez-y.");
 	} else {
 		acte = db_col_int64(s, 0);
+		snprintf(code, sizeof code, "%s", db_col_text(s, 1));
 		rc = 0;
 	}
 	if (s)
 		db_finalize(s);
-	char payload[128];
-	snprintf(payload, sizeof payload, "{\"envoi\":\"%s\"}", refus ? "refus" : "reponse");
+	const char *rcode = rc == 0 ? reply_code(code, refus) : NULL;
+	if (rc == 0 && !rcode)
+		rc = err_set(e, 409, "actes.reponse", "Ce courrier n'attend pas de réponse.");
+	if (rc == 0)
+		rc = reply_docs_check(rcode, docs, n, e);
+	/* the reply's documents, kept with the act (rang = the letter answered, version = order in the
+	 * reply); the transmission names them, so a second reply after a refusal by the TdT sends its own */
+	json_t *p = json_pack("{s:s,s:s,s:[]}", "envoi", refus ? "refus" : "reponse", "message", rcode ? rcode : "", "docs");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		db_stmt *q = tdb_query(d, tenant, e, &r, "INSERT INTO actes_docs (tenant_id, acte_id, role, rang, version, type_piece, name, sha256, mime, size, created_at)"
+							 " VALUES ($1, $2, 'reponse', $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id", "iiittttii", acte, message,
+				       (int64_t)i + 1, docs[i].type_piece, docs[i].name ? docs[i].name : "reponse.pdf", docs[i].sha256, docs[i].mime,
+				       (int64_t)docs[i].size, identity_now());
+		if (!q) {
+			rc = -1;
+			break;
+		}
+		json_array_append_new(json_object_get(p, "docs"), json_integer(db_col_int64(q, 0)));
+		db_finalize(q);
+	}
+	char *payload = json_dumps(p, JSON_COMPACT);
+	json_decref(p);
 	int64_t tid;
-	if (rc == 0 && (!doc_sha || !store_exists(doc_sha)))
-		rc = err_set(e, 400, "actes.document", "Le document de la réponse est manquant.");
-	if (rc == 0)   /* the reply's document, kept with the act (rang = the letter answered) */
-		rc = tdb_run(d, tenant, e, "INSERT INTO actes_docs (tenant_id, acte_id, role, rang, version, type_piece, name, sha256, mime, size, created_at)"
-					   " VALUES ($1, $2, 'reponse', $3, 1, '', $4, $5, 'application/pdf', 0, $6)", "iitti", acte, message,
-			     doc_name ? doc_name : "reponse.pdf", doc_sha, identity_now());
+	char detail[64];
+	snprintf(detail, sizeof detail, "%s, %zu document(s)", rcode ? rcode : "", n);
 	if (rc == 0)
 		rc = tdb_run(d, tenant, e, "UPDATE actes_messages SET answer_state = 'envoi' WHERE tenant_id = $1 AND id = $2", "i", message) < 0 ||
 		     new_tx(d, tenant, acte, "reponse", message, payload, &tid, e) < 0 ||
-		     actes_db_event(d, tenant, acte, user, refus ? "reponse.refus" : "reponse", "", e) < 0 ? -1 : 0;
+		     actes_db_event(d, tenant, acte, user, refus ? "reponse.refus" : "reponse", detail, e) < 0 ? -1 : 0;
+	free(payload);
 	return db_tx_end(d, own, rc, e);
 }
 
@@ -373,6 +431,44 @@ out:
 	return ret;
 }
 
+/* A reply's documents: the ones its transmission names (payload "docs"), or, for a reply queued
+ * before replies carried several, the letter's newest reply document. Count, 0 none, -1 error. */
+struct reply_doc {
+	char path[1200], name[256], type[8];
+};
+
+static int reply_docs_load(db *d, int64_t tenant, const struct tx *t, json_t *ids, struct reply_doc *out, struct err *e)
+{
+	int n = 0;
+	if (!json_is_array(ids) || json_array_size(ids) == 0) {
+		char sha[65];
+		if (actes_db_doc(d, tenant, t->acte, "reponse", (int)t->message, sha, NULL, out[0].name, sizeof out[0].name, e) < 0)
+			return 0;
+		store_path(sha, out[0].path, sizeof out[0].path);
+		snprintf(out[0].type, sizeof out[0].type, "99_AU");
+		return 1;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v) {
+		if (n == ACTES_REPONSE_DOCS_MAX)
+			break;
+		int rc;
+		db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT sha256, name, type_piece FROM actes_docs WHERE tenant_id = $1 AND id = $2"
+							  " AND role = 'reponse'", "i", (int64_t)json_integer_value(v));
+		if (!s)
+			return -1;
+		if (rc == DB_ROW) {
+			store_path(db_col_text(s, 0), out[n].path, sizeof out[n].path);
+			snprintf(out[n].name, sizeof out[n].name, "%s", db_col_text(s, 1));
+			snprintf(out[n].type, sizeof out[n].type, "%s", *db_col_text(s, 2) ? db_col_text(s, 2) : "99_AU");
+			n++;
+		}
+		db_finalize(s);
+	}
+	return n == (int)json_array_size(ids) ? n : 0;
+}
+
 static int post_simple(db *d, const struct job *j, const struct tx *t, const struct tdt_conf *conf, struct err *e)
 {
 	/* cancellation: the act's transaction; reply: the letter's */
@@ -395,23 +491,29 @@ static int post_simple(db *d, const struct job *j, const struct tx *t, const str
 	if (tdb_run(d, j->tenant_id, e, "UPDATE actes_transmissions SET state = 'envoi', updated_at = $3 WHERE tenant_id = $1 AND id = $2", "ii",
 		    t->id, identity_now()) < 0)
 		return JOB_RETRY;
-	struct tdt_part parts[8];
+	struct tdt_part parts[8 + 2 * ACTES_REPONSE_DOCS_MAX];
 	size_t n = 0;
-	char path[1200] = "", sha[65], name[256];
 	parts[n++] = (struct tdt_part){ .name = "api", .value = "1" };
 	parts[n++] = (struct tdt_part){ .name = "id", .value = target };
 	const char *url = "/modules/actes/actes_transac_cancel.php";
+	struct reply_doc rd[ACTES_REPONSE_DOCS_MAX];
 	if (strcmp(t->kind, "reponse") == 0) {
 		url = "/modules/actes/actes_transac_reponse_create.php";
 		json_t *p = json_loads(t->payload, 0, NULL);
-		int refus = json_string_value(json_object_get(p, "envoi")) && strcmp(json_string_value(json_object_get(p, "envoi")), "refus") == 0;
+		const char *envoi = json_string_value(json_object_get(p, "envoi"));
+		int refus = envoi && strcmp(envoi, "refus") == 0;
+		int nd = reply_docs_load(d, j->tenant_id, t, json_object_get(p, "docs"), rd, e);
 		json_decref(p);
-		if (actes_db_doc(d, j->tenant_id, t->acte, "reponse", (int)t->message, sha, NULL, name, sizeof name, e) < 0)
-			return refused(d, j->tenant_id, t, "document de la réponse absent", e);
-		store_path(sha, path, sizeof path);
-		parts[n++] = (struct tdt_part){ .name = "type_envoie", .value = refus ? "3" : "4" };
-		parts[n++] = (struct tdt_part){ .name = "type_acte", .value = "99_AU" };
-		parts[n++] = (struct tdt_part){ .name = "acte_pdf_file", .path = path, .filename = name };
+		if (nd <= 0)
+			return nd < 0 ? JOB_RETRY : refused(d, j->tenant_id, t, "document de la réponse absent", e);
+		if (strcmp(code, "2-1") != 0)   /* S2LOW: 3 refus, 4 envoi; nothing for a 2-2 */
+			parts[n++] = (struct tdt_part){ .name = "type_envoie", .value = refus ? "3" : "4" };
+		parts[n++] = (struct tdt_part){ .name = "type_acte", .value = rd[0].type };
+		parts[n++] = (struct tdt_part){ .name = "acte_pdf_file", .path = rd[0].path, .filename = rd[0].name };
+		for (int i = 1; i < nd; i++) {   /* the other pieces of a 3-4, each with its type (same order) */
+			parts[n++] = (struct tdt_part){ .name = "type_pj[]", .value = rd[i].type };
+			parts[n++] = (struct tdt_part){ .name = "acte_attachments[]", .path = rd[i].path, .filename = rd[i].name };
+		}
 	}
 	struct tdt_resp r = { 0 };
 	if (tdt_post(conf, url, parts, n, keep_lease, (void *)j, &r, e) < 0) {

@@ -1,5 +1,6 @@
 /* files: Hélios files of a collectivité — import, states, history, acquittals and retours (files.h). */
 #include "helios/files.h"
+#include "actes/registre.h"
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/mem.h"
@@ -68,10 +69,74 @@ int hf_settings_set(db *d, int64_t tenant, const struct hf_settings *st, struct 
 	int own;
 	if (db_tx_join(d, &own, e) < 0)
 		return -1;
-	int rc = tdb_run(d, tenant, e, "DELETE FROM helios_settings WHERE tenant_id = $1", "") < 0 ||
-		 tdb_run(d, tenant, e, "INSERT INTO helios_settings (tenant_id, idpost, codcol, codbud, updated_at) VALUES ($1, $2, $3, $4, $5)",
-			 "ttti", st->idpost, st->codcol, st->codbud, identity_now()) < 0 ? -1 : 0;
+	int rc = tdb_run(d, tenant, e, "INSERT INTO helios_settings (tenant_id, idpost, codcol, codbud, updated_at) VALUES ($1, $2, $3, $4, $5)"
+				       " ON CONFLICT (tenant_id) DO UPDATE SET idpost = excluded.idpost, codcol = excluded.codcol,"
+				       " codbud = excluded.codbud, updated_at = excluded.updated_at", "ttti", st->idpost, st->codcol, st->codbud,
+			 identity_now());
 	return db_tx_end(d, own, rc, e);
+}
+
+int hf_tdt_get(db *d, int64_t tenant, struct hf_tdt *t, struct err *e)
+{
+	memset(t, 0, sizeof *t);
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT tdt_url, tdt_login, tdt_password FROM helios_settings WHERE tenant_id = $1", "");
+	if (!s)
+		return -1;
+	if (rc == DB_ROW) {
+		snprintf(t->url, sizeof t->url, "%s", db_col_text(s, 0));
+		snprintf(t->login, sizeof t->login, "%s", db_col_text(s, 1));
+		t->has_password = *db_col_text(s, 2) != 0;
+	}
+	db_finalize(s);
+	return 0;
+}
+
+int hf_tdt_set(db *d, int64_t tenant, const char *url, const char *login, const char *password, struct err *e)
+{
+	if (url && *url && (strlen(url) > 500 || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)))
+		return err_set(e, 400, "helios.tdt_url", "Adresse du tiers de télétransmission pour Hélios : une URL https:// (http:// pour un essai local).");
+	if (login && strlen(login) > 120)
+		return err_set(e, 400, "helios.tdt_login", "Identifiant trop long (120 caractères au plus).");
+	if (password && strlen(password) > 120)
+		return err_set(e, 400, "helios.tdt_password", "Mot de passe trop long (120 caractères au plus).");
+	buf sealed = BUF_INIT;
+	if (password && actes_tdt_password_seal(tenant, password, &sealed, e) < 0) {
+		buf_free(&sealed);
+		return -1;
+	}
+	int own;
+	int rc = db_tx_join(d, &own, e);
+	if (rc == 0)
+		rc = tdb_run(d, tenant, e, "INSERT INTO helios_settings (tenant_id, updated_at) VALUES ($1, $2) ON CONFLICT (tenant_id) DO NOTHING", "i",
+			     identity_now()) < 0 ||
+		     (url && tdb_run(d, tenant, e, "UPDATE helios_settings SET tdt_url = $2 WHERE tenant_id = $1", "t", url) < 0) ||
+		     (login && tdb_run(d, tenant, e, "UPDATE helios_settings SET tdt_login = $2 WHERE tenant_id = $1", "t", login) < 0) ||
+		     (password && tdb_run(d, tenant, e, "UPDATE helios_settings SET tdt_password = $2 WHERE tenant_id = $1", "t",
+					  sealed.data ? sealed.data : "") < 0) ? -1 : 0;
+	buf_free(&sealed);
+	return db_tx_end(d, own, rc, e);
+}
+
+int hf_tdt_conf(db *d, int64_t tenant, struct tdt_conf *conf, struct err *e)
+{
+	struct actes_cl cl;
+	if (actes_db_cl(d, tenant, &cl, conf, e) < 0)
+		return -1;
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT tdt_url, tdt_login, tdt_password FROM helios_settings WHERE tenant_id = $1", "");
+	if (!s)
+		return -1;
+	int ret = 0;
+	if (rc == DB_ROW && *db_col_text(s, 0)) {   /* the Hélios account: its address, and its login when one is set */
+		snprintf(conf->url, sizeof conf->url, "%s", db_col_text(s, 0));
+		if (*db_col_text(s, 1)) {
+			snprintf(conf->login, sizeof conf->login, "%s", db_col_text(s, 1));
+			ret = actes_tdt_password_open(tenant, db_col_text(s, 2), conf->password, sizeof conf->password, e);
+		}
+	}
+	db_finalize(s);
+	return ret;
 }
 
 /* ---- check ---------------------------------------------------------------------------------- */
@@ -143,20 +208,24 @@ static int signature_state(const char *path, const struct pes_model *m, struct e
 	int v = sign_verify(doc.data, doc.len, &vo, &json, &ve);
 	buf_free(&doc);
 	int rc = 1;
+	json_t *j = json.data ? json_loads(json.data, 0, NULL) : NULL;
+	size_t expected = m->signe_global ? 1 : signed_, seen = json_array_size(json_object_get(j, "signatures"));
 	if (v != 1) {
-		json_t *j = json.data ? json_loads(json.data, 0, NULL) : NULL;
 		const char *why = NULL;
 		size_t i;
 		json_t *sig;
 		json_array_foreach(json_object_get(j, "signatures"), i, sig) {
-			if (!json_is_true(json_object_get(sig, "valide")) && !why)
-				why = json_string_value(json_object_get(sig, "message")) ? json_string_value(json_object_get(sig, "message"))
-											 : json_string_value(json_object_get(sig, "erreur"));
+			if (!json_is_true(json_object_get(sig, "valid")) && !why)
+				why = json_string_value(json_array_get(json_object_get(sig, "errors"), 0));
 		}
 		rc = err_set(e, 422, "helios.signature", "Signature du PES invalide%s%s.", why || v < 0 ? " : " : "",
 			     why ? why : v < 0 ? ve.msg : "");
-		json_decref(j);
+	} else if (seen < expected) {
+		/* the verifier stops after a fixed number of signatures: never call « verified » what it did not see */
+		rc = err_set(e, 422, "helios.signature", "%zu signature(s) vérifiée(s) sur %zu bordereau(x) signés : le reste n'a pas pu l'être.",
+			     seen, expected);
 	}
+	json_decref(j);
 	buf_free(&json);
 	return rc;
 }
@@ -421,12 +490,13 @@ static json_t *file_row(db_stmt *s)
 
 static json_t *answer_row(db_stmt *s)
 {
-	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:I,s:s,s:s,s:s,s:I}", "id", (json_int_t)db_col_int64(s, 0), "fichier",
+	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:I,s:s,s:s,s:s,s:I,s:s,s:s}", "id", (json_int_t)db_col_int64(s, 0), "fichier",
 			 (json_int_t)db_col_int64(s, 1), "type", db_col_text(s, 2), "nom", db_col_text(s, 3), "etat", db_col_text(s, 4),
 			 "acceptes", (json_int_t)db_col_int64(s, 5), "refuses", (json_int_t)db_col_int64(s, 6), "date", db_col_text(s, 7),
-			 "nomfic", db_col_text(s, 8), "source", db_col_text(s, 9), "recu_le", (json_int_t)db_col_int64(s, 10));
+			 "nomfic", db_col_text(s, 8), "source", db_col_text(s, 9), "recu_le", (json_int_t)db_col_int64(s, 10), "contenu",
+			 db_col_text(s, 11), "acquit_retour", db_col_text(s, 12));
 }
-#define ANSWER_COLS "id, file_id, kind, name, etat, acceptes, refuses, dtestr, nomfic, source, created_at"
+#define ANSWER_COLS "id, file_id, kind, name, etat, acceptes, refuses, dtestr, nomfic, source, created_at, contenu, acquit_retour"
 
 json_t *hf_json(db *d, int64_t tenant, int64_t id, struct err *e)
 {
@@ -752,12 +822,34 @@ static int retour_import(db *d, int64_t tenant, int64_t user, const struct pes_r
 	if (answer_insert(d, tenant, user, file, "retour", path, name, sha256, size, r->typ_restit ? r->typ_restit : "",
 			  (int64_t)r->n_bordereaux, (int64_t)pieces, r->dtestr, r->nomfic, source, answer_id, e) < 0)
 		return -1;
-	if (!file)
-		return 0;
-	char detail[300];
-	snprintf(detail, sizeof detail, "PES Retour du %s : %zu bordereau(x), %zu pièce(s)", r->dtestr ? r->dtestr : "?", r->n_bordereaux,
-		 pieces);
-	return hf_event(d, tenant, file, user, "retour", detail, e);
+	/* what it holds, by domain: « 1 bordereau de mandats (12 mandats), 1 bordereau de titres (2 titres) » */
+	buf what = BUF_INIT;
+	for (int k = 0; k < 2; k++) {
+		char dom = k == 0 ? 'D' : 'R';
+		size_t nb = 0, np = 0;
+		for (size_t i = 0; i < r->n_bordereaux; i++)
+			if (r->bordereaux[i].domaine == dom)
+				nb++, np += r->bordereaux[i].n_pieces;
+		if (nb)
+			buf_printf(&what, "%s%zu bordereau(x) de %s (%zu %s)", what.len ? ", " : "", nb, k == 0 ? "mandats" : "titres", np,
+				   k == 0 ? "mandat(s)" : "titre(s)");
+	}
+	int rc = tdb_run(d, tenant, e, "UPDATE pes_answers SET contenu = $3 WHERE tenant_id = $1 AND id = $2", "it", *answer_id,
+			 what.data ? what.data : "");
+	/* fetched from the TdT: acknowledged back through it (PES_ACQUIT_RETOUR, job helios.acquit_retour) */
+	if (rc == 0 && strcmp(source, "tdt") == 0) {
+		char payload[64], key[96];
+		snprintf(payload, sizeof payload, "{\"reponse\":%lld}", (long long)*answer_id);
+		snprintf(key, sizeof key, "helios.acquit_retour:%lld", (long long)*answer_id);
+		rc = jobs_enqueue(d, "helios.acquit_retour", payload, key, tenant, 0, NULL, e);
+	}
+	if (rc == 0 && file) {
+		char detail[400];
+		snprintf(detail, sizeof detail, "PES Retour du %s : %.300s", r->dtestr ? r->dtestr : "?", what.data ? what.data : "vide");
+		rc = hf_event(d, tenant, file, user, "retour", detail, e);
+	}
+	buf_free(&what);
+	return rc;
 }
 
 int hf_answer_import(db *d, int64_t tenant, int64_t user, const char *path, const char *name, const char *sha256, uint64_t size,

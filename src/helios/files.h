@@ -10,6 +10,7 @@
 
 #include "db/db.h"
 #include "helios/helios.h"
+#include "tdt/tdt.h"
 
 /* States, as stored. */
 #define HF_IMPORTE "importe"
@@ -26,6 +27,16 @@ const char *hf_state_label(const char *state);
 struct hf_settings { char idpost[8], codcol[4], codbud[4]; };
 int hf_settings_get(db *d, int64_t tenant, struct hf_settings *s, struct err *e);
 int hf_settings_set(db *d, int64_t tenant, const struct hf_settings *s, struct err *e);
+/* The collectivité's own TdT account for Hélios (a separate S2LOW account): address and login as
+ * stored, has_password when a password is kept (sealed; never given back). */
+struct hf_tdt { char url[512], login[128]; int has_password; };
+int hf_tdt_get(db *d, int64_t tenant, struct hf_tdt *t, struct err *e);
+/* Sets it (NULL keeps a field; password "" forgets it; url "" falls back to the @ctes account).
+ * 400 helios.tdt_url / helios.tdt_login / helios.tdt_password. */
+int hf_tdt_set(db *d, int64_t tenant, const char *url, const char *login, const char *password, struct err *e);
+/* The TdT connection for the collectivité's PES: the @ctes one (actes_db_cl: actes_settings over the
+ * server's tdt_* settings), with the Hélios account's address, login and password when set. */
+int hf_tdt_conf(db *d, int64_t tenant, struct tdt_conf *conf, struct err *e);
 
 /* Checks a PES file the way the import does: schema, business rules, the tenant's identifiers.
  * Returns 0 when the check ran (rep->errors says whether it is acceptable), -1 when it could not. */

@@ -233,9 +233,16 @@ const char *pes_retour_etat_piece(char domaine, const char *code);
 const char *pes_retour_etat_ligne(char domaine, const char *code);
 void pes_retour_format(buf *out, const struct pes_retour *r);
 /* What the test peer sends back once the comptable took a PES_Aller in charge: a PES_Retour
- * (PESRETOUR_DEP, ISO-8859-1, passes RETOUR/Rev0/PES_Retour.xsd) listing its dépense bordereaux, every
- * piece and line « pris en charge » on date (NULL → today). 422 when it has no dépense bordereau. */
+ * (ISO-8859-1, passes RETOUR/Rev0/PES_Retour.xsd; TypFic PESRETOUR_DEP, PESRETOUR_REC or PESRETOUR)
+ * listing its dépense bordereaux (every mandat and line « pris en charge ») and its recette ones (every
+ * titre « pris en charge », its lines « non soldée ») on date (NULL → today). 422 when it has no
+ * bordereau. */
 int pes_retour_build(const char *aller_path, const char *nomfic, const char *date, buf *out, struct err *e);
+/* The collectivité's acknowledgement of a PES Retour: a PES_ACQUIT_RETOUR (RETOUR/Rev0/
+ * PES_V2_Acquit_Retour.xsd, ISO-8859-1, NomFic "ACQUIT_" + the retour's), one ElementACQUIT_RETOUR per
+ * domain (13 dépense, 14 recette) naming the retour's NomFic and TypRestit, acknowledged on date (NULL →
+ * today). 422 when the retour has no NomFic, header or bordereau. */
+int pes_acquit_retour_build(const struct pes_retour *r, const char *date, buf *out, struct err *e);
 
 /* ---- synthetic files (benchmarks, tests, demo) ------------------------------------------------ */
 

@@ -214,7 +214,8 @@ static int cmd_retour(int argc, char **argv)
 		return rc;
 	}
 	if (cli_positionals(argc, argv, with_value, files, 2) != 1) {
-		fprintf(stderr, "usage : opale pes retour FICHIER | retour --build PES_ALLER [--date AAAA-MM-JJ] [--out F]\n");
+		fprintf(stderr, "usage : opale pes retour FICHIER [--acquit [--date AAAA-MM-JJ] [--out F]] | retour --build PES_ALLER "
+				"[--date AAAA-MM-JJ] [--out F]\n");
 		return 2;
 	}
 	struct err e = { 0 };
@@ -224,6 +225,17 @@ static int cmd_retour(int argc, char **argv)
 		return 2;
 	}
 	buf b = BUF_INIT;
+	if (cli_flag(argc, argv, "acquit")) {   /* the PES_ACQUIT_RETOUR the collectivité sends back */
+		int rc = pes_acquit_retour_build(&r, cli_opt(argc, argv, "date"), &b, &e) < 0 ? 2 : 0;
+		if (rc)
+			fprintf(stderr, "%s: %s\n", files[0], e.msg);
+		FILE *f = rc ? NULL : out ? fopen(out, "wb") : stdout;
+		if (!rc && (!f || fwrite(b.data, 1, b.len, f) != b.len || (out && fclose(f) != 0)))
+			rc = 2;
+		buf_free(&b);
+		pes_retour_free(&r);
+		return rc;
+	}
 	pes_retour_format(&b, &r);
 	fwrite(b.data, 1, b.len, stdout);
 	buf_free(&b);

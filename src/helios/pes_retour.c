@@ -76,8 +76,10 @@ static void piece(arena *a, xmlNodePtr n, struct pes_retour_bordereau *b)
 {
 	struct pes_retour_piece *p = pes_push(&b->pieces, &b->n_pieces, sizeof *p);
 	xmlNodePtr info = pes_dom_child(n, "InfoPiece");
-	if (!info)  /* recette: BlocPiece/InfoPiece */
+	if (!info)  /* recette: BlocPiece/InfoPiece in older files, the fields straight in BlocPiece (RETOUR/NS_Recette TBlocPiece) */
 		info = pes_dom_child(pes_dom_child(n, "BlocPiece"), "InfoPiece");
+	if (!info)
+		info = pes_dom_child(n, "BlocPiece");
 	p->id = pes_dom_v(a, info, "IdPce");
 	p->type = pes_dom_v(a, info, "TypPce");
 	p->objet = pes_dom_v(a, info, "Obj");

@@ -272,9 +272,11 @@ static int settings_get(struct req *r)
 		return -1;
 	struct err e;
 	struct hf_settings st;
-	if (hf_settings_get(d, r->tenant_id, &st, &e) < 0)
+	struct hf_tdt t;
+	if (hf_settings_get(d, r->tenant_id, &st, &e) < 0 || hf_tdt_get(d, r->tenant_id, &t, &e) < 0)
 		return res_fail_err(r, &e);
-	return res_json(r, 200, json_pack("{s:s,s:s,s:s}", "idpost", st.idpost, "codcol", st.codcol, "codbud", st.codbud));
+	return res_json(r, 200, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "idpost", st.idpost, "codcol", st.codcol, "codbud", st.codbud, "tdt_url",
+					  t.url, "tdt_login", t.login, "tdt_password_enregistre", t.has_password));
 }
 OPALE_ROUTE(hf_settings_get_r, "GET", "/api/v1/helios/parametres", settings_get, READERS, SCOPE_TENANT, TDT);
 
@@ -295,9 +297,15 @@ static int settings_put(struct req *r)
 		snprintf(f[i].dst, f[i].n, "%s", v ? v : "");
 	}
 	struct err e;
-	if (hf_settings_set(d, r->tenant_id, &st, &e) < 0)
+	/* the Hélios TdT account: only the fields given (tdt_password "" forgets it) */
+	const char *url = json_string_value(json_object_get(j, "tdt_url")), *login = json_string_value(json_object_get(j, "tdt_login"));
+	const char *password = json_string_value(json_object_get(j, "tdt_password"));
+	if (db_begin_write(d, &e) < 0 || hf_settings_set(d, r->tenant_id, &st, &e) < 0 ||
+	    ((url || login || password) && hf_tdt_set(d, r->tenant_id, url, login, password, &e) < 0) || db_commit(d, &e) < 0) {
+		db_rollback(d);
 		return res_fail_err(r, &e);
-	audit_req(r, "helios.parametres", st.idpost, arena_printf(r->a, "%s/%s", st.codcol, st.codbud));
+	}
+	audit_req(r, "helios.parametres", st.idpost, arena_printf(r->a, "%s/%s%s", st.codcol, st.codbud, url || login || password ? ", compte TdT" : ""));
 	return settings_get(r);
 }
 OPALE_ROUTE(hf_settings_put_r, "PUT", "/api/v1/helios/parametres", settings_put, ROLE_ADMIN, SCOPE_TENANT, TDT);

@@ -73,11 +73,15 @@ static int render_home(struct req *r, int status, json_t *issues, const char *me
 	struct hf_settings st;
 	if (hf_settings_get(d, r->tenant_id, &st, &e) < 0)
 		memset(&st, 0, sizeof st);
+	struct hf_tdt tdt;
+	if (hf_tdt_get(d, r->tenant_id, &tdt, &e) < 0)
+		memset(&tdt, 0, sizeof tdt);
 	json_t *data = json_pack("{s:o,s:o,s:o,s:b,s:s,s:b}", "fichiers", files, "etats", opts, "retours", ret, "peut_deposer",
 				 (r->roles & HF_WRITERS) != 0, "exercice", exer > 0 ? arena_printf(r->a, "%lld", (long long)exer) : "",
 				 "filtre", etat || exer > 0);
-	json_object_set_new(data, "parametres", json_pack("{s:s,s:s,s:s,s:b}", "idpost", st.idpost, "codcol", st.codcol, "codbud", st.codbud,
-							 "admin", (r->roles & ROLE_ADMIN) != 0));
+	json_object_set_new(data, "parametres", json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:b}", "idpost", st.idpost, "codcol", st.codcol, "codbud",
+							 st.codbud, "admin", (r->roles & ROLE_ADMIN) != 0, "tdt_url", tdt.url, "tdt_login", tdt.login,
+							 "tdt_password", tdt.has_password));
 	json_object_set_new(data, "a_fichiers", json_boolean(json_array_size(files) > 0));
 	json_object_set_new(data, "a_retours", json_boolean(json_array_size(ret) > 0));
 	json_object_set_new(data, "a_constats", json_boolean(issues && json_array_size(issues) > 0));
@@ -183,6 +187,26 @@ static int settings(struct req *r)
 	return res_redirect(r, "/helios");
 }
 OPALE_ROUTE(hf_settings_page, "POST", "/helios/parametres", settings, ROLE_ADMIN, SCOPE_TENANT, TDT);
+
+/* The collectivité's own TdT account for Hélios (administrators); empty address: the @ctes account. */
+static int settings_tdt(struct req *r)
+{
+	struct err e = { 0 };
+	db *d = db_thread(&e);
+	if (!d)
+		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+	const char *pw = req_form(r, "tdt_password");
+	const char *password = req_form(r, "tdt_oublier") ? "" : pw && *pw ? pw : NULL;   /* empty field: the password kept */
+	if (hf_tdt_set(d, r->tenant_id, req_form(r, "tdt_url") ? req_form(r, "tdt_url") : "", req_form(r, "tdt_login") ? req_form(r, "tdt_login") : "",
+		       password, &e) < 0) {
+		res_flash(r, "erreur", e.msg);
+	} else {
+		audit_req(r, "helios.parametres", "compte TdT", "");
+		res_flash(r, "ok", "Compte du tiers de télétransmission pour Hélios enregistré.");
+	}
+	return res_redirect(r, "/helios");
+}
+OPALE_ROUTE(hf_settings_tdt_page, "POST", "/helios/parametres/tdt", settings_tdt, ROLE_ADMIN, SCOPE_TENANT, TDT);
 
 static int file_page(struct req *r)
 {

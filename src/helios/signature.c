@@ -3,6 +3,7 @@
  * the reason of the rejection. A PES signed elsewhere may be deposited instead. */
 #include "helios/files.h"
 #include "db/tenant.h"
+#include "jobs/jobs.h"
 #include "parapheur/parapheur.h"
 #include "store/store.h"
 
@@ -113,32 +114,77 @@ static int folder_ended(db *d, int64_t tenant, int64_t folder, const char *statu
 						"renvoyez-le dans un circuit qui a une étape de signature.", (long long)folder);
 		return hf_transition(d, tenant, id, HF_EN_SIGNATURE "," HF_IMPORTE, HF_IMPORTE, user, "circuit_sans_signature", detail, e);
 	}
-	char path[1200];
+	/* The check of the signed PES (schema, rules, every bordereau's signature) reads the whole file and
+	 * verifies it in memory: seconds and hundreds of MB for a 150 MB PES (docs/helios.md, P7.4). It runs
+	 * in the job helios.verif_signe, outside this transaction (the parapheur's last action), which
+	 * records the result: « signé », or back to « importé » with the reason. */
+	char payload[160], key[160];
+	snprintf(payload, sizeof payload, "{\"fichier\":%lld,\"dossier\":%lld,\"user\":%lld,\"sha\":\"%s\"}", (long long)id, (long long)folder,
+		 (long long)user, sha);
+	snprintf(key, sizeof key, "helios.verif_signe:%lld:%s", (long long)id, sha);
+	snprintf(detail, sizeof detail, "Circuit n° %lld terminé : vérification du PES signé (schéma DGFiP, signature de chaque bordereau) en cours",
+		 (long long)folder);
+	return jobs_enqueue(d, "helios.verif_signe", payload, key, tenant, 0, NULL, e) < 0 ||
+			       hf_event(d, tenant, id, user, "verification_signature", detail, e) < 0
+		       ? -1
+		       : 0;
+}
+OPALE_PA_END(helios, folder_ended);
+
+/* The job: the signed PES checked outside any transaction, then the result recorded in a short one. */
+static int job_verif_signe(db *d, const struct job *j, struct err *e)
+{
+	json_t *p = json_loads(j->payload, 0, NULL);
+	int64_t id = json_integer_value(json_object_get(p, "fichier")), folder = json_integer_value(json_object_get(p, "dossier"));
+	int64_t user = json_integer_value(json_object_get(p, "user"));
+	char sha[65];
+	snprintf(sha, sizeof sha, "%s", json_string_value(json_object_get(p, "sha")) ? json_string_value(json_object_get(p, "sha")) : "");
+	json_decref(p);
+	int64_t tenant = j->tenant_id;
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT state FROM pes_files WHERE tenant_id = $1 AND id = $2", "i", id);
+	if (!s)
+		return JOB_RETRY;
+	int waiting = rc == DB_ROW && strcmp(db_col_text(s, 0), HF_EN_SIGNATURE) == 0;
+	db_finalize(s);
+	if (!waiting || !sha[0])
+		return 0;   /* already recorded (a re-run), or the file moved on */
+	char path[1200], detail[700] = "";
 	store_path(sha, path, sizeof path);
 	struct pes_report rep;
 	if (hf_check(d, tenant, path, &rep, e) < 0)
-		return -1;
-	size_t errors = rep.errors;
-	if (errors) {
+		return JOB_RETRY;
+	if (rep.errors) {
 		const struct pes_issue *is = rep.n_issues ? &rep.issues[0] : NULL;
-		err_set(e, 500, "helios.signe_non_conforme", "Le PES signé ne passe plus le contrôle (%zu erreur(s)%s%s) : signature annulée.",
-			errors, is ? ", " : "", is ? is->msg : "");
+		snprintf(detail, sizeof detail, "Le PES signé du dossier n° %lld ne passe plus le contrôle (%zu erreur(s)%s%.400s) : signature non retenue",
+			 (long long)folder, rep.errors, is ? ", " : "", is ? is->msg : "");
 	}
 	pes_report_free(&rep);
-	if (errors)
-		return -1;
-	int sig = hf_signature_state(path, e);
+	struct err ve = { 0 };
+	int sig = detail[0] ? 1 : hf_signature_state(path, &ve);
+	if (sig < 0 && ve.status >= 500) {
+		err_set(e, ve.status, ve.code, "%s", ve.msg);
+		return JOB_RETRY;
+	}
 	if (sig < 0)
-		return -1;
-	if (sig == 0)
-		return err_set(e, 500, "helios.signe_absent", "Le document signé du parapheur ne porte aucune signature de bordereau.");
-	snprintf(detail, sizeof detail, "Signé dans le parapheur (dossier n° %lld) ; signature de chaque bordereau vérifiée, schéma DGFiP respecté",
-		 (long long)folder);
-	if (hf_set_signed(d, tenant, id, sha, e) < 0)
-		return -1;
-	return hf_transition(d, tenant, id, HF_EN_SIGNATURE "," HF_IMPORTE, HF_SIGNE, user, "signature", detail, e);
+		snprintf(detail, sizeof detail, "Dossier n° %lld : %.500s Signature non retenue.", (long long)folder, ve.msg);
+	else if (sig == 0)
+		snprintf(detail, sizeof detail, "Le document signé du dossier n° %lld ne porte aucune signature de bordereau : signature non retenue",
+			 (long long)folder);
+	if (db_begin_write(d, e) < 0)
+		return JOB_RETRY;
+	if (detail[0]) {
+		rc = hf_transition(d, tenant, id, HF_EN_SIGNATURE, HF_IMPORTE, user, "signature_refusee", detail, e);
+	} else {
+		snprintf(detail, sizeof detail, "Signé dans le parapheur (dossier n° %lld) ; signature de chaque bordereau vérifiée, schéma DGFiP respecté",
+			 (long long)folder);
+		rc = hf_set_signed(d, tenant, id, sha, e) < 0 || hf_transition(d, tenant, id, HF_EN_SIGNATURE, HF_SIGNE, user, "signature", detail, e) < 0
+			     ? -1 : 0;
+	}
+	return db_tx_end(d, 1, rc, e) < 0 ? JOB_RETRY : 0;
 }
-OPALE_PA_END(helios, folder_ended);
+OPALE_JOB_KIND(helios_verif_signe, "helios.verif_signe", job_verif_signe, JOB_NO_TX, 8, 600);
+
 
 /* On the folder page of a PES circuit: the file it carries. */
 static void folder_links(db *d, int64_t tenant, int64_t folder, unsigned roles, json_t *links)

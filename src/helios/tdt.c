@@ -11,6 +11,7 @@
 #include "helios/files.h"
 #include "actes/registre.h"
 #include "core/config.h"
+#include "core/dates.h"
 #include "core/log.h"
 #include "db/tenant.h"
 #include "http/metrics.h"
@@ -46,8 +47,7 @@ static int is_number(const char *s)
 
 static int conf_of(db *d, int64_t tenant, struct tdt_conf *conf, struct err *e)
 {
-	struct actes_cl cl;
-	return actes_db_cl(d, tenant, &cl, conf, e);
+	return hf_tdt_conf(d, tenant, conf, e);
 }
 
 static int enqueue(db *d, const char *kind, int64_t tenant, int64_t file, const char *suffix, int64_t run_at, struct err *e)
@@ -399,3 +399,105 @@ static int job_retours(db *d, const struct job *j, struct err *e)
 	return ret;
 }
 OPALE_JOB_KIND(helios_retours, "helios.retours", job_retours, JOB_NO_TX, 20, 120);
+
+/* The acknowledgement of a PES Retour fetched from the TdT: a PES_ACQUIT_RETOUR (pes_acquit_retour.c),
+ * checked against its schema, posted like a PES_Aller (S2LOW: state 24, no acknowledgement expected).
+ * Dated the day the retour was received, so a retry posts the same bytes and S2LOW's « doublon » means
+ * it went through. The answer's acquit_retour column keeps the TdT's number, or why it was not sent. */
+static int acquit_retour_done(db *d, int64_t tenant, int64_t answer, int64_t file, const char *value, const char *detail, struct err *e)
+{
+	if (db_begin_write(d, e) < 0)
+		return -1;
+	int rc = tdb_run(d, tenant, e, "UPDATE pes_answers SET acquit_retour = $3 WHERE tenant_id = $1 AND id = $2", "it", answer, value) < 0 ||
+		 (file && hf_event(d, tenant, file, 0, "acquit_retour", detail, e) < 0) ? -1 : 0;
+	return db_tx_end(d, 1, rc, e);
+}
+
+static int job_acquit_retour(db *d, const struct job *j, struct err *e)
+{
+	json_t *p = json_loads(j->payload, 0, NULL);
+	int64_t answer = json_integer_value(json_object_get(p, "reponse"));
+	json_decref(p);
+	int rc;
+	db_stmt *s = tdb_query(d, j->tenant_id, e, &rc, "SELECT sha256, file_id, acquit_retour, created_at FROM pes_answers WHERE tenant_id = $1"
+							" AND id = $2 AND kind = 'retour'", "i", answer);
+	if (!s)
+		return JOB_RETRY;
+	if (rc != DB_ROW || *db_col_text(s, 2)) {
+		db_finalize(s);
+		return 0;   /* unknown, or acknowledged already */
+	}
+	char sha[65], path[1200], date[11];
+	snprintf(sha, sizeof sha, "%s", db_col_text(s, 0));
+	int64_t file = db_col_int64(s, 1), at = db_col_int64(s, 3);
+	db_finalize(s);
+	struct paris_time lt;
+	if (paris_from_utc(at, &lt, e) < 0)
+		return JOB_DEAD;
+	date_format(lt.date, date);
+	struct tdt_conf conf;
+	if (conf_of(d, j->tenant_id, &conf, e) < 0)
+		return JOB_RETRY;
+	if (!conf.url[0])
+		return 0;
+	store_path(sha, path, sizeof path);
+	struct pes_retour r;
+	buf x = BUF_INIT;
+	struct err be = { 0 };
+	int built = pes_retour_parse_file(path, &r, &be) == 0;
+	if (built) {
+		built = pes_acquit_retour_build(&r, date, &x, &be) == 0;
+		pes_retour_free(&r);
+	}
+	struct pes_report rep = { 0 };
+	struct pes_check_opts o = { .xsd_only = 1, .max_issues = 1 };
+	if (built && (pes_check_memory(x.data, x.len, &o, &rep, &be) < 0 || rep.kind != PES_ACQUIT_RETOUR || rep.errors)) {
+		built = 0;
+		if (rep.n_issues)
+			err_set(&be, 422, "pes.acquit_retour", "%s", rep.issues[0].msg);
+	}
+	pes_report_free(&rep);
+	char detail[700];
+	if (!built) {
+		snprintf(detail, sizeof detail, "Accusé de réception du PES Retour non produit : %.500s", be.msg);
+		buf_free(&x);
+		acquit_retour_done(d, j->tenant_id, answer, file, "non produit", detail, e);
+		err_set(e, 422, "pes.acquit_retour", "%s", detail);
+		return JOB_DEAD;
+	}
+	const char *nomfic = strstr(x.data, "<NomFic V=\"");
+	char name[160] = "PES_ACQUIT_RETOUR.xml";
+	if (nomfic)
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(nomfic + 11, "\""), nomfic + 11);
+	struct tdt_part parts[1] = { { .name = "enveloppe", .data = x.data, .len = x.len, .filename = name } };
+	struct tdt_resp resp = { 0 };
+	if (tdt_post(&conf, "/modules/helios/api/helios_importer_fichier.php", parts, 1, keep_lease, (void *)j, &resp, e) < 0) {
+		tdt_resp_free(&resp);
+		buf_free(&x);
+		return JOB_RETRY;
+	}
+	buf_free(&x);
+	buf res = BUF_INIT, id = BUF_INIT, msg = BUF_INIT;
+	xml_tag(resp.body.data, "resultat", &res);
+	xml_tag(resp.body.data, "id", &id);
+	xml_tag(resp.body.data, "message", &msg);
+	int ret;
+	if ((strcmp(res.data, "OK") == 0 && is_number(id.data)) || (strcmp(res.data, "KO") == 0 && strstr(msg.data, "doublon"))) {
+		const char *n = strcmp(res.data, "OK") == 0 ? id.data : "doublon";
+		snprintf(detail, sizeof detail, "Accusé de réception du PES Retour envoyé au comptable (%s, transaction %s)", name, n);
+		ret = acquit_retour_done(d, j->tenant_id, answer, file, n, detail, e) < 0 ? JOB_RETRY : 0;
+	} else if (strcmp(res.data, "KO") == 0) {
+		snprintf(detail, sizeof detail, "Accusé de réception du PES Retour refusé par le tiers de télétransmission : %.500s", msg.data);
+		ret = acquit_retour_done(d, j->tenant_id, answer, file, "refusé", detail, e) < 0 ? JOB_RETRY : JOB_DEAD;
+		err_set(e, 422, "helios.refus_tdt", "%s", detail);
+	} else {
+		ret = JOB_RETRY;
+		err_set(e, 502, "tdt.reponse", "Réponse inattendue du TdT (HTTP %ld).", resp.status);
+	}
+	buf_free(&res);
+	buf_free(&id);
+	buf_free(&msg);
+	tdt_resp_free(&resp);
+	return ret;
+}
+OPALE_JOB_KIND(helios_acquit_retour, "helios.acquit_retour", job_acquit_retour, JOB_NO_TX, 12, 60);

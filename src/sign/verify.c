@@ -7,7 +7,7 @@
 #include "core/mem.h"
 #include "sign/sign_priv.h"
 
-#define MAX_SIGS 32
+#define MAX_SIGS 4096   /* a PES carries one signature per bordereau: 161 in a 150 MB file (docs/helios.md P7.4) */
 
 static void json_bool(buf *b, const char *k, int v)
 {

@@ -138,6 +138,20 @@ check_reply "3-3 refusal" "$(reply "$l3b" 3)" 3-3 11
 check_reply "4-3 rejection" "$(reply "$l4b" 3)" 4-3 11
 has "no reply to a déféré" "$(reply "${lid[5]}" 4)" "KO"
 has "type_envoie required for 3 and 4" "$(reply "$l3b")" "type_envoie"
+# several documents: only a 3-4 (PieceComplementaire: Documents/Document+), each with its typology
+l3c=$(ctl "courrier?id=$id&type=3" | sed -n 2p); l4c=$(ctl "courrier?id=$id&type=4" | sed -n 2p)
+printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82' >"$T/p.png"
+has "an attachment without its typology is refused" "$(reply "$l3c" 4 -F "acte_attachments[]=@$PDF")" "typologie absente"
+has "several documents on a 4-4 are refused" "$(reply "$l4c" 4 -F 'type_pj[]=99_AU' -F "acte_attachments[]=@$PDF")" "plusieurs documents"
+out=$(reply "$l3c" 4 -F 'type_pj[]=22_AG' -F "acte_attachments[]=@$PDF" -F 'type_pj[]=99_AU' -F "acte_attachments[]=@$T/p.png")
+check_reply "3-4 with three documents" "$out" 3-4 11
+rid=$(echo "$out" | sed -n 2p)
+eq "3-4: the three documents named with their typology" "$(ls "$T/r$rid" | grep -v '_0.xml' | grep -v '^EACT' | sed 's/-[0-9]*-[0-9]*-[0-9]*-[A-Z0-9_]*-[A-Z][A-Z]-/-ID-/' | tr '\n' ' ')" "22_AG-ID-3-4_2.pdf 99_AU-ID-3-4_1.pdf 99_AU-ID-3-4_3.png "
+has "3-4: the message lists them (Documents/Document × 3)" "$("$OPALE" actes message "$T/r$rid.tar.gz")" "3-4_3.png"
+curl -s -o "$T/SLO-reply.tar.gz" -D "$T/h" "$URL/modules/actes/actes_download_file.php?env=$rid"
+an=$(sed -n 's/.*filename="\{0,1\}\([^";]*\)"\{0,1\}.*/\1/p' "$T/h" | tr -d '\r')
+mv "$T/SLO-reply.tar.gz" "$T/$an"
+"$OPALE" actes check "$T/$an" >"$T/chk" 2>&1 && pass "3-4: opale actes check accepts the reply archive" || fail "3-4 check" "$(cat "$T/chk")"
 has "reply file type checked" "$(api -F api=1 -F "id=${lid[3]}" -F type_envoie=4 -F "acte_pdf_file=@$T/t.txt" "$URL/modules/actes/actes_transac_reponse_create.php")" "Fichier PDF, XML, PNG ou JPEG requis."
 
 # Cancellation

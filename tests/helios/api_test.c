@@ -350,6 +350,38 @@ int main(void)
 	ht_resp_free(&r);
 	T_EQ_INT(at_raw(&S, tok_agent, "PUT", "/api/v1/helios/parametres", "{\"idpost\":\"062034\"}", &r), 403, "an agent cannot");
 	ht_resp_free(&r);
+	/* a TdT account of its own for Hélios: the password sealed, never shown back; the identifiers kept */
+	T_EQ_INT(at_raw(&S, tok_admin, "PUT", "/api/v1/helios/parametres",
+			"{\"idpost\":\"062099\",\"codcol\":\"123\",\"codbud\":\"01\",\"tdt_url\":\"ftp://x\"}", &r), 400,
+		 "a TdT address that is not http(s) is refused");
+	T_OK(strstr(r.body.data, "helios.tdt_url") != NULL, "… helios.tdt_url");
+	ht_resp_free(&r);
+	T_EQ_INT(at_raw(&S, tok_admin, "PUT", "/api/v1/helios/parametres",
+			"{\"idpost\":\"062099\",\"codcol\":\"123\",\"codbud\":\"01\",\"tdt_url\":\"https://s2low-helios.example.fr\","
+			"\"tdt_login\":\"ccpo-pes\",\"tdt_password\":\"Tr3sor-Secret\"}", &r), 200, "the admin sets a TdT account for Hélios");
+	T_OK(strstr(r.body.data, "\"tdt_login\":\"ccpo-pes\"") && strstr(r.body.data, "\"tdt_password_enregistre\":true") &&
+		     !strstr(r.body.data, "Tr3sor-Secret") && strstr(r.body.data, "\"idpost\":\"062099\""),
+	     "… its address and login given back, the password only said to be kept");
+	ht_resp_free(&r);
+	{
+		struct err qe;
+		int qrc;
+		db_stmt *q = db_query(D, &qe, &qrc, "SELECT tdt_password FROM helios_settings", "");
+		T_OK(q && qrc == DB_ROW && strncmp(db_col_text(q, 0), "sealed:", 7) == 0 && !strstr(db_col_text(q, 0), "Tr3sor"),
+		     "the password is stored sealed with the server key");
+		if (q)
+			db_finalize(q);
+	}
+	at_raw(&S, tok_admin, "GET", "/helios", NULL, &r);
+	T_OK(strstr(r.body.data, "Compte du tiers de télétransmission pour Hélios") && strstr(r.body.data, "value=\"ccpo-pes\"") &&
+		     strstr(r.body.data, "enregistré (chiffré)") && !strstr(r.body.data, "Tr3sor-Secret"),
+	     "the page shows the account to the administrator, never the password");
+	ht_resp_free(&r);
+	T_EQ_INT(at_raw(&S, tok_admin, "PUT", "/api/v1/helios/parametres",
+			"{\"idpost\":\"062099\",\"codcol\":\"123\",\"codbud\":\"01\",\"tdt_url\":\"\",\"tdt_password\":\"\"}", &r), 200,
+		 "the account emptied: back to the @ctes one");
+	T_OK(strstr(r.body.data, "\"tdt_url\":\"\"") && strstr(r.body.data, "\"tdt_password_enregistre\":false"), "… address and password forgotten");
+	ht_resp_free(&r);
 	at_run(GEN " --bordereaux 1 --premier 501 --nomfic PES-E", opale, dir, "e.xml");
 	snprintf(path, sizeof path, "%s/e.xml", dir);
 	T_EQ_INT(upload(tok_agent, "/api/v1/helios/fichiers", path, &out), 422, "a PES for another poste comptable is refused");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # PES_Retour built for a PES_Aller (what the test peer sends back): passes the retour schema, reads back
-# with every mandat « pris en charge » and the amounts of the aller; a PES with no dépense bordereau
-# gets no retour; pes gen --bordereaux/--premier numbers bordereaux and files that do not collide.
+# with every mandat « pris en charge » and the amounts of the aller; titres (recettes) in
+# PES_RecetteRetour, read back too; the collectivité's PES_ACQUIT_RETOUR for each passes its schema;
+# pes gen --bordereaux/--premier numbers bordereaux and files that do not collide.
 . "$(dirname "$0")/../lib.sh"
 export OPALE_PES_SCHEMAS=$SHARED/specs/pes/v5.17
 XSD=$OPALE_PES_SCHEMAS/PES_V2/RETOUR/Rev0/PES_Retour.xsd
@@ -25,4 +26,23 @@ has "reader: taken in charge on the date" "$R" "Prise en charge le 2025-11-20"
 AMT=$(grep -o '<MtHT V="[0-9.]*"' a.xml | head -1)
 has "the first line's amount is the aller's" "$(cat r.xml)" "$AMT"
 ko "a file that is not a PES_Aller has no retour" "$OPALE" pes retour --build r.xml
+# titres de recette (tests/data/helios/recette.xml: bordereau 7, titres 41 and 42)
+ok "retour --build of titres" "$OPALE" pes retour --build "$TOP/tests/data/helios/recette.xml" --date 2025-11-20 --out rr.xml
+ok "the recette PES_Retour passes PES_Retour.xsd" xmllint --noout --schema "$XSD" rr.xml
+has "in PES_RecetteRetour, TypFic PESRETOUR_REC" "$(cat rr.xml)" '<TypFic V="PESRETOUR_REC"/>'
+ok "read back" "$OPALE" pes retour rr.xml
+RR=$(cat "$T_TMP/out")
+has "reader: bordereau de titres 7" "$RR" "bordereau de titres n° 7 (exercice 2025)"
+has "reader: titre 41 taken in charge" "$RR" "titre n° 41 « Cantine scolaire, mars » : Prise en charge le 2025-11-20"
+eq "reader: 3 lines « non soldée »" "$(grep -c 'Non soldée' <<<"$RR")" 3
+# the collectivité's acknowledgement of a retour (PES_ACQUIT_RETOUR, defined by the v5.17 set)
+AXSD=$OPALE_PES_SCHEMAS/PES_V2/RETOUR/Rev0/PES_V2_Acquit_Retour.xsd
+ok "acquit of the dépense retour" "$OPALE" pes retour r.xml --acquit --date 2025-11-21 --out ar.xml
+ok "… passes PES_V2_Acquit_Retour.xsd" xmllint --noout --schema "$AXSD" ar.xml
+has "… DomaineAckRetour 13 (dépense), naming the retour" "$(tr -d '\n' <ar.xml)" '<DomaineAckRetour V="13"/> <NomFichierRetour V="PESRETOUR_a.xml"/>'
+ok "acquit of the recette retour" "$OPALE" pes retour rr.xml --acquit --date 2025-11-21 --out arr.xml
+ok "… passes the schema" xmllint --noout --schema "$AXSD" arr.xml
+has "… DomaineAckRetour 14 (recette)" "$(cat arr.xml)" '<DomaineAckRetour V="14"/>'
+ok "opale pes check knows it" "$OPALE" pes check arr.xml
+has "… as a PES_ACQUIT_RETOUR" "$(cat "$T_TMP/out")" "PES_ACQUIT_RETOUR conforme"
 t_done

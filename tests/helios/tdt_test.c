@@ -25,7 +25,7 @@
 
 static struct srv S;
 static db *D;
-static char tok_agent[80], tok_dgs[80], tok_pres[80], peer[64], dir[200];
+static char tok_agent[80], tok_dgs[80], tok_pres[80], tok_admin[80], peer[64], dir[200];
 static pid_t peer_pid;
 
 static char *run(const char *cmd)
@@ -187,6 +187,7 @@ int main(void)
 	at_token(&S, D, "ccpo.agent", tok_agent);
 	at_token(&S, D, "ccpo.dgs", tok_dgs);
 	at_token(&S, D, "ccpo.president", tok_pres);
+	at_token(&S, D, "ccpo.admin", tok_admin);
 	snprintf(dir, sizeof dir, "%.180s/pes", S.data);
 	at_run("mkdir -p '%s'", dir);
 	char pki[300];
@@ -221,8 +222,12 @@ int main(void)
 	json_decref(api_as(tok_pres, "POST", path, body, &st));
 	T_EQ_INT(st, 200, "the président signs (PES XAdES per bordereau)");
 	f = file_get(demo);
-	T_EQ_STR(json_string_value(json_object_get(f, "etat")), "signe", "the file is « signé » when the circuit ends");
-	T_OK(strstr(last_detail(f), "Signé dans le parapheur") != NULL, "its history says where");
+	T_OK(strstr(last_detail(f), "vérification du PES signé") != NULL || strcmp(json_string_value(json_object_get(f, "etat")), "signe") == 0,
+	     "the circuit's end queues the check of the signed PES (outside the parapheur's transaction)");
+	json_decref(f);
+	f = wait_state(demo, "signe");
+	T_OK(f != NULL, "the file is « signé » once the job has checked it");
+	T_OK(f && strstr(last_detail(f), "Signé dans le parapheur") != NULL, "its history says where");
 	json_decref(f);
 	snprintf(pes, sizeof pes, "%s/demo-signe.xml", dir);
 	snprintf(path, sizeof path, "/api/v1/helios/fichiers/%lld/pes?signe=1", (long long)demo);
@@ -251,6 +256,16 @@ int main(void)
 	f = wait_state(demo, "acquitte");
 	T_OK(f != NULL, "the demo PES ends « acquitté »");
 	json_decref(f);
+
+	/* From here the PES go through a TdT account of their own (PUT /api/v1/helios/parametres): the
+	 * @ctes address is made unreachable, so only the Hélios one can reach the peer. */
+	{
+		char put[400];
+		snprintf(put, sizeof put, "{\"idpost\":\"062034\",\"codcol\":\"123\",\"codbud\":\"01\",\"tdt_url\":\"%s\"}", peer);
+		json_decref(api_as(tok_admin, "PUT", "/api/v1/helios/parametres", put, &st));
+		T_EQ_INT(st, 200, "the administrator gives Hélios its own TdT account");
+		db_run(D, &e, "UPDATE actes_settings SET tdt_url = 'http://127.0.0.1:9'", "");
+	}
 
 	/* Accepted. */
 	int64_t a = signed_file(opale, pki, "PES-T1", 601);
@@ -295,6 +310,40 @@ int main(void)
 	ps = peer_state();
 	T_OK(json_is_true(json_object_get(json_array_get(json_object_get(ps, "retours"), 0), "lu")), "and marks it read at the TdT");
 	json_decref(ps);
+	/* the collectivité acknowledges it (PES_ACQUIT_RETOUR through the TdT: S2LOW state 24) */
+	json_t *ack = NULL;
+	for (int i = 0; i < 150 && !ack; i++) {
+		ps = peer_state();
+		size_t k;
+		json_t *v;
+		json_array_foreach(json_object_get(ps, "transactions"), k, v) if (json_integer_value(json_object_get(v, "status")) == 24) ack = json_incref(v);
+		json_decref(ps);
+		if (!ack)
+			usleep(100000);
+	}
+	T_OK(ack && strncmp(json_string_value(json_object_get(ack, "name")), "ACQUIT_", 7) == 0,
+	     "its PES_ACQUIT_RETOUR reaches the peer, which checked it against PES_V2_Acquit_Retour.xsd (state 24, no acknowledgement)");
+	char ackid[32];
+	snprintf(ackid, sizeof ackid, "%lld", ack ? (long long)json_integer_value(json_object_get(ack, "id")) : 0LL);
+	json_decref(ack);
+	json_t *rl = NULL;
+	for (int i = 0; i < 100; i++) {
+		rl = api("GET", "/api/v1/helios/retours", NULL);
+		const char *ar = json_string_value(json_object_get(json_array_get(json_object_get(rl, "retours"), 0), "acquit_retour"));
+		if (ar && *ar)
+			break;
+		json_decref(rl);
+		rl = NULL;
+		usleep(100000);
+	}
+	json_t *r0 = json_array_get(json_object_get(rl, "retours"), 0);
+	T_EQ_STR(json_string_value(json_object_get(r0, "acquit_retour")), ackid, "the retour keeps the acknowledgement's transaction number");
+	T_OK(json_string_value(json_object_get(r0, "contenu")) && strstr(json_string_value(json_object_get(r0, "contenu")), "bordereau(x) de mandats"),
+	     "and what it holds (« 1 bordereau(x) de mandats (… mandat(s)) »)");
+	json_decref(rl);
+	f = file_get(a);
+	T_OK(f && strstr(last_detail(f), "Accusé de réception du PES Retour envoyé") != NULL, "the file's history says the retour was acknowledged");
+	json_decref(f);
 
 	/* Refused. */
 	int64_t b = signed_file(opale, pki, "PES-T2", 701);

@@ -732,18 +732,25 @@ static int cl_archive(struct tx *t, const char *msg_name, const buf *msg, const 
 	m[1] = (struct actes_member){ msg_name, msg->data, msg->len };
 	for (size_t i = 0; i < n; i++)
 		m[i + 2] = (struct actes_member){ names[i], files[i]->data.data, files[i]->data.len };
-	char path[128];
-	snprintf(path, sizeof path, "%s/cl.tar.gz", P.tmpdir);
+	buf an = BUF_INIT, path = BUF_INIT;
+	buf_printf(&an, "SLO-%.*s.tar.gz", (int)env_name.len - 4, env_name.data);
+	buf_printf(&path, "%s/%s", P.tmpdir, an.data);
 	struct err e = { 0 };
-	if (rc == 0 && actes_targz_write(path, m, n + 2, &e) == 0) {
-		rc = buf_read_file(&t->archive, path, 0);
-		buf an = BUF_INIT;
-		buf_printf(&an, "SLO-%.*s.tar.gz", (int)env_name.len - 4, env_name.data);
+	struct actes_report rep = { 0 };
+	/* the archive as the prefecture receives it, checked as `opale actes check` does: envelope and
+	 * message against the XSD, every document the message names present, nothing else */
+	if (rc == 0 && actes_targz_write(path.data, m, n + 2, &e) == 0 && actes_archive_check(path.data, NULL, d, &rep, &e) == 0 &&
+	    rep.n == 0) {
+		rc = buf_read_file(&t->archive, path.data, 0);
 		t->archive_name = buf_detach(&an);
-		unlink(path);
 	} else {
+		fprintf(stderr, "s2low_peer: archive %s refusée : %s\n", an.data, rep.n ? rep.items[0].msg : e.msg);
 		rc = -1;
 	}
+	unlink(path.data);
+	actes_report_free(&rep);
+	buf_free(&an);
+	buf_free(&path);
 	tx_add_file(t, msg_name, NULL, NULL, msg->data, msg->len);
 	for (size_t i = 0; i < n; i++)
 		tx_add_file(t, names[i], files[i]->filename, NULL, files[i]->data.data, files[i]->data.len);
@@ -872,7 +879,8 @@ static enum MHD_Result h_reponse(struct MHD_Connection *c, struct req *r)
 				    : l->type == TX_PIECES ? (envoi == 3 ? ACTES_REP_REFUS_PIECES : ACTES_REP_PIECES)
 							   : (envoi == 3 ? ACTES_REP_REJET_OBSERVATIONS : ACTES_REP_REPONSE_OBSERVATIONS);
 	const struct field *files[64];
-	size_t n = 0;
+	const char *types[64];
+	size_t n = 0, nt = 0;
 	struct field *main = field(r, "acte_pdf_file");
 	if (!main || !main->filename || !main->data.len)
 		return KO(c, "Aucun fichier n'a été posté\n");
@@ -880,18 +888,29 @@ static enum MHD_Result h_reponse(struct MHD_Connection *c, struct req *r)
 	for (size_t i = 0; i < r->n && n < 64; i++)
 		if (strcmp(r->f[i].name, "acte_attachments[]") == 0 && r->f[i].filename && r->f[i].data.len)
 			files[n++] = &r->f[i];
-	for (size_t i = 0; i < n; i++)
+	types[nt++] = arg(c, r, "type_acte");
+	for (size_t i = 0; i < r->n && nt < 64; i++)
+		if (strcmp(r->f[i].name, "type_pj[]") == 0)
+			types[nt++] = r->f[i].data.data;
+	/* the XSD gives every reply but 3-4 a single Document (⚠ what S2LOW does with extra files there is
+	 * not in the sources: refusing them is this peer's choice, so a client bug shows) */
+	if (k != ACTES_REP_PIECES && n > 1)
+		return KO(c, "Seule une transmission de pièces complémentaires (3-4) peut comporter plusieurs documents\n");
+	for (size_t i = 0; i < n; i++) {
 		if (actes_file_sniff(files[i]->data.data, files[i]->data.len) == ACTES_FILE_OTHER)
 			return KO(c, "Le fichier de réponse \" %s \" est de type \" %s \". Fichier PDF, XML, PNG ou JPEG requis.\n",
 				  files[i]->filename, mime_of(files[i]));
-	if (k != ACTES_REP_PIECES)
-		n = 1;   /* one Document in every reply but 3-4 */
+		if (i >= nt || !types[i] || !*types[i])
+			return KO(c, "Erreur lors de la réception du fichier %s : typologie absente\n", files[i]->filename);
+		if (!actes_type_pj_valid(types[i]))
+			return KO(c, "Le code de la PJ doit faire 5 caractères\n");
+	}
 	const char *code = actes_reponse_code(k);
 	char *names[64];
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {   /* S2LOW getStdFileName: <type>-<unique id>-<N-M>_<k>.<ext> */
 		enum actes_file_kind fk = actes_file_sniff(files[i]->data.data, files[i]->data.len);
 		buf nm = BUF_INIT;
-		buf_printf(&nm, "%s-%s_%zu.%s", l->unique_id, code, i + 1, actes_file_ext(fk));
+		buf_printf(&nm, "%s-%s-%s_%zu.%s", types[i], l->unique_id, code, i + 1, actes_file_ext(fk));
 		names[i] = buf_detach(&nm);
 	}
 	int letter_id = l->id, letter_type = l->type;
@@ -1110,9 +1129,11 @@ static enum MHD_Result h_helios_import(struct MHD_Connection *c, struct req *r)
 		pes_report_free(&rep);
 		return import_ko(c, e.msg);
 	}
-	if (rep.kind != PES_ALLER || rep.errors) {
+	/* a PES_Aller, or (S2LOW 5.1.1) the collectivité's PES_ACQUIT_RETOUR: state 24, no acknowledgement */
+	int acquit_retour = rep.kind == PES_ACQUIT_RETOUR;
+	if ((rep.kind != PES_ALLER && !acquit_retour) || rep.errors) {
 		buf m = BUF_INIT;
-		buf_printf(&m, "Le fichier PES n'est pas valide : %s", rep.kind != PES_ALLER ? "ce n'est pas un PES_Aller"
+		buf_printf(&m, "Le fichier PES n'est pas valide : %s", rep.kind != PES_ALLER && !acquit_retour ? "ce n'est pas un PES_Aller"
 							     : rep.n_issues ? rep.issues[0].msg : "erreur de schéma");
 		enum MHD_Result ok = import_ko(c, m.data);
 		buf_free(&m);
@@ -1124,7 +1145,7 @@ static enum MHD_Result h_helios_import(struct MHD_Connection *c, struct req *r)
 	struct htx *t = &H.t[H.n++];
 	memset(t, 0, sizeof *t);
 	t->id = 500 + (int)H.n;
-	t->status = 1;
+	t->status = acquit_retour ? 24 : 1;   /* 24 « Transmis. Aucun Ack attendu. » */
 	t->name = xstrdup(f->filename);
 	memcpy(t->sha, sha, sizeof sha);
 	buf p = BUF_INIT;
