@@ -76,6 +76,97 @@ int search_drop(db *d, int64_t tenant, const char *kind, int64_t ref_id, struct 
 	return tdb_run(d, tenant, e, "DELETE FROM search_entries WHERE tenant_id = $1 AND kind = $2 AND ref_id = $3", "ti", kind, ref_id);
 }
 
+/* SQLite: the cached statement reading the first term >= $1 of <index>_fts's vocabulary; the fts5vocab
+ * table is created in the connection's temp schema the first time (nothing in the database file). */
+static db_stmt *vocab_stmt(db *d, const char *index, struct err *e)
+{
+	char sql[160], ddl[200];
+	snprintf(sql, sizeof sql, "SELECT term FROM temp.%s_fts_terms WHERE term >= $1 LIMIT 1", index);
+	struct err missing = { 0 };
+	db_stmt *s = db_prepare(d, sql, &missing);
+	if (s)
+		return s;
+	snprintf(ddl, sizeof ddl, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.%s_fts_terms USING fts5vocab(main, %s_fts, instance)", index,
+		 index);
+	return db_exec(d, ddl, e) < 0 ? NULL : db_prepare(d, sql, e);
+}
+
+static int plain_term(const char *t) { return *t && strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789") == strlen(t); }
+
+/* The completions of w (at most SEARCH_MAX_COMPLETIONS + 1), separated by op, in alt; their count or -1. */
+static int completions(db *d, const char *index, const char *w, const char *op, buf *alt, struct err *e)
+{
+	size_t n = strlen(w);
+	int k = 0;
+	if (db_engine_of(d) == DB_PG) {   /* <index>_terms (COLLATE "C"): every term of w..w+U+10FFFF begins with w */
+		char sql[200];
+		snprintf(sql, sizeof sql, "SELECT term FROM %s_terms WHERE term >= $1 AND term < $1 || chr(1114111) ORDER BY term LIMIT %d",
+			 index, SEARCH_MAX_COMPLETIONS + 1);
+		int rc;
+		db_stmt *s = db_query(d, e, &rc, sql, "t", w);
+		for (; s && rc == DB_ROW; rc = db_step(s, e)) {
+			const char *t = db_col_text(s, 0);
+			if (!plain_term(t) || strncmp(t, w, n) != 0) {   /* cannot be written plainly: keep the prefix */
+				k = SEARCH_MAX_COMPLETIONS + 1;
+				break;
+			}
+			buf_printf(alt, "%s%s", k++ ? op : "", t);
+		}
+		if (s)
+			db_finalize(s);
+		return !s || rc < 0 ? -1 : k;
+	}
+	buf from = BUF_INIT;   /* SQLite: one seek per completion, from the term after the previous one */
+	buf_puts(&from, w);
+	int rc = 0;
+	while (k <= SEARCH_MAX_COMPLETIONS) {
+		db_stmt *s = vocab_stmt(d, index, e);
+		if (!s || db_bind_text(s, 1, from.data) < 0) {
+			rc = s ? err_set(e, 500, "db.bind", "Paramètres de la recherche refusés.") : -1;
+			if (s)
+				db_finalize(s);
+			break;
+		}
+		int r = db_step(s, e);
+		const char *t = r == DB_ROW ? db_col_text(s, 0) : NULL;
+		int stop = !t || strncmp(t, w, n) != 0;
+		if (!stop && !plain_term(t)) {
+			k = SEARCH_MAX_COMPLETIONS + 1;
+			stop = 1;
+		}
+		if (!stop) {
+			buf_printf(alt, "%s\"%s\"", k++ ? op : "", t);
+			buf_reset(&from);
+			buf_puts(&from, t);
+			buf_putc(&from, '\x01');   /* the next term: nothing sorts between t and t + "\x01" */
+		}
+		db_finalize(s);
+		if (r < 0)
+			rc = -1;
+		if (stop || rc < 0)
+			break;
+	}
+	buf_free(&from);
+	return rc < 0 ? -1 : k;
+}
+
+int search_match_word(db *d, const char *index, int indexed, const char *w, buf *m, struct err *e)
+{
+	int pg = db_engine_of(d) == DB_PG;
+	if (!pg && strlen(w) <= (size_t)indexed) {   /* an FTS5 prefix index holds this one: a single doclist */
+		buf_printf(m, "\"%s\"*", w);
+		return 0;
+	}
+	buf alt = BUF_INIT;
+	int k = completions(d, index, w, pg ? " | " : " OR ", &alt, e);
+	if (k == 0 || k > SEARCH_MAX_COMPLETIONS)
+		buf_printf(m, pg ? "%s:*" : "\"%s\"*", w);
+	else if (k > 0)
+		buf_printf(m, k > 1 ? "(%s)" : "%s", alt.data);
+	buf_free(&alt);
+	return k < 0 ? -1 : 0;
+}
+
 /* The words of a query, folded; returns how many (at most MAX_WORDS, each at most 40 characters). */
 static int words(const char *q, char w[MAX_WORDS][41])
 {
@@ -119,8 +210,15 @@ json_t *search_query(db *d, int64_t tenant, unsigned roles, const char *q, const
 	int pg = db_engine_of(d) == DB_PG;
 	buf m = BUF_INIT, sql = BUF_INIT;
 	buf_printf(&m, pg ? "zt%lldz" : "\"zt%lldz\"", (long long)tenant);
-	for (int i = 0; i < n; i++)
-		buf_printf(&m, pg ? " & %s:*" : " AND \"%s\"*", w[i]);
+	for (int i = 0; i < n; i++) {
+		buf_puts(&m, pg ? " & " : " AND ");
+		if (search_match_word(d, "search", 3, w[i], &m, e) < 0) {   /* FTS5 prefix='2 3' (migration 0005) */
+			buf_free(&in);
+			buf_free(&m);
+			json_decref(out);
+			return NULL;
+		}
+	}
 	if (pg)
 		buf_printf(&sql,
 			   "SELECT kind, ref_id, title, at, url FROM search_entries WHERE tenant_id = $1 AND tsv @@ to_tsquery('simple', $2)"
