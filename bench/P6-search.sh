@@ -44,15 +44,20 @@ run() { # engine: loads the acts, serves, measures
 	./opale migrate $args >/dev/null && ./opale demo $args >/dev/null || return 1
 	local t0=$(date +%s)
 	if [ "$engine" = pg ]; then
-		psql "$OPALE_TEST_PG_BASE/p6" -qc "\\copy search_entries (tenant_id, kind, ref_id, title, body, at, url) FROM '$W/acts.tsv'" >/dev/null
-		psql "$OPALE_TEST_PG_BASE/p6" -qc "VACUUM ANALYZE search_entries" >/dev/null
+		{ echo "CREATE TEMP TABLE imp (tenant_id BIGINT, kind TEXT, ref_id BIGINT, title TEXT, body TEXT, at BIGINT, url TEXT);"
+		  echo "\\copy imp FROM '$W/acts.tsv'"
+		  echo "INSERT INTO search_entries (tenant_id, kind, ref_id, title, body, at, url)"
+		  echo "  SELECT tenant_id, kind, ref_id + 1000000000, title, body, at, url FROM imp;"
+		  echo "VACUUM ANALYZE search_entries;"; } | psql -q -v ON_ERROR_STOP=1 "$OPALE_TEST_PG_BASE/p6" >/dev/null || return 1
 	else
 		sqlite3 "$W/sqlite/opale.db" ".mode tabs" "CREATE TEMP TABLE imp (tenant_id, kind, ref_id, title, body, at, url)" \
 			".import $W/acts.tsv imp" \
-			"INSERT INTO search_entries (tenant_id, kind, ref_id, title, body, at, url) SELECT * FROM imp" \
+			"INSERT INTO search_entries (tenant_id, kind, ref_id, title, body, at, url) SELECT tenant_id, kind, ref_id + 1000000000, title, body, at, url FROM imp" \
 			"INSERT INTO search_fts(search_fts) VALUES ('optimize')" "ANALYZE" >/dev/null
 	fi
-	local load=$(( $(date +%s) - t0 ))
+	local load=$(( $(date +%s) - t0 )) loaded q="SELECT count(*) FROM search_entries WHERE ref_id > 1000000000"
+	if [ "$engine" = pg ]; then loaded=$(psql -tAc "$q" "$OPALE_TEST_PG_BASE/p6"); else loaded=$(sqlite3 "$W/sqlite/opale.db" "$q"); fi
+	[ "$loaded" = "$N" ] || { echo "# $engine: $loaded of $N acts loaded" >&2; return 1; }
 	local p; p=$(port)
 	./opale serve --listen 127.0.0.1:$p $args --threads 2 --log-level warn 2>"$W/$engine.log" &
 	OPID=$!

@@ -219,29 +219,47 @@ json_t *search_query(db *d, int64_t tenant, unsigned roles, const char *q, const
 			return NULL;
 		}
 	}
-	if (pg)
-		buf_printf(&sql,
-			   "SELECT kind, ref_id, title, at, url FROM search_entries WHERE tenant_id = $1 AND tsv @@ to_tsquery('simple', $2)"
-			   " AND kind IN (%s) ORDER BY at DESC, id DESC LIMIT $3 OFFSET $4", in.data);
-	else
-		buf_printf(&sql,
-			   "SELECT e.kind, e.ref_id, e.title, e.at, e.url FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid"
-			   " WHERE search_fts MATCH $2 AND e.tenant_id = $1 AND e.kind IN (%s) ORDER BY e.at DESC, e.id DESC LIMIT $3 OFFSET $4",
-			   in.data);
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, sql.data, "tii", m.data, (int64_t)limit + 1, (int64_t)offset);
-	for (; s && rc == DB_ROW; rc = db_step(s, e)) {
-		if ((int)json_array_size(out) == limit) {
-			more = 1;
-			break;
+	/* Most recent first. SQLite walks the collectivité's entries newest first by the (tenant_id, at) index
+	 * and keeps those in the set of matches (+e.id: the set must not drive the loop), so a frequent word
+	 * stops after one page instead of reading and sorting every match (bench/P6-search.sh). PostgreSQL
+	 * first looks among the collectivité's WINDOW latest entries (its planner takes GIN for a frequent
+	 * word, then sorts every match), and asks everything only when they do not fill the page: the same
+	 * answer, as in pub_list. */
+	enum { WINDOW = 1000 };
+	int rc = 0;
+	db_stmt *s = NULL;
+	char window[120];
+	snprintf(window, sizeof window, "(SELECT * FROM search_entries WHERE tenant_id = $1 ORDER BY at DESC, id DESC LIMIT %d) w", (int)WINDOW);
+	for (int pass = pg && offset + limit + 1 <= WINDOW ? 0 : 1; pass < 2; pass++) {
+		buf_reset(&sql);
+		if (!pg)
+			buf_printf(&sql,
+				   "SELECT e.kind, e.ref_id, e.title, e.at, e.url FROM search_entries e WHERE e.tenant_id = $1"
+				   " AND +e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH $2) AND e.kind IN (%s)"
+				   " ORDER BY e.at DESC, e.id DESC LIMIT $3 OFFSET $4", in.data);
+		else
+			buf_printf(&sql,
+				   "SELECT kind, ref_id, title, at, url FROM %s WHERE tenant_id = $1 AND tsv @@ to_tsquery('simple', $2)"
+				   " AND kind IN (%s) ORDER BY at DESC, id DESC LIMIT $3 OFFSET $4",
+				   pass == 0 ? window : "search_entries", in.data);
+		json_array_clear(out);
+		more = 0;
+		s = tdb_query(d, tenant, e, &rc, sql.data, "tii", m.data, (int64_t)limit + 1, (int64_t)offset);
+		for (; s && rc == DB_ROW; rc = db_step(s, e)) {
+			if ((int)json_array_size(out) == limit) {
+				more = 1;
+				break;
+			}
+			const struct kind *k = kind_of(db_col_text(s, 0));
+			json_array_append_new(out, json_pack("{s:s,s:s,s:I,s:s,s:I,s:s}", "type", db_col_text(s, 0), "type_libelle",
+							     k ? k->label : "", "id", (json_int_t)db_col_int64(s, 1), "titre", db_col_text(s, 2),
+							     "date", (json_int_t)db_col_int64(s, 3), "url", db_col_text(s, 4)));
 		}
-		const struct kind *k = kind_of(db_col_text(s, 0));
-		json_array_append_new(out, json_pack("{s:s,s:s,s:I,s:s,s:I,s:s}", "type", db_col_text(s, 0), "type_libelle",
-						     k ? k->label : "", "id", (json_int_t)db_col_int64(s, 1), "titre", db_col_text(s, 2),
-						     "date", (json_int_t)db_col_int64(s, 3), "url", db_col_text(s, 4)));
+		if (s)
+			db_finalize(s);
+		if (!s || rc < 0 || more)
+			break;
 	}
-	if (s)
-		db_finalize(s);
 	buf_free(&in);
 	buf_free(&m);
 	buf_free(&sql);

@@ -1,3 +1,8 @@
+-- SQLite: the collectivité's entries newest first, walked by the search (src/search/search.c) that keeps
+-- those in the set of matches: a frequent word stops after one page instead of sorting all its matches.
+-- {{sqlite}}
+CREATE INDEX search_entries_tenant_at ON search_entries(tenant_id, at);
+-- {{end}}
 -- Every term of the full-text index, for expanding a query word into its completions before asking the
 -- index (src/search: search_match_word). PostgreSQL only: GIN answers a prefix (« femmes:* ») by
 -- building a bitmap of every row of every collectivité the prefix matches (100 ms at 1 M acts), while
