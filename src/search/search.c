@@ -98,12 +98,14 @@ static int completions(db *d, const char *index, const char *w, const char *op, 
 {
 	size_t n = strlen(w);
 	int k = 0;
-	if (db_engine_of(d) == DB_PG) {   /* <index>_terms (COLLATE "C"): every term of w..w+U+10FFFF begins with w */
-		char sql[200];
-		snprintf(sql, sizeof sql, "SELECT term FROM %s_terms WHERE term >= $1 AND term < $1 || chr(1114111) ORDER BY term LIMIT %d",
-			 index, SEARCH_MAX_COMPLETIONS + 1);
+	if (db_engine_of(d) == DB_PG) {   /* <index>_terms (COLLATE "C", bytewise): the terms in [w, w') begin with w */
+		char sql[200], hi[64];
+		snprintf(hi, sizeof hi, "%s", w);
+		hi[n - 1]++;   /* w' = w with its last letter or digit the next byte */
+		snprintf(sql, sizeof sql, "SELECT term FROM %s_terms WHERE term >= $1 AND term < $2 ORDER BY term LIMIT %d", index,
+			 SEARCH_MAX_COMPLETIONS + 1);
 		int rc;
-		db_stmt *s = db_query(d, e, &rc, sql, "t", w);
+		db_stmt *s = db_query(d, e, &rc, sql, "tt", w, hi);
 		for (; s && rc == DB_ROW; rc = db_step(s, e)) {
 			const char *t = db_col_text(s, 0);
 			if (!plain_term(t) || strncmp(t, w, n) != 0) {   /* cannot be written plainly: keep the prefix */
