@@ -32,7 +32,7 @@ void search_fold(buf *out, const char *s);
  * rows, 70 ms in FTS5, 100 ms in GIN at 1 M acts), before the first row comes out. Such a word is
  * therefore written as the OR of its completions — from the FTS5 vocabulary (an fts5vocab table in the
  * connection's temp schema, one seek per completion) or the terms table PostgreSQL keeps by trigger
- * (migrations 0007, 0051) — which FTS5 walks lazily, newest first, and GIN intersects with the
+ * (migrations 0007, 0059) — which FTS5 walks lazily, newest first, and GIN intersects with the
  * collectivité's token without a bitmap of every match. Same matches: the completions are every term the
  * prefix begins. With none, or more than SEARCH_MAX_COMPLETIONS, the word stays a prefix query.
  * Returns 0 or -1 (e filled). */
