@@ -106,5 +106,7 @@ run() { # engine: loads, serves, measures
 	non2xx=$(awk '/Non-2xx/{print $NF}' "$W/$engine.wrk")
 	echo "| P6 | portal search over $N published acts ($TENANTS collectivités, 24-request mix with filters, 4 conns, no login), $engine; generation ${GEN}s, load+index ${load}s | p99 $p99, $rps req/s${non2xx:+, $non2xx errors} | /healthz p99 $p99r | — | p99 < 50 ms |"
 }
-run sqlite
-[ -n "${OPALE_TEST_PG_BASE:-}" ] && run pg
+for engine in ${P6_ENGINES:-sqlite pg}; do   # P6_ENGINES=sqlite: one engine
+	[ "$engine" = pg ] && [ -z "${OPALE_TEST_PG_BASE:-}" ] && continue
+	run "$engine"
+done

@@ -76,5 +76,4 @@ run() { # engine: loads the acts, serves, measures
 	non2xx=$(awk '/Non-2xx/{print $NF}' "$W/$engine.wrk")
 	echo "| P6 | search over $N acts ($TENANTS collectivités, 24-query mix, 4 conns), $engine; load+index ${load}s | p99 $p99, $rps req/s${non2xx:+, $non2xx errors} | /healthz p99 $p99r | — | p99 < 50 ms |"
 }
-run sqlite
-run pg
+for engine in ${P6_ENGINES:-sqlite pg}; do run "$engine"; done   # P6_ENGINES=sqlite: one engine
