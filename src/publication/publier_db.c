@@ -318,6 +318,43 @@ int64_t pub_tenant_by_siren(db *d, const char *siren, char *name, char *siret, s
 
 #define MAX_WORDS 8
 
+/* The id of the collectivité's n-th latest publication (expired ones too), 0 when it has fewer. */
+static int64_t nth_latest(db *d, int64_t tenant, int n, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id FROM publications WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2",
+			       "i", (int64_t)(n - 1));
+	if (!s)
+		return -1;
+	int64_t id = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	db_finalize(s);
+	return id;
+}
+
+/* How the list is read (bench/P6-portal.sh, docs/performance.md). Newest first = id order. Most visitors
+ * ask for something recent and common, so a first pass looks only among the collectivité's WINDOW latest
+ * publications, an index walk (or, on SQLite with words, the FTS doclists walked newest first) that stops
+ * at the page's end; when those hold fewer matches than the page needs, a second pass asks everything.
+ * The answer is the same either way: when the first pass fills the page, every row of that page and the
+ * one after it are in the window, which is a prefix of the same order.
+ * - SQLite, words: the FTS table drives the loop in rowid order (CROSS JOIN fixes that order; its planner
+ *   otherwise may start from an index of actes and sort every row of the collectivité), so a frequent
+ *   word stops after one page; the window is a rowid bound FTS5 applies itself. When filters are asked
+ *   for and the window did not fill the page, they exclude most matches (« budget » with a nature the
+ *   collectivité never uses: every match of the word was read and dropped, 60-130 ms at 1 M): the second
+ *   pass walks the filter's index instead and tests each row against the set of matches (+p.id keeps
+ *   the planner from driving the loop by that set).
+ * - SQLite, filters only: the window walks (tenant_id, id) newest first; the second pass lets the planner
+ *   take the filter's index.
+ * - PostgreSQL multiplies the selectivities of the collectivité token and of the words, so a frequent word
+ *   looks rare and it read every match through GIN before sorting (365 ms at 1 M); the window (a subquery
+ *   over the collectivité's latest publications) avoids it for the common case.
+ * Acts are joined to the page's rows only, after its LIMIT (at 1 M, joining every candidate cost half of a
+ * date-range query): a publication is only ever made for an act of its collectivité and acts are never
+ * deleted, so this drops no row the former join kept.
+ * Only the filters asked for are in the SQL (no « $n = '' OR … » forms), so the planner can use the
+ * (tenant_id, nature, id), (tenant_id, date_decision) and (tenant_id, matiere) indexes; the parameters are
+ * numbered as they are added. */
 json_t *pub_list(db *d, int64_t tenant, const struct pub_filter *f, int limit, int offset, int *more, struct err *e)
 {
 	if (limit <= 0 || limit > 100)
@@ -331,15 +368,16 @@ json_t *pub_list(db *d, int64_t tenant, const struct pub_filter *f, int limit, i
 	int pg = db_engine_of(d) == DB_PG, nw = 0;
 	buf_printf(&m, pg ? "zt%lldz" : "\"zt%lldz\"", (long long)tenant);
 	for (char *save = NULL, *t = q.data ? strtok_r(q.data, " ", &save) : NULL; t && nw < MAX_WORDS;
-	     t = strtok_r(NULL, " ", &save), nw++)
-		buf_printf(&m, pg ? " & %.40s:*" : " AND \"%.40s\"*", t);
-	/* Newest first = id order. On SQLite the FTS table drives the loop in rowid order, so a frequent word
-	 * stops after one page instead of sorting every match (bench/P6-portal.sh).
-	 * CROSS JOIN fixes that loop order on SQLite (its planner otherwise may start from an index of actes and
-	 * sort every row of the collectivité); PostgreSQL plans it as an inner join. */
-	/* Only the filters asked for are in the SQL (no « $n = '' OR … » forms), so the planner can use the
-	 * (tenant_id, nature, id), (tenant_id, date_decision) and (tenant_id, matiere) indexes; the parameters
-	 * are numbered as they are added. */
+	     t = strtok_r(NULL, " ", &save), nw++) {
+		if (strlen(t) > 40)
+			t[40] = '\0';
+		buf_puts(&m, pg ? " & " : " AND ");
+		if (search_match_word(d, "publications", 4, t, &m, e) < 0) {   /* FTS5 prefix='2 3 4' (migration 0050) */
+			buf_free(&q);
+			buf_free(&m);
+			return NULL;
+		}
+	}
 	const char *mat = f->matiere && *f->matiere && strlen(f->matiere) < 30 && strspn(f->matiere, "0123456789.") == strlen(f->matiere)
 				  ? f->matiere
 				  : NULL;
@@ -347,15 +385,25 @@ json_t *pub_list(db *d, int64_t tenant, const struct pub_filter *f, int limit, i
 	if (mat)
 		snprintf(mat_end, sizeof mat_end, "%s/", mat);   /* "1" … "1/" holds "1" and "1.x", not "10" */
 	const char *du = f->du && strlen(f->du) == 10 ? f->du : NULL, *au = f->au && strlen(f->au) == 10 ? f->au : NULL;
-	struct { const char *t; int64_t i; } args[10] = { { 0 } };
-	int na = 0;
+	int filters = du || au || f->nature || mat;
+	enum { WINDOW = 1000 };
+	int64_t lo = 0;   /* SQLite: the window's lowest id */
+	if (!pg && (filters || nw) && offset + limit + 1 <= WINDOW && (lo = nth_latest(d, tenant, WINDOW, e)) < 0) {
+		buf_free(&q);
+		buf_free(&m);
+		return NULL;
+	}
+	struct { const char *t; int64_t i; } args[11] = { { 0 } };
+	int na = 0, match = 0, bound = 0;
 	args[na++].i = (int64_t)time(NULL);             /* $2 */
 	json_t *out = NULL;
 	buf where = BUF_INIT;
-	buf_puts(&where, " a.id = p.acte_id AND a.tenant_id = p.tenant_id AND p.tenant_id = $1 AND (p.expires_at = 0 OR p.expires_at > $2)");
+	buf_puts(&where, " p.tenant_id = $1 AND (p.expires_at = 0 OR p.expires_at > $2)");
 	if (nw) {
 		args[na++].t = m.data;
-		buf_printf(&where, pg ? " AND p.tsv @@ to_tsquery('simple', $%d)" : " AND f.publications_fts MATCH $%d", na + 1);
+		match = na + 1;
+		if (pg)
+			buf_printf(&where, " AND p.tsv @@ to_tsquery('simple', $%d)", match);
 	}
 	if (du) {
 		args[na++].t = du;
@@ -379,23 +427,37 @@ json_t *pub_list(db *d, int64_t tenant, const struct pub_filter *f, int limit, i
 	args[na++].i = limit + 1;
 	args[na].t = NULL;
 	args[na++].i = offset;
-	/* PostgreSQL: the planner multiplies the selectivities of the collectivité token and of the words, so a
-	 * frequent word looks rare and it reads every match through GIN before sorting (365 ms at 1 M). Most
-	 * visitors ask for something recent and common: first look among the collectivité's WINDOW latest
-	 * publications (an index walk that stops at the page's end); only when they hold fewer matches than
-	 * the page needs, run the query over everything. The answer is the same either way. */
-	enum { WINDOW = 2000 };
-	for (int pass = pg && offset + limit + 1 <= WINDOW ? 0 : 1; pass < 2 && !out; pass++) {
+	if (lo > 0) {   /* SQLite only: bound after limit and offset, so that $na and $na+1 stay those two */
+		args[na].t = NULL;
+		args[na++].i = lo;
+		bound = na + 1;
+	}
+	int lim = bound ? na - 1 : na;   /* $lim = limit + 1, $lim+1 = offset (args[i] is $i+2) */
+	int first = pg ? (offset + limit + 1 <= WINDOW ? 0 : 1) : (lo > 0 ? 0 : 1);
+	for (int pass = first; pass < 2 && !out; pass++) {
 		buf_reset(&sql);
-		if (nw && !pg)
-			buf_puts(&sql, "SELECT " PUB_COLS " FROM publications_fts f CROSS JOIN publications p CROSS JOIN actes a"
-				       " WHERE p.id = f.rowid AND");
-		else if (pass == 0)
-			buf_printf(&sql, "SELECT " PUB_COLS " FROM (SELECT * FROM publications WHERE tenant_id = $1 ORDER BY id DESC LIMIT %d) p"
-					 " CROSS JOIN actes a WHERE", (int)WINDOW);
-		else
-			buf_puts(&sql, "SELECT " PUB_COLS " FROM publications p CROSS JOIN actes a WHERE");
-		buf_printf(&sql, "%s ORDER BY %s DESC LIMIT $%d OFFSET $%d", where.data, nw && !pg ? "f.rowid" : "p.id", na, na + 1);
+		const char *order = "p.id";
+		/* the page's publications, then their acts (only the page's rows join actes) */
+		buf_puts(&sql, "SELECT " PUB_COLS " FROM (");
+		if (!pg && nw && (pass == 0 || !filters)) {
+			buf_printf(&sql, "SELECT p.* FROM publications_fts f CROSS JOIN publications p WHERE p.id = f.rowid"
+					 " AND f.publications_fts MATCH $%d AND", match);
+			if (pass == 0)
+				buf_printf(&sql, " f.rowid >= $%d AND", bound);
+			order = "f.rowid";
+		} else if (!pg && nw) {
+			buf_printf(&sql, "SELECT p.* FROM publications p"
+					 " WHERE +p.id IN (SELECT rowid FROM publications_fts WHERE publications_fts MATCH $%d) AND", match);
+		} else if (!pg && pass == 0) {
+			buf_printf(&sql, "SELECT p.* FROM publications p INDEXED BY publications_tenant_id WHERE p.id >= $%d AND", bound);
+		} else if (pg && pass == 0) {
+			buf_printf(&sql, "SELECT p.* FROM (SELECT * FROM publications WHERE tenant_id = $1 ORDER BY id DESC LIMIT %d) p WHERE",
+				   (int)WINDOW);
+		} else {
+			buf_puts(&sql, "SELECT p.* FROM publications p WHERE");
+		}
+		buf_printf(&sql, "%s ORDER BY %s DESC LIMIT $%d OFFSET $%d) p CROSS JOIN actes a"
+				 " WHERE a.id = p.acte_id AND a.tenant_id = p.tenant_id ORDER BY p.id DESC", where.data, order, lim, lim + 1);
 		/* tdb_query's rule, with a parameter list built at run time */
 		db_stmt *s = NULL;
 		int rc = -1;
