@@ -40,13 +40,6 @@ static struct where locate(const struct pes_issue *is)
 	return w;
 }
 
-static void v(buf *o, const char *indent, const char *name, const char *value)
-{
-	buf_printf(o, "%s<%s V=\"", indent, name);
-	pes_xml_latin1(o, value ? value : "");
-	buf_puts(o, "\"/>\n");
-}
-
 /* LibelleAnoAck is at most 500 characters: "ligne N : message", cut on a character boundary. */
 static void erreur(buf *o, const char *indent, const char *code, const char *libelle, long line)
 {
@@ -65,7 +58,7 @@ static void erreur(buf *o, const char *indent, const char *code, const char *lib
 	buf_printf(o, "%s<Erreur>\n", indent);
 	buf_printf(o, "%s  <NumAnoAck V=\"%s\"/>\n", indent, code ? code : "ERREUR_AUTRE");
 	buf_printf(o, "%s  ", indent);
-	v(o, "", "LibelleAnoAck", text);
+	pes_xml_v(o, "", "LibelleAnoAck", text);
 	buf_printf(o, "%s</Erreur>\n", indent);
 }
 
@@ -85,8 +78,8 @@ static void bordereau(buf *o, const struct pes_bordereau *b, unsigned k, const s
 	}
 	buf_puts(o, "    <ElementACQUIT>\n");
 	buf_printf(o, "      <DomaineAck V=\"%d\"/>\n      <EtatAck V=\"%d\"/>\n", b->domaine == 'D' ? 5 : 6, !refused);
-	v(o, "      ", "NumBord", b->idbord);
-	v(o, "      ", "ExerciceBord", b->exer);
+	pes_xml_v(o, "      ", "NumBord", b->idbord);
+	pes_xml_v(o, "      ", "ExerciceBord", b->exer);
 	if (opt->refuse_code)
 		erreur(o, "      ", opt->refuse_code, opt->refuse_libelle, 0);
 	for (size_t i = 0; i < rep->n_issues; i++) {   /* errors on the bordereau itself */
@@ -102,11 +95,11 @@ static void bordereau(buf *o, const struct pes_bordereau *b, unsigned k, const s
 				continue;
 			if (!any++) {
 				buf_puts(o, "      <DetailPiece>\n");
-				v(o, "        ", "NumPiece", b->pieces[j].id);
+				pes_xml_v(o, "        ", "NumPiece", b->pieces[j].id);
 			}
 			if (w.ligne && w.ligne <= b->pieces[j].n_lignes) {
 				buf_puts(o, "        <DetailLigne>\n");
-				v(o, "          ", "NumLigne", b->pieces[j].lignes[w.ligne - 1].id);
+				pes_xml_v(o, "          ", "NumLigne", b->pieces[j].lignes[w.ligne - 1].id);
 				erreur(o, "          ", rep->issues[i].dgfip, rep->issues[i].msg, rep->issues[i].line);
 				buf_puts(o, "        </DetailLigne>\n");
 			} else {
@@ -127,7 +120,7 @@ static void pj(buf *o, const struct pes_pj *p, unsigned k, const struct pes_repo
 		refused |= is_error(&rep->issues[i]) && w.domaine == 'J' && w.pj == k;
 	}
 	buf_printf(o, "    <ElementACQUIT>\n      <DomaineAck V=\"4\"/>\n      <EtatAck V=\"%d\"/>\n", !refused);
-	v(o, "      ", "IdUnique", p->id);
+	pes_xml_v(o, "      ", "IdUnique", p->id);
 	for (size_t i = 0; i < rep->n_issues; i++) {
 		struct where w = locate(&rep->issues[i]);
 		if (is_error(&rep->issues[i]) && w.domaine == 'J' && w.pj == k)
@@ -141,17 +134,17 @@ static void header(buf *o, const struct pes_model *m, const struct pes_report *r
 	buf_puts(o, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
 		    "<n:PES_ACQUIT xmlns:n=\"http://www.minefi.gouv.fr/cp/helios/pes_v2/Rev0/retour/v2\">\n"
 		    "  <Enveloppe>\n    <Parametres>\n      <Version V=\"2\"/>\n");
-	v(o, "      ", "TypFic", m->typfic ? m->typfic : "PESALR2");
-	v(o, "      ", "NomFic", m->nomfic ? m->nomfic : "");
+	pes_xml_v(o, "      ", "TypFic", m->typfic ? m->typfic : "PESALR2");
+	pes_xml_v(o, "      ", "NomFic", m->nomfic ? m->nomfic : "");
 	buf_puts(o, "    </Parametres>\n    <Emetteur>\n      <Sigle V=\"HELIOS\"/>\n"
 		    "      <Adresse V=\"OPALE PAIR DE TEST\"/>\n    </Emetteur>\n  </Enveloppe>\n  <EnTetePES>\n");
-	v(o, "    ", "DteStr", date);
-	v(o, "    ", "IdPost", m->idpost ? m->idpost : rep->idpost);
-	v(o, "    ", "IdColl", m->idcoll ? m->idcoll : rep->idcoll);
-	v(o, "    ", "CodCol", m->codcol ? m->codcol : rep->codcol);
-	v(o, "    ", "CodBud", m->codbud ? m->codbud : rep->codbud);
+	pes_xml_v(o, "    ", "DteStr", date);
+	pes_xml_v(o, "    ", "IdPost", m->idpost ? m->idpost : rep->idpost);
+	pes_xml_v(o, "    ", "IdColl", m->idcoll ? m->idcoll : rep->idcoll);
+	pes_xml_v(o, "    ", "CodCol", m->codcol ? m->codcol : rep->codcol);
+	pes_xml_v(o, "    ", "CodBud", m->codbud ? m->codbud : rep->codbud);
 	if (m->libelle_colbud)
-		v(o, "    ", "LibelleColBud", m->libelle_colbud);
+		pes_xml_v(o, "    ", "LibelleColBud", m->libelle_colbud);
 	buf_puts(o, "  </EnTetePES>\n  <ACQUIT>\n    <EnTeteAcquit>\n      <IdVer V=\"2\"/>\n    </EnTeteAcquit>\n");
 }
 

@@ -9,13 +9,6 @@
 
 #include "helios/pes_priv.h"
 
-static void v(buf *o, const char *indent, const char *name, const char *value)
-{
-	buf_printf(o, "%s<%s V=\"", indent, name);
-	pes_xml_latin1(o, value ? value : "");
-	buf_puts(o, "\"/>\n");
-}
-
 int pes_acquit_retour_build(const struct pes_retour *r, const char *date, buf *out, struct err *e)
 {
 	char today[11];
@@ -40,25 +33,25 @@ int pes_acquit_retour_build(const struct pes_retour *r, const char *date, buf *o
 	buf_puts(out, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
 		      "<n:PES_ACQUIT_RETOUR xmlns:n=\"http://www.minefi.gouv.fr/cp/helios/pes_v2/Rev0/aller/ack\">\n"
 		      "<Enveloppe>\n<Parametres>\n<Version V=\"2\"/>\n");
-	v(out, "", "TypFic", dep && rec ? "PES2R" : dep ? "PES2R_DEP" : "PES2R_REC");
-	v(out, "", "NomFic", name.data);
+	pes_xml_v(out, "", "TypFic", dep && rec ? "PES2R" : dep ? "PES2R_DEP" : "PES2R_REC");
+	pes_xml_v(out, "", "NomFic", name.data);
 	buf_puts(out, "</Parametres>\n<Emetteur>\n<Sigle V=\"OPALE\"/>\n<Adresse V=\"ORDONNATEUR\"/>\n</Emetteur>\n</Enveloppe>\n<EnTetePES>\n");
-	v(out, "", "DteStr", date);
-	v(out, "", "IdPost", r->idpost);
+	pes_xml_v(out, "", "DteStr", date);
+	pes_xml_v(out, "", "IdPost", r->idpost);
 	if (r->libelle_poste && *r->libelle_poste)
-		v(out, "", "LibellePoste", r->libelle_poste);
-	v(out, "", "IdColl", r->idcoll);
-	v(out, "", "CodCol", codcol);
-	v(out, "", "CodBud", r->codbud);
+		pes_xml_v(out, "", "LibellePoste", r->libelle_poste);
+	pes_xml_v(out, "", "IdColl", r->idcoll);
+	pes_xml_v(out, "", "CodCol", codcol);
+	pes_xml_v(out, "", "CodBud", r->codbud);
 	buf_puts(out, "</EnTetePES>\n<ACQUIT_RETOUR>\n<EnTeteAcquit_Retour>\n<IdVer V=\"2\"/>\n</EnTeteAcquit_Retour>\n");
 	for (int k = 0; k < 2; k++) {
 		if (!(k == 0 ? dep : rec))
 			continue;
 		buf_puts(out, "<ElementACQUIT_RETOUR>\n");
-		v(out, " ", "DomaineAckRetour", k == 0 ? "13" : "14");
-		v(out, " ", "NomFichierRetour", r->nomfic);
-		v(out, " ", "TypRestit", r->typ_restit && *r->typ_restit ? r->typ_restit : "02");
-		v(out, " ", "DateAcquit", date);
+		pes_xml_v(out, " ", "DomaineAckRetour", k == 0 ? "13" : "14");
+		pes_xml_v(out, " ", "NomFichierRetour", r->nomfic);
+		pes_xml_v(out, " ", "TypRestit", r->typ_restit && *r->typ_restit ? r->typ_restit : "02");
+		pes_xml_v(out, " ", "DateAcquit", date);
 		buf_puts(out, "</ElementACQUIT_RETOUR>\n");
 	}
 	buf_puts(out, "</ACQUIT_RETOUR>\n</n:PES_ACQUIT_RETOUR>\n");

@@ -114,6 +114,8 @@ void *pes_push(void *arr_p, size_t *n, size_t size);
 /* Appends UTF-8 text as ISO-8859-1 XML attribute content: & < > " escaped, other characters beyond
  * Latin-1 as &#N;. */
 void pes_xml_latin1(buf *out, const char *utf8);
+/* One PES value element: indent + <name V="value"/> and a newline, the value escaped in Latin-1. */
+void pes_xml_v(buf *o, const char *indent, const char *name, const char *value);
 /* Parses an xs:decimal with at most 2 fraction digits into cents. Returns 0, or -1 if invalid. */
 int pes_amount_cents(const char *s, int64_t *cents);
 /* Formats cents as "1234.50" (French grouping is the view's business). */

@@ -9,13 +9,6 @@
 #include "core/mem.h"
 #include "helios/pes_priv.h"
 
-static void v(buf *o, const char *indent, const char *name, const char *value)
-{
-	buf_printf(o, "%s<%s V=\"", indent, name);
-	pes_xml_latin1(o, value ? value : "");
-	buf_puts(o, "\"/>\n");
-}
-
 /* One domain's block: D (mandats, PES_DepenseRetour) or R (titres, PES_RecetteRetour). */
 static void domaine(buf *out, const struct pes_model *m, char which, const char *date)
 {
@@ -27,29 +20,29 @@ static void domaine(buf *out, const struct pes_model *m, char which, const char 
 		if (b->domaine != which)
 			continue;
 		buf_puts(out, "<Bordereau>\n <BlocBordereau>\n");
-		v(out, "  ", "Exer", b->exer);
-		v(out, "  ", "IdBord", b->idbord);
-		v(out, "  ", "TypBord", b->type);
+		pes_xml_v(out, "  ", "Exer", b->exer);
+		pes_xml_v(out, "  ", "IdBord", b->idbord);
+		pes_xml_v(out, "  ", "TypBord", b->type);
 		buf_puts(out, " </BlocBordereau>\n");
 		for (size_t k = 0; k < b->n_pieces; k++) {
 			const struct pes_piece *p = &b->pieces[k];
 			buf_puts(out, rec ? " <Piece>\n  <BlocPiece>\n" : " <Piece>\n  <InfoPiece>\n");
-			v(out, "   ", "IdPce", p->id);
-			v(out, "   ", "TypPce", p->type);
-			v(out, "   ", "NatPce", p->nature);
+			pes_xml_v(out, "   ", "IdPce", p->id);
+			pes_xml_v(out, "   ", "TypPce", p->type);
+			pes_xml_v(out, "   ", "NatPce", p->nature);
 			if (p->objet)
-				v(out, "   ", "Obj", p->objet);
-			v(out, "   ", "DtePcePec", date);
-			v(out, "   ", "EtatPce", "02");   /* prise en charge */
+				pes_xml_v(out, "   ", "Obj", p->objet);
+			pes_xml_v(out, "   ", "DtePcePec", date);
+			pes_xml_v(out, "   ", "EtatPce", "02");   /* prise en charge */
 			buf_puts(out, rec ? "  </BlocPiece>\n" : "  </InfoPiece>\n");
 			for (size_t l = 0; l < p->n_lignes; l++) {
 				const struct pes_ligne *li = &p->lignes[l];
 				buf amount = BUF_INIT;
 				pes_amount_format(&amount, li->ht);
 				buf_puts(out, "  <LigneDePiece>\n   <BlocLignePiece>\n    <InfoLignePiece>\n");
-				v(out, "     ", "IdLigne", li->id);
-				v(out, "     ", "EtatLigPce", rec ? "04" : "01");   /* recette 04 non soldée, dépense 01 pris en charge */
-				v(out, "     ", "MtHT", amount.data);
+				pes_xml_v(out, "     ", "IdLigne", li->id);
+				pes_xml_v(out, "     ", "EtatLigPce", rec ? "04" : "01");   /* recette 04 non soldée, dépense 01 pris en charge */
+				pes_xml_v(out, "     ", "MtHT", amount.data);
 				buf_puts(out, "    </InfoLignePiece>\n   </BlocLignePiece>\n  </LigneDePiece>\n");
 				buf_free(&amount);
 			}
@@ -85,15 +78,15 @@ int pes_retour_build(const char *aller_path, const char *nomfic, const char *dat
 	buf_puts(out, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
 		      "<n:PES_Retour xmlns:n=\"http://www.minefi.gouv.fr/cp/helios/pes_v2/Rev0/retour\">\n"
 		      "<Enveloppe>\n<Parametres>\n<Version V=\"2\"/>\n");
-	v(out, "", "TypFic", dep && rec ? "PESRETOUR" : dep ? "PESRETOUR_DEP" : "PESRETOUR_REC");
-	v(out, "", "NomFic", nomfic ? nomfic : "PESRETOUR");
+	pes_xml_v(out, "", "TypFic", dep && rec ? "PESRETOUR" : dep ? "PESRETOUR_DEP" : "PESRETOUR_REC");
+	pes_xml_v(out, "", "NomFic", nomfic ? nomfic : "PESRETOUR");
 	buf_puts(out, "</Parametres>\n</Enveloppe>\n<EnTetePES>\n");
-	v(out, "", "DteStr", date);
-	v(out, "", "IdPost", m.idpost);
-	v(out, "", "LibellePoste", m.libelle_poste && *m.libelle_poste ? m.libelle_poste : "TRESORERIE");
-	v(out, "", "IdColl", m.idcoll);
-	v(out, "", "CodColl", m.codcol);
-	v(out, "", "CodBud", m.codbud);
+	pes_xml_v(out, "", "DteStr", date);
+	pes_xml_v(out, "", "IdPost", m.idpost);
+	pes_xml_v(out, "", "LibellePoste", m.libelle_poste && *m.libelle_poste ? m.libelle_poste : "TRESORERIE");
+	pes_xml_v(out, "", "IdColl", m.idcoll);
+	pes_xml_v(out, "", "CodColl", m.codcol);
+	pes_xml_v(out, "", "CodBud", m.codbud);
 	buf_puts(out, "</EnTetePES>\n");
 	if (dep)
 		domaine(out, &m, 'D', date);

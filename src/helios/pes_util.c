@@ -185,3 +185,10 @@ void pes_xml_latin1(buf *out, const char *s)
 		}
 	}
 }
+
+void pes_xml_v(buf *o, const char *indent, const char *name, const char *value)
+{
+	buf_printf(o, "%s<%s V=\"", indent, name);
+	pes_xml_latin1(o, value ? value : "");
+	buf_puts(o, "\"/>\n");
+}
