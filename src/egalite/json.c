@@ -279,15 +279,16 @@ static json_t *previous_load(const char *prev_json, const struct egalite_date *d
 	if (!p || !json_is_string(json_object_get(p, "diagnostic")) ||
 	    strcmp(json_string_value(json_object_get(p, "diagnostic")), "egalite-professionnelle") != 0 ||
 	    !d || egalite_date_parse(d, &pd) < 0) {
-		json_decref(p);
 		err_set(e, 422, "egalite.precedent", "le diagnostic précédent n'est pas une sortie JSON de « opale egalite "
 			"rapport »%s%s", p ? "" : " : ", p ? "" : je.text);
+		json_decref(p);
 		return NULL;
 	}
 	if (date && (pd.y * 10000 + pd.m * 100 + pd.d) >= (date->y * 10000 + date->m * 100 + date->d)) {
-		json_decref(p);
+		/* d points into p: the message is written before p is freed */
 		err_set(e, 422, "egalite.precedent", "le diagnostic précédent (%s) n'est pas antérieur à la date du "
 			"diagnostic", d);
+		json_decref(p);
 		return NULL;
 	}
 	return p;

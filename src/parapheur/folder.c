@@ -399,7 +399,8 @@ int pa_folder_start(db *d, int64_t tenant, int64_t user, int64_t folder, const i
 	if (rc < 0)
 		goto out;
 	l.f.nvariable = nvariable > WF_MAX_STEPS ? WF_MAX_STEPS : nvariable;
-	memcpy(l.f.variable, variable, sizeof(int64_t) * (size_t)l.f.nvariable);
+	if (l.f.nvariable > 0)   /* variable may be NULL when there is none (memcpy's arguments must not be) */
+		memcpy(l.f.variable, variable, sizeof(int64_t) * (size_t)l.f.nvariable);
 	struct env_ctx ctx = { d, tenant, l.type, 0 };
 	struct wf_env env = { &ctx, env_parent, env_owns, env_delegate, identity_now() };
 	rc = -1;

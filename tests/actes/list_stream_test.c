@@ -45,7 +45,9 @@ static char *former_list(int64_t tenant, const char *state, int annee, int natur
 		rc = db_step(s, &e);
 	}
 	db_finalize(s);
-	char *out = json_dumps(json_pack("{s:o}", "actes", a), JSON_COMPACT);
+	json_t *o = json_pack("{s:o}", "actes", a);
+	char *out = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
 	return out;
 }
 
