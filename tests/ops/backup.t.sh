@@ -53,10 +53,13 @@ ok "restore into an empty directory$([ $PG = 1 ] && echo ' and an empty PostgreS
 	"$OPALE" restore --in "$T_TMP/b1.tar.gz" $R1ARGS
 has "restore proves counts, documents and audit" "$(cat "$T_TMP/out")" "Journal d'audit intègre"
 for t in users collectivites sessions audit_log folders folder_docs folder_events jobs blobs schema_migrations; do
-	a=$(sql "$D" "$LIVE" "SELECT COUNT(*) FROM $t"); b=$(sql "$R1" "$R1ARGS" "SELECT COUNT(*) FROM $t")
+	# The server's periodic chains (letters polling, alerts) may queue their next job after the backup:
+	# jobs are compared up to the last one the snapshot holds.
+	w=""; [ "$t" = jobs ] && w=" WHERE id <= $(sql "$R1" "$R1ARGS" "SELECT COALESCE(MAX(id), 0) FROM jobs")"
+	a=$(sql "$D" "$LIVE" "SELECT COUNT(*) FROM $t$w"); b=$(sql "$R1" "$R1ARGS" "SELECT COUNT(*) FROM $t")
 	[ "$a" = "$b" ] || fail "row count of $t equal after restore" "live $a, restored $b"
 done
-pass "row counts of 10 key tables equal (no write in between)"
+pass "row counts of 10 key tables equal (no other write in between; jobs up to the snapshot's last)"
 # Independent re-hash of every referenced document.
 bad=0 n=0
 for s in $(sql "$R1" "$R1ARGS" "SELECT DISTINCT sha256 FROM folder_docs"); do
