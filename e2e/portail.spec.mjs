@@ -1,8 +1,9 @@
 // Journey (publication): the agent publishes the demo convention with a personal word hidden (form,
 // phone); then a visitor, without logging in, searches the collectivité's portal, opens the act, checks
 // its SHA-256 and downloads the PDF (the download's SHA-256 is the one shown). The embeddable page is
-// checked too. axe-core on every page. (That the hidden word is gone is checked with pdftotext in
-// tests/integration/portal.t.sh.)
+// checked too. Then the secretary publishes the past séance's liste des délibérations and a visitor
+// finds it on the portal's séances page, with its SHA-256, and downloads it. axe-core on every page.
+// (That the hidden word is gone is checked with pdftotext in tests/integration/portal.t.sh.)
 import { launch, axe, ok, done, BASE } from './lib.mjs';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -48,9 +49,46 @@ const SIREN = '246200364';
   const bytes = readFileSync(file);
   ok(bytes.subarray(0, 5).toString() === '%PDF-', 'the download is a PDF');
   ok(createHash('sha256').update(bytes).digest('hex') === shown, 'its SHA-256 is the one shown');
+  // the séances: nothing published yet
+  await Promise.all([page.waitForLoadState('load'), page.goto(`${BASE}/p/${SIREN}`)]);
+  await Promise.all([page.waitForLoadState('load'), page.click('text=Séances : listes des délibérations')]);
+  ok((await page.textContent('main')).includes('Aucune liste des délibérations'), 'the séances page: nothing published yet');
+  await axe(page, 'portal séances page, empty');
   await page.goto(`${BASE}/p/${SIREN}/integration`);
   ok((await page.locator('nav, header').count()) === 0, 'the embeddable page has no navigation');
   await axe(page, 'embeddable page');
+  await context.close();
+  await browser.close();
+}
+{
+  // the secretary publishes the liste des délibérations of the past séance (phone) …
+  const { browser, page } = await launch({ phone: true });
+  await page.goto(BASE + '/connexion');
+  await page.fill('#login', 'ccpo.secretaire');
+  await page.fill('#password', 'Opale-Demo-2024!');
+  await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+  await page.goto(BASE + '/seances');
+  const cards = page.locator('main .cards a');
+  await Promise.all([page.waitForLoadState('load'), cards.nth((await cards.count()) - 1).click()]);   // newest first: the past séance last
+  await Promise.all([page.waitForLoadState('load'), page.click('main nav >> text=Liste des délibérations')]);
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/liste/publier"] button[type=submit]')]);
+  ok((await page.textContent('main')).includes('publiée'), 'the list is published');
+  await browser.close();
+}
+{
+  // … and a visitor finds it on the portal's séances page, checks its SHA-256 and downloads it
+  const { browser, context, page } = await launch({ phone: true });
+  await page.goto(`${BASE}/p/${SIREN}/seances`);
+  const main = await page.textContent('main');
+  ok(main.includes('Conseil communautaire — séance du') && main.includes('Liste des délibérations'), 'the séance and its list are shown', main.slice(0, 300));
+  await axe(page, 'portal séances page with a published list (phone)');
+  const shown = (await page.textContent('main .cards code')).trim();
+  ok(/^[0-9a-f]{64}$/.test(shown), 'the list\'s SHA-256 is shown', shown);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('main .cards a[href$="/liste.pdf"]')]);
+  const bytes = readFileSync(await dl.path());
+  ok(bytes.subarray(0, 5).toString() === '%PDF-', 'the list downloads as a PDF');
+  ok(createHash('sha256').update(bytes).digest('hex') === shown, 'its SHA-256 is the one shown');
+  ok(!(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)), 'the séances page fits a 375 px phone screen');
   await context.close();
   await browser.close();
 }

@@ -59,3 +59,34 @@ static int demo_actes(db *d, struct demo_ctx *c, struct err *e)
 	return rc;
 }
 OPALE_DEMO_STEP(actes, "30-actes", demo_actes);
+
+/* Step "80-actes-prefecture", after the séance's votes (31) and before the publication (90): the
+ * délibérations of the CCPO's past séance are sent to the demo's test prefecture the morning after
+ * the séance and acknowledged (actes_demo_prefecture: a real 1-2, PREF_ID / PREF_DATE filled, the
+ * stamped copy), so the publication that follows makes them executory and the SCDL export has real
+ * rows. The drafts of step 30 stay drafts (the journeys transmit them). Idempotent. */
+static int demo_prefecture(db *d, struct demo_ctx *c, struct err *e)
+{
+	int rc;
+	int64_t ids[32], at[32];
+	int n = 0;
+	db_stmt *s = tdb_query(d, c->ccpo, e, &rc,
+			       "SELECT a.id, s.starts_at FROM actes a JOIN seance_deliberations sd ON sd.acte_id = a.id AND sd.tenant_id = a.tenant_id"
+			       " JOIN seances s ON s.id = sd.seance_id AND s.tenant_id = a.tenant_id"
+			       " WHERE a.tenant_id = $1 AND a.state = 'brouillon' AND s.starts_at < $2 ORDER BY a.id",
+			       "i", identity_now());
+	for (; s && rc == DB_ROW && n < 32; rc = db_step(s, e)) {
+		ids[n] = db_col_int64(s, 0);
+		at[n++] = db_col_int64(s, 1);
+	}
+	if (s)
+		db_finalize(s);
+	if (!s || rc < 0)
+		return -1;
+	store_init(c->data_dir);
+	for (int i = 0; i < n; i++)   /* posted the next morning (the séance ends in the evening) */
+		if (actes_demo_prefecture(d, c->ccpo, ids[i], at[i] + 15 * 3600 + i * 120, e) < 0)
+			return -1;
+	return 0;
+}
+OPALE_DEMO_STEP(actes_prefecture, "80-actes-prefecture", demo_prefecture);

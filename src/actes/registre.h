@@ -141,6 +141,21 @@ int actes_send_to_signature(db *d, int64_t tenant, int64_t user, int64_t acte, i
 /* The act's parapheur circuit: 1 running (the act is not transmitted meanwhile), 2 ended (signed
  * or visaed), 0 none or rejected. */
 int actes_in_circuit(db *d, int64_t tenant, int64_t acte);
+/* Modules that follow an act's executory status are told when its AR (1-2) is recorded — after the
+ * act became acquitté (id_acte, date_ar) and was stamped — inside the transaction recording it.
+ * Declared next to the listener:  OPALE_ACTES_AR(publication, pub_on_ar);
+ * A listener that returns -1 (e filled) makes the recording fail (it is retried with the poll). */
+struct actes_ar_listener {
+	int (*fn)(db *d, int64_t tenant, int64_t acte, struct err *e);
+};
+#define OPALE_ACTES_AR(id, fn_)                                                                    \
+	static const struct actes_ar_listener opale_actes_ar_##id                                  \
+		__attribute__((used, section("opale_actes_ar"), aligned(sizeof(void *)))) = { fn_ }
+/* The demo's test prefecture (no TdT in `opale demo`): a draft act recorded as posted at posted_at
+ * (transmission DEMO-<id>, history) and acknowledged that day by a 1-2 built by actes_pref.c from the
+ * act's 1-1, recorded by the very code that records an AR polled from the TdT (message, acquitté,
+ * stamp, OPALE_ACTES_AR listeners). An act that is not a draft is left alone (0). */
+int actes_demo_prefecture(db *d, int64_t tenant, int64_t acte, int64_t posted_at, struct err *e);
 /* Asks the TdT to cancel an acknowledged act (6-1), through the job queue. */
 int actes_cancel(db *d, int64_t tenant, int64_t user, int64_t acte, struct err *e);
 /* A document of a reply to a prefecture letter, already in the store. */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* A transmission row. */
 struct tx {
@@ -605,6 +606,28 @@ static int message_put(db *d, int64_t tenant, int64_t acte, const char *tdt_id, 
 	return actes_db_event(d, tenant, acte, 0, "prefecture.message", arena_printf(m->a, "%s %s", code, m->type->label), e);
 }
 
+extern const struct actes_ar_listener __start_opale_actes_ar[] __attribute__((weak));
+extern const struct actes_ar_listener __stop_opale_actes_ar[] __attribute__((weak));
+
+/* An act's AR (1-2, m, already stored as a message): the act acquitté with the prefecture's identifier
+ * and date, the AR XML among its documents, its history, the stamped copy, then the OPALE_ACTES_AR
+ * listeners — all in the caller's transaction. The one path for an AR polled from the TdT and for the
+ * demo's prefecture (actes_demo_prefecture). */
+static int ar_apply(db *d, int64_t tenant, int64_t acte, const struct actes_message *m, const char *xml, size_t len, struct err *e)
+{
+	if (tdb_run(d, tenant, e, "UPDATE actes SET state = 'acquitte', tdt_status = 4, id_acte = $3, date_ar = $4, updated_at = $5"
+				  " WHERE tenant_id = $1 AND id = $2", "itti", acte, m->id_acte ? m->id_acte : "", m->date ? m->date : "",
+		    identity_now()) < 0 ||
+	    actes_db_add_doc(d, tenant, acte, "ar", 0, "", "accuse-reception.xml", xml, len, "text/xml", e) < 0 ||
+	    actes_db_event(d, tenant, acte, 0, "prefecture.ar", m->id_acte ? m->id_acte : "", e) < 0 || actes_stamp_ar(d, tenant, acte, e) < 0)
+		return -1;
+	activity_add(d, tenant, "actes.acquittes", 1);
+	for (const struct actes_ar_listener *l = __start_opale_actes_ar; l && l < __stop_opale_actes_ar; l++)
+		if (l->fn(d, tenant, acte, e) < 0)
+			return -1;
+	return 0;
+}
+
 /* Applies a status answer ("OK\n<state>\n<rest>") to the transmission; *final set when no more polls. */
 static int apply_status(db *d, int64_t tenant, const struct tx *t, int st, const char *rest, size_t rest_len, int *final,
 			struct err *e)
@@ -628,16 +651,8 @@ static int apply_status(db *d, int64_t tenant, const struct tx *t, int st, const
 			rc = message_put(d, tenant, t->acte, key, &m, rest, rest_len, NULL, 0, NULL, e);
 		if (rc == 0 && strcmp(t->kind, "classification") == 0 && parsed)
 			rc = actes_db_classification_put(d, tenant, rest, rest_len, NULL, e);
-		if (rc == 0 && is_acte && parsed && m.type->kind == ACTES_MSG_AR_ACTE) {
-			rc = tdb_run(d, tenant, e, "UPDATE actes SET state = 'acquitte', tdt_status = 4, id_acte = $3, date_ar = $4, updated_at = $5"
-						   " WHERE tenant_id = $1 AND id = $2", "itti", t->acte, m.id_acte ? m.id_acte : "",
-				     m.date ? m.date : "", identity_now()) < 0 ||
-			     actes_db_add_doc(d, tenant, t->acte, "ar", 0, "", "accuse-reception.xml", rest, rest_len, "text/xml", e) < 0 ||
-			     actes_db_event(d, tenant, t->acte, 0, "prefecture.ar", m.id_acte ? m.id_acte : "", e) < 0 ||
-			     actes_stamp_ar(d, tenant, t->acte, e) < 0 ? -1 : 0;
-			if (rc == 0)
-				activity_add(d, tenant, "actes.acquittes", 1);
-		}
+		if (rc == 0 && is_acte && parsed && m.type->kind == ACTES_MSG_AR_ACTE)
+			rc = ar_apply(d, tenant, t->acte, &m, rest, rest_len, e);
 		if (rc == 0 && is_cancel)
 			rc = acte_set(d, tenant, t->acte, ACTE_ANNULE, 0, "", e) < 0 || actes_db_event(d, tenant, t->acte, 0, "prefecture.annulation", "", e) < 0
 				     ? -1 : 0;
@@ -860,3 +875,69 @@ static int job_classification(db *d, const struct job *j, struct err *e)
 	return ret;
 }
 OPALE_JOB_KIND(actes_classification, "actes.classification", job_classification, JOB_NO_TX, 8, 60);
+
+/* ---- the demo's prefecture ---- */
+
+static const char *jstr(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+int actes_demo_prefecture(db *d, int64_t tenant, int64_t acte, int64_t posted_at, struct err *e)
+{
+	json_t *a = actes_db_get(d, tenant, acte, e);
+	if (!a)
+		return -1;
+	int ret = -1, parsed = 0;
+	buf uid = BUF_INIT, xml = BUF_INIT, ar = BUF_INIT;
+	struct actes_message m = { 0 };
+	struct actes_cl cl;
+	if (strcmp(jstr(a, "etat"), ACTE_BROUILLON) != 0) {
+		ret = 0;   /* already sent (a second run of the demo) */
+		goto out;
+	}
+	if (actes_db_cl(d, tenant, &cl, NULL, e) < 0)
+		goto out;
+	/* the 1-1 the TdT would have built from the post, and the prefecture's 1-2 for it */
+	struct actes_acte x = { 0 };
+	x.siren = cl.siren, x.departement = cl.departement, x.arrondissement = cl.arrondissement, x.nature_collectivite = cl.nature;
+	x.numero = jstr(a, "numero"), x.nature = (int)json_integer_value(json_object_get(a, "nature"));
+	x.date_decision = jstr(a, "date_decision"), x.objet = jstr(a, "objet"), x.classification = jstr(a, "matiere");
+	x.n_matiere = actes_matiere_parse(x.classification, x.matiere);
+	x.classification_date = jstr(a, "classification_date");
+	x.document_papier = json_is_true(json_object_get(a, "document_papier"));
+	x.acte = (struct actes_piece){ "acte.pdf", jstr(a, "type_piece"), (const unsigned char *)"%PDF-1.4\n", 9 };
+	actes_acte_base(&uid, &x);
+	actes_build_acte_xml(&xml, &x);
+	time_t tt = (time_t)posted_at;
+	struct tm tm;
+	char day[11], tdt_id[32];
+	gmtime_r(&tt, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	snprintf(tdt_id, sizeof tdt_id, "DEMO-%lld", (long long)acte);
+	if (actes_build_ar_acte_xml(&ar, xml.data, xml.len, uid.data, day, x.classification_date, e) < 0 ||
+	    actes_message_parse(ar.data, ar.len, &m, e) < 0)
+		goto out;
+	parsed = 1;
+	int64_t now = identity_now();
+	static const char *const steps[] = { "transmission", "tdt.poste", "tdt.transmis" };
+	if (tdb_run(d, tenant, e, "INSERT INTO actes_transmissions (tenant_id, acte_id, kind, state, tdt_id, tdt_uid, tdt_status, created_at, updated_at)"
+				  " VALUES ($1, $2, 'acte', 'acquitte', $3, $4, 4, $5, $6)", "ittii", acte, tdt_id, uid.data, posted_at, now) < 0)
+		goto out;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		if (tdb_run(d, tenant, e, "INSERT INTO actes_events (tenant_id, acte_id, at, user_id, action, detail) VALUES ($1, $2, $3, 0, $4, $5)",
+			    "iitt", acte, posted_at + (int64_t)i * 60, steps[i], i == 1 ? tdt_id : "") < 0)
+			goto out;
+	if (message_put(d, tenant, acte, tdt_id, &m, ar.data, ar.len, NULL, 0, NULL, e) < 0 || ar_apply(d, tenant, acte, &m, ar.data, ar.len, e) < 0)
+		goto out;
+	ret = 0;
+out:
+	if (parsed)
+		actes_message_free(&m);
+	buf_free(&uid);
+	buf_free(&xml);
+	buf_free(&ar);
+	json_decref(a);
+	return ret;
+}

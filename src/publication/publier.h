@@ -82,6 +82,13 @@ struct pub_filter {
 json_t *pub_list(db *d, int64_t tenant, const struct pub_filter *f, int limit, int offset, int *more, struct err *e);
 /* One published act (visible now) with the act's state; NULL with e = 404 publication.inconnue. */
 json_t *pub_get(db *d, int64_t tenant, int64_t id, struct err *e);
+/* The séances whose liste des délibérations or procès-verbal is published (seances_pub.c), newest
+ * séance first, at most limit: [{id, date_fr, titre, organe, documents: [{type "liste"|"pv", libelle,
+ * url (/p/SIREN/seances/ID/TYPE.pdf), sha256, taille, publie_a, publie_le}]}]. NULL on error. */
+json_t *pub_seances(db *d, int64_t tenant, const char *siren, int limit, struct err *e);
+/* The published PDF of a séance's "liste" or "pv": 1 with sha, 0 when not published (or not of
+ * tenant, or another kind), -1 on error. */
+int pub_seance_doc(db *d, int64_t tenant, int64_t seance, const char *kind, char sha[65], struct err *e);
 /* The SCDL CSV of the published deliberations (nature 1), in b. */
 int pub_scdl_csv(db *d, int64_t tenant, const char *base_url, const char *siren, int year, buf *b, struct err *e);
 

@@ -208,10 +208,10 @@ static int publish_tx(db *d, int64_t tenant, int64_t user, int64_t acte, const s
 	int pseudo = rq->rd.n_words > 0 || rq->rd.n_zones > 0;
 	s = tdb_query(d, tenant, e, &rc,
 		      "INSERT INTO publications (tenant_id, acte_id, numero, nature, objet, matiere, date_decision, date_publication,"
-		      " published_at, expires_at, auteur, user_id, source_sha256, sha256, size, pseudonymise, body)"
-		      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
-		      "itittttiitittiit", acte, a.numero, (int64_t)a.nature, a.objet, a.matiere, a.date_decision, date_pub, now,
-		      expires, auteur, user, sha, osha, (int64_t)out.len, (int64_t)pseudo, body.data ? body.data : "");
+		      " published_at, expires_at, auteur, user_id, source_sha256, sha256, size, pseudonymise, body, executoire_mention)"
+		      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+		      "itittttiitittiitt", acte, a.numero, (int64_t)a.nature, a.objet, a.matiere, a.date_decision, date_pub, now,
+		      expires, auteur, user, sha, osha, (int64_t)out.len, (int64_t)pseudo, body.data ? body.data : "", nl == 2 ? exec : "");
 	if (!s)
 		goto done;
 	*id = rc == DB_ROW ? db_col_int64(s, 0) : 0;
@@ -232,6 +232,67 @@ done:
 	return ret;
 }
 
+/* OPALE_ACTES_AR: the prefecture's AR of an act already published without the « Certifié exécutoire »
+ * line (published before the AR): the line is added to the published copy by a further incremental
+ * update — the copy online so far (and every signature in it) stays an exact prefix of the new one —
+ * which becomes the published copy (sha256, size; premier_sha256 keeps the first). A PDF that cannot
+ * take it leaves the copy as it was, noted in the act's history; only a database error fails the AR. */
+static int pub_on_ar(db *d, int64_t tenant, int64_t acte, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant, e, &rc,
+			       "SELECT id, sha256, date_publication, executoire_mention, premier_sha256 FROM publications WHERE tenant_id = $1 AND acte_id = $2",
+			       "i", acte);
+	if (!s)
+		return -1;
+	if (rc != DB_ROW || *db_col_text(s, 3)) {
+		db_finalize(s);
+		return 0;   /* not published, or the copy already says it */
+	}
+	int64_t id = db_col_int64(s, 0);
+	char sha[65], date_pub[11], first[65];
+	snprintf(sha, sizeof sha, "%s", db_col_text(s, 1));
+	snprintf(date_pub, sizeof date_pub, "%s", db_col_text(s, 2));
+	snprintf(first, sizeof first, "%s", *db_col_text(s, 4) ? db_col_text(s, 4) : db_col_text(s, 1));
+	db_finalize(s);
+	struct acte_row a;
+	char exec[11], ef[11], line[80];
+	if (load_acte(d, tenant, acte, &a, e) < 0)
+		return -1;
+	if (!pub_executoire(a.state, a.date_ar, date_pub, exec))
+		return 0;
+	fr(ef, exec);
+	snprintf(line, sizeof line, "Certifié exécutoire le %s", ef);
+	const char *lines[1] = { line };
+	char path[1200], osha[65], detail[200];
+	store_path(sha, path, sizeof path);
+	buf in = BUF_INIT, out = BUF_INIT;
+	struct err x = { 0 };
+	int ret = -1;
+	if (buf_read_file(&in, path, ACTES_ARCHIVE_MAX) < 0 ||
+	    actes_stamp_pdf_at(in.data, in.len, lines, 1, ACTES_STAMP_BOTTOM_LEFT, &out, &x) < 0) {
+		ret = actes_db_event(d, tenant, acte, 0, "publication.executoire_erreur", x.msg[0] ? x.msg : "copie publiée illisible", e);
+		goto done;
+	}
+	if (store_put_mem(out.data, out.len, osha, e) < 0 || store_record(d, osha, out.len, "application/pdf", e) < 0 ||
+	    tdb_run(d, tenant, e,
+		    "UPDATE publications SET sha256 = $3, size = $4, executoire_mention = $5, premier_sha256 = $6 WHERE tenant_id = $1 AND id = $2",
+		    "ititt", id, osha, (int64_t)out.len, exec, first) < 0)
+		goto done;
+	snprintf(detail, sizeof detail, "%s : %s", line, osha);
+	char obj[64];
+	snprintf(obj, sizeof obj, "acte:%lld", (long long)acte);
+	ret = actes_db_event(d, tenant, acte, 0, "publication.executoire", detail, e) < 0 ||
+			      audit_append(d, tenant, 0, NULL, "publication.executoire", obj, detail, e) < 0
+		      ? -1
+		      : 0;
+done:
+	buf_free(&in);
+	buf_free(&out);
+	return ret;
+}
+OPALE_ACTES_AR(publication, pub_on_ar);
+
 int pub_publish(db *d, int64_t tenant, int64_t user, int64_t acte, const struct pub_request *rq, int64_t *id,
 		struct err *e)
 {
@@ -246,7 +307,7 @@ int pub_publish(db *d, int64_t tenant, int64_t user, int64_t acte, const struct 
 /* The fields every listing shows, from a row of PUB_COLS. */
 #define PUB_COLS                                                                                                            \
 	"p.id, p.numero, p.nature, p.objet, p.matiere, p.date_decision, p.date_publication, p.sha256, p.auteur, p.pseudonymise," \
-	" a.state, a.date_ar, a.id_acte, p.size, p.published_at, p.acte_id"
+	" a.state, a.date_ar, a.id_acte, p.size, p.published_at, p.acte_id, p.executoire_mention, p.premier_sha256"
 
 static json_t *row_json(db_stmt *s)
 {
@@ -259,6 +320,10 @@ static json_t *row_json(db_stmt *s)
 			      db_col_text(s, 6), "sha256", db_col_text(s, 7), "auteur", db_col_text(s, 8), "pseudonymise",
 			      db_col_int64(s, 9) != 0, "taille", (json_int_t)db_col_int64(s, 13), "publie_a", (json_int_t)db_col_int64(s, 14));
 	json_object_set_new(o, "executoire", known ? json_string(exec) : json_null());
+	/* the copy first put online, when the « Certifié exécutoire » line was added to it after the AR */
+	if (*db_col_text(s, 17))
+		json_object_set_new(o, "premier_sha256", json_string(db_col_text(s, 17)));
+	json_object_set_new(o, "mention_executoire", json_boolean(*db_col_text(s, 16) != 0));
 	char f1[11], f2[11];
 	fr(f1, db_col_text(s, 5));
 	fr(f2, db_col_text(s, 6));

@@ -7,6 +7,7 @@
 #include "actes/actes.h"
 #include "core/config.h"
 #include "core/dates.h"
+#include "core/mem.h"
 #include "http/http.h"
 #include "publication/publication.h"
 #include "store/store.h"
@@ -144,6 +145,56 @@ static int portal_pdf(struct req *r)
 }
 OPALE_ROUTE(portal_pdf_r, "GET", "/p/:siren/actes/:id/document.pdf", portal_pdf, ROLE_PUBLIC, SCOPE_PUBLIC, 0);
 
+/* « Séances »: the published listes des délibérations and procès-verbaux, by séance. */
+static int portal_seances(struct req *r)
+{
+	struct portal p;
+	if (portal_of(r, &p) < 0)
+		return -1;
+	struct err e;
+	json_t *list = pub_seances(p.d, p.tenant, p.siren, 100, &e);
+	if (!list)
+		return res_fail_err(r, &e);
+	char title[320];
+	snprintf(title, sizeof title, "Séances — %s", p.name);
+	return page_render(r, 200, "portail_seances", title,
+			   json_pack("{s:s,s:s,s:b,s:o}", "tenant_name", p.name, "siren", p.siren, "has_seances", json_array_size(list) > 0,
+				     "seances", list));
+}
+OPALE_ROUTE(portal_seances_r, "GET", "/p/:siren/seances", portal_seances, ROLE_PUBLIC, SCOPE_PUBLIC, 0);
+
+static int portal_seance_pdf(struct req *r, const char *kind)
+{
+	struct portal p;
+	if (portal_of(r, &p) < 0)
+		return -1;
+	int64_t id = req_param_id(r, "id");
+	if (id <= 0)
+		return -1;
+	struct err e;
+	char sha[65], path[1200], name[128];
+	int rc = pub_seance_doc(p.d, p.tenant, id, kind, sha, &e);
+	if (rc < 0)
+		return res_fail_err(r, &e);
+	if (rc == 0)
+		return res_fail(r, 404, "portail.seance_inconnue", "Document de séance non publié ou introuvable.");
+	store_path(sha, path, sizeof path);
+	snprintf(name, sizeof name, "%s-seance-%lld-%s.pdf", p.siren, (long long)id, strcmp(kind, "pv") == 0 ? "proces-verbal" : "liste-deliberations");
+	res_header(r, "X-Content-SHA256", sha);
+	res_header(r, "Cache-Control", "public, max-age=300");
+	return res_file(r, path, "application/pdf", name);
+}
+static int portal_seance_pv(struct req *r)
+{
+	return portal_seance_pdf(r, "pv");
+}
+static int portal_seance_liste(struct req *r)
+{
+	return portal_seance_pdf(r, "liste");
+}
+OPALE_ROUTE(portal_seance_pv_r, "GET", "/p/:siren/seances/:id/pv.pdf", portal_seance_pv, ROLE_PUBLIC, SCOPE_PUBLIC, 0);
+OPALE_ROUTE(portal_seance_liste_r, "GET", "/p/:siren/seances/:id/liste.pdf", portal_seance_liste, ROLE_PUBLIC, SCOPE_PUBLIC, 0);
+
 /* Base URL for absolute links (feed, CSV): the configured public URL. */
 static const char *base_url(void)
 {
@@ -161,6 +212,57 @@ static void iso_utc(int64_t t, char out[24])
 	struct tm tm;
 	gmtime_r(&tt, &tm);
 	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int64_t published_at(json_t *o)
+{
+	return (int64_t)json_integer_value(json_object_get(o, "publie_a"));
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	int64_t x = published_at(*(json_t *const *)a), y = published_at(*(json_t *const *)b);
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Sorts an array of objects by "publie_a", newest first. */
+static void qsort_docs(json_t *docs)
+{
+	size_t n = json_array_size(docs);
+	if (n < 2)
+		return;
+	json_t **v = xmalloc(n * sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(docs, i));
+	qsort(v, n, sizeof *v, newest_first);
+	json_array_clear(docs);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(docs, v[i]);
+	free(v);
+}
+
+/* An Atom entry for a séance's published document (from pub_seances, with its séance's organe, date_fr
+ * and seance_id copied in). */
+static void feed_seance_entry(buf *b, const char *base, json_t *doc)
+{
+	char upd[24];
+	iso_utc(json_integer_value(json_object_get(doc, "publie_a")), upd);
+	const char *url = json_string_value(json_object_get(doc, "url"));
+	buf_puts(b, "  <entry>\n    <title>");
+	buf_html(b, json_string_value(json_object_get(doc, "libelle")));
+	buf_puts(b, " — ");
+	buf_html(b, json_string_value(json_object_get(doc, "organe")));
+	buf_puts(b, ", séance du ");
+	buf_html(b, json_string_value(json_object_get(doc, "date_fr")));
+	buf_printf(b, "</title>\n    <id>%s%s</id>\n    <updated>%s</updated>\n    <published>%s</published>\n", base, url, upd, upd);
+	buf_printf(b, "    <link rel=\"alternate\" type=\"text/html\" href=\"%s%.*s/seances#seance-%lld\"/>\n", base,
+		   (int)(strstr(url, "/seances/") - url), url, (long long)json_integer_value(json_object_get(doc, "seance_id")));
+	buf_printf(b, "    <link rel=\"enclosure\" type=\"application/pdf\" href=\"%s%s\" length=\"%lld\"/>\n", base, url,
+		   (long long)json_integer_value(json_object_get(doc, "taille")));
+	buf_puts(b, "    <category term=\"Séances\"/>\n    <summary>");
+	buf_html(b, json_string_value(json_object_get(doc, "libelle")));
+	buf_printf(b, " mis en ligne le %s. SHA-256 : %s</summary>\n  </entry>\n", json_string_value(json_object_get(doc, "publie_le")),
+		   json_string_value(json_object_get(doc, "sha256")));
 }
 
 static int portal_feed(struct req *r)
@@ -181,14 +283,41 @@ static int portal_feed(struct req *r)
 	iso_utc(first ? json_integer_value(json_object_get(first, "publie_a")) : 0, upd);
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n  <title>Actes publiés — ");
 	buf_html(&b, p.name);
-	buf_printf(&b, "</title>\n  <id>%s/p/%s</id>\n  <updated>%s</updated>\n", base, p.siren, upd);
+	buf_printf(&b, "</title>\n  <id>%s/p/%s</id>\n", base, p.siren);
 	buf_printf(&b, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"%s/p/%s/flux.atom\"/>\n", base, p.siren);
 	buf_printf(&b, "  <link rel=\"alternate\" type=\"text/html\" href=\"%s/p/%s\"/>\n  <author><name>", base, p.siren);
 	buf_html(&b, p.name);
 	buf_puts(&b, "</name></author>\n");
-	size_t i;
-	json_t *a;
-	json_array_foreach(list, i, a) {
+	/* the séances' documents go into the same feed, newest publication first with the acts */
+	json_t *seances = pub_seances(p.d, p.tenant, p.siren, 50, &e), *docs = json_array(), *sv, *dv;
+	if (!seances) {
+		json_decref(list);
+		json_decref(docs);
+		buf_free(&b);
+		return res_fail_err(r, &e);
+	}
+	size_t i, k;
+	json_array_foreach(seances, i, sv) json_array_foreach(json_object_get(sv, "documents"), k, dv) {
+		json_object_set(dv, "organe", json_object_get(sv, "organe"));
+		json_object_set(dv, "date_fr", json_object_get(sv, "date_fr"));
+		json_object_set(dv, "seance_id", json_object_get(sv, "id"));
+		json_array_append(docs, dv);
+	}
+	size_t na = json_array_size(list), nd = json_array_size(docs), ia = 0, idoc = 0;
+	qsort_docs(docs);
+	int64_t newest = first ? json_integer_value(json_object_get(first, "publie_a")) : 0;
+	if (nd && published_at(json_array_get(docs, 0)) > newest)
+		newest = published_at(json_array_get(docs, 0));
+	iso_utc(newest, upd);
+	buf_printf(&b, "  <updated>%s</updated>\n", upd);
+	while ((ia < na || idoc < nd) && ia + idoc < 50) {
+		json_t *a = ia < na ? json_array_get(list, ia) : NULL, *dc = idoc < nd ? json_array_get(docs, idoc) : NULL;
+		if (dc && (!a || published_at(dc) > published_at(a))) {
+			feed_seance_entry(&b, base, dc);
+			idoc++;
+			continue;
+		}
+		ia++;
 		long long id = (long long)json_integer_value(json_object_get(a, "id"));
 		iso_utc(json_integer_value(json_object_get(a, "publie_a")), upd);
 		buf_puts(&b, "  <entry>\n    <title>");
@@ -211,6 +340,8 @@ static int portal_feed(struct req *r)
 	}
 	buf_puts(&b, "</feed>\n");
 	json_decref(list);
+	json_decref(seances);
+	json_decref(docs);
 	int rc = res_text(r, 200, "application/atom+xml; charset=utf-8", b.data, b.len);
 	buf_free(&b);
 	return rc;

@@ -5,8 +5,9 @@
 # (SHA-256 equal to the downloaded file's, executory date), serves the published PDF (mention read by
 # pdftotext; the hidden word gone from it and from the search), the Atom feed (xmllint), the SCDL CSV
 # (file name, `opale scdl check` against the schema), the embeddable page (frame-ancestors, no
-# X-Frame-Options; every other page DENY). Leaks: an unpublished act, another collectivité's act, an
-# expired publication and unknown SIRENs are never served.
+# X-Frame-Options; every other page DENY); the séances page (liste des délibérations and procès-verbal
+# once each is published, SHA-256 = the download's, in the feed). Leaks: an unpublished act, list or PV,
+# another collectivité's act or séance, an expired publication and unknown SIRENs are never served.
 . "$(dirname "$0")/../lib.sh"
 D=$T_TMP/data
 start_server "$D" || { fail "server starts"; t_done; exit; }
@@ -146,6 +147,53 @@ has "embeddable page: the search result" "$(cat "$T_TMP/emb.html")" "2024_041"
 eq "the portal page itself cannot be framed" "$(curl -s -D - -o /dev/null "$SRV_URL/p/$SIREN" | grep -ci '^X-Frame-Options: DENY')" 1
 has "and its CSP says frame-ancestors 'none'" "$(curl -s -D - -o /dev/null "$SRV_URL/p/$SIREN/actes/$PUB1")" "frame-ancestors 'none'"
 
+# --- séances: the liste des délibérations and the procès-verbal, once published (L2121-25, L2121-15)
+SEC_CSRF=$(login ccpo.secretaire)
+secapi() { curl -s -b "$T_TMP/ccpo.secretaire.jar" -H "X-CSRF-Token: $SEC_CSRF" -H 'Content-Type: application/json' -X "$1" \
+	${3:+-d "$3"} -w '\n%{http_code}' "$SRV_URL$2"; }
+PAST=$(q "SELECT s.id FROM seances s WHERE EXISTS (SELECT 1 FROM seance_votes v WHERE v.seance_id = s.id) ORDER BY s.id LIMIT 1")
+NEXT=$(q "SELECT n.id FROM seances n JOIN seances p ON p.id = $PAST AND n.organe_id = p.organe_id AND n.starts_at > p.starts_at ORDER BY n.starts_at LIMIT 1")
+[ -n "$PAST" ] && [ -n "$NEXT" ] || fail "the demo's past séance and the next one"
+out=$(pub "/p/$SIREN/seances")
+eq "séances page, anonymous: 200" "$(echo "$out" | tail -1)" 200
+has "nothing published yet" "$out" "Aucune liste des délibérations ni aucun procès-verbal"
+eq "the list's PDF before its publication: 404" "$(code "/p/$SIREN/seances/$PAST/liste.pdf")" 404
+eq "the PV's PDF before its publication: 404" "$(code "/p/$SIREN/seances/$PAST/pv.pdf")" 404
+has "the portal links the séances" "$(pub "/p/$SIREN")" "/p/$SIREN/seances"
+out=$(secapi POST "/api/v1/seances/$PAST/liste/publication")
+eq "the secretary publishes the liste des délibérations" "$(echo "$out" | tail -1)" 200
+LSHA=$(q "SELECT sha256 FROM seance_listes WHERE seance_id = $PAST")
+out=$(pub "/p/$SIREN/seances")
+has "the séance appears: its assembly and day" "$out" "Conseil communautaire — séance du jeudi"
+has "its liste des délibérations with its SHA-256" "$out" "$LSHA"
+eq "not its PV (not published)" "$(grep -c "/seances/$PAST/pv.pdf" <<<"$out")" 0
+eq "the PV's PDF still 404" "$(code "/p/$SIREN/seances/$PAST/pv.pdf")" 404
+curl -s -D "$T_TMP/l.h" -o "$T_TMP/liste.pdf" "$SRV_URL/p/$SIREN/seances/$PAST/liste.pdf"
+eq "the list's download: its SHA-256 is the one shown" "$(sha256sum "$T_TMP/liste.pdf" | cut -c1-64)" "$LSHA"
+has "… in X-Content-SHA256" "$(cat "$T_TMP/l.h")" "X-Content-SHA256: $LSHA"
+has "pdftotext: the list with its « Mise en ligne le »" "$(pdftotext "$T_TMP/liste.pdf" - | tr -s '\n ' '  ')" "Mise en ligne le $TODAY_FR"
+SECM=$(q "SELECT id FROM membres WHERE organe_id = (SELECT organe_id FROM seances WHERE id = $PAST) AND qualite = 'titulaire' ORDER BY id LIMIT 1 OFFSET 1")
+eq "PV: a secretary designated" "$(secapi PUT "/api/v1/seances/$PAST/pv" "{\"secretaire\":$SECM}" | tail -1)" 200
+eq "PV: arrêté" "$(secapi POST "/api/v1/seances/$PAST/pv/etat" '{"etat":"arrete"}' | tail -1)" 200
+eq "PV: adopted at the next séance" "$(secapi POST "/api/v1/seances/$PAST/pv/etat" "{\"etat\":\"adopte\",\"seance\":$NEXT}" | tail -1)" 200
+eq "an adopted PV not yet published: still 404" "$(code "/p/$SIREN/seances/$PAST/pv.pdf")" 404
+eq "PV: published" "$(secapi POST "/api/v1/seances/$PAST/pv/publication" | tail -1)" 200
+PSHA=$(q "SELECT arrete_sha256 FROM seance_pv WHERE seance_id = $PAST")
+out=$(pub "/p/$SIREN/seances")
+has "the séance now lists its procès-verbal with its SHA-256" "$out" "$PSHA"
+curl -s -o "$T_TMP/pv.pdf" "$SRV_URL/p/$SIREN/seances/$PAST/pv.pdf"
+eq "the PV's download: its SHA-256 is the one shown" "$(sha256sum "$T_TMP/pv.pdf" | cut -c1-64)" "$PSHA"
+has "pdftotext: the procès-verbal" "$(pdftotext "$T_TMP/pv.pdf" - | tr -s '\n ' '  ')" "Procès-verbal de la séance"
+eq "another kind of document: 404" "$(code "/p/$SIREN/seances/$PAST/registre.pdf")" 404
+eq "the next séance (nothing published): 404" "$(code "/p/$SIREN/seances/$NEXT/liste.pdf")" 404
+curl -s -o "$T_TMP/flux2.atom" "$SRV_URL/p/$SIREN/flux.atom"
+ok "feed with the séances: xmllint reads it" xmllint --noout "$T_TMP/flux2.atom"
+eq "feed: the list and the PV are entries (acts + 2)" "$(xmllint --xpath 'count(//*[local-name()="entry"])' "$T_TMP/flux2.atom")" "$(($(q "SELECT count(*) FROM publications") + 2))"
+eq "feed: the newest entry is the PV" "$(xmllint --xpath 'string(//*[local-name()="entry"][1]/*[local-name()="link"][@rel="enclosure"]/@href)' "$T_TMP/flux2.atom")" \
+	"http://127.0.0.1:8080/p/$SIREN/seances/$PAST/pv.pdf"
+has "feed: the list's entry with its enclosure and SHA-256" "$(cat "$T_TMP/flux2.atom")" "/p/$SIREN/seances/$PAST/liste.pdf\" length=\"$(stat -c %s "$T_TMP/liste.pdf")\""
+has "… and its SHA-256" "$(cat "$T_TMP/flux2.atom")" "SHA-256 : $LSHA"
+
 # --- no leak: unknown SIREN, unpublished, another collectivité, expired
 eq "unknown SIREN: 404" "$(code "/p/999999999")" 404
 eq "malformed SIREN: 404" "$(code "/p/abc")" 404
@@ -172,6 +220,18 @@ eq "A's PDF under B's SIREN: 404" "$(code "/p/210100012/actes/$PUB1/document.pdf
 has "a collectivité without website: its embeddable page may be framed anywhere" "$(curl -s -D - -o /dev/null "$SRV_URL/p/210100012/integration")" "frame-ancestors *"
 eq "B's CSV holds only B's row" "$(curl -s "$SRV_URL/p/210100012/deliberations.csv" | grep -c '2024_041\|B_PUBLIE')" 1
 eq "A's feed does not hold B's act" "$(curl -s "$SRV_URL/p/$SIREN/flux.atom" | grep -c 'B_PUBLIE')" 0
+q "INSERT INTO organes (tenant_id, name, kind, created_at) VALUES ($B, 'Conseil municipal témoin', 'commune', 0)" >/dev/null
+BO=$(q "SELECT id FROM organes WHERE tenant_id = $B")
+q "INSERT INTO seances (tenant_id, organe_id, title, starts_at, created_at, updated_at) VALUES ($B, $BO, 'Conseil municipal', 1700000000, 0, 0)" >/dev/null
+BS=$(q "SELECT id FROM seances WHERE tenant_id = $B")
+q "INSERT INTO seance_listes (tenant_id, seance_id, sha256, publie_at, publie_par) VALUES ($B, $BS, '$LSHA', 1700100000, 0)" >/dev/null
+has "B's séances page lists B's published list" "$(pub "/p/210100012/seances")" "Conseil municipal témoin"
+eq "but not A's séance" "$(pub "/p/210100012/seances" | grep -c 'Conseil communautaire')" 0
+eq "A's séances page does not list B's" "$(pub "/p/$SIREN/seances" | grep -c 'Conseil municipal témoin')" 0
+eq "B's list under A's SIREN: 404" "$(code "/p/$SIREN/seances/$BS/liste.pdf")" 404
+eq "A's list under B's SIREN: 404" "$(code "/p/210100012/seances/$PAST/liste.pdf")" 404
+eq "A's PV under B's SIREN: 404" "$(code "/p/210100012/seances/$PAST/pv.pdf")" 404
+eq "A's feed does not hold B's séance" "$(curl -s "$SRV_URL/p/$SIREN/flux.atom" | grep -c "seances/$BS/")" 0
 q "UPDATE publications SET expires_at = 10 WHERE id = $PUB2" >/dev/null
 eq "an expired publication leaves the list" "$(pub "/p/$SIREN" | grep -c '2024_12 —')" 0
 eq "its page: 404" "$(code "/p/$SIREN/actes/$PUB2")" 404
