@@ -84,53 +84,6 @@ static long act(const char *tok, int64_t folder, const char *body)
 	return st;
 }
 
-static int wait_state(int64_t id, const char *want)
-{
-	for (int i = 0; i < 300; i++) {
-		json_t *a = acte(id);
-		int ok = a && strcmp(json_string_value(json_object_get(a, "etat")), want) == 0;
-		json_decref(a);
-		if (ok)
-			return 1;
-		usleep(100000);
-	}
-	char why[128];
-	snprintf(why, sizeof why, "act %lld never became %s", (long long)id, want);
-	srv_diagnose(&S, why);
-	return 0;
-}
-
-static void peer_ctl(const char *what)
-{
-	char u[256];
-	snprintf(u, sizeof u, "%s/_peer/%s", P.url, what);
-	struct ht_resp r;
-	ht_request("POST", u, NULL, NULL, 0, NULL, NULL, &r);
-	ht_resp_free(&r);
-}
-
-/* The peer's act transaction for a number: its id and the SHA-256 of the act file it received (files:
- * the 1-1 XML, then the act, then the annexes). */
-static int peer_tx(const char *number, char sha[65])
-{
-	char u[256];
-	snprintf(u, sizeof u, "%s/_peer/state", P.url);
-	struct ht_resp r;
-	ht_request("GET", u, NULL, NULL, 0, NULL, NULL, &r);
-	json_t *a = json_loads(r.body.data ? r.body.data : "", 0, NULL), *v;
-	ht_resp_free(&r);
-	size_t i;
-	int id = 0, n = 0;
-	json_array_foreach(a, i, v) if (json_integer_value(json_object_get(v, "type")) == 1 &&
-					strcmp(json_string_value(json_object_get(v, "number")), number) == 0) {
-		id = (int)json_integer_value(json_object_get(v, "id"));
-		snprintf(sha, 65, "%s", json_string_value(json_array_get(json_object_get(v, "sha256"), 1)) ?: "");
-		n++;
-	}
-	json_decref(a);
-	return n == 1 ? id : -n;
-}
-
 int main(void)
 {
 	const char *build = getenv("BUILD") ? getenv("BUILD") : "build/rel";
@@ -264,17 +217,17 @@ int main(void)
 	char sha[65] = "";
 	int tdt = 0;
 	for (int i = 0; i < 300 && tdt <= 0; i++) {
-		tdt = peer_tx("2024_77", sha);
+		tdt = peer_act(&P, "2024_77", sha);
 		if (tdt <= 0)
 			usleep(100000);
 	}
 	T_OK(tdt > 0, "exactly one transaction at the peer for 2024_77");
 	T_EQ_STR(sha, signed_sha, "the peer received the signed copy, byte for byte");
 	snprintf(body, sizeof body, "transmettre?id=%d", tdt);
-	peer_ctl(body);
+	peer_control(&P, body);
 	snprintf(body, sizeof body, "ar?id=%d", tdt);
-	peer_ctl(body);
-	T_OK(wait_state(id, "acquitte"), "AR received: acquitté");
+	peer_control(&P, body);
+	T_OK(at_wait_acte(&S, tok_agent, id, "acquitte", 30), "AR received: acquitté");
 	/* the demo's séance délibérations were acknowledged by its test prefecture (demo step 80-actes-prefecture) */
 	long demo_ar = (long)at_one(D, "SELECT COUNT(*) FROM actes_transmissions WHERE state = 'acquitte' AND tdt_id LIKE 'DEMO-%'", NULL);
 	T_EQ_INT((long)srv_metric(&S, "opale_actes_transmissions{state=\"acquitte\"}"), demo_ar + 1, "/metrics: one more transmission acknowledged");

@@ -29,47 +29,11 @@ static json_t *acte(int64_t id, const char *what)
 	return at_api(&S, tok, "GET", path, NULL, NULL);
 }
 
-static int wait_state(int64_t id, const char *want)
-{
-	for (int i = 0; i < 600; i++) {
-		json_t *a = acte(id, "");
-		int ok = a && strcmp(json_string_value(json_object_get(a, "etat")), want) == 0;
-		json_decref(a);
-		if (ok)
-			return 1;
-		usleep(100000);
-	}
-	char why[128];
-	snprintf(why, sizeof why, "act %lld never became %s", (long long)id, want);
-	srv_diagnose(&S, why);
-	return 0;
-}
-
 static void peer_ctl(const char *what, int id)
 {
-	char u[256];
-	snprintf(u, sizeof u, "%s/_peer/%s?id=%d", P.url, what, id);
-	struct ht_resp r;
-	ht_request("POST", u, NULL, NULL, 0, NULL, NULL, &r);
-	ht_resp_free(&r);
-}
-
-/* The peer's transaction id for the act number (0 while it has none). */
-static int peer_tx(const char *number)
-{
-	char u[256];
-	snprintf(u, sizeof u, "%s/_peer/state", P.url);
-	struct ht_resp r;
-	ht_request("GET", u, NULL, NULL, 0, NULL, NULL, &r);
-	json_t *a = json_loads(r.body.data ? r.body.data : "", 0, NULL), *v;
-	ht_resp_free(&r);
-	size_t i;
-	int id = 0;
-	json_array_foreach(a, i, v) if (json_integer_value(json_object_get(v, "type")) == 1 &&
-					strcmp(json_string_value(json_object_get(v, "number")), number) == 0) id =
-		(int)json_integer_value(json_object_get(v, "id"));
-	json_decref(a);
-	return id;
+	char w[64];
+	snprintf(w, sizeof w, "%s?id=%d", what, id);
+	peer_control(&P, w);
 }
 
 /* GET path anonymously into file; the body's status, X-Content-SHA256 in sha (may be NULL). */
@@ -149,12 +113,12 @@ int main(void)
 	json_decref(at_api(&S, tok, "POST", path, NULL, &st));
 	T_EQ_INT(st, 202, "transmitted to the prefecture (queued)");
 	int tdt = 0;
-	for (int i = 0; i < 600 && !tdt; i++)
-		if (!(tdt = peer_tx("2026_PUB1")))
+	for (int i = 0; i < 600 && tdt <= 0; i++)
+		if ((tdt = peer_act(&P, "2026_PUB1", NULL)) <= 0)
 			usleep(100000);
 	T_OK(tdt > 0, "the peer received it");
 	peer_ctl("transmettre", tdt);
-	T_OK(wait_state(id, "transmis"), "transmis, no AR yet");
+	T_OK(at_wait_acte(&S, tok, id, "transmis", 60), "transmis, no AR yet");
 
 	/* published before the AR */
 	snprintf(path, sizeof path, "/api/v1/actes/%lld/publication", (long long)id);
@@ -190,7 +154,7 @@ int main(void)
 
 	/* the AR */
 	peer_ctl("ar", tdt);
-	T_OK(wait_state(id, "acquitte"), "AR received: acquitté");
+	T_OK(at_wait_acte(&S, tok, id, "acquitte", 60), "AR received: acquitté");
 	char sha2[65] = "";
 	for (int i = 0; i < 100 && !sha2[0]; i++) {
 		j = acte(id, "/publication");

@@ -282,3 +282,22 @@ void at_day_plus(int days, char out[20])
 	paris_from_utc(identity_now() + days * 86400, &p, NULL);
 	snprintf(out, 20, "%04d-%02d-%02dT18:30", p.date.y, p.date.m, p.date.d);
 }
+
+int at_wait_acte(struct srv *s, const char *token, int64_t id, const char *etat, int secs)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/actes/%lld", (long long)id);
+	for (int i = 0; i < secs * 10; i++) {
+		json_t *a = at_api(s, token, "GET", path, NULL, NULL);
+		const char *e = json_string_value(json_object_get(a, "etat"));
+		int ok = e && strcmp(e, etat) == 0;
+		json_decref(a);
+		if (ok)
+			return 1;
+		usleep(100000);
+	}
+	char why[128];
+	snprintf(why, sizeof why, "act %lld never became %s", (long long)id, etat);
+	srv_diagnose(s, why);
+	return 0;
+}

@@ -56,6 +56,10 @@ int at_mail(const char *maildir, const char *addr, const char *const *needles, i
 /* "YYYY-MM-DDT18:30": the Paris day today + days at 18:30 (a séance's date as the API takes it). */
 void at_day_plus(int days, char out[20]);
 
+/* Waits up to secs seconds for the act id (API GET /api/v1/actes/:id with token) to reach etat; 1 when
+ * it did, else 0 after srv_diagnose. */
+int at_wait_acte(struct srv *s, const char *token, int64_t id, const char *etat, int secs);
+
 /* One request with a bearer token (NULL: anonymous), the raw answer in r (free it with
  * ht_resp_free); a body is sent as JSON. Returns the status. For PDFs and error codes. */
 struct ht_resp;

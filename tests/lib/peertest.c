@@ -1,6 +1,8 @@
 #include "peertest.h"
 #include "httptest.h"
 
+#include <jansson.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,4 +50,34 @@ void peer_stop(struct peer *p)
 		waitpid(p->pid, NULL, 0);
 		p->pid = 0;
 	}
+}
+
+void peer_control(const struct peer *p, const char *what)
+{
+	char u[256];
+	snprintf(u, sizeof u, "%s/_peer/%s", p->url, what);
+	struct ht_resp r;
+	ht_request("POST", u, NULL, NULL, 0, NULL, NULL, &r);
+	ht_resp_free(&r);
+}
+
+int peer_act(const struct peer *p, const char *number, char sha[65])
+{
+	char u[256];
+	snprintf(u, sizeof u, "%s/_peer/state", p->url);
+	struct ht_resp r;
+	ht_request("GET", u, NULL, NULL, 0, NULL, NULL, &r);
+	json_t *a = json_loads(r.body.data ? r.body.data : "", 0, NULL), *v;
+	ht_resp_free(&r);
+	size_t i;
+	int id = 0, n = 0;
+	json_array_foreach(a, i, v) if (json_integer_value(json_object_get(v, "type")) == 1 &&
+					strcmp(json_string_value(json_object_get(v, "number")) ?: "", number) == 0) {
+		id = (int)json_integer_value(json_object_get(v, "id"));
+		if (sha)
+			snprintf(sha, 65, "%s", json_string_value(json_array_get(json_object_get(v, "sha256"), 1)) ?: "");
+		n++;
+	}
+	json_decref(a);
+	return n == 1 ? id : -n;
 }

@@ -15,5 +15,11 @@ struct peer {
 int peer_start(struct peer *p, const char *build, const char *log, int port, const char *const *args);
 /* SIGTERM and wait. */
 void peer_stop(struct peer *p);
+/* Drives the test prefecture: POST /_peer/<what> (e.g. "ar?id=12", "transmettre?id=12"). */
+void peer_control(const struct peer *p, const char *what);
+/* The peer's act transaction (type 1) for a number: its id when exactly one, 0 when none, -n when n;
+ * sha (may be NULL) receives the SHA-256 of the act file it received (files: the 1-1 XML, then the
+ * act, then the annexes). */
+int peer_act(const struct peer *p, const char *number, char sha[65]);
 
 #endif
