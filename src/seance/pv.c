@@ -160,7 +160,9 @@ json_t *sd_pv_json(db *d, int64_t tenant, int64_t seance, struct err *e)
 	}
 	struct collectivite c;
 	struct err ce;
-	json_object_set_new(pv, "collectivite", json_string(collectivite_get(d, tenant, &c, &ce) == 0 ? c.name : ""));
+	int have_c = collectivite_get(d, tenant, &c, &ce) == 0;
+	json_object_set_new(pv, "collectivite", json_string(have_c ? c.name : ""));
+	json_object_set_new(pv, "siren", json_string(have_c ? c.siren : ""));   /* the public portal /p/SIREN/seances */
 	const char *etat = sd_str(pv, "etat");
 	json_object_set_new(pv, "etat_libelle", json_string(sd_pv_etat_libelle(etat)));
 	json_object_set_new(pv, "brouillon", json_boolean(!strcmp(etat, "brouillon")));

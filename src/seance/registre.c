@@ -63,7 +63,8 @@ json_t *sd_liste_json(db *d, int64_t tenant, int64_t seance, struct err *e)
 	struct date due = date_add_days(paris_day(sd_int(s, "debut", 0)), LISTE_DELAI), today = paris_day(identity_now());
 	char iso[11], fr[40];
 	int64_t left = date_diff_days(today, due);
-	json_t *o = json_pack("{s:O,s:O,s:o,s:s,s:s,s:I,s:b,s:b}", "seance", s, "collectivite", json_object_get(pv, "collectivite"), "points", rows,
+	json_t *o = json_pack("{s:O,s:O,s:O,s:o,s:s,s:s,s:I,s:b,s:b}", "seance", s, "collectivite", json_object_get(pv, "collectivite"), "siren",
+			      json_object_get(pv, "siren"), "points", rows,
 			      "echeance", date_format(due, iso), "echeance_fr", date_format_fr(due, fr), "jours_restants", (json_int_t)left,
 			      "tenue", sd_int(s, "debut", 0) <= identity_now(), "en_retard", left < 0);
 	json_decref(pv);

@@ -163,6 +163,7 @@ has "the portal links the séances" "$(pub "/p/$SIREN")" "/p/$SIREN/seances"
 out=$(secapi POST "/api/v1/seances/$PAST/liste/publication")
 eq "the secretary publishes the liste des délibérations" "$(echo "$out" | tail -1)" 200
 LSHA=$(q "SELECT sha256 FROM seance_listes WHERE seance_id = $PAST")
+has "the list's page (secretary) links to it on the portal" "$(curl -s -b "$T_TMP/ccpo.secretaire.jar" "$SRV_URL/seances/$PAST/liste")" "/p/$SIREN/seances#seance-$PAST"
 out=$(pub "/p/$SIREN/seances")
 has "the séance appears: its assembly and day" "$out" "Conseil communautaire — séance du jeudi"
 has "its liste des délibérations with its SHA-256" "$out" "$LSHA"
@@ -179,6 +180,7 @@ eq "PV: adopted at the next séance" "$(secapi POST "/api/v1/seances/$PAST/pv/et
 eq "an adopted PV not yet published: still 404" "$(code "/p/$SIREN/seances/$PAST/pv.pdf")" 404
 eq "PV: published" "$(secapi POST "/api/v1/seances/$PAST/pv/publication" | tail -1)" 200
 PSHA=$(q "SELECT arrete_sha256 FROM seance_pv WHERE seance_id = $PAST")
+has "the PV's page links to it on the portal" "$(curl -s -b "$T_TMP/ccpo.secretaire.jar" "$SRV_URL/seances/$PAST/pv")" "/p/$SIREN/seances#seance-$PAST"
 out=$(pub "/p/$SIREN/seances")
 has "the séance now lists its procès-verbal with its SHA-256" "$out" "$PSHA"
 curl -s -o "$T_TMP/pv.pdf" "$SRV_URL/p/$SIREN/seances/$PAST/pv.pdf"
