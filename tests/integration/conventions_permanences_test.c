@@ -216,6 +216,7 @@ int main(void)
 	j = at_api(&S, aud, "PUT", path, "{\"lieu\":\"X\",\"rythme\":\"1 journée par mois\"}", &status);
 	T_EQ_INT(status, 403, "auditor: cannot change a permanence");
 	json_decref(j);
+	db_close(D);
 	srv_stop(&S);
 	return t_done();
 }

@@ -146,7 +146,7 @@ int main(void)
 	char odt[300];
 	snprintf(odt, sizeof odt, "%s/lettre.docx", S.data);
 	FILE *fo = fopen(odt, "wb");
-	fwrite("PK\x03\x04 not a pdf", 1, 18, fo);
+	fwrite("PK\x03\x04 not a pdf", 1, sizeof "PK\x03\x04 not a pdf" - 1, fo);
 	fclose(fo);
 	at_sh(hdrs, sizeof hdrs, "curl -s -D - -o /dev/null -H 'Authorization: Bearer %s' -F 'titre=Lettre' -F 'sous_type=%lld' -F 'bureau=%lld'"
 				  " -F 'principal=@%s' -F 'demarrer=oui' %s", tok_agent, (long long)conv, (long long)sec, odt,
