@@ -776,7 +776,7 @@ int cv_bilan_add(db *d, int64_t tenant, int64_t user, int64_t conv, const char *
 		db_finalize(s);
 	if (!ok)
 		return err_set(e, 404, "convention.inconnue", "Convention introuvable.");
-	char *ind = json_dumps(indicateurs ? indicateurs : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	char *ind = indicateurs ? json_dumps(indicateurs, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
 	int r = tdb_run(d, tenant, e, "DELETE FROM convention_bilans WHERE tenant_id = $1 AND convention_id = $2 AND echeance = $3", "it", conv,
 			echeance) < 0 ||
 			tdb_run(d, tenant, e, "INSERT INTO convention_bilans (tenant_id, convention_id, echeance, saisi_le, saisi_par, indicateurs,"

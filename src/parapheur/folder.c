@@ -2,6 +2,7 @@
  * serialised circuit state, current tasks for the trays, history. */
 #include "parapheur/parapheur.h"
 #include "search/search.h"
+#include "core/mem.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
 #include "jobs/jobs.h"
@@ -290,7 +291,7 @@ int pa_folder_create(db *d, int64_t tenant, int64_t user, const char *title, int
 		return err_set(e, 404, "sous_type.inconnu", "Sous-type introuvable.");
 	if (!own)
 		return err_set(e, 403, "dossier.emetteur", "Vous n'êtes pas titulaire du bureau émetteur choisi.");
-	char *meta = json_dumps(metadata ? metadata : json_object(), JSON_COMPACT);
+	char *meta = metadata ? json_dumps(metadata, JSON_COMPACT) : xstrdup("{}");   /* (a fresh json_object() here leaked) */
 	int64_t now = identity_now();
 	s = tdb_query(d, tenant, e, &rc, "INSERT INTO folders (tenant_id, title, subtype_id, emitter_desk, creator, due_at, metadata,"
 					 " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
