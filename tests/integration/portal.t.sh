@@ -188,7 +188,11 @@ eq "the PV's download: its SHA-256 is the one shown" "$(sha256sum "$T_TMP/pv.pdf
 has "pdftotext: the procès-verbal" "$(pdftotext "$T_TMP/pv.pdf" - | tr -s '\n ' '  ')" "Procès-verbal de la séance"
 eq "another kind of document: 404" "$(code "/p/$SIREN/seances/$PAST/registre.pdf")" 404
 eq "the next séance (nothing published): 404" "$(code "/p/$SIREN/seances/$NEXT/liste.pdf")" 404
-q "UPDATE seance_listes SET publie_at = publie_at - 60 WHERE seance_id = $PAST" >/dev/null   # the list went online a minute before the PV (same second otherwise)
+# The list went online a minute before the PV, and both after every act published so far (the same
+# second otherwise: the feed's order would depend on the clock).
+LAST=$(q "SELECT MAX(published_at) FROM publications")
+q "UPDATE seance_listes SET publie_at = $LAST + 60 WHERE seance_id = $PAST" >/dev/null
+q "UPDATE seance_pv SET publie_at = $LAST + 120 WHERE seance_id = $PAST" >/dev/null
 curl -s -o "$T_TMP/flux2.atom" "$SRV_URL/p/$SIREN/flux.atom"
 ok "feed with the séances: xmllint reads it" xmllint --noout "$T_TMP/flux2.atom"
 eq "feed: the list and the PV are entries (acts + 2)" "$(xmllint --xpath 'count(//*[local-name()="entry"])' "$T_TMP/flux2.atom")" "$(($(q "SELECT count(*) FROM publications") + 2))"
