@@ -91,5 +91,16 @@ await axe(page, 'conventions: editing an action sheet');
 await page.fill('#f-budget', '9 500');
 await Promise.all([page.waitForLoadState('load'), page.click('text=Enregistrer la fiche')]);
 ok((await page.textContent('main')).includes('Fiche-action modifiée'), 'the action sheet is edited in place');
+// a calendar subscription link: created from the calendar page, its address opens the ICS feed alone
+await page.goto(BASE + '/conventions/permanences?du=2024-05-01&au=2024-05-31');
+await Promise.all([page.waitForLoadState('load'), page.click("text=S'abonner depuis votre agenda")]);
+await axe(page, 'agenda: subscription links (phone)');
+await page.fill('#libelle', 'Téléphone');
+await Promise.all([page.waitForLoadState('load'), page.click("text=Créer un lien d'abonnement")]);
+const addr = await page.inputValue('input[readonly][value*="permanences.ics?jeton="]');
+ok(/\/conventions\/permanences\.ics\?jeton=opl_/.test(addr), 'the new link shows the feed address once', addr);
+await axe(page, 'agenda: a new subscription link');
+const ics = await (await fetch(BASE + addr.slice(addr.indexOf('/conventions/')))).text();
+ok(ics.startsWith('BEGIN:VCALENDAR'), 'the address alone (no session) opens the calendar', ics.slice(0, 80));
 await browser.close();
 done();

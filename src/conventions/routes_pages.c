@@ -700,7 +700,7 @@ static int ics(struct req *r)
 	buf_free(&b);
 	return rc;
 }
-OPALE_ROUTE(cv_ics, "GET", "/conventions/echeances.ics", ics, READERS, SCOPE_TENANT, 0);
+OPALE_ROUTE(cv_ics, "GET", "/conventions/echeances.ics", ics, READERS, SCOPE_TENANT, RF_FEED);
 
 /* ---- JSON API ---------------------------------------------------------------------------------- */
 

@@ -239,13 +239,13 @@ static int ics_feed(struct req *r, int64_t conv)
 	return rc;
 }
 static int ics_all(struct req *r) { return ics_feed(r, 0); }
-OPALE_ROUTE(cv_perm_ics, "GET", "/conventions/permanences.ics", ics_all, CV_READERS, SCOPE_TENANT, 0);
+OPALE_ROUTE(cv_perm_ics, "GET", "/conventions/permanences.ics", ics_all, CV_READERS, SCOPE_TENANT, RF_FEED);
 static int ics_one(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
 	return id > 0 ? ics_feed(r, id) : res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
 }
-OPALE_ROUTE(cv_perm_ics_one, "GET", "/conventions/:id/permanences.ics", ics_one, CV_READERS, SCOPE_TENANT, 0);
+OPALE_ROUTE(cv_perm_ics_one, "GET", "/conventions/:id/permanences.ics", ics_one, CV_READERS, SCOPE_TENANT, RF_FEED);
 
 /* ---- JSON API ---------------------------------------------------------------------------------- */
 

@@ -37,6 +37,8 @@ enum route_flag {
 	RF_UPLOAD = 1 << 0,   /* body streamed to temp files (multipart or raw), up to cfg.max_upload */
 	RF_NO_CSRF = 1 << 1,  /* unsafe method allowed without CSRF token (login form, token API) */
 	RF_TIER_PARAPHEUR = 1 << 2, RF_TIER_TELETRANSMISSION = 1 << 3, RF_TIER_IDELIBRE = 1 << 4,
+	RF_FEED = 1 << 5,     /* read-only feed (ICS) a calendar program fetches with `?jeton=` (a subscription link:
+			       * src/identity/feeds.c), as it cannot send a cookie or an Authorization header */
 };
 
 struct req;

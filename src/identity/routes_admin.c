@@ -43,13 +43,14 @@ static json_t *tokens_json(db *d, int64_t tenant)
 	int rc;
 	json_t *list = json_array();
 	db_stmt *s = tdb_query(d, tenant, &e, &rc,
-			       "SELECT t.id, t.label, u.login, t.roles, t.created_at, t.last_used FROM api_tokens t"
+			       "SELECT t.id, t.label, u.login, t.roles, t.created_at, t.last_used, t.feed FROM api_tokens t"
 			       " JOIN users u ON u.id = t.user_id WHERE t.tenant_id = $1 AND t.revoked = 0 ORDER BY t.id", "");
 	while (s && rc == DB_ROW) {
 		buf roles = BUF_INIT;
 		roles_format((unsigned)db_col_int64(s, 3), &roles);
-		json_array_append_new(list, json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)db_col_int64(s, 0), "label",
-						      db_col_text(s, 1), "login", db_col_text(s, 2), "roles", roles.data ? roles.data : ""));
+		json_array_append_new(list, json_pack("{s:I,s:s,s:s,s:s,s:b}", "id", (json_int_t)db_col_int64(s, 0), "label",
+						      db_col_text(s, 1), "login", db_col_text(s, 2), "roles", roles.data ? roles.data : "",
+						      "abonnement", (int)db_col_int64(s, 6)));
 		buf_free(&roles);
 		rc = db_step(s, &e);
 	}

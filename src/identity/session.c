@@ -78,23 +78,33 @@ static int load_principal(db *d, struct req *r, int64_t user, int64_t tenant, in
 	return 0;
 }
 
-static int auth_token(db *d, struct req *r, const char *tok)
+/* An API token (Bearer) or a calendar subscription link (`?jeton=` on an RF_FEED route): each kind is
+ * refused where the other belongs. */
+static int auth_token(db *d, struct req *r, const char *tok, int in_url)
 {
 	char h[65];
 	identity_sha256_hex(tok, h);
 	struct err e;
 	int rc;
-	db_stmt *s = db_query(d, &e, &rc, "SELECT id, user_id, tenant_id, roles FROM api_tokens WHERE token_hash = $1 AND revoked = 0",
+	db_stmt *s = db_query(d, &e, &rc, "SELECT id, user_id, tenant_id, roles, feed FROM api_tokens WHERE token_hash = $1 AND revoked = 0",
 			      "t", h);
 	if (!s)
 		return res_fail(r, 503, e.code, "%s", e.msg);
 	if (rc != DB_ROW) {
 		db_finalize(s);
-		return res_fail(r, 401, "auth.jeton_invalide", "Jeton d'API inconnu ou révoqué.");
+		return in_url ? res_fail(r, 401, "auth.abonnement_invalide", "Lien d'abonnement inconnu ou révoqué : créez-en un nouveau.")
+			      : res_fail(r, 401, "auth.jeton_invalide", "Jeton d'API inconnu ou révoqué.");
 	}
 	int64_t id = db_col_int64(s, 0), user = db_col_int64(s, 1), tenant = db_col_int64(s, 2);
 	unsigned roles = (unsigned)db_col_int64(s, 3);
+	int feed = (int)db_col_int64(s, 4);
 	db_finalize(s);
+	if (feed && !in_url)
+		return res_fail(r, 401, "auth.jeton_abonnement",
+				"Ce jeton est un lien d'abonnement d'agenda : il ne sert qu'à lire les calendriers.");
+	if (!feed && in_url)
+		return res_fail(r, 401, "auth.jeton_dans_url",
+				"Un jeton d'API ne se met pas dans une adresse : utilisez un lien d'abonnement d'agenda.");
 	r->via_token = 1;
 	if (load_principal(d, r, user, tenant, 1, roles) < 0)
 		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
@@ -109,14 +119,17 @@ static int auth_hook(struct req *r)
 	const char *authz = req_header(r, "Authorization");
 	const char *sid = req_cookie(r, SESSION_COOKIE);
 	int bearer = authz && strncmp(authz, "Bearer ", 7) == 0;
-	if (!bearer && (!sid || !*sid))
+	const char *link = r->route && (r->route->flags & RF_FEED) ? req_query(r, "jeton") : NULL;
+	if (!bearer && (!sid || !*sid) && !link)
 		return 0;  /* anonymous: no database work at all (static files, health, public pages) */
 	struct err e;
 	db *d = db_thread(&e);
 	if (!d)
 		return res_fail(r, 503, "db.indisponible", "Base de données indisponible : %s", e.msg);
 	if (bearer)
-		return auth_token(d, r, authz + 7);
+		return auth_token(d, r, authz + 7, 0);
+	if (link && (!sid || !*sid))
+		return auth_token(d, r, link, 1);
 	char h[65];
 	identity_sha256_hex(sid, h);
 	int rc;

@@ -16,6 +16,7 @@ struct isolation_seed {
 
 static const struct isolation_seed isolation_seeds[] = {
 	{ "/administration/jetons/:id/revoquer", "SELECT id FROM api_tokens WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
+	{ "/agenda/abonnements/:id/revoquer", "SELECT id FROM api_tokens WHERE tenant_id = $1 AND feed = 1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/parapheur/bureaux/:id/delegations", "SELECT id FROM desks WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/parapheur/bureaux/:id/bannettes/:bannette", "SELECT id, 'a-traiter' FROM desks WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
 	{ "/api/v1/parapheur/dossiers/:id", "SELECT id FROM folders WHERE tenant_id = $1 ORDER BY id LIMIT 1" },
@@ -296,6 +297,20 @@ static inline int seed_actes(db *d, int64_t tenant, int64_t user)
 	return 0;
 }
 
-static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_seance, seed_conventions, seed_helios, seed_actes, NULL };
+/* One calendar subscription link of tenant (src/identity/feeds.c). */
+static inline int seed_feeds(db *d, int64_t tenant, int64_t user)
+{
+	struct err e;
+	char h[65];
+	snprintf(h, sizeof h, "feed%060lld", (long long)tenant);
+	if (db_run(d, &e, "INSERT INTO api_tokens (token_hash, user_id, tenant_id, roles, label, created_at, feed)"
+			  " VALUES ($1, $2, $3, 1, 'Agenda témoin', 0, 1)", "tii", h, user, tenant) < 0) {
+		printf("# seed_feeds: %s\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int (*const isolation_fixtures[])(db *d, int64_t tenant, int64_t user) = { seed_parapheur, seed_egalite, seed_seance, seed_conventions, seed_helios, seed_actes, seed_feeds, NULL };
 
 #endif
