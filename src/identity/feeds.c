@@ -4,7 +4,7 @@
  * api_tokens row marked feed = 1, created by the user for themself, holding their roles in the
  * collectivité at that time (and never more than they hold when it is used, see session.c); the router
  * accepts it only on the routes flagged RF_FEED — read-only feeds — and refuses it as a Bearer token.
- * Each user lists and revokes their own links here; the administrator sees and revokes them with the
+ * Every user — the élus too, for their séances — lists and revokes their own links here; the administrator sees and revokes them with the
  * API tokens. */
 #include "identity/identity.h"
 #include "core/config.h"
@@ -17,12 +17,13 @@
 #include <time.h>
 
 /* The feeds a link can open, by route; a feed is offered when its route exists, is flagged RF_FEED and
- * the user's roles may read it. */
+ * the user's roles and the collectivité's service tier let them read it. */
 static const struct {
 	const char *pattern, *label;
 } feeds[] = {
 	{ "/conventions/echeances.ics", "Échéances des conventions (dates de fin, renouvellements, bilans)" },
 	{ "/conventions/permanences.ics", "Permanences des conventions (séances planifiées, annulations)" },
+	{ "/seances.ics", "Séances des assemblées (dès l'envoi de la convocation)" },
 };
 
 static const struct route *feed_route(const char *pattern)
@@ -41,8 +42,9 @@ static json_t *feeds_json(struct req *r, const char *token)
 	json_t *a = json_array();
 	for (size_t i = 0; i < sizeof feeds / sizeof *feeds; i++) {
 		const struct route *rt = feed_route(feeds[i].pattern);
-		if (!rt || !(rt->roles & r->roles))
-			continue;
+		unsigned tiers = rt ? rt->flags & (RF_TIER_PARAPHEUR | RF_TIER_TELETRANSMISSION | RF_TIER_IDELIBRE) : 0;
+		if (!rt || !(rt->roles & r->roles) || (tiers && !(r->tiers & tiers)))
+			continue;  /* the router would refuse it: role or service tier */
 		json_t *o = json_pack("{s:s,s:s}", "libelle", feeds[i].label, "chemin", feeds[i].pattern);
 		if (token)
 			json_object_set_new(o, "adresse", json_string(arena_printf(r->a, "%s%s?jeton=%s", cfg.public_url,
@@ -98,7 +100,7 @@ static int page(struct req *r)
 	db *d = req_db(r);
 	return d ? links_page(r, d, 200, NULL, NULL) : -1;
 }
-OPALE_ROUTE(feeds_page, "GET", "/agenda/abonnements", page, ROLE_STAFF, SCOPE_TENANT, 0);
+OPALE_ROUTE(feeds_page, "GET", "/agenda/abonnements", page, ROLE_ANY, SCOPE_TENANT, 0);
 
 /* Creates a link for the user; the token is shown once, only its SHA-256 is stored. */
 static int create(struct req *r)
@@ -123,7 +125,7 @@ static int create(struct req *r)
 	audit_req(r, "abonnement.creation", label, "");
 	return links_page(r, d, 200, NULL, full);
 }
-OPALE_ROUTE(feeds_create, "POST", "/agenda/abonnements", create, ROLE_STAFF, SCOPE_TENANT, 0);
+OPALE_ROUTE(feeds_create, "POST", "/agenda/abonnements", create, ROLE_ANY, SCOPE_TENANT, 0);
 
 /* A user revokes their own links only (the administrator revokes anyone's from the administration page). */
 static int revoke(struct req *r)
@@ -143,4 +145,4 @@ static int revoke(struct req *r)
 	res_flash(r, "ok", "Lien d'abonnement révoqué : les agendas qui l'utilisaient ne reçoivent plus rien.");
 	return res_redirect(r, "/agenda/abonnements");
 }
-OPALE_ROUTE(feeds_revoke, "POST", "/agenda/abonnements/:id/revoquer", revoke, ROLE_STAFF, SCOPE_TENANT, 0);
+OPALE_ROUTE(feeds_revoke, "POST", "/agenda/abonnements/:id/revoquer", revoke, ROLE_ANY, SCOPE_TENANT, 0);

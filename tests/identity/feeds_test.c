@@ -2,7 +2,8 @@
  * for themself, the address shown once opens the ICS feeds without a session (as a calendar program
  * fetches them), only its SHA-256 is stored, it is refused as a Bearer token and on any route that is
  * not a feed, an ordinary API token is refused in an address, another user cannot revoke it, a disabled
- * account's link stops, a revoked link stops; a name too long stores nothing. */
+ * account's link stops, a revoked link stops; a name too long stores nothing; the séances feed gives an
+ * élu the séances of their assemblies once sent, the staff every séance sent. */
 #include "apitest.h"
 #include "httptest.h"
 #include "srvtest.h"
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static struct srv S;
 
@@ -141,6 +143,66 @@ int main(void)
 	T_EQ_INT(at_form(&S, jar, csrf, rev, "", loc), 404, "revoking it twice: not found");
 	T_EQ_INT(get(jar, "/agenda/abonnements", NULL, &r), 200, "the page again");
 	T_OK(strstr(r.body.data, "Aucun lien actif.") != NULL, "no active link left");
+	ht_resp_free(&r);
+
+	/* the séances feed: an élu gets the séances of their assemblies once sent, the staff every séance sent */
+	char jar3[300], csrf3[80], etok[80], atok[80];
+	snprintf(jar3, sizeof jar3, "%s/cookies-elu", S.data);
+	T_EQ_INT(at_login(&S, jar3, "ccpo.elu", csrf3), 200, "the élu logs in");
+	T_EQ_INT(get(jar3, "/agenda/abonnements", NULL, &r), 200, "the élu has the subscriptions page too");
+	T_OK(strstr(r.body.data, "Séances des assemblées") && !strstr(r.body.data, "Permanences des conventions"),
+	     "… offering the séances, not the conventions they cannot read");
+	ht_resp_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&libelle=Mobile", csrf3);
+	ht_request("POST", srv_url(&S, "/agenda/abonnements"), "application/x-www-form-urlencoded", body, strlen(body), NULL, jar3, &r);
+	token_of(r.body.data, etok);
+	ht_resp_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&libelle=Bureau", csrf);
+	ht_request("POST", srv_url(&S, "/agenda/abonnements"), "application/x-www-form-urlencoded", body, strlen(body), NULL, jar, &r);
+	T_OK(strstr(r.body.data, "/seances.ics?jeton=opl_") != NULL, "the agent's new link has the séances feed too");
+	token_of(r.body.data, atok);
+	ht_resp_free(&r);
+	/* the demo's two séances are in preparation: the first is sent; the second is sent for another
+	 * assembly, which the élu does not sit in */
+	char upd[400];
+	snprintf(upd, sizeof upd, "UPDATE seances SET status = 'convoquee', starts_at = %lld WHERE id = (SELECT min(id) FROM seances)",
+		 (long long)time(NULL) + 7 * 86400);
+	db_run(D, &e, upd, "");
+	snprintf(upd, sizeof upd, "UPDATE seances SET status = 'convoquee', starts_at = %lld, organe_id = (SELECT max(id) FROM organes)"
+		 " WHERE id = (SELECT max(id) FROM seances)", (long long)time(NULL) + 14 * 86400);
+	db_run(D, &e, upd, "");
+	snprintf(upd, sizeof upd, "DELETE FROM membres WHERE organe_id = (SELECT max(id) FROM organes) AND user_id = %lld",
+		 (long long)at_user(D, "ccpo.elu"));
+	db_run(D, &e, upd, "");
+	int64_t sent = at_one(D, "SELECT count(*) FROM seances WHERE status <> 'preparation'", NULL);
+	int64_t mine = at_one(D, "SELECT count(*) FROM seances s WHERE s.status <> 'preparation' AND EXISTS (SELECT 1 FROM membres m"
+				 " JOIN users u ON u.id = m.user_id WHERE m.organe_id = s.organe_id AND u.login = $1)", "ccpo.elu");
+	printf("# séances sent %lld (the élu's %lld)\n", (long long)sent, (long long)mine);
+	T_OK(sent > mine && mine > 0, "the demo has séances sent, some of them to the élu's assemblies");
+	snprintf(path, sizeof path, "/seances.ics?jeton=%s", etok);
+	T_EQ_INT(get(NULL, path, NULL, &r), 200, "the élu's link opens the séances feed");
+	int n = 0;
+	for (const char *p = r.body.data; p && (p = strstr(p, "BEGIN:VEVENT")); p++)
+		n++;
+	T_EQ_INT(n, mine, "… with exactly the séances of the élu's assemblies");
+	T_OK(strstr(r.body.data, "/elu/seances/") && !strstr(r.body.data, "URL:http://localhost/seances/"), "… each linked to the élu's page");
+	ht_resp_free(&r);
+	snprintf(path, sizeof path, "/seances.ics?jeton=%s", atok);
+	T_EQ_INT(get(NULL, path, NULL, &r), 200, "the agent's link opens it");
+	n = 0;
+	for (const char *p = r.body.data; p && (p = strstr(p, "BEGIN:VEVENT")); p++)
+		n++;
+	T_EQ_INT(n, sent, "… with every séance sent, of every assembly");
+	ht_resp_free(&r);
+	db_run(D, &e, "UPDATE seances SET status = 'preparation' WHERE id = (SELECT max(id) FROM seances)", "");
+	T_EQ_INT(get(NULL, path, NULL, &r), 200, "one séance back in preparation");
+	n = 0;
+	for (const char *p = r.body.data; p && (p = strstr(p, "BEGIN:VEVENT")); p++)
+		n++;
+	T_EQ_INT(n, sent - 1, "… is no longer in the feed");
+	ht_resp_free(&r);
+	snprintf(path, sizeof path, "/conventions/permanences.ics?jeton=%s", etok);
+	T_EQ_INT(get(NULL, path, NULL, &r), 403, "the élu's link does not open the conventions (role)");
 	ht_resp_free(&r);
 
 	srv_stop(&S);
