@@ -1,7 +1,11 @@
 # Opale — plain make + pkg-config. `make run` builds and serves the demo; `make test` runs everything.
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson sqlite3 libpq openssl libxml-2.0 xmlsec1-openssl libsodium libcurl \
-           libarchive cairo pangocairo poppler-glib libmagic libqpdf zlib xlsxwriter
+# The `opale` executable links PKGS_CORE; the rendering libraries (PKGS_RENDU) are linked into the plugin
+# opale-rendu.so that it loads on first use (src/rendu/loader.c). Test binaries and peers link both.
+PKGS_CORE  := libmicrohttpd jansson sqlite3 libpq openssl libxml-2.0 xmlsec1-openssl libsodium libcurl \
+              libarchive glib-2.0 libmagic libqpdf zlib
+PKGS_RENDU := cairo pangocairo poppler-glib xlsxwriter
+PKGS    := $(PKGS_CORE) $(PKGS_RENDU)
 # One list of Debian packages, in one place: read by `make deps` and by .ci/run. npm is not in it: the
 # machines ship Node.js 20 with its own npm, which Debian's npm package conflicts with.
 DEPS    := $(shell cat tools/debian-packages 2>/dev/null)
@@ -10,6 +14,8 @@ OPT     ?= -O2
 CFLAGS  := -std=c17 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -Wno-deprecated-declarations \
            -fno-strict-aliasing -pthread -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+LDLIBS_CORE  := $(shell pkg-config --libs $(PKGS_CORE) 2>/dev/null) -lpthread -lm -ldl
+LDLIBS_RENDU := $(shell pkg-config --libs $(PKGS_RENDU) 2>/dev/null)
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
@@ -18,8 +24,18 @@ else
 BUILD   := build/rel
 endif
 
-SRC       := $(shell find src -name '*.c' ! -name main.c | sort)
+# The files that call cairo, pango, poppler or libxlsxwriter: the plugin, compiled a second time with -fPIC.
+RENDU_SRC := src/conventions/xlsx.c src/egalite/pdf.c src/egalite/xlsx.c src/helios/pes_pdf.c \
+             src/publication/publier_pdf.c src/rendu/plugin.c src/sign/stamp_draw.c src/web/pdfdoc.c
+LOADER    := src/rendu/loader.c
+SRC       := $(shell find src -name '*.c' ! -name main.c ! -path $(LOADER) | sort)
+# OBJ: everything, rendering included (test binaries, peers); CORE_OBJ: the executable's share.
 OBJ       := $(SRC:%.c=$(BUILD)/%.o)
+CORE_OBJ  := $(filter-out $(RENDU_SRC:%.c=$(BUILD)/%.o),$(OBJ)) $(BUILD)/$(LOADER:.c=.o)
+RENDU_OBJ := $(RENDU_SRC:%.c=$(BUILD)/pic/%.o)
+# The rendering objects are no explicit rule's prerequisite any more (only the test pattern rules'):
+# keep make from deleting them as intermediate files.
+.SECONDARY: $(OBJ)
 EMBED_IN  := $(shell find web/templates web/static src/db/migrations -type f 2>/dev/null | sort)
 TEST_SRC  := $(shell find tests -name '*_test.c' | sort)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -31,15 +47,29 @@ PEER_BIN  := $(PEER_SRC:tests/peers/%.c=$(BUILD)/peers/%)
 
 all: opale
 
-opale: $(BUILD)/opale
+# The plugin is copied beside ./opale, where the loader looks first; renamed into place, never rewritten,
+# so a running server that mapped the previous one keeps its pages.
+opale: $(BUILD)/opale $(BUILD)/opale-rendu.so
+	cp $(BUILD)/opale-rendu.so opale-rendu.so.tmp && mv -f opale-rendu.so.tmp opale-rendu.so
 	cp $< $@
 
-$(BUILD)/opale: $(OBJ) $(BUILD)/src/main.o $(BUILD)/gen/embedded.o
-	@echo "  LD $@"; $(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# The executable exports (dynamic symbol table) exactly the symbols the plugin takes from it.
+$(BUILD)/opale: $(CORE_OBJ) $(BUILD)/src/main.o $(BUILD)/gen/embedded.o $(BUILD)/rendu.sym
+	@echo "  LD $@"; $(CC) $(LDFLAGS) -Wl,--dynamic-list=$(BUILD)/rendu.sym -o $@ $(filter %.o,$^) $(LDLIBS_CORE)
+
+$(BUILD)/opale-rendu.so: $(RENDU_OBJ)
+	@echo "  LD $@"; $(CC) $(LDFLAGS) -shared -Wl,-Bsymbolic -o $@ $^ $(LDLIBS_RENDU)
+
+$(BUILD)/rendu.sym: $(BUILD)/opale-rendu.so
+	@{ echo '{'; nm -D --undefined-only $< | awk '{sub(/@.*/, "", $$2); print "  " $$2 ";"}'; echo '};'; } > $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"; $(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $< (-fPIC)"; $(CC) $(CFLAGS) -fPIC -MMD -MP -c -o $@ $<
 
 build/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -99,9 +129,9 @@ bench: opale
 	bench/run
 
 clean:
-	rm -rf build opale
+	rm -rf build opale opale-rendu.so
 
--include $(OBJ:.o=.d) $(BUILD)/src/main.d
+-include $(OBJ:.o=.d) $(RENDU_OBJ:.o=.d) $(BUILD)/$(LOADER:.c=.d) $(BUILD)/src/main.d
 
 # Debian package: staged tree + dpkg-deb; runtime dependencies computed from the binary's libraries.
 DEB_VERSION := $(shell sed -n 's/.*OPALE_VERSION "\(.*\)"/\1/p' src/core/version.h)
@@ -110,6 +140,7 @@ deb: opale
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/DEBIAN $(DEB_DIR)/usr/bin $(DEB_DIR)/etc/opale \
 	  $(DEB_DIR)/lib/systemd/system $(DEB_DIR)/usr/share/man/man1 $(DEB_DIR)/usr/share/doc/opale
 	install -m 0755 -s opale $(DEB_DIR)/usr/bin/opale
+	install -D -m 0644 -s opale-rendu.so $(DEB_DIR)/usr/lib/opale/opale-rendu.so
 	install -m 0640 packaging/opale.conf $(DEB_DIR)/etc/opale/opale.conf
 	install -m 0644 packaging/opale.service $(DEB_DIR)/lib/systemd/system/opale.service
 	install -m 0755 packaging/postinst packaging/prerm $(DEB_DIR)/DEBIAN/
@@ -118,11 +149,12 @@ deb: opale
 	install -D -m 0644 packaging/nginx-opale.conf $(DEB_DIR)/usr/share/doc/opale/examples/nginx-opale.conf
 	install -D -m 0644 packaging/prometheus-opale.rules.yml $(DEB_DIR)/usr/share/doc/opale/examples/prometheus-opale.rules.yml
 	echo /etc/opale/opale.conf > $(DEB_DIR)/DEBIAN/conffiles
-	# Runtime dependencies from the binary's libraries (dpkg-shlibdeps reads their symbols files; a
-	# library no package provides fails the build rather than producing a package that cannot start).
+	# Runtime dependencies from the libraries of the binary and of the rendering plugin (dpkg-shlibdeps
+	# reads their symbols files; a library no package provides fails the build rather than producing a
+	# package that cannot start or draw a PDF).
 	rm -rf build/deb/shlibs && mkdir -p build/deb/shlibs/debian && \
 	printf 'Source: opale\n\nPackage: opale\nArchitecture: amd64\n' > build/deb/shlibs/debian/control
-	deps=$$(cd build/deb/shlibs && dpkg-shlibdeps -O $(CURDIR)/$(DEB_DIR)/usr/bin/opale 2>/dev/null | sed -n 's/^shlibs:Depends=//p') && \
+	deps=$$(cd build/deb/shlibs && dpkg-shlibdeps -O $(CURDIR)/$(DEB_DIR)/usr/bin/opale $(CURDIR)/$(DEB_DIR)/usr/lib/opale/opale-rendu.so 2>/dev/null | sed -n 's/^shlibs:Depends=//p') && \
 	test -n "$$deps" && \
 	printf 'Package: opale\nVersion: $(DEB_VERSION)\nArchitecture: amd64\nMaintainer: Opale developers <dev@opale.invalid>\nSection: web\nPriority: optional\nDepends: adduser, fonts-dejavu-core, %s\nRecommends: postgresql-client\nSuggests: nginx-light, postgresql\nDescription: e-administration platform for French local authorities\n Parapheur, ACTES and Helios transmission, convocations, publication.\n' "$$deps" > $(DEB_DIR)/DEBIAN/control
 	dpkg-deb --root-owner-group --build $(DEB_DIR) build/opale_$(DEB_VERSION)_amd64.deb

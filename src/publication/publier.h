@@ -11,7 +11,7 @@
 #include "core/err.h"
 #include "db/db.h"
 
-/* ---- the published copy (publier_pdf.c) ------------------------------------------------------- */
+/* ---- the published copy (publier_pdf.c, in the rendering plugin; pub_copy in publier_db.c) ------- */
 
 /* A zone to black out: page (1-based), rectangle in PDF points from the page's top-left corner. */
 struct pub_zone {

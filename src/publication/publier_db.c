@@ -16,6 +16,39 @@
 #include <string.h>
 #include <time.h>
 
+int pub_copy(const void *pdf, size_t len, const char *const *lines, size_t n, const struct pub_redact *rd, int *hits,
+	     buf *out, struct err *e)
+{
+	if (rd && (rd->n_words || rd->n_zones)) {
+		buf red = BUF_INIT;
+		int rc = pub_redact_pdf(pdf, len, rd, hits, &red, e) < 0 ||
+				 actes_stamp_pdf_at(red.data, red.len, lines, n, ACTES_STAMP_BOTTOM_LEFT, out, e) < 0
+			 ? -1
+			 : 0;
+		buf_free(&red);
+		return rc;
+	}
+	return actes_stamp_pdf_at(pdf, len, lines, n, ACTES_STAMP_BOTTOM_LEFT, out, e);
+}
+
+int pub_executoire(const char *state, const char *date_ar, const char *date_publication, char out[11])
+{
+	out[0] = '\0';
+	if (!date_publication || strlen(date_publication) != 10)
+		return 0;
+	/* never sent to the prefecture (draft): publication alone makes it executory */
+	if (!state || strcmp(state, "brouillon") == 0) {
+		memcpy(out, date_publication, 11);
+		return 1;
+	}
+	if (strcmp(state, "acquitte") != 0 || !date_ar || strlen(date_ar) < 10)
+		return 0;   /* sent, no acknowledgement yet (or refused, cancelled): not executory */
+	const char *m = strncmp(date_ar, date_publication, 10) > 0 ? date_ar : date_publication;
+	memcpy(out, m, 10);
+	out[10] = '\0';
+	return 1;
+}
+
 #define TEXT_MAX (64 * 1024)   /* published text kept in the index, per act */
 
 /* "YYYY-MM-DD" → "DD/MM/YYYY". */

@@ -1,5 +1,6 @@
-/* publier_pdf: the PDF side of publication — the mention stamp (incremental update, shared with the
- * AR stamp of src/actes/stamp.c), the text of a PDF for the index, and pseudonymisation.
+/* publier_pdf: the PDF side of publication that needs poppler and cairo — the text of a PDF for the
+ * index, and pseudonymisation. Part of the rendering plugin (src/rendu/loader.c); the mention stamp
+ * (pub_copy, an incremental update shared with the AR stamp of src/actes/stamp.c) is in publier_db.c.
  *
  * Why redaction re-renders every page as an image (poppler-glib + cairo): hiding personal data must
  * remove it from the file, not cover it. Painting a black box over a page (or an annotation) leaves
@@ -15,7 +16,6 @@
  * over (the redacted copy is a new document; the signed original stays in the registre). Acts
  * published without redaction keep their bytes and signatures (incremental mention). */
 #include "publication/publier.h"
-#include "actes/registre.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -133,37 +133,4 @@ int pub_redact_pdf(const void *pdf, size_t len, const struct pub_redact *rd, int
 	cairo_surface_destroy(pdfs);
 	g_object_unref(doc);
 	return rc;
-}
-
-int pub_copy(const void *pdf, size_t len, const char *const *lines, size_t n, const struct pub_redact *rd, int *hits,
-	     buf *out, struct err *e)
-{
-	if (rd && (rd->n_words || rd->n_zones)) {
-		buf red = BUF_INIT;
-		int rc = pub_redact_pdf(pdf, len, rd, hits, &red, e) < 0 ||
-				 actes_stamp_pdf_at(red.data, red.len, lines, n, ACTES_STAMP_BOTTOM_LEFT, out, e) < 0
-			 ? -1
-			 : 0;
-		buf_free(&red);
-		return rc;
-	}
-	return actes_stamp_pdf_at(pdf, len, lines, n, ACTES_STAMP_BOTTOM_LEFT, out, e);
-}
-
-int pub_executoire(const char *state, const char *date_ar, const char *date_publication, char out[11])
-{
-	out[0] = '\0';
-	if (!date_publication || strlen(date_publication) != 10)
-		return 0;
-	/* never sent to the prefecture (draft): publication alone makes it executory */
-	if (!state || strcmp(state, "brouillon") == 0) {
-		memcpy(out, date_publication, 11);
-		return 1;
-	}
-	if (strcmp(state, "acquitte") != 0 || !date_ar || strlen(date_ar) < 10)
-		return 0;   /* sent, no acknowledgement yet (or refused, cancelled): not executory */
-	const char *m = strncmp(date_ar, date_publication, 10) > 0 ? date_ar : date_publication;
-	memcpy(out, m, 10);
-	out[10] = '\0';
-	return 1;
 }

@@ -1,5 +1,6 @@
-/* search: indexing and querying (see search.h). Folding uses GLib's g_str_to_ascii (already linked
- * through pango): a maintained transliteration table rather than one of our own. */
+/* search: indexing and querying (see search.h). Folding uses GLib's g_str_to_ascii (libglib alone is
+ * linked by the executable; pango and the rest of the rendering stack are in the plugin, src/rendu): a
+ * maintained transliteration table rather than one of our own. */
 #include "search/search.h"
 
 #include <ctype.h>

@@ -26,6 +26,15 @@ struct pades_ctx {
 int pades_place(struct pades_ctx *c, struct err *e);
 /* Size of the visible stamp for the options (points). */
 void pades_stamp_size(const struct pades_ctx *c, double *w, double *h);
+/* One line of the visible stamp and its pango font; the stamp's inner margin and line height (points). */
+struct stamp_line {
+	const char *text, *font;
+};
+#define STAMP_PAD 6.0
+#define STAMP_LINE_H 11.5
+/* Draws the stamp's lines (the second one, the signer's name, in blue) from the top of a w × h box as a
+ * one-page PDF appended to out. In the rendering plugin (stamp_draw.c, cairo + pango). 0, or -1 with e. */
+int sign_stamp_draw(const struct stamp_line *l, int n, double w, double h, buf *out, struct err *e);
 /* Writes the appearance form XObject (and the objects it needs); *ap receives its number. */
 int pades_stamp(struct pades_ctx *c, int *ap, struct err *e);
 /* Finds the first occurrence of tag in the text of the pages: page index (0-based), position of

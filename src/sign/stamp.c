@@ -1,8 +1,7 @@
-/* stamp: the visible signature appearance. cairo + pango draw the stamp (name, role, collectivité,
- * date and time in Paris, « En l'absence de … ») as a one-page PDF with subset fonts, so accents are
- * right; that page is then imported into the signed PDF as a form XObject (objects renumbered). */
-#include <cairo-pdf.h>
-#include <pango/pangocairo.h>
+/* stamp: the visible signature appearance. The stamp's lines (name, role, collectivité, date and time
+ * in Paris, « En l'absence de … ») are drawn by cairo + pango as a one-page PDF with subset fonts, so
+ * accents are right (stamp_draw.c, in the rendering plugin: src/rendu/loader.c); that page is then
+ * imported into the signed PDF as a form XObject (objects renumbered). */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,12 +9,6 @@
 #include "sign/sign_priv.h"
 
 #define STAMP_W 220.0
-#define PAD 6.0
-
-struct line {
-	const char *text;
-	const char *font;
-};
 
 /* Offset of Europe/Paris from UTC at t: CEST (+2) from the last Sunday of March 01:00 UTC to the
  * last Sunday of October 01:00 UTC, CET (+1) otherwise (EU rule since 1996). */
@@ -36,7 +29,7 @@ int sign_paris_offset(time_t t)
 	return t >= bounds[0] && t < bounds[1] ? 2 : 1;
 }
 
-static int stamp_lines(const struct pades_ctx *c, struct line *l, char *date, size_t dn, char *absent, size_t an)
+static int stamp_lines(const struct pades_ctx *c, struct stamp_line *l, char *date, size_t dn, char *absent, size_t an)
 {
 	const struct sign_opts *o = c->o;
 	int n = 0;
@@ -44,69 +37,27 @@ static int stamp_lines(const struct pades_ctx *c, struct line *l, char *date, si
 	struct tm tm;
 	gmtime_r(&local, &tm);
 	strftime(date, dn, "Le %d/%m/%Y à %H:%M:%S (heure de Paris)", &tm);
-	l[n++] = (struct line){ "Signé électroniquement par", "DejaVu Sans 6.5" };
-	l[n++] = (struct line){ c->signer, "DejaVu Sans Bold 9" };
+	l[n++] = (struct stamp_line){ "Signé électroniquement par", "DejaVu Sans 6.5" };
+	l[n++] = (struct stamp_line){ c->signer, "DejaVu Sans Bold 9" };
 	if (o->role && *o->role)
-		l[n++] = (struct line){ o->role, "DejaVu Sans Oblique 7.5" };
+		l[n++] = (struct stamp_line){ o->role, "DejaVu Sans Oblique 7.5" };
 	if (o->collectivite && *o->collectivite)
-		l[n++] = (struct line){ o->collectivite, "DejaVu Sans 7.5" };
+		l[n++] = (struct stamp_line){ o->collectivite, "DejaVu Sans 7.5" };
 	if (o->absent_for && *o->absent_for) {
 		snprintf(absent, an, "En l'absence de %s", o->absent_for);
-		l[n++] = (struct line){ absent, "DejaVu Sans Oblique 7" };
+		l[n++] = (struct stamp_line){ absent, "DejaVu Sans Oblique 7" };
 	}
-	l[n++] = (struct line){ date, "DejaVu Sans 6.5" };
+	l[n++] = (struct stamp_line){ date, "DejaVu Sans 6.5" };
 	return n;
 }
 
 void pades_stamp_size(const struct pades_ctx *c, double *w, double *h)
 {
-	struct line l[8];
+	struct stamp_line l[8];
 	char date[96], absent[320];
 	int n = stamp_lines(c, l, date, sizeof date, absent, sizeof absent);
 	*w = STAMP_W;
-	*h = 2 * PAD + 11.5 * n + 2;
-}
-
-static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int len)
-{
-	buf_add(closure, data, len);
-	return CAIRO_STATUS_SUCCESS;
-}
-
-/* Draws the stamp into a one-page PDF held in out. */
-static int render(const struct pades_ctx *c, buf *out)
-{
-	struct line l[8];
-	char date[96], absent[320];
-	int n = stamp_lines(c, l, date, sizeof date, absent, sizeof absent);
-	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buf, out, c->w, c->h);
-	cairo_t *cr = cairo_create(s);
-	cairo_rectangle(cr, 0.5, 0.5, c->w - 1, c->h - 1);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_fill_preserve(cr);
-	cairo_set_source_rgb(cr, 0.05, 0.2, 0.5);
-	cairo_set_line_width(cr, 1);
-	cairo_stroke(cr);
-	double y = PAD;
-	for (int i = 0; i < n; i++) {
-		PangoLayout *pl = pango_cairo_create_layout(cr);
-		PangoFontDescription *fd = pango_font_description_from_string(l[i].font);
-		pango_layout_set_font_description(pl, fd);
-		pango_layout_set_width(pl, (int)((c->w - 2 * PAD) * PANGO_SCALE));
-		pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_END);
-		pango_layout_set_text(pl, l[i].text, -1);
-		cairo_set_source_rgb(cr, i == 1 ? 0.05 : 0.15, i == 1 ? 0.2 : 0.15, i == 1 ? 0.5 : 0.15);
-		cairo_move_to(cr, PAD, y);
-		pango_cairo_show_layout(cr, pl);
-		pango_font_description_free(fd);
-		g_object_unref(pl);
-		y += 11.5;
-	}
-	cairo_destroy(cr);
-	cairo_surface_finish(s);
-	int rc = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS ? 0 : -1;
-	cairo_surface_destroy(s);
-	return rc;
+	*h = 2 * STAMP_PAD + STAMP_LINE_H * n + 2;
 }
 
 /* Object import with renumbering: map[old] = new number, queue of objects still to write. */
@@ -199,10 +150,11 @@ int pades_stamp(struct pades_ctx *c, int *ap, struct err *e)
 	struct err se = { 0 };
 	int rc = -1;
 	memset(&src, 0, sizeof src);
-	if (render(c, &pdfb) < 0) {
-		err_set(e, 500, "sign.stamp", "Impossible de dessiner le tampon de signature.");
+	struct stamp_line l[8];
+	char date[96], absent[320];
+	int n = stamp_lines(c, l, date, sizeof date, absent, sizeof absent);
+	if (sign_stamp_draw(l, n, c->w, c->h, &pdfb, e) < 0)
 		goto out;
-	}
 	if (pdf_open(&src, pdfb.data, pdfb.len, &se) < 0 || pdf_load_pages(&src) < 1) {
 		err_set(e, 500, "sign.stamp", "Tampon de signature illisible : %s", se.msg);
 		goto out;

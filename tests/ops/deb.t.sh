@@ -4,7 +4,8 @@
 # /usr/bin/opale, the conffile /etc/opale/opale.conf (root:opale 0640), the `opale` system user and its
 # data directory, `systemd-analyze verify` of the unit, `man -l` of the page; the binary started as the
 # unit would (user opale, OPALE_CONFIG, migrate then serve) answers /healthz; remove keeps the conffile,
-# purge drops it. Depends: every library the binary needs (DT_NEEDED) belongs to a listed package.
+# purge drops it. Depends: every library the binary or the rendering plugin (/usr/lib/opale/opale-rendu.so)
+# needs (DT_NEEDED) belongs to a listed package; a visible signature made with the installed binary.
 # A clean Debian 12 (debootstrap) install is documented in docs/operations.md (needs the network).
 . "$(dirname "$0")/../lib.sh"
 if [ "$(id -u)" != 0 ] || ! unshare -m true 2>/dev/null; then
@@ -24,8 +25,9 @@ deps=$(dpkg-deb -f "$DEB" Depends)
 # independently of dpkg-shlibdeps: ldconfig resolves the name, dpkg -S names its package (merged /usr:
 # dpkg may record /lib/… or /usr/lib/…).
 X=$T_TMP/x; mkdir -p "$X"; dpkg-deb -x "$DEB" "$X"
+ok "the rendering plugin is installed in /usr/lib/opale" test -s "$X/usr/lib/opale/opale-rendu.so"
 missing=""
-for so in $(objdump -p "$X/usr/bin/opale" | awk '$1 == "NEEDED" {print $2}'); do
+for so in $(objdump -p "$X/usr/bin/opale" "$X/usr/lib/opale/opale-rendu.so" | awk '$1 == "NEEDED" {print $2}' | sort -u); do
 	path=$(ldconfig -p | awk -v n="$so" '$1 == n && /x86-64/ {print $NF; exit}')
 	real=$(readlink -f "$path")
 	pkg=""
@@ -34,8 +36,12 @@ for so in $(objdump -p "$X/usr/bin/opale" | awk '$1 == "NEEDED" {print $2}'); do
 	done
 	case ", $deps," in *", $pkg "*|*", $pkg,"*) ;; *) missing="$missing $so($pkg)";; esac
 done
-eq "every needed library is in Depends" "${missing:-none}" none
+eq "every library needed by the binary or the plugin is in Depends" "${missing:-none}" none
 
+# A visible signature inside the throw-away root: the installed binary finds the plugin in /usr/lib/opale.
+P=$T_TMP/pki
+bash "$TOP/tests/sign/pki.sh" "$P" >/dev/null 2>&1 || fail "test PKI generated"
+"$TOP/build/rel/peers/mkpdf" "$T_TMP/in.pdf" --tag '#signature#' >/dev/null 2>&1 || fail "mkpdf"
 M=$T_TMP/root; mkdir -p "$M" "$T_TMP/up" "$T_TMP/work"
 cp "$DEB" "$T_TMP/opale.deb"
 PORT=$(free_port)
@@ -45,7 +51,7 @@ M=$M
 mount -t overlay overlay -o lowerdir=/,upperdir=$T_TMP/up,workdir=$T_TMP/work \$M || { echo "R mount failed"; exit 3; }
 mount --bind /proc \$M/proc; mount --bind /dev \$M/dev
 mkdir -p \$M/run/opale-test && mount -t tmpfs tmpfs \$M/run/opale-test
-cp $T_TMP/opale.deb \$M/run/opale-test/
+cp $T_TMP/opale.deb $P/user.p12 $P/pass.txt $T_TMP/in.pdf \$M/run/opale-test/
 inr() { chroot \$M "\$@"; }
 # Anything left from an earlier install would hide a packaging bug.
 inr sh -c 'dpkg-query -W opale >/dev/null 2>&1 || getent passwd opale >/dev/null || test -e /etc/opale' && echo "R preexisting yes"
@@ -61,6 +67,9 @@ inr env MANWIDTH=100 man -l /usr/share/man/man1/opale.1.gz 2>$T_TMP/man.err | co
 # As the unit does: user opale, OPALE_CONFIG, ExecStartPre=migrate, ExecStart=serve.
 as_opale() { inr setpriv --reuid=opale --regid=opale --init-groups -- env -i PATH=/usr/bin:/bin OPALE_CONFIG=/etc/opale/opale.conf "\$@"; }
 as_opale /usr/bin/opale migrate > $T_TMP/migrate.log 2>&1; echo "R migrate \$?"
+inr /usr/bin/opale sign pades --p12 /run/opale-test/user.p12 --password-file /run/opale-test/pass.txt --tag '#signature#' /run/opale-test/in.pdf /run/opale-test/vis.pdf \
+	> $T_TMP/stamp.log 2>&1; echo "R stamp \$?"
+echo "R stamptext \$(inr pdftotext /run/opale-test/vis.pdf - 2>/dev/null | grep -c 'Signé électroniquement par')"
 # chroot, setpriv and env each exec the next: \$! is the server itself.
 chroot \$M setpriv --reuid=opale --regid=opale --init-groups -- env -i PATH=/usr/bin:/bin OPALE_CONFIG=/etc/opale/opale.conf \
 	OPALE_LISTEN=127.0.0.1:$PORT /usr/bin/opale serve > $T_TMP/serve.log 2>&1 &
@@ -96,6 +105,9 @@ eq "man -l renders the page" "$(r man)" 0
 has "the page lists the commands" "$(cat "$T_TMP/man.txt")" "backup"
 has "and the signals" "$(cat "$T_TMP/man.txt")" "SIGHUP"
 eq "opale migrate as the opale user with /etc/opale/opale.conf" "$(r migrate)" 0
+eq "a visible signature with the installed binary (plugin from /usr/lib/opale)" "$(r stamp)" 0
+[ "$(r stamp)" = 0 ] || echo "# $(tail -3 "$T_TMP/stamp.log")"
+eq "… its stamp is drawn" "$(r stamptext)" 1
 has "opale serve as the unit starts it answers /healthz" "$(r healthz)" '"status":"ok"'
 eq "the database is created by and for the opale user" "$(r dbowner)" opale
 eq "SIGTERM stops it cleanly" "$(r stop)" 0
