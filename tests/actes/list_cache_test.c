@@ -191,23 +191,15 @@ static char *headers_no_date(const struct ht_resp *r)
 
 int main(void)
 {
-	const char *build = getenv("BUILD") ? getenv("BUILD") : "build/rel";
-	const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
 	setenv("OPALE_JOBS_POLL_MS", "200", 1);
 	setenv("OPALE_TDT_POLL", "1", 1);
-	if (!T_OK(srv_start(&S, NULL) == 0, "server with demo data starts"))
+	int started = peer_start_with_server(&S, &P, 1);
+	T_OK(started != -1, "server with demo data starts");
+	if (!T_OK(started == 0, "S2LOW test peer starts, the collectivité's TdT"))
 		return t_done();
-	char log[400], classif[512], out[8192];
-	snprintf(log, sizeof log, "%s/peer.log", S.data);
-	snprintf(classif, sizeof classif, "%s/specs/actes/samples/pastell/classification-exemple.xml", shared);
-	const char *pargs[] = { "--classification", classif, NULL };
-	if (!T_OK(peer_start(&P, build, log, 0, pargs) == 0, "S2LOW test peer starts")) {
-		srv_stop(&S);
-		return t_done();
-	}
 	D = srv_db(&S);
 	struct err e;
-	db_run(D, &e, "UPDATE actes_settings SET tdt_url = $1", "t", P.url);
+	char out[8192];
 	char tok[80], tok_aud[80], tok_b[80], csrf[80], jar[320];
 	at_token(&S, D, "ccpo.agent", tok);
 	at_token(&S, D, "ccpo.auditeur", tok_aud);
