@@ -7,7 +7,8 @@
  * the AR: acquitté), an act changed, inserted and deleted by SQL from another connection (another node,
  * the CLI, a hand-typed UPDATE); two collectivités asking the same question never get each other's
  * bytes; other parameters get their own answer; the roles (agent, administrator by session cookie,
- * auditor) get the same bytes; ETag / If-None-Match gives 304 until a write; errors are not kept.
+ * auditor) get the same bytes; ETag / If-None-Match gives 304 until a write; errors are not kept;
+ * 300 more keys leave 256 answers kept (the least recently used evicted).
  * Without the triggers, the checks after the job workers' and the other connection's writes fail. */
 #include "actes/registre.h"
 #include "apitest.h"
@@ -395,6 +396,20 @@ int main(void)
 	T_OK(json_array_size(json_object_get(j, "actes")) == 1 && strstr(found, "2026_CACHE1"), "q= finds the act changed by another connection, and only it");
 	json_decref(j);
 	free(found);
+
+	/* bounded: 300 more keys, the oldest evicted, no more than ANSCACHE_ENTRIES kept, answers still right */
+	double ev0 = srv_metric(&S, "opale_answer_cache_evictions_total");
+	for (int i = 1; i <= 300; i++) {
+		char qs_[32];
+		snprintf(qs_, sizeof qs_, "?limite=%d&annee=2026", i);
+		const struct q qi = { qs_, NULL, NULL, 2026, 0, i };
+		get(tok, &qi, NULL, &r);
+		ht_resp_free(&r);
+	}
+	T_OK(srv_metric(&S, "opale_answer_cache_entries") == 256 && srv_metric(&S, "opale_answer_cache_evictions_total") >= ev0 + 44,
+	     "300 more keys: 256 answers kept at most, the least recently used evicted");
+	const struct q q3 = { "?limite=3&annee=2026", NULL, NULL, 2026, 0, 3 };
+	free(check_list(tok, TA, &q3, "an evicted key asked again"));
 
 	peer_stop(&P);
 	srv_stop(&S);
