@@ -4,6 +4,7 @@
 #include "actes/courriers.h"
 #include "actes/registre.h"
 #include "db/tenant.h"
+#include "http/anscache.h"
 #include "http/http.h"
 #include "identity/identity.h"
 #include "store/store.h"
@@ -15,6 +16,11 @@
 #define WRITERS (ROLE_AGENT | ROLE_ADMIN)
 #define READERS (ROLE_AGENT | ROLE_ADMIN | ROLE_AUDITOR)
 
+/* The list is kept in the answer cache (src/http/anscache.h) at the collectivité's "actes" data
+ * version, raised by the database on every write to the table actes (0022_data_versions.sql): a
+ * request costs one indexed SELECT and a copy while nothing changed (bench P2). The key holds the
+ * parameters as the query uses them; the user and roles are not in it: every role allowed here
+ * (READERS) gets the same list. */
 static int list(struct req *r)
 {
 	db *d = req_db(r);
@@ -22,16 +28,34 @@ static int list(struct req *r)
 		return -1;
 	struct err e;
 	const char *an = req_query(r, "annee"), *na = req_query(r, "nature"), *li = req_query(r, "limite");
+	const char *etat = req_query(r, "etat"), *q = req_query(r, "q");
 	int limit = li ? atoi(li) : 500;  /* the most recent first; 1 to 500 */
 	if (limit < 1 || limit > 500)
 		return res_fail(r, 400, "actes.limite", "« limite » doit être un nombre entre 1 et 500.");
-	buf *out = res_json_begin(r, 200);  /* {"actes":[…]} streamed from the rows, see actes_db_list_write */
-	buf_puts(out, "{\"actes\":");
-	if (actes_db_list_write(d, r->tenant_id, req_query(r, "etat"), an ? atoi(an) : 0, na ? atoi(na) : 0, req_query(r, "q"), limit,
-				out, &e) < 0)
+	int annee = an ? atoi(an) : 0, nature = na ? atoi(na) : 0;
+	int64_t version;
+	if (tdb_data_version(d, r->tenant_id, "actes", &version, &e) < 0)
 		return res_fail_err(r, &e);
-	buf_putc(out, '}');
-	return 0;
+	buf key = BUF_INIT;
+	anscache_key(&key, "actes.list");
+	anscache_key(&key, etat);
+	anscache_key_int(&key, annee);
+	anscache_key_int(&key, nature);
+	anscache_key(&key, q);
+	anscache_key_int(&key, limit);
+	int rc = 0;
+	if (!anscache_serve(r, r->tenant_id, &key, version)) {
+		buf *out = res_json_begin(r, 200);  /* {"actes":[…]} streamed from the rows, see actes_db_list_write */
+		buf_puts(out, "{\"actes\":");
+		if (actes_db_list_write(d, r->tenant_id, etat, annee, nature, q, limit, out, &e) < 0) {
+			rc = res_fail_err(r, &e);
+		} else {
+			buf_putc(out, '}');
+			anscache_keep(r, r->tenant_id, &key, version);
+		}
+	}
+	buf_free(&key);
+	return rc;
 }
 OPALE_ROUTE(actes_list_r, "GET", "/api/v1/actes", list, READERS, SCOPE_TENANT, TT);
 

@@ -17,6 +17,8 @@ void log_set_level(const char *name)
 			min_level = (enum log_level)i;
 }
 
+int log_enabled(enum log_level lvl) { return lvl >= min_level; }
+
 static void stamp(buf *b)
 {
 	struct timespec ts;

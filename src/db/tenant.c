@@ -67,3 +67,14 @@ int tdb_run(db *d, int64_t tenant_id, struct err *e, const char *sql, const char
 	db_finalize(s);
 	return rc < 0 ? -1 : 0;
 }
+
+int tdb_data_version(db *d, int64_t tenant_id, const char *domain, int64_t *version, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant_id, e, &rc, "SELECT version FROM data_versions WHERE tenant_id = $1 AND domain = $2", "t", domain);
+	if (!s)
+		return -1;
+	*version = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	db_finalize(s);
+	return 0;
+}

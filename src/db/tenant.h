@@ -8,6 +8,10 @@
 
 db_stmt *tdb_query(db *d, int64_t tenant_id, struct err *e, int *rc, const char *sql, const char *types, ...);
 int tdb_run(db *d, int64_t tenant_id, struct err *e, const char *sql, const char *types, ...);
+/* The collectivité's data version of domain ("actes"), kept by the database's triggers
+ * (migration 0022_data_versions.sql): it grows with every committed write to the domain's tables,
+ * whoever the writer. 0 when nothing was written since the migration. One indexed SELECT. */
+int tdb_data_version(db *d, int64_t tenant_id, const char *domain, int64_t *version, struct err *e);
 /* True when sql filters on the tenant (exposed for tests). */
 int tdb_sql_scoped(const char *sql);
 

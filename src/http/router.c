@@ -56,9 +56,9 @@ static int match_one(const char *pat, const char *path, struct kv *params, int *
 			return 0;
 		pat++;
 		path++;
-		const char *pe = strchrnul(pat, '/');
-		const char *se = strchrnul(path, '/');
 		if (*pat == ':') {
+			const char *pe = strchrnul(pat, '/');
+			const char *se = strchrnul(path, '/');
 			if (se == path || *np >= 8)
 				return 0;
 			char *v = seg_decode(a, path, (size_t)(se - path));
@@ -67,11 +67,18 @@ static int match_one(const char *pat, const char *path, struct kv *params, int *
 			params[*np].k = arena_strndup(a, pat + 1, (size_t)(pe - pat - 1));
 			params[*np].v = v;
 			(*np)++;
-		} else if (pe - pat != se - path || memcmp(pat, path, (size_t)(pe - pat)) != 0) {
-			return 0;
+			pat = pe;
+			path = se;
+		} else {
+			/* a literal segment, compared in place: most routes differ at their first characters,
+			 * and two strchrnul calls per route were 6 % of a cached list's CPU (bench P2) */
+			while (*pat && *pat != '/' && *pat == *path) {
+				pat++;
+				path++;
+			}
+			if ((*pat && *pat != '/') || (*path && *path != '/'))
+				return 0;
 		}
-		pat = pe;
-		path = se;
 	}
 	return *pat == '\0' && *path == '\0';
 }

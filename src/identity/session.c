@@ -34,9 +34,13 @@ void identity_sha256_hex(const char *s, char out[65])
 {
 	unsigned char md[32];
 	unsigned int len;
+	static const char hex[] = "0123456789abcdef";
 	EVP_Digest(s, strlen(s), md, &len, EVP_sha256(), NULL);
-	for (int i = 0; i < 32; i++)
-		sprintf(out + 2 * i, "%02x", md[i]);
+	for (int i = 0; i < 32; i++) {   /* not sprintf: 32 calls were 7 % of a cached list's CPU (bench P2) */
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
 }
 
 /* Fills roles, tiers and display name for user in tenant. */

@@ -1,5 +1,6 @@
 #include "peertest.h"
 #include "httptest.h"
+#include "srvtest.h"
 
 #include <jansson.h>
 
@@ -41,6 +42,33 @@ int peer_start(struct peer *p, const char *build, const char *log, int port, con
 		usleep(50000);
 	}
 	return -1;
+}
+
+int peer_start_with_server(struct srv *s, struct peer *p, int classification)
+{
+	const char *build = getenv("BUILD") ? getenv("BUILD") : "build/rel";
+	const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
+	if (srv_start(s, NULL) < 0)
+		return -1;
+	char log[400], classif[512];
+	snprintf(log, sizeof log, "%s/peer.log", s->data);
+	snprintf(classif, sizeof classif, "%s/specs/actes/samples/pastell/classification-exemple.xml", shared);
+	const char *args[] = { "--classification", classif, NULL };
+	if (peer_start(p, build, log, 0, classification ? args : NULL) < 0) {
+		srv_stop(s);
+		return -2;
+	}
+	db *d = srv_db(s);
+	struct err e;
+	int rc = d ? db_run(d, &e, "UPDATE actes_settings SET tdt_url = $1", "t", p->url) : -1;
+	if (d)
+		db_close(d);
+	if (rc < 0) {
+		peer_stop(p);
+		srv_stop(s);
+		return -2;
+	}
+	return 0;
 }
 
 void peer_stop(struct peer *p)

@@ -13,6 +13,13 @@ struct peer {
  * extra arguments (NULL-terminated), its stderr appended to log; waits until it answers
  * /api/test-connexion.php. 0, or -1 when it never answered. */
 int peer_start(struct peer *p, const char *build, const char *log, int port, const char *const *args);
+/* The usual start of an @ctes integration test: a server with the demo data (srv_start; set its
+ * environment first, e.g. OPALE_JOBS_POLL_MS, OPALE_TDT_POLL), the peer (BUILD, log in the server's data
+ * directory; with the classification of SHARED's Pastell samples when classification is set) and the
+ * demo collectivité's TdT pointed at it. 0; -1 when the server did not start; -2 when the peer did not
+ * (the server is then stopped). */
+struct srv;
+int peer_start_with_server(struct srv *s, struct peer *p, int classification);
 /* SIGTERM and wait. */
 void peer_stop(struct peer *p);
 /* Drives the test prefecture: POST /_peer/<what> (e.g. "ar?id=12", "transmettre?id=12"). */
