@@ -3,6 +3,7 @@
 #include "helios/files.h"
 #include "helios/routes.h"
 #include "core/config.h"
+#include "http/action.h"
 #include "http/http.h"
 #include "identity/identity.h"
 #include "store/store.h"
@@ -89,16 +90,11 @@ static int list(struct req *r)
 }
 OPALE_ROUTE(hf_list_r, "GET", "/api/v1/helios/fichiers", list, READERS, SCOPE_TENANT, TDT);
 
-static int detail(struct req *r)
+static json_t *file_answer(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	json_t *j = hf_json(d, r->tenant_id, id, &e);
-	return j ? res_json(r, 200, j) : res_fail_err(r, &e);
+	return hf_json(a->d, a->tenant, a->id, &a->e);
 }
+OPALE_ACTION(detail, .id = "id", .answer = file_answer)
 OPALE_ROUTE(hf_detail_r, "GET", "/api/v1/helios/fichiers/:id", detail, READERS, SCOPE_TENANT, TDT);
 
 static int download(struct req *r)
@@ -181,19 +177,11 @@ static int signature(struct req *r)
 }
 OPALE_ROUTE(hf_signature_r, "POST", "/api/v1/helios/fichiers/:id/signature", signature, WRITERS, SCOPE_TENANT, TDT);
 
-static int transmit(struct req *r)
+static int transmit_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e = { 0 };
-	if (hf_transmit(d, r->tenant_id, r->user_id, id, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "helios.transmission", arena_printf(r->a, "%lld", (long long)id), "");
-	json_t *out = hf_json(d, r->tenant_id, id, &e);
-	return out ? res_json(r, 202, out) : res_fail_err(r, &e);
+	return hf_transmit(a->d, a->tenant, a->r->user_id, a->id, &a->e);
 }
+OPALE_ACTION(transmit, .id = "id", .fn = transmit_fn, .audit = "helios.transmission", .status = 202, .answer = file_answer)
 OPALE_ROUTE(hf_transmit_r, "POST", "/api/v1/helios/fichiers/:id/transmettre", transmit, WRITERS, SCOPE_TENANT, TDT);
 
 static int signed_upload(struct req *r)
