@@ -5,6 +5,7 @@
 #include "seance/seance_db.h"
 #include "seance/sd_util.h"
 #include "core/config.h"
+#include "core/ics.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
 #include "jobs/jobs.h"
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static void event(db *d, int64_t tenant, int64_t seance, int64_t conv, int64_t membre, int64_t at, const char *kind,
 		  const char *ip, const char *detail)
@@ -306,18 +306,6 @@ int sd_rectifier(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t no
 
 /* ---- the job: one convocation e-mail ---------------------------------------------------------- */
 
-static void ics_escape(buf *b, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == ',' || *s == ';' || *s == '\\')
-			buf_putc(b, '\\');
-		if (*s == '\n')
-			buf_puts(b, "\\n");
-		else
-			buf_putc(b, *s);
-	}
-}
-
 static int convocation_job(db *d, const struct job *j, struct err *e)
 {
 	json_t *p = json_loads(j->payload, 0, NULL);
@@ -398,22 +386,18 @@ static int convocation_job(db *d, const struct job *j, struct err *e)
 	/* The .ics event: one blob per sending, stored once — its DTSTAMP is the sending's time, not the
 	 * job's (which made a new blob every second of a long sending: bench P4, bytes per recipient). */
 	buf ics = BUF_INIT;
-	char dt[20], stamp[20];
-	time_t st0 = (time_t)sd_int(se, "debut", 0), st1 = st0 + 3 * 3600, now = (time_t)queued;
-	struct tm tm;
-	gmtime_r(&st0, &tm);
-	strftime(dt, sizeof dt, "%Y%m%dT%H%M%SZ", &tm);
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	int64_t start = sd_int(se, "debut", 0);
 	buf_printf(&ics, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Opale//Seances//FR\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\n"
-			 "UID:seance-%lld-%lld@opale\r\nDTSTAMP:%s\r\nDTSTART:%s\r\n", (long long)tenant, (long long)seance, stamp, dt);
-	gmtime_r(&st1, &tm);
-	strftime(dt, sizeof dt, "%Y%m%dT%H%M%SZ", &tm);
-	buf_printf(&ics, "DTEND:%s\r\nSUMMARY:", dt);
-	ics_escape(&ics, sd_str(se, "titre"));
+			 "UID:seance-%lld-%lld@opale\r\n", (long long)tenant, (long long)seance);
+	ics_utc(&ics, "DTSTAMP", queued);
+	ics_utc(&ics, "DTSTART", start);
+	ics_utc(&ics, "DTEND", start + 3 * 3600);
+	buf_puts(&ics, "SUMMARY:");
+	ics_text(&ics, sd_str(se, "titre"));
 	buf_puts(&ics, "\r\nLOCATION:");
-	ics_escape(&ics, sd_str(se, "lieu"));
-	buf_puts(&ics, "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+	ics_text(&ics, sd_str(se, "lieu"));
+	buf_puts(&ics, "\r\nEND:VEVENT\r\n");
+	ics_end(&ics);   /* END:VCALENDAR, long lines folded */
 	char icsha[65], icspath[1200];
 	struct mail_attachment att[1];
 	int natt = 0;
