@@ -378,12 +378,10 @@ OPALE_ROUTE(sd_quorum_manque_r, "POST", "/api/v1/seances/:id/quorum-manque", api
 /* Page buttons: action = clore | rouvrir (motif) | quorum_manque. */
 static int page_action(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
+	db *d;
+	int64_t id = sd_seance_of(r, &d);
+	if (!id)
 		return -1;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
 	const char *a = req_form(r, "action"), *motif = req_form(r, "motif");
 	struct err e = { 0 };
 	int64_t now = identity_now();

@@ -269,13 +269,11 @@ out:
 
 static int papier_pdf(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
+	db *d;
+	int64_t id = sd_seance_of(r, &d);
+	if (!id)
 		return -1;
 	struct err e = { 0 };
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
 	char sha[65], path[1200];
 	int n = 0;
 	if (sd_papier(d, r->tenant_id, id, r->user_id, sha, &n, &e) < 0)

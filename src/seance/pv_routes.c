@@ -18,8 +18,7 @@
 #define SEC (ROLE_ADMIN | ROLE_AGENT | ROLE_SECRETAIRE)
 #define READ (SEC | ROLE_AUDITOR)
 
-/* The séance of the path, checked: its id, or 0 after answering 404 (-1 when the answer failed). */
-static int64_t seance_of(struct req *r, db **d)
+int64_t sd_seance_of(struct req *r, db **d)
 {
 	int64_t id = req_param_id(r, "id");
 	*d = id > 0 ? req_db(r) : NULL;
@@ -41,10 +40,8 @@ static int send_blob(struct req *r, const char *sha, const char *name)
 	return res_file(r, arena_strdup(r->a, path), "application/pdf", name);
 }
 
-typedef int (*pdf_gen)(db *d, int64_t tenant, int64_t id, const char *path, struct err *e);
-
-/* Generates a PDF to a temp file and sends it (the file goes once opened). */
-static int send_generated(struct req *r, db *d, int64_t id, pdf_gen gen, const char *name)
+int sd_send_generated(struct req *r, db *d, int64_t id, int (*gen)(db *d, int64_t tenant, int64_t id, const char *path, struct err *e),
+		      const char *name)
 {
 	struct err e = { 0 };
 	char path[1200];
@@ -102,13 +99,13 @@ OPALE_ROUTE(sd_pv_etat_r, "POST", "/api/v1/seances/:id/pv/etat", pv_etat, SEC, S
 static int pv_pdf(struct req *r)
 {
 	db *d;
-	int64_t id = seance_of(r, &d);
+	int64_t id = sd_seance_of(r, &d);
 	if (!id)
 		return -1;
 	char sha[65];
 	if (sd_pv_file(d, r->tenant_id, id, sha))
 		return send_blob(r, sha, "proces-verbal.pdf");
-	return send_generated(r, d, id, pv_draft, "proces-verbal-projet.pdf");
+	return sd_send_generated(r, d, id, pv_draft, "proces-verbal-projet.pdf");
 }
 OPALE_ROUTE(sd_pv_pdf_r, "GET", "/api/v1/seances/:id/pv.pdf", pv_pdf, READ, SCOPE_TENANT, IDL);
 
@@ -117,7 +114,7 @@ OPALE_ROUTE(sd_pv_pdf_r, "GET", "/api/v1/seances/:id/pv.pdf", pv_pdf, READ, SCOP
 static int pv_page(struct req *r)
 {
 	db *d;
-	int64_t id = seance_of(r, &d);
+	int64_t id = sd_seance_of(r, &d);
 	if (!id)
 		return -1;
 	struct err e;
@@ -225,13 +222,13 @@ OPALE_ROUTE(sd_liste_get_r, "GET", "/api/v1/seances/:id/liste", liste_get, READ,
 static int liste_pdf(struct req *r)
 {
 	db *d;
-	int64_t id = seance_of(r, &d);
+	int64_t id = sd_seance_of(r, &d);
 	if (!id)
 		return -1;
 	char sha[65];
 	if (sd_liste_file(d, r->tenant_id, id, sha))
 		return send_blob(r, sha, "liste-des-deliberations.pdf");
-	return send_generated(r, d, id, sd_liste_pdf, "liste-des-deliberations.pdf");
+	return sd_send_generated(r, d, id, sd_liste_pdf, "liste-des-deliberations.pdf");
 }
 OPALE_ROUTE(sd_liste_pdf_r, "GET", "/api/v1/seances/:id/liste.pdf", liste_pdf, READ, SCOPE_TENANT, IDL);
 
@@ -247,7 +244,7 @@ OPALE_ROUTE(sd_liste_publier_r, "POST", "/api/v1/seances/:id/liste/publication",
 static int liste_page(struct req *r)
 {
 	db *d;
-	int64_t id = seance_of(r, &d);
+	int64_t id = sd_seance_of(r, &d);
 	if (!id)
 		return -1;
 	struct err e;
@@ -268,8 +265,8 @@ OPALE_ROUTE(sd_liste_publier_post, "POST", "/seances/:id/liste/publier", liste_p
 static int registre_pdf(struct req *r)
 {
 	db *d;
-	int64_t id = seance_of(r, &d);
-	return id ? send_generated(r, d, id, sd_registre_pdf, "registre-seance.pdf") : -1;
+	int64_t id = sd_seance_of(r, &d);
+	return id ? sd_send_generated(r, d, id, sd_registre_pdf, "registre-seance.pdf") : -1;
 }
 OPALE_ROUTE(sd_registre_pdf_r, "GET", "/api/v1/seances/:id/registre.pdf", registre_pdf, READ, SCOPE_TENANT, IDL);
 
@@ -300,7 +297,7 @@ static int registre_annee_pdf(struct req *r)
 	int64_t organe = o ? strtoll(o, NULL, 10) : 0;
 	int y = year_of(r);
 	/* year and organe packed into the generator's id argument. */
-	return send_generated(r, d, organe * 10000 + y, registre_annee, arena_printf(r->a, "registre-deliberations-%d.pdf", y));
+	return sd_send_generated(r, d, organe * 10000 + y, registre_annee, arena_printf(r->a, "registre-deliberations-%d.pdf", y));
 }
 OPALE_ROUTE(sd_registre_annee_r, "GET", "/api/v1/registre.pdf", registre_annee_pdf, READ, SCOPE_TENANT, IDL);
 

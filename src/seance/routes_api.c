@@ -3,7 +3,6 @@
  * quorum. Roles: secretaries (ADMIN, AGENT, SECRETAIRE) write; auditors read. */
 #include "seance/seance_db.h"
 #include "seance/sd_util.h"
-#include "core/config.h"
 #include "db/tenant.h"
 #include "http/action.h"
 #include "http/http.h"
@@ -13,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define IDL (RF_TIER_IDELIBRE)
 #define SEC (ROLE_ADMIN | ROLE_AGENT | ROLE_SECRETAIRE)
@@ -225,20 +223,18 @@ int sd_upload_docs(struct req *r, db *d, int64_t seance, struct err *e)
 	return n;
 }
 
-static int docs_upload(struct req *r)
+static int docs_upload_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	int n = sd_upload_docs(r, d, id, &e);
-	if (n < 0)
-		return res_fail_err(r, &e);
-	return res_json(r, 201, json_pack("{s:i}", "documents", n));
+	int n = sd_upload_docs(a->r, a->d, a->id, &a->e);
+	a->made = n;
+	return n < 0 ? -1 : 0;
 }
+
+static json_t *docs_upload_answer(struct act *a)
+{
+	return json_pack("{s:i}", "documents", (int)a->made);
+}
+OPALE_ACTION(docs_upload, .id = "id", .check = sd_act_seance_known, .fn = docs_upload_fn, .status = 201, .answer = docs_upload_answer)
 OPALE_ROUTE(sd_docs_upload_r, "POST", "/api/v1/seances/:id/documents", docs_upload, SEC, SCOPE_TENANT, IDL | RF_UPLOAD);
 
 int sd_send_doc(struct req *r, db *d, int64_t tenant, int64_t seance, int64_t doc)
@@ -289,18 +285,12 @@ static int convoquer_fn(struct act *a)
 OPALE_ACTION(convoquer, .id = "id", .fn = convoquer_fn, .audit = "seance.convocation", .status = 202, .answer = sd_act_envoi)
 OPALE_ROUTE(sd_convoquer_r, "POST", "/api/v1/seances/:id/convocations", convoquer, SEC, SCOPE_TENANT, IDL);
 
-static int convocations_get(struct req *r)
+static json_t *convocations_answer(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	return res_json(r, 200, json_pack("{s:o,s:o,s:o}", "convocations", sd_convocations(d, r->tenant_id, id, &e), "envois",
-					  sd_envois(d, r->tenant_id, id, &e), "evenements", sd_events(d, r->tenant_id, id, &e)));
+	return json_pack("{s:o,s:o,s:o}", "convocations", sd_convocations(a->d, a->tenant, a->id, &a->e), "envois",
+			 sd_envois(a->d, a->tenant, a->id, &a->e), "evenements", sd_events(a->d, a->tenant, a->id, &a->e));
 }
+OPALE_ACTION(convocations_get, .id = "id", .check = sd_act_seance_known, .answer = convocations_answer)
 OPALE_ROUTE(sd_convocations_r, "GET", "/api/v1/seances/:id/convocations", convocations_get, READ, SCOPE_TENANT, IDL);
 
 static int renvoi_fn(struct act *a)
@@ -343,51 +333,17 @@ OPALE_ROUTE(sd_envoi_file_r, "GET", "/api/v1/seances/:id/envois/:envoi/:fichier"
 
 static int attestation(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	char path[1200];
-	snprintf(path, sizeof path, "%s/tmp/attestation-%lld-XXXXXX", cfg.data_dir, (long long)id);
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return res_fail(r, 500, "fichier.temporaire", "Fichier temporaire impossible.");
-	close(fd);
-	if (sd_attestation_pdf(d, r->tenant_id, id, path, &e) < 0) {
-		unlink(path);
-		return res_fail_err(r, &e);
-	}
-	res_file(r, path, "application/pdf", "attestation-envoi.pdf");
-	r->send_unlink = 1;
-	return 0;
+	db *d;
+	int64_t id = sd_seance_of(r, &d);
+	return id ? sd_send_generated(r, d, id, sd_attestation_pdf, "attestation-envoi.pdf") : -1;
 }
 OPALE_ROUTE(sd_attestation_r, "GET", "/api/v1/seances/:id/attestation.pdf", attestation, READ, SCOPE_TENANT, IDL);
 
 static int emargement_pdf(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	char path[1200];
-	snprintf(path, sizeof path, "%s/tmp/emargement-%lld-XXXXXX", cfg.data_dir, (long long)id);
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return res_fail(r, 500, "fichier.temporaire", "Fichier temporaire impossible.");
-	close(fd);
-	if (sd_emargement_pdf(d, r->tenant_id, id, path, &e) < 0) {
-		unlink(path);
-		return res_fail_err(r, &e);
-	}
-	res_file(r, path, "application/pdf", "feuille-emargement.pdf");
-	r->send_unlink = 1;
-	return 0;
+	db *d;
+	int64_t id = sd_seance_of(r, &d);
+	return id ? sd_send_generated(r, d, id, sd_emargement_pdf, "feuille-emargement.pdf") : -1;
 }
 OPALE_ROUTE(sd_emargement_pdf_r, "GET", "/api/v1/seances/:id/emargement.pdf", emargement_pdf, READ, SCOPE_TENANT, IDL);
 

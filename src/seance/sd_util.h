@@ -52,6 +52,12 @@ json_t *sd_act_seance(struct act *a);
  * « envoi N »; sd_act_envoi answers {"envoi", "convocations"}. */
 int sd_act_send(struct act *a, int (*send)(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t now, int64_t *envoi, struct err *e));
 json_t *sd_act_envoi(struct act *a);
+/* The séance of the path (:id), checked: its id with *d, or 0 after the answer (404, 503). */
+int64_t sd_seance_of(struct req *r, db **d);
+/* Generates a PDF (gen, for the séance or the id it takes) to a temporary file and sends it as name
+ * (the file goes once opened). */
+int sd_send_generated(struct req *r, db *d, int64_t id, int (*gen)(db *d, int64_t tenant, int64_t id, const char *path, struct err *e),
+		      const char *name);
 /* The séance's documents as a ZIP written to path. */
 int sd_packet_zip(db *d, int64_t tenant, int64_t seance, const char *path, struct err *e);
 /* Sends the packet ZIP (temporary file removed once opened). */
