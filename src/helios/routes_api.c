@@ -155,26 +155,25 @@ static int visuel(struct req *r)
 }
 OPALE_ROUTE(hf_visuel_r, "GET", "/api/v1/helios/fichiers/:id/visuel", visuel, READERS, SCOPE_TENANT, TDT);
 
-static int signature(struct req *r)
+static int signature_input(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	json_t *j = id > 0 && r->body.len ? req_json(r) : NULL;
-	if (id <= 0 || (r->body.len && !j))
-		return -1;
-	if (!(r->tiers & RF_TIER_PARAPHEUR))
-		return res_fail(r, 409, "helios.parapheur", "Le parapheur n'est pas souscrit : déposez le PES déjà signé.");
-	db *d = req_db(r);
-	if (!d)
-		return -1;
-	struct err e = { 0 };
-	int64_t folder;
-	if (hf_send_to_signature(d, r->tenant_id, r->user_id, id, json_integer_value(json_object_get(j, "sous_type")),
-				 json_integer_value(json_object_get(j, "bureau")), &folder, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "helios.signature", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "dossier %lld", (long long)folder));
-	json_t *out = hf_json(d, r->tenant_id, id, &e);
-	return out ? res_json(r, 200, out) : res_fail_err(r, &e);
+	if (!(a->r->tiers & RF_TIER_PARAPHEUR))
+		return err_set(&a->e, 409, "helios.parapheur", "Le parapheur n'est pas souscrit : déposez le PES déjà signé.");
+	return 0;
 }
+
+/* {sous_type, bureau}, both optional (the body may be empty). */
+static int signature_fn(struct act *a)
+{
+	int64_t folder;
+	if (hf_send_to_signature(a->d, a->tenant, a->r->user_id, a->id, json_integer_value(json_object_get(a->in, "sous_type")),
+				 json_integer_value(json_object_get(a->in, "bureau")), &folder, &a->e) < 0)
+		return -1;
+	a->audit_detail = arena_printf(a->r->a, "dossier %lld", (long long)folder);
+	return 0;
+}
+OPALE_ACTION(signature, .id = "id", .flags = ACT_JSON_OPT, .input = signature_input, .fn = signature_fn, .audit = "helios.signature",
+	     .answer = file_answer)
 OPALE_ROUTE(hf_signature_r, "POST", "/api/v1/helios/fichiers/:id/signature", signature, WRITERS, SCOPE_TENANT, TDT);
 
 static int transmit_fn(struct act *a)
@@ -184,48 +183,55 @@ static int transmit_fn(struct act *a)
 OPALE_ACTION(transmit, .id = "id", .fn = transmit_fn, .audit = "helios.transmission", .status = 202, .answer = file_answer)
 OPALE_ROUTE(hf_transmit_r, "POST", "/api/v1/helios/fichiers/:id/transmettre", transmit, WRITERS, SCOPE_TENANT, TDT);
 
-static int signed_upload(struct req *r)
+/* The uploaded file (field « fichier », else the first), kept in a->ctx. */
+static int file_input(struct act *a, const char *missing)
 {
-	int64_t id = req_param_id(r, "id");
-	if (id <= 0)
-		return -1;
-	const struct upload *u = hf_req_file(r);
-	if (!u)
-		return res_fail(r, 400, "helios.fichier", "Joignez le PES signé (champ « fichier »).");
-	db *d = req_db(r);
-	if (!d)
-		return -1;
-	struct err e = { 0 };
-	if (hf_signed_upload(d, r->tenant_id, r->user_id, id, u->path, u->sha256, u->size, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "helios.depot_signe", arena_printf(r->a, "%lld", (long long)id), u->sha256);
-	json_t *out = hf_json(d, r->tenant_id, id, &e);
-	return out ? res_json(r, 200, out) : res_fail_err(r, &e);
+	if (!(a->ctx = (void *)hf_req_file(a->r)))
+		return err_set(&a->e, 400, "helios.fichier", "%s", missing);
+	return 0;
 }
+
+static int signed_input(struct act *a)
+{
+	return file_input(a, "Joignez le PES signé (champ « fichier »).");
+}
+
+static int signed_fn(struct act *a)
+{
+	const struct upload *u = a->ctx;
+	a->audit_detail = u->sha256;
+	return hf_signed_upload(a->d, a->tenant, a->r->user_id, a->id, u->path, u->sha256, u->size, &a->e);
+}
+OPALE_ACTION(signed_upload, .id = "id", .input = signed_input, .fn = signed_fn, .audit = "helios.depot_signe", .answer = file_answer)
 OPALE_ROUTE(hf_signed_r, "POST", "/api/v1/helios/fichiers/:id/pes-signe", signed_upload, WRITERS, SCOPE_TENANT, TDT | RF_UPLOAD);
 
-static int answer_upload(struct req *r)
+static int answer_input(struct act *a)
 {
-	const struct upload *u = hf_req_file(r);
-	if (!u)
-		return res_fail(r, 400, "helios.fichier", "Joignez le PES_Acquit ou le PES_Retour (champ « fichier »).");
-	db *d = req_db(r);
-	if (!d)
+	return file_input(a, "Joignez le PES_Acquit ou le PES_Retour (champ « fichier »).");
+}
+
+/* a->id: the acquittal or retour recorded; a->made: the PES file it answers (0 when none). */
+static int answer_fn(struct act *a)
+{
+	const struct upload *u = a->ctx;
+	const char *name = hf_req_name(a->r, u, "retour.xml");
+	if (hf_answer_import(a->d, a->tenant, a->r->user_id, u->path, name, u->sha256, u->size, "manuel", &a->id, &a->made, &a->e) < 0)
 		return -1;
-	struct err e = { 0 };
-	int64_t aid, fid;
-	const char *name = hf_req_name(r, u, "retour.xml");
-	if (hf_answer_import(d, r->tenant_id, r->user_id, u->path, name, u->sha256, u->size, "manuel", &aid, &fid, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "helios.retour", arena_printf(r->a, "%lld", (long long)aid), name);
-	json_t *out = json_pack("{s:I,s:I}", "id", (json_int_t)aid, "fichier", (json_int_t)fid);
-	json_t *f = fid ? hf_json(d, r->tenant_id, fid, &e) : NULL;
+	a->audit_detail = name;
+	return 0;
+}
+
+static json_t *answer_answer(struct act *a)
+{
+	json_t *out = json_pack("{s:I,s:I}", "id", (json_int_t)a->id, "fichier", (json_int_t)a->made);
+	json_t *f = a->made ? hf_json(a->d, a->tenant, a->made, &a->e) : NULL;
 	if (f) {
 		json_object_set(out, "etat_fichier", json_object_get(f, "etat"));
 		json_decref(f);
 	}
-	return res_json(r, 201, out);
+	return out;
 }
+OPALE_ACTION(answer_upload, .input = answer_input, .fn = answer_fn, .audit = "helios.retour", .status = 201, .answer = answer_answer)
 OPALE_ROUTE(hf_answer_r, "POST", "/api/v1/helios/retours", answer_upload, WRITERS, SCOPE_TENANT, TDT | RF_UPLOAD);
 
 static int retours(struct req *r)

@@ -4,32 +4,40 @@
 
 #include <string.h>
 
+/* The JSON body when the spec asks for one: 0, or -1 with req_json's answer. */
+static int act_body(struct req *r, const struct act_spec *s, struct act *a)
+{
+	if (!(s->flags & ACT_JSON) && !((s->flags & ACT_JSON_OPT) && r->body.len))
+		return 0;
+	return (a->in = req_json(r)) ? 0 : -1;
+}
+
 int act_handle(struct req *r, const struct act_spec *s)
 {
 	struct act a;
 	memset(&a, 0, sizeof a);
 	a.r = r;
 	a.tenant = r->tenant_id;
+	int late = (s->flags & ACT_CHECK_FIRST) != 0;   /* the body after the check */
 	if (s->id && (a.id = req_param_id(r, s->id)) <= 0)
 		return -1;
 	if (s->sub && (a.sub = req_param_id(r, s->sub)) <= 0)
 		return -1;
-	if (s->flags & ACT_CHECK_FIRST) {
-		if (!(a.d = req_db(r)))
-			return -1;
-		if (s->check && s->check(&a) < 0)
-			return res_fail_err(r, &a.e);
-		if ((s->flags & ACT_JSON) && !(a.in = req_json(r)))
-			return -1;
-		struct act_spec rest = *s;
-		rest.check = NULL;
-		return act_run(&a, &rest);
-	}
-	if ((s->flags & ACT_JSON) && !(a.in = req_json(r)))
+	if (!late && act_body(r, s, &a) < 0)
 		return -1;
+	if (s->input && s->input(&a) < 0)
+		return res_fail_err(r, &a.e);
 	if (!(a.d = req_db(r)))
 		return -1;
-	return act_run(&a, s);
+	if (!late)
+		return act_run(&a, s);
+	if (s->check && s->check(&a) < 0)
+		return res_fail_err(r, &a.e);
+	if (act_body(r, s, &a) < 0)
+		return -1;
+	struct act_spec rest = *s;
+	rest.check = NULL;
+	return act_run(&a, &rest);
 }
 
 static int act_work(struct act *a, const struct act_spec *s)

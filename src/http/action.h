@@ -15,6 +15,7 @@ enum act_flag {
 	ACT_JSON = 1 << 0,         /* the body must be a JSON object (req_json's 415/400 otherwise) */
 	ACT_TX = 1 << 1,           /* fn runs inside a write transaction, rolled back when it fails */
 	ACT_CHECK_FIRST = 1 << 2,  /* the connection and check come before the body is read */
+	ACT_JSON_OPT = 1 << 3,     /* a JSON object body when the body is not empty (a->in NULL otherwise) */
 };
 
 /* What the callbacks see; strings they set must live as long as the request (r->a). */
@@ -34,6 +35,7 @@ struct act {
 struct act_spec {
 	const char *id, *sub;              /* path parameters; sub is read only when id is valid; NULL: none */
 	unsigned flags;                    /* enum act_flag */
+	int (*input)(struct act *a);       /* before the connection: the request alone (uploads, tiers…) */
 	int (*check)(struct act *a);       /* before any transaction (existence → 404): 0 or -1 with a->e */
 	int (*fn)(struct act *a);          /* the work: 0 or -1 with a->e; NULL for a read */
 	const char *audit;                 /* audit action written after success; NULL: none */
@@ -45,8 +47,8 @@ struct act_spec {
 	const char *done, *to, *to_failed;
 };
 
-/* Reads id, sub, the JSON body and the connection in that order (the first failure answers; see
- * ACT_CHECK_FIRST), then act_run. Returns as a handler does. */
+/* Reads id, sub, the JSON body, input, then the connection, in that order (the first failure answers;
+ * see ACT_CHECK_FIRST), then act_run. Returns as a handler does. */
 int act_handle(struct req *r, const struct act_spec *s);
 /* From check on, for a caller that filled a->r, a->d, a->tenant, a->id and a->in itself. */
 int act_run(struct act *a, const struct act_spec *s);
