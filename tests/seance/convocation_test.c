@@ -4,7 +4,7 @@
  * communautaire (54 recipients) convened: every recipient's mail reaches the SMTP server through the
  * job queue, the refused address is « échec » with the SMTP reason while the others go, the paper
  * opt-out is listed, the personal link records the reading (time, IP) and the acknowledgement, the
- * manifest holds every document's hash, attestation PDF, packet ZIP, the élu's pouvoir checked by
+ * manifest holds every document's hash, the .ics (escaped, folded), attestation PDF, packet ZIP, the élu's pouvoir checked by
  * L2121-20, and the quorum per point with a departure. */
 #include "core/dates.h"
 #include "apitest.h"
@@ -204,7 +204,8 @@ int main(void)
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/seances/%lld", (long long)bur);
 	snprintf(body, sizeof body, "{\"organe\":2,\"titre\":\"Bureau extraordinaire\",\"date\":\"%s\",\"urgence\":true,"
-				    "\"justification\":\"Délai de dépôt du dossier de subvention DETR\"}", when);
+				    "\"justification\":\"Délai de dépôt du dossier de subvention DETR\","
+				    "\"lieu\":\"Salle du conseil, 1 place de la Mairie; bâtiment B — 62340 Guînes (accès par la cour)\"}", when);
 	T_EQ_INT(japi(tok_sec, "PUT", path, body, &r), 200, "urgence declared with its justification");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/seances/%lld/convocations", (long long)bur);
@@ -233,6 +234,27 @@ int main(void)
 		usleep(100000);
 	}
 	T_EQ_INT(n, 6, "the bureau's six members receive their convocation");
+
+	/* The .ics attached (one blob per sending): RFC 5545 escaping, lines folded at 75 octets. */
+	char ics[4096] = "";
+	at_sh(ics, sizeof ics, "f=$(grep -rl 'UID:seance-%lld-%lld@opale' '%s/blobs' | head -1); [ -n \"$f\" ] && cat \"$f\"",
+	      (long long)at_one_i(D, "SELECT tenant_id FROM seances WHERE id = $1", bur), (long long)bur, S.data);
+	size_t longest = 0, folds = 0;
+	buf unf = BUF_INIT;   /* unfolded, lines joined by \n */
+	for (const char *p = ics, *eol; (eol = strstr(p, "\r\n")); p = eol + 2) {
+		longest = (size_t)(eol - p) > longest ? (size_t)(eol - p) : longest;
+		if (*p == ' ')
+			folds++, buf_add(&unf, p + 1, (size_t)(eol - p - 1));
+		else
+			buf_puts(&unf, "\n"), buf_add(&unf, p, (size_t)(eol - p));
+	}
+	buf_puts(&unf, "\n");
+	T_OK(strstr(ics, "BEGIN:VCALENDAR\r\n") && strstr(ics, "END:VCALENDAR\r\n"), "the convocation's .ics is stored");
+	T_OK(longest <= 75 && folds >= 1, "its lines are folded at 75 octets");
+	T_OK(strstr(unf.data, "\nSUMMARY:Bureau extraordinaire\n") &&
+	     strstr(unf.data, "\nLOCATION:Salle du conseil\\, 1 place de la Mairie\\; bâtiment B — 62340 Guînes (accès par la cour)\n"),
+	     "the title and the place, escaped, once unfolded");
+	buf_free(&unf);
 
 	/* 4. The demo conseil communautaire: one refused address. */
 	int64_t cc = at_one_i(D, "SELECT id FROM seances WHERE organe_id = $1 ORDER BY id LIMIT 1", 1);
