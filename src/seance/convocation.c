@@ -486,15 +486,15 @@ fail:
 
 /* ---- reading back ----------------------------------------------------------------------------- */
 
-/* The séance's rows of the tenant-scoped sql ($2 = seance) as a JSON array, one row(s) each; empty
- * (e filled) when the query fails. */
-static json_t *seance_rows(db *d, int64_t tenant, int64_t seance, const char *sql, json_t *(*row)(db_stmt *s, int64_t seance), struct err *e)
+/* The rows of the tenant-scoped sql ($2 = the séance) as a JSON array, one object made by row() per
+ * row; empty (e filled) when the query fails. */
+static json_t *seance_rows(db *d, int64_t tenant, int64_t seance, const char *sql, json_t *(*row)(db_stmt *s), struct err *e)
 {
 	int rc;
 	json_t *a = json_array();
 	db_stmt *s = tdb_query(d, tenant, e, &rc, sql, "i", seance);
 	while (s && rc == DB_ROW) {
-		json_array_append_new(a, row(s, seance));
+		json_array_append_new(a, row(s));
 		rc = db_step(s, e);
 	}
 	if (s)
@@ -502,9 +502,13 @@ static json_t *seance_rows(db *d, int64_t tenant, int64_t seance, const char *sq
 	return a;
 }
 
-static json_t *convocations_row(db_stmt *s, int64_t seance)
+static const char convocations_sql[] =
+	"SELECT c.id, c.membre_id, m.first_name, m.last_name, m.qualite, c.email, c.state, c.error, c.queued_at, c.sent_at, "
+	"c.read_at, c.read_ip, c.ack_at, m.adresse FROM convocations c JOIN membres m ON m.id = c.membre_id "
+	"WHERE c.tenant_id = $1 AND c.seance_id = $2 ORDER BY m.last_name, m.first_name";
+
+static json_t *convocations_row(db_stmt *s)
 {
-	(void)seance;
 	char se[32], rd[32], ak[32];
 	const char *state = db_col_text(s, 6);
 	const char *label = !strcmp(state, "acceptee") ? "acceptée par le serveur de courriel" : !strcmp(state, "en_file") ? "en file d'envoi"
@@ -523,16 +527,16 @@ static json_t *convocations_row(db_stmt *s, int64_t seance)
 
 json_t *sd_convocations(db *d, int64_t tenant, int64_t seance, struct err *e)
 {
-	return seance_rows(d, tenant, seance,
-			   "SELECT c.id, c.membre_id, m.first_name, m.last_name, m.qualite, c.email, c.state, c.error, c.queued_at, c.sent_at, "
-			   "c.read_at, c.read_ip, c.ack_at, m.adresse FROM convocations c JOIN membres m ON m.id = c.membre_id "
-			   "WHERE c.tenant_id = $1 AND c.seance_id = $2 ORDER BY m.last_name, m.first_name",
-			   convocations_row, e);
+	return seance_rows(d, tenant, seance, convocations_sql, convocations_row, e);
 }
 
-static json_t *events_row(db_stmt *s, int64_t seance)
+static const char events_sql[] =
+	"SELECT v.id, v.at, v.kind, v.ip, v.detail, v.membre_id, m.first_name, m.last_name FROM seance_events v "
+	"LEFT JOIN membres m ON m.id = v.membre_id AND v.kind <> 'modification' "
+	"WHERE v.tenant_id = $1 AND v.seance_id = $2 ORDER BY v.at, v.id";
+
+static json_t *events_row(db_stmt *s)
 {
-	(void)seance;
 	char w[32], who[300] = "";
 	if (!db_col_isnull(s, 6))
 		snprintf(who, sizeof who, "%s %s", db_col_text(s, 6), db_col_text(s, 7));
@@ -543,31 +547,27 @@ static json_t *events_row(db_stmt *s, int64_t seance)
 
 json_t *sd_events(db *d, int64_t tenant, int64_t seance, struct err *e)
 {
-	return seance_rows(d, tenant, seance,
-			   "SELECT v.id, v.at, v.kind, v.ip, v.detail, v.membre_id, m.first_name, m.last_name FROM seance_events v "
-			   "LEFT JOIN membres m ON m.id = v.membre_id AND v.kind <> 'modification' "
-			   "WHERE v.tenant_id = $1 AND v.seance_id = $2 ORDER BY v.at, v.id",
-			   events_row, e);
+	return seance_rows(d, tenant, seance, events_sql, events_row, e);
 }
 
-static json_t *envois_row(db_stmt *s, int64_t seance)
+static const char envois_sql[] =
+	"SELECT id, at, manifest_sha256, tsa_sha256, tsa_at, recipients, kind, seance_id FROM seance_envois WHERE tenant_id = $1 "
+	"AND seance_id = $2 ORDER BY at, id";
+
+static json_t *envois_row(db_stmt *s)
 {
-	(void)seance;
 	char w[32], tw[32];
 	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:b,s:s,s:I,s:I,s:b}", "id", (json_int_t)db_col_int64(s, 0), "date",
 			 (json_int_t)db_col_int64(s, 1), "quand", sd_fmt_short(db_col_int64(s, 1), w, sizeof w),
 			 "manifeste", db_col_text(s, 2), "horodatage", db_col_text(s, 3), "horodate",
 			 *db_col_text(s, 3) != 0, "horodate_le", sd_fmt_short(db_col_int64(s, 4), tw, sizeof tw),
-			 "destinataires", (json_int_t)db_col_int64(s, 5), "seance", (json_int_t)seance, "rectificatif",
+			 "destinataires", (json_int_t)db_col_int64(s, 5), "seance", (json_int_t)db_col_int64(s, 7), "rectificatif",
 			 !strcmp(db_col_text(s, 6), "rectificatif"));
 }
 
 json_t *sd_envois(db *d, int64_t tenant, int64_t seance, struct err *e)
 {
-	return seance_rows(d, tenant, seance,
-			   "SELECT id, at, manifest_sha256, tsa_sha256, tsa_at, recipients, kind FROM seance_envois WHERE tenant_id = $1 "
-			   "AND seance_id = $2 ORDER BY at, id",
-			   envois_row, e);
+	return seance_rows(d, tenant, seance, envois_sql, envois_row, e);
 }
 
 int sd_link_find(db *d, const char *token, int64_t now, struct sd_link *l, struct err *e)
