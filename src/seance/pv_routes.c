@@ -56,6 +56,13 @@ int sd_send_generated(struct req *r, db *d, int64_t id, int (*gen)(db *d, int64_
 	return 0;
 }
 
+int sd_send_seance_pdf(struct req *r, int (*gen)(db *d, int64_t tenant, int64_t id, const char *path, struct err *e), const char *name)
+{
+	db *d;
+	int64_t id = sd_seance_of(r, &d);
+	return id ? sd_send_generated(r, d, id, gen, name) : -1;
+}
+
 static int pv_draft(db *d, int64_t tenant, int64_t id, const char *path, struct err *e)
 {
 	json_t *pv = sd_pv_json(d, tenant, id, e);
@@ -264,9 +271,7 @@ OPALE_ROUTE(sd_liste_publier_post, "POST", "/seances/:id/liste/publier", liste_p
 
 static int registre_pdf(struct req *r)
 {
-	db *d;
-	int64_t id = sd_seance_of(r, &d);
-	return id ? sd_send_generated(r, d, id, sd_registre_pdf, "registre-seance.pdf") : -1;
+	return sd_send_seance_pdf(r, sd_registre_pdf, "registre-seance.pdf");
 }
 OPALE_ROUTE(sd_registre_pdf_r, "GET", "/api/v1/seances/:id/registre.pdf", registre_pdf, READ, SCOPE_TENANT, IDL);
 

@@ -42,11 +42,14 @@ static json_t *organe_answer(struct act *a)
 OPALE_ACTION(organe_get, .id = "id", .answer = organe_answer)
 OPALE_ROUTE(sd_organe_get_r, "GET", "/api/v1/organes/:id", organe_get, READ, SCOPE_TENANT, IDL);
 
+int sd_act_known(struct act *a, const char *sql, int64_t id, const char *code, const char *msg)
+{
+	return sd_exists(a->d, a->tenant, sql, id) ? 0 : err_set(&a->e, 404, code, "%s", msg);
+}
+
 int sd_act_organe_known(struct act *a)
 {
-	if (!sd_exists(a->d, a->tenant, "SELECT id FROM organes WHERE tenant_id = $1 AND id = $2", a->id))
-		return err_set(&a->e, 404, "organe.inconnu", "Assemblée introuvable.");
-	return 0;
+	return sd_act_known(a, "SELECT id FROM organes WHERE tenant_id = $1 AND id = $2", a->id, "organe.inconnu", "Assemblée introuvable.");
 }
 
 static int organe_put_fn(struct act *a)
@@ -333,17 +336,13 @@ OPALE_ROUTE(sd_envoi_file_r, "GET", "/api/v1/seances/:id/envois/:envoi/:fichier"
 
 static int attestation(struct req *r)
 {
-	db *d;
-	int64_t id = sd_seance_of(r, &d);
-	return id ? sd_send_generated(r, d, id, sd_attestation_pdf, "attestation-envoi.pdf") : -1;
+	return sd_send_seance_pdf(r, sd_attestation_pdf, "attestation-envoi.pdf");
 }
 OPALE_ROUTE(sd_attestation_r, "GET", "/api/v1/seances/:id/attestation.pdf", attestation, READ, SCOPE_TENANT, IDL);
 
 static int emargement_pdf(struct req *r)
 {
-	db *d;
-	int64_t id = sd_seance_of(r, &d);
-	return id ? sd_send_generated(r, d, id, sd_emargement_pdf, "feuille-emargement.pdf") : -1;
+	return sd_send_seance_pdf(r, sd_emargement_pdf, "feuille-emargement.pdf");
 }
 OPALE_ROUTE(sd_emargement_pdf_r, "GET", "/api/v1/seances/:id/emargement.pdf", emargement_pdf, READ, SCOPE_TENANT, IDL);
 

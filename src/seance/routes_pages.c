@@ -71,16 +71,29 @@ static int organe_save_fn(struct act *a)
 OPALE_ACTION(organe_create, .flags = ACT_TX, .fn = organe_save_fn, .done = "Assemblée créée.", .to = "/assemblees/%lld", .to_failed = "/seances")
 OPALE_ROUTE(sd_organe_post, "POST", "/assemblees", organe_create, SEC, SCOPE_TENANT, IDL);
 
+/* The object of the path's :id (load: sd_seance_json, sd_organe_json) with the connection, or NULL
+ * after the answer. */
+static json_t *page_object(struct req *r, json_t *(*load)(db *d, int64_t tenant, int64_t id, struct err *e), db **d, int64_t *id,
+			   struct err *e)
+{
+	*id = req_param_id(r, "id");
+	*d = *id > 0 ? req_db(r) : NULL;
+	if (!*d)
+		return NULL;
+	json_t *o = load(*d, r->tenant_id, *id, e);
+	if (!o)
+		res_fail(r, e->status, e->code, "%s", e->msg);
+	return o;
+}
+
 static int organe_page(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
+	db *d;
+	int64_t id;
 	struct err e;
-	json_t *o = sd_organe_json(d, r->tenant_id, id, &e);
+	json_t *o = page_object(r, sd_organe_json, &d, &id, &e);
 	if (!o)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
+		return -1;
 	json_t *tits = json_array();
 	size_t i;
 	json_t *m;
@@ -186,14 +199,12 @@ static void mark_kinds(json_t *docs)
 
 static int seance_page(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
+	db *d;
+	int64_t id;
 	struct err e;
-	json_t *s = sd_seance_json(d, r->tenant_id, id, &e);
+	json_t *s = page_object(r, sd_seance_json, &d, &id, &e);
 	if (!s)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
+		return -1;
 	mark_kinds(json_object_get(s, "documents"));
 	size_t i;
 	json_t *pt;
@@ -293,9 +304,7 @@ OPALE_ROUTE(sd_doc_page, "GET", "/seances/:id/documents/:doc", doc_page, READ, S
 
 static int doc_known(struct act *a)
 {
-	if (!sd_exists(a->d, a->tenant, "SELECT id FROM seance_docs WHERE tenant_id = $1 AND id = $2", a->sub))
-		return err_set(&a->e, 404, "document.inconnu", "Document introuvable.");
-	return 0;
+	return sd_act_known(a, "SELECT id FROM seance_docs WHERE tenant_id = $1 AND id = $2", a->sub, "document.inconnu", "Document introuvable.");
 }
 
 static int doc_remove_fn(struct act *a)
@@ -317,14 +326,12 @@ OPALE_ROUTE(sd_convoquer_page, "POST", "/seances/:id/convoquer", convoquer, SEC,
 
 static int preuves(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
+	db *d;
+	int64_t id;
 	struct err e;
-	json_t *s = sd_seance_json(d, r->tenant_id, id, &e);
+	json_t *s = page_object(r, sd_seance_json, &d, &id, &e);
 	if (!s)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
+		return -1;
 	return page_render(r, 200, "seance_preuves", "Convocations et preuves",
 			   json_pack("{s:o,s:o,s:o,s:o,s:b}", "s", s, "convocations", sd_convocations(d, r->tenant_id, id, &e), "envois",
 				     sd_envois(d, r->tenant_id, id, &e), "evenements", sd_events(d, r->tenant_id, id, &e), "peut_ecrire",
@@ -334,9 +341,7 @@ OPALE_ROUTE(sd_preuves_page, "GET", "/seances/:id/preuves", preuves, READ, SCOPE
 
 static int convocation_known(struct act *a)
 {
-	if (!sd_exists(a->d, a->tenant, "SELECT id FROM convocations WHERE tenant_id = $1 AND id = $2", a->sub))
-		return err_set(&a->e, 404, "convocation.inconnue", "Convocation introuvable.");
-	return 0;
+	return sd_act_known(a, "SELECT id FROM convocations WHERE tenant_id = $1 AND id = $2", a->sub, "convocation.inconnue", "Convocation introuvable.");
 }
 
 static int renvoi_fn(struct act *a)
@@ -351,14 +356,12 @@ OPALE_ROUTE(sd_renvoi_page, "POST", "/seances/:id/convocations/:conv/renvoi", re
 
 static int emargement(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
+	db *d;
+	int64_t id;
 	struct err e;
-	json_t *s = sd_seance_json(d, r->tenant_id, id, &e);
+	json_t *s = page_object(r, sd_seance_json, &d, &id, &e);
 	if (!s)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
+		return -1;
 	json_t *p = sd_presences(d, r->tenant_id, id, &e);
 	/* Holders a pouvoir may be given to: titulaires. */
 	json_t *tits = json_array();

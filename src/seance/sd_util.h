@@ -46,6 +46,8 @@ int sd_send_doc(struct req *r, db *d, int64_t tenant, int64_t seance, int64_t do
  * organe exists (404 seance.inconnue, organe.inconnu); the answer is the séance (sd_seance_json). */
 struct act;
 int sd_act_seance_known(struct act *a);
+/* 0 when the tenant-scoped sql ($2 = id) finds a row, else 404 with code and msg in a->e. */
+int sd_act_known(struct act *a, const char *sql, int64_t id, const char *code, const char *msg);
 int sd_act_organe_known(struct act *a);
 json_t *sd_act_seance(struct act *a);
 /* A sending of convocations (send: sd_convoquer, sd_rectifier): a->made = the sending, audited as
@@ -58,6 +60,8 @@ int64_t sd_seance_of(struct req *r, db **d);
  * (the file goes once opened). */
 int sd_send_generated(struct req *r, db *d, int64_t id, int (*gen)(db *d, int64_t tenant, int64_t id, const char *path, struct err *e),
 		      const char *name);
+/* The same for the checked séance of the path (sd_seance_of). */
+int sd_send_seance_pdf(struct req *r, int (*gen)(db *d, int64_t tenant, int64_t id, const char *path, struct err *e), const char *name);
 /* The séance's documents as a ZIP written to path. */
 int sd_packet_zip(db *d, int64_t tenant, int64_t seance, const char *path, struct err *e);
 /* Sends the packet ZIP (temporary file removed once opened). */
