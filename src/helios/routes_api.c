@@ -78,16 +78,13 @@ static int import(struct req *r)
 }
 OPALE_ROUTE(hf_import_r, "POST", "/api/v1/helios/fichiers", import, WRITERS, SCOPE_TENANT, TDT | RF_UPLOAD);
 
-static int list(struct req *r)
+static json_t *list_answer(struct act *a)
 {
-	db *d = req_db(r);
-	if (!d)
-		return -1;
-	struct err e;
-	const char *ex = req_query(r, "exercice"), *lim = req_query(r, "limite");
-	json_t *a = hf_list(d, r->tenant_id, req_query(r, "etat"), ex ? strtoll(ex, NULL, 10) : 0, lim ? atoi(lim) : 200, &e);
-	return res_json(r, 200, json_pack("{s:o}", "fichiers", a));
+	const char *ex = req_query(a->r, "exercice"), *lim = req_query(a->r, "limite");
+	return json_pack("{s:o}", "fichiers",
+			 hf_list(a->d, a->tenant, req_query(a->r, "etat"), ex ? strtoll(ex, NULL, 10) : 0, lim ? atoi(lim) : 200, &a->e));
 }
+OPALE_ACTION(list, .answer = list_answer)
 OPALE_ROUTE(hf_list_r, "GET", "/api/v1/helios/fichiers", list, READERS, SCOPE_TENANT, TDT);
 
 static json_t *file_answer(struct act *a)
@@ -234,14 +231,11 @@ static json_t *answer_answer(struct act *a)
 OPALE_ACTION(answer_upload, .input = answer_input, .fn = answer_fn, .audit = "helios.retour", .status = 201, .answer = answer_answer)
 OPALE_ROUTE(hf_answer_r, "POST", "/api/v1/helios/retours", answer_upload, WRITERS, SCOPE_TENANT, TDT | RF_UPLOAD);
 
-static int retours(struct req *r)
+static json_t *retours_answer(struct act *a)
 {
-	db *d = req_db(r);
-	if (!d)
-		return -1;
-	struct err e;
-	return res_json(r, 200, json_pack("{s:o}", "retours", hf_retours(d, r->tenant_id, 200, &e)));
+	return json_pack("{s:o}", "retours", hf_retours(a->d, a->tenant, 200, &a->e));
 }
+OPALE_ACTION(retours, .answer = retours_answer)
 OPALE_ROUTE(hf_retours_r, "GET", "/api/v1/helios/retours", retours, READERS, SCOPE_TENANT, TDT);
 
 static int answer_download(struct req *r)
@@ -259,47 +253,49 @@ static int answer_download(struct req *r)
 }
 OPALE_ROUTE(hf_answer_get_r, "GET", "/api/v1/helios/retours/:id", answer_download, READERS, SCOPE_TENANT, TDT);
 
-static int settings_get(struct req *r)
+static json_t *settings_answer(struct act *a)
 {
-	db *d = req_db(r);
-	if (!d)
-		return -1;
-	struct err e;
 	struct hf_settings st;
 	struct hf_tdt t;
-	if (hf_settings_get(d, r->tenant_id, &st, &e) < 0 || hf_tdt_get(d, r->tenant_id, &t, &e) < 0)
-		return res_fail_err(r, &e);
-	return res_json(r, 200, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "idpost", st.idpost, "codcol", st.codcol, "codbud", st.codbud, "tdt_url",
-					  t.url, "tdt_login", t.login, "tdt_password_enregistre", t.has_password));
+	if (hf_settings_get(a->d, a->tenant, &st, &a->e) < 0 || hf_tdt_get(a->d, a->tenant, &t, &a->e) < 0)
+		return NULL;
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "idpost", st.idpost, "codcol", st.codcol, "codbud", st.codbud, "tdt_url", t.url, "tdt_login",
+			 t.login, "tdt_password_enregistre", t.has_password);
 }
+OPALE_ACTION(settings_get, .answer = settings_answer)
 OPALE_ROUTE(hf_settings_get_r, "GET", "/api/v1/helios/parametres", settings_get, READERS, SCOPE_TENANT, TDT);
 
-static int settings_put(struct req *r)
+/* idpost, codcol, codbud within their sizes, kept in a->ctx. */
+static int settings_check(struct act *a)
 {
-	json_t *j = req_json(r);
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct hf_settings st = { 0 };
+	struct hf_settings *st = arena_alloc(a->r->a, sizeof *st);
+	memset(st, 0, sizeof *st);
 	struct { const char *key; char *dst; size_t n; } f[] = {
-		{ "idpost", st.idpost, sizeof st.idpost }, { "codcol", st.codcol, sizeof st.codcol }, { "codbud", st.codbud, sizeof st.codbud },
+		{ "idpost", st->idpost, sizeof st->idpost }, { "codcol", st->codcol, sizeof st->codcol }, { "codbud", st->codbud, sizeof st->codbud },
 	};
 	for (size_t i = 0; i < 3; i++) {
-		const char *v = json_string_value(json_object_get(j, f[i].key));
+		const char *v = json_string_value(json_object_get(a->in, f[i].key));
 		if (v && strlen(v) >= f[i].n)
-			return res_fail(r, 400, "helios.parametre", "« %s » : %zu caractères au plus.", f[i].key, f[i].n - 1);
+			return err_set(&a->e, 400, "helios.parametre", "« %s » : %zu caractères au plus.", f[i].key, f[i].n - 1);
 		snprintf(f[i].dst, f[i].n, "%s", v ? v : "");
 	}
-	struct err e;
-	/* the Hélios TdT account: only the fields given (tdt_password "" forgets it) */
-	const char *url = json_string_value(json_object_get(j, "tdt_url")), *login = json_string_value(json_object_get(j, "tdt_login"));
-	const char *password = json_string_value(json_object_get(j, "tdt_password"));
-	if (db_begin_write(d, &e) < 0 || hf_settings_set(d, r->tenant_id, &st, &e) < 0 ||
-	    ((url || login || password) && hf_tdt_set(d, r->tenant_id, url, login, password, &e) < 0) || db_commit(d, &e) < 0) {
-		db_rollback(d);
-		return res_fail_err(r, &e);
-	}
-	audit_req(r, "helios.parametres", st.idpost, arena_printf(r->a, "%s/%s%s", st.codcol, st.codbud, url || login || password ? ", compte TdT" : ""));
-	return settings_get(r);
+	a->ctx = st;
+	return 0;
 }
+
+/* The settings, and the Hélios TdT account: only the fields given (tdt_password "" forgets it). */
+static int settings_fn(struct act *a)
+{
+	const struct hf_settings *st = a->ctx;
+	const char *url = json_string_value(json_object_get(a->in, "tdt_url")), *login = json_string_value(json_object_get(a->in, "tdt_login"));
+	const char *password = json_string_value(json_object_get(a->in, "tdt_password"));
+	int tdt = url || login || password;
+	a->audit_object = st->idpost;
+	a->audit_detail = arena_printf(a->r->a, "%s/%s%s", st->codcol, st->codbud, tdt ? ", compte TdT" : "");
+	if (hf_settings_set(a->d, a->tenant, st, &a->e) < 0)
+		return -1;
+	return tdt ? hf_tdt_set(a->d, a->tenant, url, login, password, &a->e) : 0;
+}
+OPALE_ACTION(settings_put, .flags = ACT_JSON | ACT_TX, .check = settings_check, .fn = settings_fn, .audit = "helios.parametres",
+	     .answer = settings_answer)
 OPALE_ROUTE(hf_settings_put_r, "PUT", "/api/v1/helios/parametres", settings_put, ROLE_ADMIN, SCOPE_TENANT, TDT);
