@@ -149,24 +149,27 @@ OPALE_ACTION(api_publish, .id = "id", .flags = ACT_JSON, .fn = api_publish_fn, .
 	     .answer = publication_answer)
 OPALE_ROUTE(pub_api_publish, "POST", "/api/v1/actes/:id/publication", api_publish, WRITERS, SCOPE_TENANT, TT);
 
-static int api_get(struct req *r)
+/* The act of the path exists (actes_db_get's 404 otherwise). */
+static int acte_known(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
+	json_t *acte = actes_db_get(a->d, a->tenant, a->id, &a->e);
+	if (!acte)
 		return -1;
-	struct err e;
-	json_t *a = actes_db_get(d, r->tenant_id, id, &e);
-	if (!a)
-		return res_fail_err(r, &e);
-	json_decref(a);
-	json_t *p = pub_of_acte(d, r->tenant_id, id, &e);
-	if (!p)
-		return res_fail_err(r, &e);
-	if (json_is_null(p))
-		return res_fail(r, 404, "publication.inconnue", "Cet acte n'est pas publié.");
-	return res_json(r, 200, p);
+	json_decref(acte);
+	return 0;
 }
+
+static json_t *published_answer(struct act *a)
+{
+	json_t *p = pub_of_acte(a->d, a->tenant, a->id, &a->e);
+	if (json_is_null(p)) {
+		json_decref(p);
+		err_set(&a->e, 404, "publication.inconnue", "Cet acte n'est pas publié.");
+		return NULL;
+	}
+	return p;
+}
+OPALE_ACTION(api_get, .id = "id", .check = acte_known, .answer = published_answer)
 OPALE_ROUTE(pub_api_get, "GET", "/api/v1/actes/:id/publication", api_get, READERS, SCOPE_TENANT, TT);
 
 static int settings_fn(struct act *a)
