@@ -6,6 +6,7 @@
 #include "actes/registre.h"
 #include "core/ics.h"
 #include "db/tenant.h"
+#include "http/action.h"
 #include "http/http.h"
 #include "identity/identity.h"
 #include "parapheur/parapheur.h"
@@ -340,24 +341,33 @@ int cv_sub_action(struct req *r, int (*fn)(struct req *r, db *d, int64_t id, str
 	return res_redirect(r, back ? back : arena_printf(r->a, "/conventions/%lld", (long long)id));
 }
 
+struct cv_api_call {
+	int (*fn)(struct req *r, db *d, int64_t id, json_t *in, struct err *e);
+};
+
+static int cv_api_known(struct act *a)
+{
+	return conv_exists(a->r, a->d, a->id) ? 0 : err_set(&a->e, 404, "convention.inconnue", "Convention introuvable.");
+}
+
+static int cv_api_fn(struct act *a)
+{
+	return ((struct cv_api_call *)a->ctx)->fn(a->r, a->d, a->id, a->in, &a->e);
+}
+
+/* The generic action, but any id or body fault keeps the conventions' own codes (convention.inconnue,
+ * json.invalide) and the connection is asked for before the body. */
 int cv_api_action(struct req *r, int (*fn)(struct req *r, db *d, int64_t id, json_t *in, struct err *e), const char *audit)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return id > 0 ? -1 : res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
-	json_t *in = req_json(r);
-	if (!in)
+	struct cv_api_call call = { fn };
+	struct act a = { .r = r, .tenant = r->tenant_id, .id = req_param_id(r, "id"), .ctx = &call };
+	a.d = a.id > 0 ? req_db(r) : NULL;
+	if (!a.d)
+		return a.id > 0 ? -1 : res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
+	if (!(a.in = req_json(r)))
 		return res_fail(r, 400, "json.invalide", "Corps JSON attendu.");
-	struct err e = { 0 };
-	if (!conv_exists(r, d, id))
-		return res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
-	if (db_begin_write(d, &e) < 0 || fn(r, d, id, in, &e) < 0 || db_commit(d, &e) < 0) {
-		db_rollback(d);
-		return res_fail_err(r, &e);
-	}
-	audit_req(r, audit, arena_printf(r->a, "%lld", (long long)id), NULL);
-	return res_json(r, 200, json_pack("{s:b}", "ok", 1));
+	const struct act_spec s = { .id = "id", .flags = ACT_TX, .check = cv_api_known, .fn = cv_api_fn, .audit = audit };
+	return act_run(&a, &s);
 }
 
 json_t *cv_form_fields(struct req *r, const char *const *names)

@@ -3,6 +3,7 @@
 #include "helios/files.h"
 #include "helios/routes.h"
 #include "core/config.h"
+#include "http/action.h"
 #include "http/http.h"
 #include "identity/identity.h"
 #include "store/store.h"
@@ -77,28 +78,20 @@ static int import(struct req *r)
 }
 OPALE_ROUTE(hf_import_r, "POST", "/api/v1/helios/fichiers", import, WRITERS, SCOPE_TENANT, TDT | RF_UPLOAD);
 
-static int list(struct req *r)
+static json_t *list_answer(struct act *a)
 {
-	db *d = req_db(r);
-	if (!d)
-		return -1;
-	struct err e;
-	const char *ex = req_query(r, "exercice"), *lim = req_query(r, "limite");
-	json_t *a = hf_list(d, r->tenant_id, req_query(r, "etat"), ex ? strtoll(ex, NULL, 10) : 0, lim ? atoi(lim) : 200, &e);
-	return res_json(r, 200, json_pack("{s:o}", "fichiers", a));
+	const char *ex = req_query(a->r, "exercice"), *lim = req_query(a->r, "limite");
+	return json_pack("{s:o}", "fichiers",
+			 hf_list(a->d, a->tenant, req_query(a->r, "etat"), ex ? strtoll(ex, NULL, 10) : 0, lim ? atoi(lim) : 200, &a->e));
 }
+OPALE_ACTION(list, .answer = list_answer)
 OPALE_ROUTE(hf_list_r, "GET", "/api/v1/helios/fichiers", list, READERS, SCOPE_TENANT, TDT);
 
-static int detail(struct req *r)
+static json_t *file_answer(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	json_t *j = hf_json(d, r->tenant_id, id, &e);
-	return j ? res_json(r, 200, j) : res_fail_err(r, &e);
+	return hf_json(a->d, a->tenant, a->id, &a->e);
 }
+OPALE_ACTION(detail, .id = "id", .answer = file_answer)
 OPALE_ROUTE(hf_detail_r, "GET", "/api/v1/helios/fichiers/:id", detail, READERS, SCOPE_TENANT, TDT);
 
 static int download(struct req *r)
@@ -159,95 +152,90 @@ static int visuel(struct req *r)
 }
 OPALE_ROUTE(hf_visuel_r, "GET", "/api/v1/helios/fichiers/:id/visuel", visuel, READERS, SCOPE_TENANT, TDT);
 
-static int signature(struct req *r)
+static int signature_input(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	json_t *j = id > 0 && r->body.len ? req_json(r) : NULL;
-	if (id <= 0 || (r->body.len && !j))
-		return -1;
-	if (!(r->tiers & RF_TIER_PARAPHEUR))
-		return res_fail(r, 409, "helios.parapheur", "Le parapheur n'est pas souscrit : déposez le PES déjà signé.");
-	db *d = req_db(r);
-	if (!d)
-		return -1;
-	struct err e = { 0 };
-	int64_t folder;
-	if (hf_send_to_signature(d, r->tenant_id, r->user_id, id, json_integer_value(json_object_get(j, "sous_type")),
-				 json_integer_value(json_object_get(j, "bureau")), &folder, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "helios.signature", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "dossier %lld", (long long)folder));
-	json_t *out = hf_json(d, r->tenant_id, id, &e);
-	return out ? res_json(r, 200, out) : res_fail_err(r, &e);
+	if (!(a->r->tiers & RF_TIER_PARAPHEUR))
+		return err_set(&a->e, 409, "helios.parapheur", "Le parapheur n'est pas souscrit : déposez le PES déjà signé.");
+	return 0;
 }
+
+/* {sous_type, bureau}, both optional (the body may be empty). */
+static int signature_fn(struct act *a)
+{
+	int64_t folder;
+	if (hf_send_to_signature(a->d, a->tenant, a->r->user_id, a->id, json_integer_value(json_object_get(a->in, "sous_type")),
+				 json_integer_value(json_object_get(a->in, "bureau")), &folder, &a->e) < 0)
+		return -1;
+	a->audit_detail = arena_printf(a->r->a, "dossier %lld", (long long)folder);
+	return 0;
+}
+OPALE_ACTION(signature, .id = "id", .flags = ACT_JSON_OPT, .input = signature_input, .fn = signature_fn, .audit = "helios.signature",
+	     .answer = file_answer)
 OPALE_ROUTE(hf_signature_r, "POST", "/api/v1/helios/fichiers/:id/signature", signature, WRITERS, SCOPE_TENANT, TDT);
 
-static int transmit(struct req *r)
+static int transmit_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e = { 0 };
-	if (hf_transmit(d, r->tenant_id, r->user_id, id, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "helios.transmission", arena_printf(r->a, "%lld", (long long)id), "");
-	json_t *out = hf_json(d, r->tenant_id, id, &e);
-	return out ? res_json(r, 202, out) : res_fail_err(r, &e);
+	return hf_transmit(a->d, a->tenant, a->r->user_id, a->id, &a->e);
 }
+OPALE_ACTION(transmit, .id = "id", .fn = transmit_fn, .audit = "helios.transmission", .status = 202, .answer = file_answer)
 OPALE_ROUTE(hf_transmit_r, "POST", "/api/v1/helios/fichiers/:id/transmettre", transmit, WRITERS, SCOPE_TENANT, TDT);
 
-static int signed_upload(struct req *r)
+/* The uploaded file (field « fichier », else the first), kept in a->ctx. */
+static int file_input(struct act *a, const char *missing)
 {
-	int64_t id = req_param_id(r, "id");
-	if (id <= 0)
-		return -1;
-	const struct upload *u = hf_req_file(r);
-	if (!u)
-		return res_fail(r, 400, "helios.fichier", "Joignez le PES signé (champ « fichier »).");
-	db *d = req_db(r);
-	if (!d)
-		return -1;
-	struct err e = { 0 };
-	if (hf_signed_upload(d, r->tenant_id, r->user_id, id, u->path, u->sha256, u->size, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "helios.depot_signe", arena_printf(r->a, "%lld", (long long)id), u->sha256);
-	json_t *out = hf_json(d, r->tenant_id, id, &e);
-	return out ? res_json(r, 200, out) : res_fail_err(r, &e);
+	if (!(a->ctx = (void *)hf_req_file(a->r)))
+		return err_set(&a->e, 400, "helios.fichier", "%s", missing);
+	return 0;
 }
+
+static int signed_input(struct act *a)
+{
+	return file_input(a, "Joignez le PES signé (champ « fichier »).");
+}
+
+static int signed_fn(struct act *a)
+{
+	const struct upload *u = a->ctx;
+	a->audit_detail = u->sha256;
+	return hf_signed_upload(a->d, a->tenant, a->r->user_id, a->id, u->path, u->sha256, u->size, &a->e);
+}
+OPALE_ACTION(signed_upload, .id = "id", .input = signed_input, .fn = signed_fn, .audit = "helios.depot_signe", .answer = file_answer)
 OPALE_ROUTE(hf_signed_r, "POST", "/api/v1/helios/fichiers/:id/pes-signe", signed_upload, WRITERS, SCOPE_TENANT, TDT | RF_UPLOAD);
 
-static int answer_upload(struct req *r)
+static int answer_input(struct act *a)
 {
-	const struct upload *u = hf_req_file(r);
-	if (!u)
-		return res_fail(r, 400, "helios.fichier", "Joignez le PES_Acquit ou le PES_Retour (champ « fichier »).");
-	db *d = req_db(r);
-	if (!d)
+	return file_input(a, "Joignez le PES_Acquit ou le PES_Retour (champ « fichier »).");
+}
+
+/* a->id: the acquittal or retour recorded; a->made: the PES file it answers (0 when none). */
+static int answer_fn(struct act *a)
+{
+	const struct upload *u = a->ctx;
+	const char *name = hf_req_name(a->r, u, "retour.xml");
+	if (hf_answer_import(a->d, a->tenant, a->r->user_id, u->path, name, u->sha256, u->size, "manuel", &a->id, &a->made, &a->e) < 0)
 		return -1;
-	struct err e = { 0 };
-	int64_t aid, fid;
-	const char *name = hf_req_name(r, u, "retour.xml");
-	if (hf_answer_import(d, r->tenant_id, r->user_id, u->path, name, u->sha256, u->size, "manuel", &aid, &fid, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "helios.retour", arena_printf(r->a, "%lld", (long long)aid), name);
-	json_t *out = json_pack("{s:I,s:I}", "id", (json_int_t)aid, "fichier", (json_int_t)fid);
-	json_t *f = fid ? hf_json(d, r->tenant_id, fid, &e) : NULL;
+	a->audit_detail = name;
+	return 0;
+}
+
+static json_t *answer_answer(struct act *a)
+{
+	json_t *out = json_pack("{s:I,s:I}", "id", (json_int_t)a->id, "fichier", (json_int_t)a->made);
+	json_t *f = a->made ? hf_json(a->d, a->tenant, a->made, &a->e) : NULL;
 	if (f) {
 		json_object_set(out, "etat_fichier", json_object_get(f, "etat"));
 		json_decref(f);
 	}
-	return res_json(r, 201, out);
+	return out;
 }
+OPALE_ACTION(answer_upload, .input = answer_input, .fn = answer_fn, .audit = "helios.retour", .status = 201, .answer = answer_answer)
 OPALE_ROUTE(hf_answer_r, "POST", "/api/v1/helios/retours", answer_upload, WRITERS, SCOPE_TENANT, TDT | RF_UPLOAD);
 
-static int retours(struct req *r)
+static json_t *retours_answer(struct act *a)
 {
-	db *d = req_db(r);
-	if (!d)
-		return -1;
-	struct err e;
-	return res_json(r, 200, json_pack("{s:o}", "retours", hf_retours(d, r->tenant_id, 200, &e)));
+	return json_pack("{s:o}", "retours", hf_retours(a->d, a->tenant, 200, &a->e));
 }
+OPALE_ACTION(retours, .answer = retours_answer)
 OPALE_ROUTE(hf_retours_r, "GET", "/api/v1/helios/retours", retours, READERS, SCOPE_TENANT, TDT);
 
 static int answer_download(struct req *r)
@@ -265,47 +253,49 @@ static int answer_download(struct req *r)
 }
 OPALE_ROUTE(hf_answer_get_r, "GET", "/api/v1/helios/retours/:id", answer_download, READERS, SCOPE_TENANT, TDT);
 
-static int settings_get(struct req *r)
+static json_t *settings_answer(struct act *a)
 {
-	db *d = req_db(r);
-	if (!d)
-		return -1;
-	struct err e;
 	struct hf_settings st;
 	struct hf_tdt t;
-	if (hf_settings_get(d, r->tenant_id, &st, &e) < 0 || hf_tdt_get(d, r->tenant_id, &t, &e) < 0)
-		return res_fail_err(r, &e);
-	return res_json(r, 200, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "idpost", st.idpost, "codcol", st.codcol, "codbud", st.codbud, "tdt_url",
-					  t.url, "tdt_login", t.login, "tdt_password_enregistre", t.has_password));
+	if (hf_settings_get(a->d, a->tenant, &st, &a->e) < 0 || hf_tdt_get(a->d, a->tenant, &t, &a->e) < 0)
+		return NULL;
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "idpost", st.idpost, "codcol", st.codcol, "codbud", st.codbud, "tdt_url", t.url, "tdt_login",
+			 t.login, "tdt_password_enregistre", t.has_password);
 }
+OPALE_ACTION(settings_get, .answer = settings_answer)
 OPALE_ROUTE(hf_settings_get_r, "GET", "/api/v1/helios/parametres", settings_get, READERS, SCOPE_TENANT, TDT);
 
-static int settings_put(struct req *r)
+/* idpost, codcol, codbud within their sizes, kept in a->ctx. */
+static int settings_check(struct act *a)
 {
-	json_t *j = req_json(r);
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct hf_settings st = { 0 };
+	struct hf_settings *st = arena_alloc(a->r->a, sizeof *st);
+	memset(st, 0, sizeof *st);
 	struct { const char *key; char *dst; size_t n; } f[] = {
-		{ "idpost", st.idpost, sizeof st.idpost }, { "codcol", st.codcol, sizeof st.codcol }, { "codbud", st.codbud, sizeof st.codbud },
+		{ "idpost", st->idpost, sizeof st->idpost }, { "codcol", st->codcol, sizeof st->codcol }, { "codbud", st->codbud, sizeof st->codbud },
 	};
 	for (size_t i = 0; i < 3; i++) {
-		const char *v = json_string_value(json_object_get(j, f[i].key));
+		const char *v = json_string_value(json_object_get(a->in, f[i].key));
 		if (v && strlen(v) >= f[i].n)
-			return res_fail(r, 400, "helios.parametre", "« %s » : %zu caractères au plus.", f[i].key, f[i].n - 1);
+			return err_set(&a->e, 400, "helios.parametre", "« %s » : %zu caractères au plus.", f[i].key, f[i].n - 1);
 		snprintf(f[i].dst, f[i].n, "%s", v ? v : "");
 	}
-	struct err e;
-	/* the Hélios TdT account: only the fields given (tdt_password "" forgets it) */
-	const char *url = json_string_value(json_object_get(j, "tdt_url")), *login = json_string_value(json_object_get(j, "tdt_login"));
-	const char *password = json_string_value(json_object_get(j, "tdt_password"));
-	if (db_begin_write(d, &e) < 0 || hf_settings_set(d, r->tenant_id, &st, &e) < 0 ||
-	    ((url || login || password) && hf_tdt_set(d, r->tenant_id, url, login, password, &e) < 0) || db_commit(d, &e) < 0) {
-		db_rollback(d);
-		return res_fail_err(r, &e);
-	}
-	audit_req(r, "helios.parametres", st.idpost, arena_printf(r->a, "%s/%s%s", st.codcol, st.codbud, url || login || password ? ", compte TdT" : ""));
-	return settings_get(r);
+	a->ctx = st;
+	return 0;
 }
+
+/* The settings, and the Hélios TdT account: only the fields given (tdt_password "" forgets it). */
+static int settings_fn(struct act *a)
+{
+	const struct hf_settings *st = a->ctx;
+	const char *url = json_string_value(json_object_get(a->in, "tdt_url")), *login = json_string_value(json_object_get(a->in, "tdt_login"));
+	const char *password = json_string_value(json_object_get(a->in, "tdt_password"));
+	int tdt = url || login || password;
+	a->audit_object = st->idpost;
+	a->audit_detail = arena_printf(a->r->a, "%s/%s%s", st->codcol, st->codbud, tdt ? ", compte TdT" : "");
+	if (hf_settings_set(a->d, a->tenant, st, &a->e) < 0)
+		return -1;
+	return tdt ? hf_tdt_set(a->d, a->tenant, url, login, password, &a->e) : 0;
+}
+OPALE_ACTION(settings_put, .flags = ACT_JSON | ACT_TX, .check = settings_check, .fn = settings_fn, .audit = "helios.parametres",
+	     .answer = settings_answer)
 OPALE_ROUTE(hf_settings_put_r, "PUT", "/api/v1/helios/parametres", settings_put, ROLE_ADMIN, SCOPE_TENANT, TDT);

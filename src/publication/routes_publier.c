@@ -2,6 +2,7 @@
  * zones to hide) and its JSON twin, the collectivité's online duration setting. */
 #include "publication/publier.h"
 #include "actes/registre.h"
+#include "http/action.h"
 #include "http/http.h"
 #include "identity/identity.h"
 #include "web/page.h"
@@ -116,73 +117,73 @@ static int publish_post(struct req *r)
 OPALE_ROUTE(pub_form_post, "POST", "/actes/:id/publier", publish_post, WRITERS, SCOPE_TENANT, TT);
 
 /* POST /api/v1/actes/:id/publication {auteur, masquer: [..], zones: [{page, x, y, largeur, hauteur}]} */
-static int api_publish(struct req *r)
+static int api_publish_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	json_t *j = id > 0 ? req_json(r) : NULL;
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
+	json_t *j = a->in;
 	const char *words[PUB_MAX_WORDS];
 	struct pub_zone zv[PUB_MAX_ZONES];
 	size_t i, nw = 0, nz = 0;
 	json_t *v;
 	json_array_foreach(json_object_get(j, "masquer"), i, v) {
 		if (nw == PUB_MAX_WORDS || !json_is_string(v) || !*json_string_value(v))
-			return res_fail(r, 400, "publication.masquage", "« masquer » : au plus %d chaînes non vides.", PUB_MAX_WORDS);
+			return err_set(&a->e, 400, "publication.masquage", "« masquer » : au plus %d chaînes non vides.", PUB_MAX_WORDS);
 		words[nw++] = json_string_value(v);
 	}
 	json_array_foreach(json_object_get(j, "zones"), i, v) {
 		if (nz == PUB_MAX_ZONES || !json_is_object(v))
-			return res_fail(r, 400, "publication.zone", "« zones » : au plus %d objets {page, x, y, largeur, hauteur}.", PUB_MAX_ZONES);
+			return err_set(&a->e, 400, "publication.zone", "« zones » : au plus %d objets {page, x, y, largeur, hauteur}.", PUB_MAX_ZONES);
 		zv[nz++] = (struct pub_zone){ (int)json_integer_value(json_object_get(v, "page")), json_number_value(json_object_get(v, "x")),
 					      json_number_value(json_object_get(v, "y")), json_number_value(json_object_get(v, "largeur")),
 					      json_number_value(json_object_get(v, "hauteur")) };
 	}
 	struct pub_request rq = { .auteur = json_string_value(json_object_get(j, "auteur")), .rd = { words, nw, zv, nz } };
-	struct err e;
-	int64_t pid;
-	if (pub_publish(d, r->tenant_id, r->user_id, id, &rq, &pid, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "publication.publier", "acte", "");
-	json_t *p = pub_of_acte(d, r->tenant_id, id, &e);
-	return p ? res_json(r, 201, p) : res_fail_err(r, &e);
+	a->audit_object = "acte";
+	return pub_publish(a->d, a->tenant, a->r->user_id, a->id, &rq, &a->made, &a->e);
 }
+
+static json_t *publication_answer(struct act *a)
+{
+	return pub_of_acte(a->d, a->tenant, a->id, &a->e);
+}
+OPALE_ACTION(api_publish, .id = "id", .flags = ACT_JSON, .fn = api_publish_fn, .audit = "publication.publier", .status = 201,
+	     .answer = publication_answer)
 OPALE_ROUTE(pub_api_publish, "POST", "/api/v1/actes/:id/publication", api_publish, WRITERS, SCOPE_TENANT, TT);
 
-static int api_get(struct req *r)
+/* The act of the path exists (actes_db_get's 404 otherwise). */
+static int acte_known(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
+	json_t *acte = actes_db_get(a->d, a->tenant, a->id, &a->e);
+	if (!acte)
 		return -1;
-	struct err e;
-	json_t *a = actes_db_get(d, r->tenant_id, id, &e);
-	if (!a)
-		return res_fail_err(r, &e);
-	json_decref(a);
-	json_t *p = pub_of_acte(d, r->tenant_id, id, &e);
-	if (!p)
-		return res_fail_err(r, &e);
-	if (json_is_null(p))
-		return res_fail(r, 404, "publication.inconnue", "Cet acte n'est pas publié.");
-	return res_json(r, 200, p);
+	json_decref(acte);
+	return 0;
 }
+
+static json_t *published_answer(struct act *a)
+{
+	json_t *p = pub_of_acte(a->d, a->tenant, a->id, &a->e);
+	if (json_is_null(p)) {
+		json_decref(p);
+		err_set(&a->e, 404, "publication.inconnue", "Cet acte n'est pas publié.");
+		return NULL;
+	}
+	return p;
+}
+OPALE_ACTION(api_get, .id = "id", .check = acte_known, .answer = published_answer)
 OPALE_ROUTE(pub_api_get, "GET", "/api/v1/actes/:id/publication", api_get, READERS, SCOPE_TENANT, TT);
 
-static int api_settings(struct req *r)
+static int settings_fn(struct act *a)
 {
-	json_t *j = req_json(r);
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	json_t *m = json_object_get(j, "duree_mois");
-	struct err e;
+	json_t *m = json_object_get(a->in, "duree_mois");
 	if (!json_is_integer(m))
-		return res_fail(r, 400, "publication.duree", "« duree_mois » : 0 (en permanence) ou un nombre de mois ≥ 2.");
-	if (pub_set_duree(d, r->tenant_id, (int)json_integer_value(m), &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "publication.duree", "reglages", "");
-	return res_json(r, 200, json_pack("{s:I}", "duree_mois", json_integer_value(m)));
+		return err_set(&a->e, 400, "publication.duree", "« duree_mois » : 0 (en permanence) ou un nombre de mois ≥ 2.");
+	a->audit_object = "reglages";
+	return pub_set_duree(a->d, a->tenant, (int)json_integer_value(m), &a->e);
 }
+
+static json_t *settings_answer(struct act *a)
+{
+	return json_pack("{s:I}", "duree_mois", json_integer_value(json_object_get(a->in, "duree_mois")));
+}
+OPALE_ACTION(api_settings, .flags = ACT_JSON, .fn = settings_fn, .audit = "publication.duree", .answer = settings_answer)
 OPALE_ROUTE(pub_api_settings, "PUT", "/api/v1/publication/reglages", api_settings, ROLE_ADMIN, SCOPE_TENANT, TT);

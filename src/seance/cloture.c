@@ -10,6 +10,7 @@
 #include "seance/seance_db.h"
 #include "seance/sd_util.h"
 #include "db/tenant.h"
+#include "http/action.h"
 #include "http/http.h"
 #include "identity/identity.h"
 
@@ -350,62 +351,37 @@ int sd_reprendre_points(db *d, int64_t tenant, int64_t seance, int64_t premiere,
 
 /* ---- routes ------------------------------------------------------------------------------------ */
 
-static int api_clore(struct req *r)
+static int clore_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e = { 0 };
-	if (sd_seance_clore(d, r->tenant_id, id, r->user_id, identity_now(), &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "seance.cloture", arena_printf(r->a, "%lld", (long long)id), "");
-	json_t *s = sd_seance_json(d, r->tenant_id, id, &e);
-	return s ? res_json(r, 200, s) : res_fail_err(r, &e);
+	return sd_seance_clore(a->d, a->tenant, a->id, a->r->user_id, identity_now(), &a->e);
 }
+OPALE_ACTION(api_clore, .id = "id", .fn = clore_fn, .audit = "seance.cloture", .answer = sd_act_seance)
 OPALE_ROUTE(sd_clore_r, "POST", "/api/v1/seances/:id/cloture", api_clore, SEC, SCOPE_TENANT, IDL);
 
-static int api_rouvrir(struct req *r)
+static int rouvrir_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	json_t *j = id > 0 ? req_json(r) : NULL;
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e = { 0 };
-	if (sd_seance_rouvrir(d, r->tenant_id, id, sd_str(j, "motif"), identity_now(), &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "seance.reouverture", arena_printf(r->a, "%lld", (long long)id), sd_str(j, "motif"));
-	json_t *s = sd_seance_json(d, r->tenant_id, id, &e);
-	return s ? res_json(r, 200, s) : res_fail_err(r, &e);
+	a->audit_detail = sd_str(a->in, "motif");
+	return sd_seance_rouvrir(a->d, a->tenant, a->id, a->audit_detail, identity_now(), &a->e);
 }
+OPALE_ACTION(api_rouvrir, .id = "id", .flags = ACT_JSON, .fn = rouvrir_fn, .audit = "seance.reouverture", .answer = sd_act_seance)
 OPALE_ROUTE(sd_rouvrir_r, "POST", "/api/v1/seances/:id/reouverture", api_rouvrir, ROLE_ADMIN, SCOPE_TENANT, IDL);
 
-static int api_quorum_manque(struct req *r)
+static int quorum_manque_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e = { 0 };
-	char regle[400];
-	if (sd_quorum_manque(d, r->tenant_id, id, identity_now(), regle, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "seance.quorum_manque", arena_printf(r->a, "%lld", (long long)id), regle);
-	json_t *s = sd_seance_json(d, r->tenant_id, id, &e);
-	return s ? res_json(r, 200, s) : res_fail_err(r, &e);
+	char *regle = arena_alloc(a->r->a, 400);
+	a->audit_detail = regle;
+	return sd_quorum_manque(a->d, a->tenant, a->id, identity_now(), regle, &a->e);
 }
+OPALE_ACTION(api_quorum_manque, .id = "id", .fn = quorum_manque_fn, .audit = "seance.quorum_manque", .answer = sd_act_seance)
 OPALE_ROUTE(sd_quorum_manque_r, "POST", "/api/v1/seances/:id/quorum-manque", api_quorum_manque, SEC, SCOPE_TENANT, IDL);
 
 /* Page buttons: action = clore | rouvrir (motif) | quorum_manque. */
 static int page_action(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
+	db *d;
+	int64_t id = sd_seance_of(r, &d);
+	if (!id)
 		return -1;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
 	const char *a = req_form(r, "action"), *motif = req_form(r, "motif");
 	struct err e = { 0 };
 	int64_t now = identity_now();

@@ -5,6 +5,7 @@
 #include "seance/seance_db.h"
 #include "seance/sd_util.h"
 #include "core/config.h"
+#include "core/ics.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
 #include "jobs/jobs.h"
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static void event(db *d, int64_t tenant, int64_t seance, int64_t conv, int64_t membre, int64_t at, const char *kind,
 		  const char *ip, const char *detail)
@@ -306,18 +306,6 @@ int sd_rectifier(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t no
 
 /* ---- the job: one convocation e-mail ---------------------------------------------------------- */
 
-static void ics_escape(buf *b, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == ',' || *s == ';' || *s == '\\')
-			buf_putc(b, '\\');
-		if (*s == '\n')
-			buf_puts(b, "\\n");
-		else
-			buf_putc(b, *s);
-	}
-}
-
 static int convocation_job(db *d, const struct job *j, struct err *e)
 {
 	json_t *p = json_loads(j->payload, 0, NULL);
@@ -398,22 +386,18 @@ static int convocation_job(db *d, const struct job *j, struct err *e)
 	/* The .ics event: one blob per sending, stored once — its DTSTAMP is the sending's time, not the
 	 * job's (which made a new blob every second of a long sending: bench P4, bytes per recipient). */
 	buf ics = BUF_INIT;
-	char dt[20], stamp[20];
-	time_t st0 = (time_t)sd_int(se, "debut", 0), st1 = st0 + 3 * 3600, now = (time_t)queued;
-	struct tm tm;
-	gmtime_r(&st0, &tm);
-	strftime(dt, sizeof dt, "%Y%m%dT%H%M%SZ", &tm);
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	int64_t start = sd_int(se, "debut", 0);
 	buf_printf(&ics, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Opale//Seances//FR\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\n"
-			 "UID:seance-%lld-%lld@opale\r\nDTSTAMP:%s\r\nDTSTART:%s\r\n", (long long)tenant, (long long)seance, stamp, dt);
-	gmtime_r(&st1, &tm);
-	strftime(dt, sizeof dt, "%Y%m%dT%H%M%SZ", &tm);
-	buf_printf(&ics, "DTEND:%s\r\nSUMMARY:", dt);
-	ics_escape(&ics, sd_str(se, "titre"));
+			 "UID:seance-%lld-%lld@opale\r\n", (long long)tenant, (long long)seance);
+	ics_utc(&ics, "DTSTAMP", queued);
+	ics_utc(&ics, "DTSTART", start);
+	ics_utc(&ics, "DTEND", start + 3 * 3600);
+	buf_puts(&ics, "SUMMARY:");
+	ics_text(&ics, sd_str(se, "titre"));
 	buf_puts(&ics, "\r\nLOCATION:");
-	ics_escape(&ics, sd_str(se, "lieu"));
-	buf_puts(&ics, "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+	ics_text(&ics, sd_str(se, "lieu"));
+	buf_puts(&ics, "\r\nEND:VEVENT\r\n");
+	ics_end(&ics);   /* END:VCALENDAR, long lines folded */
 	char icsha[65], icspath[1200];
 	struct mail_attachment att[1];
 	int natt = 0;
@@ -502,78 +486,88 @@ fail:
 
 /* ---- reading back ----------------------------------------------------------------------------- */
 
-json_t *sd_convocations(db *d, int64_t tenant, int64_t seance, struct err *e)
+/* The rows of the tenant-scoped sql ($2 = the séance) as a JSON array, one object made by row() per
+ * row; empty (e filled) when the query fails. */
+static json_t *seance_rows(db *d, int64_t tenant, int64_t seance, const char *sql, json_t *(*row)(db_stmt *s), struct err *e)
 {
 	int rc;
 	json_t *a = json_array();
-	db_stmt *s = tdb_query(d, tenant, e, &rc,
-			       "SELECT c.id, c.membre_id, m.first_name, m.last_name, m.qualite, c.email, c.state, c.error, c.queued_at, c.sent_at, "
-			       "c.read_at, c.read_ip, c.ack_at, m.adresse FROM convocations c JOIN membres m ON m.id = c.membre_id "
-			       "WHERE c.tenant_id = $1 AND c.seance_id = $2 ORDER BY m.last_name, m.first_name", "i", seance);
+	db_stmt *s = tdb_query(d, tenant, e, &rc, sql, "i", seance);
 	while (s && rc == DB_ROW) {
-		char se[32], rd[32], ak[32];
-		const char *state = db_col_text(s, 6);
-		const char *label = !strcmp(state, "acceptee") ? "acceptée par le serveur de courriel" : !strcmp(state, "en_file") ? "en file d'envoi"
-				    : !strcmp(state, "papier") ? "papier (à envoyer par écrit)" : "échec";
-		json_array_append_new(a, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:b,s:b}",
-						   "id", (json_int_t)db_col_int64(s, 0), "membre", (json_int_t)db_col_int64(s, 1), "prenom",
-						   db_col_text(s, 2), "nom", db_col_text(s, 3), "qualite", db_col_text(s, 4), "courriel",
-						   db_col_text(s, 5), "etat", state, "erreur", db_col_text(s, 7), "mise_en_file",
-						   (json_int_t)db_col_int64(s, 8), "envoyee", (json_int_t)db_col_int64(s, 9), "lue",
-						   (json_int_t)db_col_int64(s, 10), "ip", db_col_text(s, 11), "accuse", (json_int_t)db_col_int64(s, 12),
-						   "etat_libelle", label, "envoyee_le", sd_fmt_short(db_col_int64(s, 9), se, sizeof se), "lue_le",
-						   sd_fmt_short(db_col_int64(s, 10), rd, sizeof rd), "accuse_le",
-						   sd_fmt_short(db_col_int64(s, 12), ak, sizeof ak), "adresse", db_col_text(s, 13),
-						   "ok", !strcmp(state, "acceptee"), "echec", !strcmp(state, "echec")));
+		json_array_append_new(a, row(s));
 		rc = db_step(s, e);
 	}
 	if (s)
 		db_finalize(s);
 	return a;
+}
+
+static const char convocations_sql[] =
+	"SELECT c.id, c.membre_id, m.first_name, m.last_name, m.qualite, c.email, c.state, c.error, c.queued_at, c.sent_at, "
+	"c.read_at, c.read_ip, c.ack_at, m.adresse FROM convocations c JOIN membres m ON m.id = c.membre_id "
+	"WHERE c.tenant_id = $1 AND c.seance_id = $2 ORDER BY m.last_name, m.first_name";
+
+static json_t *convocations_row(db_stmt *s)
+{
+	char se[32], rd[32], ak[32];
+	const char *state = db_col_text(s, 6);
+	const char *label = !strcmp(state, "acceptee") ? "acceptée par le serveur de courriel" : !strcmp(state, "en_file") ? "en file d'envoi"
+			    : !strcmp(state, "papier") ? "papier (à envoyer par écrit)" : "échec";
+	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:b,s:b}",
+			 "id", (json_int_t)db_col_int64(s, 0), "membre", (json_int_t)db_col_int64(s, 1), "prenom",
+			 db_col_text(s, 2), "nom", db_col_text(s, 3), "qualite", db_col_text(s, 4), "courriel",
+			 db_col_text(s, 5), "etat", state, "erreur", db_col_text(s, 7), "mise_en_file",
+			 (json_int_t)db_col_int64(s, 8), "envoyee", (json_int_t)db_col_int64(s, 9), "lue",
+			 (json_int_t)db_col_int64(s, 10), "ip", db_col_text(s, 11), "accuse", (json_int_t)db_col_int64(s, 12),
+			 "etat_libelle", label, "envoyee_le", sd_fmt_short(db_col_int64(s, 9), se, sizeof se), "lue_le",
+			 sd_fmt_short(db_col_int64(s, 10), rd, sizeof rd), "accuse_le",
+			 sd_fmt_short(db_col_int64(s, 12), ak, sizeof ak), "adresse", db_col_text(s, 13),
+			 "ok", !strcmp(state, "acceptee"), "echec", !strcmp(state, "echec"));
+}
+
+json_t *sd_convocations(db *d, int64_t tenant, int64_t seance, struct err *e)
+{
+	return seance_rows(d, tenant, seance, convocations_sql, convocations_row, e);
+}
+
+static const char events_sql[] =
+	"SELECT v.id, v.at, v.kind, v.ip, v.detail, v.membre_id, m.first_name, m.last_name FROM seance_events v "
+	"LEFT JOIN membres m ON m.id = v.membre_id AND v.kind <> 'modification' "
+	"WHERE v.tenant_id = $1 AND v.seance_id = $2 ORDER BY v.at, v.id";
+
+static json_t *events_row(db_stmt *s)
+{
+	char w[32], who[300] = "";
+	if (!db_col_isnull(s, 6))
+		snprintf(who, sizeof who, "%s %s", db_col_text(s, 6), db_col_text(s, 7));
+	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_col_int64(s, 0), "date",
+			 (json_int_t)db_col_int64(s, 1), "quand", sd_fmt_short(db_col_int64(s, 1), w, sizeof w), "type",
+			 db_col_text(s, 2), "ip", db_col_text(s, 3), "detail", db_col_text(s, 4), "membre", who);
 }
 
 json_t *sd_events(db *d, int64_t tenant, int64_t seance, struct err *e)
 {
-	int rc;
-	json_t *a = json_array();
-	db_stmt *s = tdb_query(d, tenant, e, &rc,
-			       "SELECT v.id, v.at, v.kind, v.ip, v.detail, v.membre_id, m.first_name, m.last_name FROM seance_events v "
-			       "LEFT JOIN membres m ON m.id = v.membre_id AND v.kind <> 'modification' "
-			       "WHERE v.tenant_id = $1 AND v.seance_id = $2 ORDER BY v.at, v.id", "i", seance);
-	while (s && rc == DB_ROW) {
-		char w[32], who[300] = "";
-		if (!db_col_isnull(s, 6))
-			snprintf(who, sizeof who, "%s %s", db_col_text(s, 6), db_col_text(s, 7));
-		json_array_append_new(a, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_col_int64(s, 0), "date",
-						   (json_int_t)db_col_int64(s, 1), "quand", sd_fmt_short(db_col_int64(s, 1), w, sizeof w), "type",
-						   db_col_text(s, 2), "ip", db_col_text(s, 3), "detail", db_col_text(s, 4), "membre", who));
-		rc = db_step(s, e);
-	}
-	if (s)
-		db_finalize(s);
-	return a;
+	return seance_rows(d, tenant, seance, events_sql, events_row, e);
+}
+
+static const char envois_sql[] =
+	"SELECT id, at, manifest_sha256, tsa_sha256, tsa_at, recipients, kind, seance_id FROM seance_envois WHERE tenant_id = $1 "
+	"AND seance_id = $2 ORDER BY at, id";
+
+static json_t *envois_row(db_stmt *s)
+{
+	char w[32], tw[32];
+	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:b,s:s,s:I,s:I,s:b}", "id", (json_int_t)db_col_int64(s, 0), "date",
+			 (json_int_t)db_col_int64(s, 1), "quand", sd_fmt_short(db_col_int64(s, 1), w, sizeof w),
+			 "manifeste", db_col_text(s, 2), "horodatage", db_col_text(s, 3), "horodate",
+			 *db_col_text(s, 3) != 0, "horodate_le", sd_fmt_short(db_col_int64(s, 4), tw, sizeof tw),
+			 "destinataires", (json_int_t)db_col_int64(s, 5), "seance", (json_int_t)db_col_int64(s, 7), "rectificatif",
+			 !strcmp(db_col_text(s, 6), "rectificatif"));
 }
 
 json_t *sd_envois(db *d, int64_t tenant, int64_t seance, struct err *e)
 {
-	int rc;
-	json_t *a = json_array();
-	db_stmt *s = tdb_query(d, tenant, e, &rc,
-			       "SELECT id, at, manifest_sha256, tsa_sha256, tsa_at, recipients, kind FROM seance_envois WHERE tenant_id = $1 "
-			       "AND seance_id = $2 ORDER BY at, id", "i", seance);
-	while (s && rc == DB_ROW) {
-		char w[32], tw[32];
-		json_array_append_new(a, json_pack("{s:I,s:I,s:s,s:s,s:s,s:b,s:s,s:I,s:I,s:b}", "id", (json_int_t)db_col_int64(s, 0), "date",
-						   (json_int_t)db_col_int64(s, 1), "quand", sd_fmt_short(db_col_int64(s, 1), w, sizeof w),
-						   "manifeste", db_col_text(s, 2), "horodatage", db_col_text(s, 3), "horodate",
-						   *db_col_text(s, 3) != 0, "horodate_le", sd_fmt_short(db_col_int64(s, 4), tw, sizeof tw),
-						   "destinataires", (json_int_t)db_col_int64(s, 5), "seance", (json_int_t)seance, "rectificatif",
-						   !strcmp(db_col_text(s, 6), "rectificatif")));
-		rc = db_step(s, e);
-	}
-	if (s)
-		db_finalize(s);
-	return a;
+	return seance_rows(d, tenant, seance, envois_sql, envois_row, e);
 }
 
 int sd_link_find(db *d, const char *token, int64_t now, struct sd_link *l, struct err *e)

@@ -28,6 +28,13 @@ const char *seance_organe_name(enum seance_organe o)
 	return (unsigned)o < sizeof organe_names / sizeof organe_names[0] ? organe_names[o] : "?";
 }
 
+/* The urgence paragraphs that several rows quote alike. */
+#define URGENCE_MAIRE                                                                                        \
+	"en cas d'urgence, le délai peut être abrégé par le maire sans pouvoir être toutefois inférieur à un " \
+	"jour franc ; le maire en rend compte dès l'ouverture de la séance au conseil municipal, qui se "     \
+	"prononce sur l'urgence"
+#define URGENCE_PRESIDENT "en cas d'urgence, le délai peut être abrégé par le président sans pouvoir être toutefois inférieur à un jour franc"
+
 /* One row per rule. jours < 0: the delay comes from the règlement intérieur (in->delai). */
 static const struct delai_rule {
 	enum seance_organe organe;
@@ -43,18 +50,12 @@ static const struct delai_rule {
 	{ ORGANE_COMMUNE, 0, 3499, 0, 3, 1, 0, "Commune de moins de 3 500 habitants", "CGCT art. L2121-11",
 	  "la convocation est adressée trois jours francs au moins avant celui de la réunion" },
 	{ ORGANE_COMMUNE, 0, 3499, 1, 1, 1, 0, "Commune de moins de 3 500 habitants, urgence",
-	  "CGCT art. L2121-11 al. 2",
-	  "en cas d'urgence, le délai peut être abrégé par le maire sans pouvoir être toutefois inférieur à un "
-	  "jour franc ; le maire en rend compte dès l'ouverture de la séance au conseil municipal, qui se "
-	  "prononce sur l'urgence" },
+	  "CGCT art. L2121-11 al. 2", URGENCE_MAIRE },
 	{ ORGANE_COMMUNE, 3500, LONG_MAX, 0, 5, 1, 1, "Commune de 3 500 habitants et plus", "CGCT art. L2121-12",
 	  "le délai de convocation est fixé à cinq jours francs ; une note explicative de synthèse sur les "
 	  "affaires soumises à délibération doit être adressée avec la convocation" },
 	{ ORGANE_COMMUNE, 3500, LONG_MAX, 1, 1, 1, 1, "Commune de 3 500 habitants et plus, urgence",
-	  "CGCT art. L2121-12 al. 2",
-	  "en cas d'urgence, le délai peut être abrégé par le maire sans pouvoir être toutefois inférieur à un "
-	  "jour franc ; le maire en rend compte dès l'ouverture de la séance au conseil municipal, qui se "
-	  "prononce sur l'urgence" },
+	  "CGCT art. L2121-12 al. 2", URGENCE_MAIRE },
 	{ ORGANE_EPCI, 0, LONG_MAX, 0, 5, 1, 1, "EPCI (règles des communes de 3 500 habitants et plus)",
 	  "CGCT art. L5211-1 et L2121-12",
 	  "le délai de convocation est fixé à cinq jours francs, avec une note explicative de synthèse" },
@@ -64,15 +65,11 @@ static const struct delai_rule {
 	{ ORGANE_DEPARTEMENT, 0, LONG_MAX, 0, 12, 0, 1, "Conseil départemental", "CGCT art. L3121-19",
 	  "douze jours au moins avant la réunion, le président adresse aux conseillers départementaux un "
 	  "rapport sur chacune des affaires qui doivent leur être soumises" },
-	{ ORGANE_DEPARTEMENT, 0, LONG_MAX, 1, 1, 1, 1, "Conseil départemental, urgence", "CGCT art. L3121-19",
-	  "en cas d'urgence, le délai peut être abrégé par le président sans pouvoir être toutefois inférieur "
-	  "à un jour franc" },
+	{ ORGANE_DEPARTEMENT, 0, LONG_MAX, 1, 1, 1, 1, "Conseil départemental, urgence", "CGCT art. L3121-19", URGENCE_PRESIDENT },
 	{ ORGANE_REGION, 0, LONG_MAX, 0, 12, 0, 1, "Conseil régional", "CGCT art. L4132-18",
 	  "douze jours au moins avant la réunion, le président adresse aux conseillers régionaux un rapport "
 	  "sur chacune des affaires qui doivent leur être soumises" },
-	{ ORGANE_REGION, 0, LONG_MAX, 1, 1, 1, 1, "Conseil régional, urgence", "CGCT art. L4132-18",
-	  "en cas d'urgence, le délai peut être abrégé par le président sans pouvoir être toutefois inférieur "
-	  "à un jour franc" },
+	{ ORGANE_REGION, 0, LONG_MAX, 1, 1, 1, 1, "Conseil régional, urgence", "CGCT art. L4132-18", URGENCE_PRESIDENT },
 	{ ORGANE_COMMISSION, 0, LONG_MAX, 0, -1, 1, 0, "Commission",
 	  "règlement intérieur (CGCT art. L2121-8 et L2121-22)",
 	  "le CGCT ne fixe pas de délai de convocation des commissions : le délai est celui du règlement "

@@ -39,6 +39,19 @@ static const struct { const char *title, *theme, *matiere, *body; } points[] = {
 	  "Partenariat pour l'insertion professionnelle et l'accompagnement des demandeurs d'emploi du territoire." },
 };
 
+/* 1 when the demo collectivité already has what the COUNT(*) query counts (the step ran before), 0
+ * when not, -1 on error. */
+static int demo_done(db *d, struct demo_ctx *c, const char *sql, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, c->ccpo, e, &rc, sql, "");
+	if (!s)
+		return -1;
+	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	db_finalize(s);
+	return n != 0;
+}
+
 static int pdf_blob(struct demo_ctx *c, const char *title, const char *body, char sha[65], int64_t *size, struct err *e)
 {
 	char path[1200];
@@ -60,14 +73,9 @@ static int pdf_blob(struct demo_ctx *c, const char *title, const char *body, cha
 
 static int demo_seances(db *d, struct demo_ctx *c, struct err *e)
 {
-	int rc;
-	db_stmt *s = tdb_query(d, c->ccpo, e, &rc, "SELECT COUNT(*) FROM organes WHERE tenant_id = $1", "");
-	if (!s)
-		return -1;
-	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	db_finalize(s);
-	if (n)
-		return 0;
+	int rc = demo_done(d, c, "SELECT COUNT(*) FROM organes WHERE tenant_id = $1", e);
+	if (rc)
+		return rc < 0 ? -1 : 0;
 	store_init(c->data_dir);
 	int64_t conseil, bureau;
 	json_t *j = json_pack("{s:s,s:s,s:b}", "nom", "Conseil communautaire", "nature", "epci", "distance", 1);
@@ -184,18 +192,13 @@ static const char *demo_choice(int p, int k)
 
 static int demo_votes(db *d, struct demo_ctx *c, struct err *e)
 {
-	int rc;
-	db_stmt *s = tdb_query(d, c->ccpo, e, &rc, "SELECT COUNT(*) FROM seance_votes WHERE tenant_id = $1", "");
-	if (!s)
-		return -1;
-	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	db_finalize(s);
-	if (n)
-		return 0;
+	int rc = demo_done(d, c, "SELECT COUNT(*) FROM seance_votes WHERE tenant_id = $1", e);
+	if (rc)
+		return rc < 0 ? -1 : 0;
 	store_init(c->data_dir);
 	int64_t ids[50], conseil = 0, sup = 0;
 	size_t nm = 0;
-	s = tdb_query(d, c->ccpo, e, &rc, "SELECT m.id, m.organe_id FROM membres m JOIN organes o ON o.id = m.organe_id WHERE m.tenant_id = $1"
+	db_stmt *s = tdb_query(d, c->ccpo, e, &rc, "SELECT m.id, m.organe_id FROM membres m JOIN organes o ON o.id = m.organe_id WHERE m.tenant_id = $1"
 					  " AND o.name = 'Conseil communautaire' AND m.qualite = 'titulaire' ORDER BY m.id", "");
 	while (s && rc == DB_ROW && nm < 50) {
 		ids[nm++] = db_col_int64(s, 0);

@@ -86,15 +86,32 @@ static int64_t my_membre(struct req *r, db *d, int64_t seance)
 	return sd_membre_of_user(d, r->tenant_id, seance, r->user_id);
 }
 
-static int elu_seance(struct req *r)
+/* The séance of the path (:id), with the connection and the user's member in it (*m, when m); the
+ * path's :doc too when doc is given. 0 after an answer (404, 503). */
+static int64_t my_seance(struct req *r, db **d, int64_t *m, int64_t *doc)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
+	if (doc)
+		*doc = id > 0 ? req_param_id(r, "doc") : -1;
+	*d = id > 0 && (!doc || *doc > 0) ? req_db(r) : NULL;
+	if (!*d)
+		return 0;
+	int64_t me = my_membre(r, *d, id);
+	if (!me) {
+		res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
+		return 0;
+	}
+	if (m)
+		*m = me;
+	return id;
+}
+
+static int elu_seance(struct req *r)
+{
+	db *d;
+	int64_t m, id = my_seance(r, &d, &m, NULL);
+	if (!id)
 		return -1;
-	int64_t m = my_membre(r, d, id);
-	if (!m)
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
 	struct err e;
 	json_t *v = seance_view(d, r->tenant_id, id, m, arena_printf(r->a, "/elu/seances/%lld", (long long)id), &e);
 	if (!v)
@@ -116,56 +133,47 @@ static int answer(struct req *r, db *d, int64_t tenant, int64_t seance, int64_t 
 
 static int elu_reponse(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	int64_t m = my_membre(r, d, id);
-	if (!m)
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	return answer(r, d, r->tenant_id, id, m, arena_printf(r->a, "/elu/seances/%lld", (long long)id));
+	db *d;
+	int64_t m, id = my_seance(r, &d, &m, NULL);
+	return id ? answer(r, d, r->tenant_id, id, m, arena_printf(r->a, "/elu/seances/%lld", (long long)id)) : -1;
 }
 OPALE_ROUTE(sd_elu_reponse, "POST", "/elu/seances/:id/reponse", elu_reponse, ROLE_ELU, SCOPE_TENANT, IDL);
 
 static int elu_doc(struct req *r)
 {
-	int64_t id = req_param_id(r, "id"), doc = id > 0 ? req_param_id(r, "doc") : -1;
-	db *d = doc > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	if (!my_membre(r, d, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	return sd_send_doc(r, d, r->tenant_id, id, doc);
+	db *d;
+	int64_t doc, id = my_seance(r, &d, NULL, &doc);
+	return id ? sd_send_doc(r, d, r->tenant_id, id, doc) : -1;
 }
 OPALE_ROUTE(sd_elu_doc, "GET", "/elu/seances/:id/documents/:doc", elu_doc, ROLE_ELU, SCOPE_TENANT, IDL);
 
 static int elu_zip(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	if (!my_membre(r, d, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	return sd_send_zip(r, d, r->tenant_id, id);
+	db *d;
+	int64_t id = my_seance(r, &d, NULL, NULL);
+	return id ? sd_send_zip(r, d, r->tenant_id, id) : -1;
 }
 OPALE_ROUTE(sd_elu_zip, "GET", "/elu/seances/:id/dossier.zip", elu_zip, ROLE_ELU, SCOPE_TENANT, IDL);
 
 /* ---- the personal link ------------------------------------------------------------------------ */
 
-static int link_of(struct req *r, db *d, struct sd_link *l)
+/* The connection and the link of the path's :jeton; NULL after an answer. */
+static db *link_of(struct req *r, struct sd_link *l)
 {
+	db *d = req_db(r);
 	struct err e;
-	if (sd_link_find(d, req_param(r, "jeton"), identity_now(), l, &e) < 0)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
-	return 0;
+	if (d && sd_link_find(d, req_param(r, "jeton"), identity_now(), l, &e) < 0) {
+		res_fail(r, e.status, e.code, "%s", e.msg);
+		return NULL;
+	}
+	return d;
 }
 
 static int link_page(struct req *r)
 {
-	db *d = req_db(r);
 	struct sd_link l;
-	if (!d || link_of(r, d, &l) < 0)
+	db *d = link_of(r, &l);
+	if (!d)
 		return -1;
 	struct err e;
 	sd_link_event(d, &l, "lecture", r->ip, identity_now(), &e);
@@ -189,9 +197,9 @@ OPALE_ROUTE(sd_link_page, "GET", "/convocation/:jeton", link_page, ROLE_PUBLIC, 
 
 static int link_ack(struct req *r)
 {
-	db *d = req_db(r);
 	struct sd_link l;
-	if (!d || link_of(r, d, &l) < 0)
+	db *d = link_of(r, &l);
+	if (!d)
 		return -1;
 	struct err e;
 	int ok = sd_link_event(d, &l, "accuse", r->ip, identity_now(), &e) == 0;
@@ -202,9 +210,9 @@ OPALE_ROUTE(sd_link_ack, "POST", "/convocation/:jeton/accuse", link_ack, ROLE_PU
 
 static int link_answer(struct req *r)
 {
-	db *d = req_db(r);
 	struct sd_link l;
-	if (!d || link_of(r, d, &l) < 0)
+	db *d = link_of(r, &l);
+	if (!d)
 		return -1;
 	return answer(r, d, l.tenant, l.seance, l.membre, arena_printf(r->a, "/convocation/%s", req_param(r, "jeton")));
 }
@@ -213,9 +221,9 @@ OPALE_ROUTE(sd_link_answer, "POST", "/convocation/:jeton/reponse", link_answer, 
 static int link_doc(struct req *r)
 {
 	int64_t doc = req_param_id(r, "doc");
-	db *d = doc > 0 ? req_db(r) : NULL;
 	struct sd_link l;
-	if (!d || link_of(r, d, &l) < 0)
+	db *d = doc > 0 ? link_of(r, &l) : NULL;
+	if (!d)
 		return -1;
 	return sd_send_doc(r, d, l.tenant, l.seance, doc);
 }
@@ -223,9 +231,9 @@ OPALE_ROUTE(sd_link_doc, "GET", "/convocation/:jeton/documents/:doc", link_doc, 
 
 static int link_zip(struct req *r)
 {
-	db *d = req_db(r);
 	struct sd_link l;
-	if (!d || link_of(r, d, &l) < 0)
+	db *d = link_of(r, &l);
+	if (!d)
 		return -1;
 	return sd_send_zip(r, d, l.tenant, l.seance);
 }

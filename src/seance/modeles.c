@@ -7,6 +7,7 @@
 #include "seance/sd_util.h"
 #include "core/config.h"
 #include "db/tenant.h"
+#include "http/action.h"
 #include "http/http.h"
 #include "identity/identity.h"
 #include "web/page.h"
@@ -377,21 +378,18 @@ static int api_list(struct req *r)
 OPALE_ROUTE(sd_modeles_r, "GET", "/api/v1/modeles-convocation", api_list, READ, SCOPE_TENANT, IDL);
 
 /* {type, objet, texte, html} — or {type, defaut: true} to go back to the built-in text. */
-static int api_put(struct req *r)
+static int put_fn(struct act *a)
 {
-	json_t *j = req_json(r);
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (db_begin_write(d, &e) < 0 || sd_modele_save(d, r->tenant_id, j, r->user_id, &e) < 0 || db_commit(d, &e) < 0) {
-		db_rollback(d);
-		return res_fail_err(r, &e);
-	}
-	audit_req(r, "seance.modele", sd_str(j, "type"), sd_bool(j, "defaut") ? "défaut" : "modifié");
-	json_t *m = sd_modele_get(d, r->tenant_id, sd_str(j, "type"), &e);
-	return m ? res_json(r, 200, m) : res_fail_err(r, &e);
+	a->audit_object = sd_str(a->in, "type");
+	a->audit_detail = sd_bool(a->in, "defaut") ? "défaut" : "modifié";
+	return sd_modele_save(a->d, a->tenant, a->in, a->r->user_id, &a->e);
 }
+
+static json_t *put_answer(struct act *a)
+{
+	return sd_modele_get(a->d, a->tenant, sd_str(a->in, "type"), &a->e);
+}
+OPALE_ACTION(api_put, .flags = ACT_JSON | ACT_TX, .fn = put_fn, .audit = "seance.modele", .answer = put_answer)
 OPALE_ROUTE(sd_modele_put_r, "PUT", "/api/v1/modeles-convocation", api_put, EDIT, SCOPE_TENANT, IDL);
 
 static int api_preview(struct req *r)

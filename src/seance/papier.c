@@ -7,6 +7,7 @@
 #include "seance/sd_util.h"
 #include "seance/pv.h"
 #include "db/tenant.h"
+#include "http/action.h"
 #include "http/http.h"
 #include "identity/identity.h"
 #include "store/store.h"
@@ -268,13 +269,11 @@ out:
 
 static int papier_pdf(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
+	db *d;
+	int64_t id = sd_seance_of(r, &d);
+	if (!id)
 		return -1;
 	struct err e = { 0 };
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
 	char sha[65], path[1200];
 	int n = 0;
 	if (sd_papier(d, r->tenant_id, id, r->user_id, sha, &n, &e) < 0)
@@ -285,38 +284,15 @@ static int papier_pdf(struct req *r)
 }
 OPALE_ROUTE(sd_papier_r, "GET", "/api/v1/seances/:id/convocations/papier.pdf", papier_pdf, READ, SCOPE_TENANT, IDL);
 
-static int rectificatif_api(struct req *r)
+static int rectificatif_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	int64_t envoi;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	if (sd_rectifier(d, r->tenant_id, id, r->user_id, identity_now(), &envoi, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "seance.convocation.rectificatif", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "envoi %lld", (long long)envoi));
-	return res_json(r, 202, json_pack("{s:I,s:o}", "envoi", (json_int_t)envoi, "convocations", sd_convocations(d, r->tenant_id, id, &e)));
+	return sd_act_send(a, sd_rectifier);
 }
+OPALE_ACTION(rectificatif_api, .id = "id", .check = sd_act_seance_known, .fn = rectificatif_fn, .audit = "seance.convocation.rectificatif",
+	     .status = 202, .answer = sd_act_envoi)
 OPALE_ROUTE(sd_rectificatif_r, "POST", "/api/v1/seances/:id/convocations/rectificatif", rectificatif_api, SEC, SCOPE_TENANT, IDL);
 
-static int rectificatif_page(struct req *r)
-{
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	int64_t envoi = 0;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	int ok = sd_rectifier(d, r->tenant_id, id, r->user_id, identity_now(), &envoi, &e) == 0;
-	if (ok)
-		audit_req(r, "seance.convocation.rectificatif", arena_printf(r->a, "%lld", (long long)id),
-			  arena_printf(r->a, "envoi %lld", (long long)envoi));
-	res_flash(r, ok ? "ok" : "erreur", ok ? "Convocation rectificative en cours d'envoi : suivez son état ci-dessous." : e.msg);
-	return res_redirect(r, arena_printf(r->a, ok ? "/seances/%lld/preuves" : "/seances/%lld", (long long)id));
-}
+OPALE_ACTION(rectificatif_page, .id = "id", .check = sd_act_seance_known, .fn = rectificatif_fn, .audit = "seance.convocation.rectificatif",
+	     .done = "Convocation rectificative en cours d'envoi : suivez son état ci-dessous.", .to = "/seances/%lld/preuves",
+	     .to_failed = "/seances/%lld")
 OPALE_ROUTE(sd_rectificatif_page, "POST", "/seances/:id/rectificatif", rectificatif_page, SEC, SCOPE_TENANT, IDL);

@@ -3,6 +3,7 @@
  * /registre. Same storage functions for both (pv.c, registre.c). Tier iDélibre. */
 #include "seance/pv.h"
 #include "seance/sd_util.h"
+#include "http/action.h"
 #include "http/http.h"
 #include "identity/identity.h"
 #include "store/store.h"
@@ -17,10 +18,7 @@
 #define SEC (ROLE_ADMIN | ROLE_AGENT | ROLE_SECRETAIRE)
 #define READ (SEC | ROLE_AUDITOR)
 
-#define TX(d, e, call) (db_begin_write(d, e) == 0 && (call) == 0 && db_commit(d, e) == 0 ? 0 : (db_rollback(d), -1))
-
-/* The séance of the path, checked: its id, or 0 after answering 404 (-1 when the answer failed). */
-static int64_t seance_of(struct req *r, db **d)
+int64_t sd_seance_of(struct req *r, db **d)
 {
 	int64_t id = req_param_id(r, "id");
 	*d = id > 0 ? req_db(r) : NULL;
@@ -42,10 +40,8 @@ static int send_blob(struct req *r, const char *sha, const char *name)
 	return res_file(r, arena_strdup(r->a, path), "application/pdf", name);
 }
 
-typedef int (*pdf_gen)(db *d, int64_t tenant, int64_t id, const char *path, struct err *e);
-
-/* Generates a PDF to a temp file and sends it (the file goes once opened). */
-static int send_generated(struct req *r, db *d, int64_t id, pdf_gen gen, const char *name)
+int sd_send_generated(struct req *r, db *d, int64_t id, int (*gen)(db *d, int64_t tenant, int64_t id, const char *path, struct err *e),
+		      const char *name)
 {
 	struct err e = { 0 };
 	char path[1200];
@@ -60,6 +56,13 @@ static int send_generated(struct req *r, db *d, int64_t id, pdf_gen gen, const c
 	return 0;
 }
 
+int sd_send_seance_pdf(struct req *r, int (*gen)(db *d, int64_t tenant, int64_t id, const char *path, struct err *e), const char *name)
+{
+	db *d;
+	int64_t id = sd_seance_of(r, &d);
+	return id ? sd_send_generated(r, d, id, gen, name) : -1;
+}
+
 static int pv_draft(db *d, int64_t tenant, int64_t id, const char *path, struct err *e)
 {
 	json_t *pv = sd_pv_json(d, tenant, id, e);
@@ -70,60 +73,46 @@ static int pv_draft(db *d, int64_t tenant, int64_t id, const char *path, struct 
 
 /* ---- API -------------------------------------------------------------------------------------- */
 
-static int pv_get(struct req *r)
+static json_t *pv_answer(struct act *a)
 {
-	db *d;
-	int64_t id = seance_of(r, &d);
-	if (!id)
-		return -1;
-	struct err e;
-	json_t *pv = sd_pv_json(d, r->tenant_id, id, &e);
-	return pv ? res_json(r, 200, pv) : res_fail_err(r, &e);
+	return sd_pv_json(a->d, a->tenant, a->id, &a->e);
 }
+OPALE_ACTION(pv_get, .id = "id", .check = sd_act_seance_known, .answer = pv_answer)
 OPALE_ROUTE(sd_pv_get_r, "GET", "/api/v1/seances/:id/pv", pv_get, READ, SCOPE_TENANT, IDL);
 
-static int pv_put(struct req *r)
+static int pv_save_fn(struct act *a)
 {
-	db *d;
-	int64_t id = seance_of(r, &d);
-	json_t *j = id ? req_json(r) : NULL;
-	if (!j)
-		return -1;
-	struct err e = { 0 };
-	if (sd_pv_save(d, r->tenant_id, id, j, r->user_id, identity_now(), &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "seance.pv", arena_printf(r->a, "%lld", (long long)id), "modification");
-	return res_json(r, 200, sd_pv_json(d, r->tenant_id, id, &e));
+	a->audit_detail = "modification";
+	return sd_pv_save(a->d, a->tenant, a->id, a->in, a->r->user_id, identity_now(), &a->e);
 }
+OPALE_ACTION(pv_put, .id = "id", .flags = ACT_CHECK_FIRST | ACT_JSON, .check = sd_act_seance_known, .fn = pv_save_fn, .audit = "seance.pv",
+	     .answer = pv_answer)
 OPALE_ROUTE(sd_pv_put_r, "PUT", "/api/v1/seances/:id/pv", pv_put, SEC, SCOPE_TENANT, IDL);
 
-static int pv_etat(struct req *r)
+/* The new state (etat), from the body or the form; the page says it in words. */
+static int pv_etat_fn(struct act *a)
 {
-	db *d;
-	int64_t id = seance_of(r, &d);
-	json_t *j = id ? req_json(r) : NULL;
-	if (!j)
-		return -1;
-	struct err e = { 0 };
-	const char *etat = sd_str(j, "etat");
-	if (TX(d, &e, sd_pv_etat(d, r->tenant_id, id, etat, sd_int(j, "seance", 0), r->user_id, identity_now(), &e)) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "seance.pv", arena_printf(r->a, "%lld", (long long)id), etat);
-	return res_json(r, 200, sd_pv_json(d, r->tenant_id, id, &e));
+	const char *etat = a->in ? sd_str(a->in, "etat") : req_form(a->r, "etat"), *sa = a->in ? NULL : req_form(a->r, "seance");
+	int64_t seance = a->in ? sd_int(a->in, "seance", 0) : sa ? strtoll(sa, NULL, 10) : 0;
+	a->audit_detail = etat;
+	a->done = arena_printf(a->r->a, "Procès-verbal %s.", sd_pv_etat_libelle(etat ? etat : ""));
+	return sd_pv_etat(a->d, a->tenant, a->id, etat, seance, a->r->user_id, identity_now(), &a->e);
 }
+OPALE_ACTION(pv_etat, .id = "id", .flags = ACT_CHECK_FIRST | ACT_JSON | ACT_TX, .check = sd_act_seance_known, .fn = pv_etat_fn,
+	     .audit = "seance.pv", .answer = pv_answer)
 OPALE_ROUTE(sd_pv_etat_r, "POST", "/api/v1/seances/:id/pv/etat", pv_etat, SEC, SCOPE_TENANT, IDL);
 
 /* The frozen (or signed) PDF once arrêté; the draft generated from the séance's data before. */
 static int pv_pdf(struct req *r)
 {
 	db *d;
-	int64_t id = seance_of(r, &d);
+	int64_t id = sd_seance_of(r, &d);
 	if (!id)
 		return -1;
 	char sha[65];
 	if (sd_pv_file(d, r->tenant_id, id, sha))
 		return send_blob(r, sha, "proces-verbal.pdf");
-	return send_generated(r, d, id, pv_draft, "proces-verbal-projet.pdf");
+	return sd_send_generated(r, d, id, pv_draft, "proces-verbal-projet.pdf");
 }
 OPALE_ROUTE(sd_pv_pdf_r, "GET", "/api/v1/seances/:id/pv.pdf", pv_pdf, READ, SCOPE_TENANT, IDL);
 
@@ -132,7 +121,7 @@ OPALE_ROUTE(sd_pv_pdf_r, "GET", "/api/v1/seances/:id/pv.pdf", pv_pdf, READ, SCOP
 static int pv_page(struct req *r)
 {
 	db *d;
-	int64_t id = seance_of(r, &d);
+	int64_t id = sd_seance_of(r, &d);
 	if (!id)
 		return -1;
 	struct err e;
@@ -153,13 +142,10 @@ static int pv_page(struct req *r)
 }
 OPALE_ROUTE(sd_pv_page, "GET", "/seances/:id/pv", pv_page, READ, SCOPE_TENANT, IDL);
 
-static int pv_post(struct req *r)
+/* The form: the PV's fields, and one textarea per point (debat-<point id>). */
+static int pv_post_fn(struct act *a)
 {
-	db *d;
-	int64_t id = seance_of(r, &d);
-	if (!id)
-		return -1;
-	struct err e = { 0 };
+	struct req *r = a->r;
 	json_t *j = json_object(), *deb = json_object();
 	static const char *const keys[] = { "president", "secretaire", "introduction", "conclusion", "version", NULL };
 	for (const char *const *k = keys; *k; k++) {
@@ -167,8 +153,7 @@ static int pv_post(struct req *r)
 		if (v)
 			json_object_set_new(j, *k, json_string(v));
 	}
-	/* One textarea per point: debat-<point id>. */
-	json_t *s = sd_seance_json(d, r->tenant_id, id, &e);
+	json_t *s = sd_seance_json(a->d, a->tenant, a->id, &a->e);
 	size_t i;
 	json_t *pt;
 	json_array_foreach(json_object_get(s, "points"), i, pt) {
@@ -181,148 +166,92 @@ static int pv_post(struct req *r)
 	}
 	json_decref(s);
 	json_object_set_new(j, "debats", deb);
-	int ok = sd_pv_save(d, r->tenant_id, id, j, r->user_id, identity_now(), &e) == 0;
+	a->in = j;
+	int rc = pv_save_fn(a);
+	a->in = NULL;
 	json_decref(j);
-	if (ok)
-		audit_req(r, "seance.pv", arena_printf(r->a, "%lld", (long long)id), "modification");
-	res_flash(r, ok ? "ok" : "erreur", ok ? "Procès-verbal enregistré (nouvelle version)." : e.msg);
-	return res_redirect(r, arena_printf(r->a, "/seances/%lld/pv", (long long)id));
+	return rc;
 }
+OPALE_ACTION(pv_post, .id = "id", .check = sd_act_seance_known, .fn = pv_post_fn, .audit = "seance.pv", .done = "Procès-verbal enregistré (nouvelle version).",
+	     .to = "/seances/%lld/pv")
 OPALE_ROUTE(sd_pv_post, "POST", "/seances/:id/pv", pv_post, SEC, SCOPE_TENANT, IDL);
 
-static int pv_etat_post(struct req *r)
-{
-	db *d;
-	int64_t id = seance_of(r, &d);
-	if (!id)
-		return -1;
-	struct err e = { 0 };
-	const char *etat = req_form(r, "etat"), *sa = req_form(r, "seance");
-	int ok = TX(d, &e, sd_pv_etat(d, r->tenant_id, id, etat, sa ? strtoll(sa, NULL, 10) : 0, r->user_id, identity_now(), &e)) == 0;
-	if (ok)
-		audit_req(r, "seance.pv", arena_printf(r->a, "%lld", (long long)id), etat);
-	res_flash(r, ok ? "ok" : "erreur", ok ? arena_printf(r->a, "Procès-verbal %s.", sd_pv_etat_libelle(etat ? etat : "")) : e.msg);
-	return res_redirect(r, arena_printf(r->a, "/seances/%lld/pv", (long long)id));
-}
+OPALE_ACTION(pv_etat_post, .id = "id", .flags = ACT_TX, .check = sd_act_seance_known, .fn = pv_etat_fn, .audit = "seance.pv", .to = "/seances/%lld/pv")
 OPALE_ROUTE(sd_pv_etat_post, "POST", "/seances/:id/pv/etat", pv_etat_post, SEC, SCOPE_TENANT, IDL);
 
 /* Signature through the parapheur: {sous_type, bureau} (API) or the same form fields (page). */
-static int pv_parapheur(struct req *r)
+static int pv_parapheur_fn(struct act *a)
 {
-	db *d;
-	int64_t id = seance_of(r, &d);
-	json_t *j = id ? req_json(r) : NULL;
-	if (!j)
+	const char *st = a->in ? NULL : req_form(a->r, "sous_type"), *dk = a->in ? NULL : req_form(a->r, "bureau");
+	int64_t sous_type = a->in ? sd_int(a->in, "sous_type", 0) : st ? strtoll(st, NULL, 10) : 0;
+	int64_t bureau = a->in ? sd_int(a->in, "bureau", 0) : dk ? strtoll(dk, NULL, 10) : 0;
+	if (sd_pv_parapheur(a->d, a->tenant, a->id, a->r->user_id, sous_type, bureau, &a->made, &a->e) < 0)
 		return -1;
-	struct err e = { 0 };
-	int64_t folder = 0;
-	if (sd_pv_parapheur(d, r->tenant_id, id, r->user_id, sd_int(j, "sous_type", 0), sd_int(j, "bureau", 0), &folder, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "seance.pv", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "parapheur dossier %lld", (long long)folder));
-	return res_json(r, 201, json_pack("{s:I}", "dossier", (json_int_t)folder));
+	a->audit_detail = arena_printf(a->r->a, "parapheur dossier %lld", (long long)a->made);
+	return 0;
 }
+
+static json_t *pv_parapheur_answer(struct act *a)
+{
+	return json_pack("{s:I}", "dossier", (json_int_t)a->made);
+}
+OPALE_ACTION(pv_parapheur, .id = "id", .flags = ACT_CHECK_FIRST | ACT_JSON, .check = sd_act_seance_known, .fn = pv_parapheur_fn,
+	     .audit = "seance.pv", .status = 201, .answer = pv_parapheur_answer)
 OPALE_ROUTE(sd_pv_parapheur_r, "POST", "/api/v1/seances/:id/pv/parapheur", pv_parapheur, SEC, SCOPE_TENANT, IDL);
 
-static int pv_parapheur_post(struct req *r)
-{
-	db *d;
-	int64_t id = seance_of(r, &d);
-	if (!id)
-		return -1;
-	struct err e = { 0 };
-	const char *st = req_form(r, "sous_type"), *dk = req_form(r, "bureau");
-	int64_t folder = 0;
-	int ok = sd_pv_parapheur(d, r->tenant_id, id, r->user_id, st ? strtoll(st, NULL, 10) : 0, dk ? strtoll(dk, NULL, 10) : 0, &folder, &e) == 0;
-	if (ok)
-		audit_req(r, "seance.pv", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "parapheur dossier %lld", (long long)folder));
-	res_flash(r, ok ? "ok" : "erreur", ok ? "Procès-verbal envoyé dans le parapheur : le circuit de signature démarre." : e.msg);
-	return res_redirect(r, arena_printf(r->a, "/seances/%lld/pv", (long long)id));
-}
+OPALE_ACTION(pv_parapheur_post, .id = "id", .check = sd_act_seance_known, .fn = pv_parapheur_fn, .audit = "seance.pv",
+	     .done = "Procès-verbal envoyé dans le parapheur : le circuit de signature démarre.", .to = "/seances/%lld/pv")
 OPALE_ROUTE(sd_pv_parapheur_post, "POST", "/seances/:id/pv/parapheur", pv_parapheur_post, SEC, SCOPE_TENANT, IDL);
 
-static int pv_publier(struct req *r)
+static int pv_publier_fn(struct act *a)
 {
-	db *d;
-	int64_t id = seance_of(r, &d);
-	if (!id)
-		return -1;
-	struct err e = { 0 };
-	if (TX(d, &e, sd_pv_publier(d, r->tenant_id, id, r->user_id, identity_now(), &e)) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "seance.pv", arena_printf(r->a, "%lld", (long long)id), "publication");
-	return res_json(r, 200, sd_pv_json(d, r->tenant_id, id, &e));
+	a->audit_detail = "publication";
+	return sd_pv_publier(a->d, a->tenant, a->id, a->r->user_id, identity_now(), &a->e);
 }
+OPALE_ACTION(pv_publier, .id = "id", .flags = ACT_TX, .check = sd_act_seance_known, .fn = pv_publier_fn, .audit = "seance.pv", .answer = pv_answer)
 OPALE_ROUTE(sd_pv_publier_r, "POST", "/api/v1/seances/:id/pv/publication", pv_publier, SEC, SCOPE_TENANT, IDL);
 
-/* The pages' « Publier » buttons (PV, liste): fn records the publication in a transaction; audited
- * as `what` on success; flash and back to /seances/ID/PAGE either way. */
-static int publish_post(struct req *r, int (*fn)(db *, int64_t, int64_t, int64_t, int64_t, struct err *), const char *what,
-			const char *done, const char *page)
-{
-	db *d;
-	int64_t id = seance_of(r, &d);
-	if (!id)
-		return -1;
-	struct err e = { 0 };
-	int ok = TX(d, &e, fn(d, r->tenant_id, id, r->user_id, identity_now(), &e)) == 0;
-	if (ok)
-		audit_req(r, what, arena_printf(r->a, "%lld", (long long)id), "publication");
-	res_flash(r, ok ? "ok" : "erreur", ok ? done : e.msg);
-	return res_redirect(r, arena_printf(r->a, "/seances/%lld/%s", (long long)id, page));
-}
-
-static int pv_publier_post(struct req *r)
-{
-	return publish_post(r, sd_pv_publier, "seance.pv", "Publication du procès-verbal enregistrée.", "pv");
-}
+/* The pages' « Publier » buttons (PV, liste). */
+OPALE_ACTION(pv_publier_post, .id = "id", .flags = ACT_TX, .check = sd_act_seance_known, .fn = pv_publier_fn, .audit = "seance.pv",
+	     .done = "Publication du procès-verbal enregistrée.", .to = "/seances/%lld/pv")
 OPALE_ROUTE(sd_pv_publier_post, "POST", "/seances/:id/pv/publier", pv_publier_post, SEC, SCOPE_TENANT, IDL);
 
 /* ---- liste des délibérations (L2121-25) --------------------------------------------------------- */
 
-static int liste_get(struct req *r)
+static json_t *liste_answer(struct act *a)
 {
-	db *d;
-	int64_t id = seance_of(r, &d);
-	if (!id)
-		return -1;
-	struct err e;
-	json_t *l = sd_liste_json(d, r->tenant_id, id, &e);
-	return l ? res_json(r, 200, l) : res_fail_err(r, &e);
+	return sd_liste_json(a->d, a->tenant, a->id, &a->e);
 }
+OPALE_ACTION(liste_get, .id = "id", .check = sd_act_seance_known, .answer = liste_answer)
 OPALE_ROUTE(sd_liste_get_r, "GET", "/api/v1/seances/:id/liste", liste_get, READ, SCOPE_TENANT, IDL);
 
 /* The published PDF once published; generated from the séance's data before. */
 static int liste_pdf(struct req *r)
 {
 	db *d;
-	int64_t id = seance_of(r, &d);
+	int64_t id = sd_seance_of(r, &d);
 	if (!id)
 		return -1;
 	char sha[65];
 	if (sd_liste_file(d, r->tenant_id, id, sha))
 		return send_blob(r, sha, "liste-des-deliberations.pdf");
-	return send_generated(r, d, id, sd_liste_pdf, "liste-des-deliberations.pdf");
+	return sd_send_generated(r, d, id, sd_liste_pdf, "liste-des-deliberations.pdf");
 }
 OPALE_ROUTE(sd_liste_pdf_r, "GET", "/api/v1/seances/:id/liste.pdf", liste_pdf, READ, SCOPE_TENANT, IDL);
 
-static int liste_publier(struct req *r)
+static int liste_publier_fn(struct act *a)
 {
-	db *d;
-	int64_t id = seance_of(r, &d);
-	if (!id)
-		return -1;
-	struct err e = { 0 };
-	if (TX(d, &e, sd_liste_publier(d, r->tenant_id, id, r->user_id, identity_now(), &e)) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "seance.liste", arena_printf(r->a, "%lld", (long long)id), "publication");
-	return res_json(r, 200, sd_liste_json(d, r->tenant_id, id, &e));
+	a->audit_detail = "publication";
+	return sd_liste_publier(a->d, a->tenant, a->id, a->r->user_id, identity_now(), &a->e);
 }
+OPALE_ACTION(liste_publier, .id = "id", .flags = ACT_TX, .check = sd_act_seance_known, .fn = liste_publier_fn, .audit = "seance.liste",
+	     .answer = liste_answer)
 OPALE_ROUTE(sd_liste_publier_r, "POST", "/api/v1/seances/:id/liste/publication", liste_publier, SEC, SCOPE_TENANT, IDL);
 
 static int liste_page(struct req *r)
 {
 	db *d;
-	int64_t id = seance_of(r, &d);
+	int64_t id = sd_seance_of(r, &d);
 	if (!id)
 		return -1;
 	struct err e;
@@ -334,20 +263,15 @@ static int liste_page(struct req *r)
 }
 OPALE_ROUTE(sd_liste_page, "GET", "/seances/:id/liste", liste_page, READ, SCOPE_TENANT, IDL);
 
-static int liste_publier_post(struct req *r)
-{
-	return publish_post(r, sd_liste_publier, "seance.liste", "Liste des délibérations publiée : la date de mise en ligne est enregistrée.",
-			    "liste");
-}
+OPALE_ACTION(liste_publier_post, .id = "id", .flags = ACT_TX, .check = sd_act_seance_known, .fn = liste_publier_fn, .audit = "seance.liste",
+	     .done = "Liste des délibérations publiée : la date de mise en ligne est enregistrée.", .to = "/seances/%lld/liste")
 OPALE_ROUTE(sd_liste_publier_post, "POST", "/seances/:id/liste/publier", liste_publier_post, SEC, SCOPE_TENANT, IDL);
 
 /* ---- registre (R2121-9) ------------------------------------------------------------------------ */
 
 static int registre_pdf(struct req *r)
 {
-	db *d;
-	int64_t id = seance_of(r, &d);
-	return id ? send_generated(r, d, id, sd_registre_pdf, "registre-seance.pdf") : -1;
+	return sd_send_seance_pdf(r, sd_registre_pdf, "registre-seance.pdf");
 }
 OPALE_ROUTE(sd_registre_pdf_r, "GET", "/api/v1/seances/:id/registre.pdf", registre_pdf, READ, SCOPE_TENANT, IDL);
 
@@ -378,7 +302,7 @@ static int registre_annee_pdf(struct req *r)
 	int64_t organe = o ? strtoll(o, NULL, 10) : 0;
 	int y = year_of(r);
 	/* year and organe packed into the generator's id argument. */
-	return send_generated(r, d, organe * 10000 + y, registre_annee, arena_printf(r->a, "registre-deliberations-%d.pdf", y));
+	return sd_send_generated(r, d, organe * 10000 + y, registre_annee, arena_printf(r->a, "registre-deliberations-%d.pdf", y));
 }
 OPALE_ROUTE(sd_registre_annee_r, "GET", "/api/v1/registre.pdf", registre_annee_pdf, READ, SCOPE_TENANT, IDL);
 

@@ -3,8 +3,8 @@
  * quorum. Roles: secretaries (ADMIN, AGENT, SECRETAIRE) write; auditors read. */
 #include "seance/seance_db.h"
 #include "seance/sd_util.h"
-#include "core/config.h"
 #include "db/tenant.h"
+#include "http/action.h"
 #include "http/http.h"
 #include "identity/identity.h"
 #include "store/store.h"
@@ -12,15 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define IDL (RF_TIER_IDELIBRE)
 #define SEC (ROLE_ADMIN | ROLE_AGENT | ROLE_SECRETAIRE)
 #define READ (SEC | ROLE_AUDITOR)
-
-/* Runs fn inside a write transaction. */
-#define IN_TX(d, e, call)                                                \
-	(db_begin_write(d, e) == 0 && (call) == 0 && db_commit(d, e) == 0 ? 0 : (db_rollback(d), -1))
 
 /* ---- organes ---------------------------------------------------------------------------------- */
 
@@ -32,76 +27,50 @@ static int organes_list(struct req *r)
 }
 OPALE_ROUTE(sd_organes_r, "GET", "/api/v1/organes", organes_list, READ, SCOPE_TENANT, IDL);
 
-static int organe_create(struct req *r)
+static int organe_create_fn(struct act *a)
 {
-	json_t *j = req_json(r);
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	int64_t id;
-	if (IN_TX(d, &e, sd_organe_save(d, r->tenant_id, 0, j, &id, &e)) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "seance.organe", sd_str(j, "nom"), "");
-	return res_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+	a->audit_object = sd_str(a->in, "nom");
+	return sd_organe_save(a->d, a->tenant, 0, a->in, &a->made, &a->e);
 }
+OPALE_ACTION(organe_create, .flags = ACT_JSON | ACT_TX, .fn = organe_create_fn, .audit = "seance.organe", .status = 201, .answer = act_made)
 OPALE_ROUTE(sd_organe_create_r, "POST", "/api/v1/organes", organe_create, SEC, SCOPE_TENANT, IDL);
 
-static int organe_get(struct req *r)
+static json_t *organe_answer(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	json_t *o = sd_organe_json(d, r->tenant_id, id, &e);
-	return o ? res_json(r, 200, o) : res_fail_err(r, &e);
+	return sd_organe_json(a->d, a->tenant, a->id, &a->e);
 }
+OPALE_ACTION(organe_get, .id = "id", .answer = organe_answer)
 OPALE_ROUTE(sd_organe_get_r, "GET", "/api/v1/organes/:id", organe_get, READ, SCOPE_TENANT, IDL);
 
-static int organe_put(struct req *r)
+int sd_act_known(struct act *a, const char *sql, int64_t id, const char *code, const char *msg)
 {
-	int64_t id = req_param_id(r, "id");
-	json_t *j = id > 0 ? req_json(r) : NULL;
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_exists(d, r->tenant_id, "SELECT id FROM organes WHERE tenant_id = $1 AND id = $2", id))
-		return res_fail(r, 404, "organe.inconnu", "Assemblée introuvable.");
-	if (IN_TX(d, &e, sd_organe_save(d, r->tenant_id, id, j, NULL, &e)) < 0)
-		return res_fail_err(r, &e);
-	return res_json(r, 200, sd_organe_json(d, r->tenant_id, id, &e));
+	return sd_exists(a->d, a->tenant, sql, id) ? 0 : err_set(&a->e, 404, code, "%s", msg);
 }
+
+int sd_act_organe_known(struct act *a)
+{
+	return sd_act_known(a, "SELECT id FROM organes WHERE tenant_id = $1 AND id = $2", a->id, "organe.inconnu", "Assemblée introuvable.");
+}
+
+static int organe_put_fn(struct act *a)
+{
+	return sd_organe_save(a->d, a->tenant, a->id, a->in, NULL, &a->e);
+}
+OPALE_ACTION(organe_put, .id = "id", .flags = ACT_JSON | ACT_TX, .check = sd_act_organe_known, .fn = organe_put_fn, .answer = organe_answer)
 OPALE_ROUTE(sd_organe_put_r, "PUT", "/api/v1/organes/:id", organe_put, SEC, SCOPE_TENANT, IDL);
 
-static int membre_create(struct req *r)
+static int membre_save_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	json_t *j = id > 0 ? req_json(r) : NULL;
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	int64_t mid;
-	if (IN_TX(d, &e, sd_membre_save(d, r->tenant_id, id, 0, j, &mid, &e)) < 0)
-		return res_fail_err(r, &e);
-	return res_json(r, 201, json_pack("{s:I}", "id", (json_int_t)mid));
+	return sd_membre_save(a->d, a->tenant, a->id, a->sub, a->in, a->sub ? NULL : &a->made, &a->e);
 }
+OPALE_ACTION(membre_create, .id = "id", .flags = ACT_JSON | ACT_TX, .fn = membre_save_fn, .status = 201, .answer = act_made)
 OPALE_ROUTE(sd_membre_create_r, "POST", "/api/v1/organes/:id/membres", membre_create, SEC, SCOPE_TENANT, IDL);
 
-static int membre_put(struct req *r)
+static json_t *membre_answer(struct act *a)
 {
-	int64_t id = req_param_id(r, "id"), mid = id > 0 ? req_param_id(r, "membre") : -1;
-	json_t *j = mid > 0 ? req_json(r) : NULL;
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (IN_TX(d, &e, sd_membre_save(d, r->tenant_id, id, mid, j, NULL, &e)) < 0)
-		return res_fail_err(r, &e);
-	return res_json(r, 200, sd_membre_json(d, r->tenant_id, mid, &e));
+	return sd_membre_json(a->d, a->tenant, a->sub, &a->e);
 }
+OPALE_ACTION(membre_put, .id = "id", .sub = "membre", .flags = ACT_JSON | ACT_TX, .fn = membre_save_fn, .answer = membre_answer)
 OPALE_ROUTE(sd_membre_put_r, "PUT", "/api/v1/organes/:id/membres/:membre", membre_put, SEC, SCOPE_TENANT, IDL);
 
 static int membres_csv_get(struct req *r)
@@ -123,19 +92,20 @@ static int membres_csv_get(struct req *r)
 }
 OPALE_ROUTE(sd_membres_csv_get_r, "GET", "/api/v1/organes/:id/membres.csv", membres_csv_get, READ, SCOPE_TENANT, IDL);
 
-static int membres_csv_post(struct req *r)
+static int membres_import_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
 	int n = 0;
-	if (IN_TX(d, &e, sd_membres_import(d, r->tenant_id, id, r->body.data ? r->body.data : "", r->body.len, &n, &e)) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "seance.membres.import", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "%d", n));
-	return res_json(r, 200, json_pack("{s:i}", "membres", n));
+	int rc = sd_membres_import(a->d, a->tenant, a->id, a->r->body.data ? a->r->body.data : "", a->r->body.len, &n, &a->e);
+	a->made = n;
+	a->audit_detail = arena_printf(a->r->a, "%d", n);
+	return rc;
 }
+
+static json_t *membres_import_answer(struct act *a)
+{
+	return json_pack("{s:i}", "membres", (int)a->made);
+}
+OPALE_ACTION(membres_csv_post, .id = "id", .flags = ACT_TX, .fn = membres_import_fn, .audit = "seance.membres.import", .answer = membres_import_answer)
 OPALE_ROUTE(sd_membres_csv_post_r, "POST", "/api/v1/organes/:id/membres.csv", membres_csv_post, SEC, SCOPE_TENANT, IDL);
 
 /* ---- séances ---------------------------------------------------------------------------------- */
@@ -168,7 +138,7 @@ static int seance_create(struct req *r)
 	json_t *j = sd_push_plain_json(r, &e);
 	if (!j)
 		return res_fail_err(r, &e);
-	int rc = IN_TX(d, &e, sd_push_organe(d, r->tenant_id, j, &e) == 0 ? sd_seance_save(d, r->tenant_id, 0, j, &id, &e) : -1);
+	int rc = SD_IN_TX(d, &e, sd_push_organe(d, r->tenant_id, j, &e) == 0 ? sd_seance_save(d, r->tenant_id, 0, j, &id, &e) : -1);
 	if (rc == 0)
 		audit_req(r, "seance.creation", arena_printf(r->a, "%lld", (long long)id), sd_str(j, "titre"));
 	json_decref(j);
@@ -176,75 +146,45 @@ static int seance_create(struct req *r)
 }
 OPALE_ROUTE(sd_seance_create_r, "POST", "/api/v1/seances", seance_create, SEC, SCOPE_TENANT, IDL | RF_UPLOAD);
 
-static int seance_get(struct req *r)
+int sd_act_seance_known(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	json_t *s = sd_seance_json(d, r->tenant_id, id, &e);
-	return s ? res_json(r, 200, s) : res_fail_err(r, &e);
+	return sd_seance_exists(a->d, a->tenant, a->id) ? 0 : err_set(&a->e, 404, "seance.inconnue", "Séance introuvable.");
 }
+
+json_t *sd_act_seance(struct act *a)
+{
+	return sd_seance_json(a->d, a->tenant, a->id, &a->e);
+}
+OPALE_ACTION(seance_get, .id = "id", .answer = sd_act_seance)
 OPALE_ROUTE(sd_seance_get_r, "GET", "/api/v1/seances/:id", seance_get, READ, SCOPE_TENANT, IDL);
 
-static int seance_put(struct req *r)
+static int seance_put_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	json_t *j = id > 0 ? req_json(r) : NULL;
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	if (IN_TX(d, &e, sd_seance_save(d, r->tenant_id, id, j, NULL, &e)) < 0)
-		return res_fail_err(r, &e);
-	return res_json(r, 200, sd_seance_json(d, r->tenant_id, id, &e));
+	return sd_seance_save(a->d, a->tenant, a->id, a->in, NULL, &a->e);
 }
+OPALE_ACTION(seance_put, .id = "id", .flags = ACT_JSON | ACT_TX, .check = sd_act_seance_known, .fn = seance_put_fn, .answer = sd_act_seance)
 OPALE_ROUTE(sd_seance_put_r, "PUT", "/api/v1/seances/:id", seance_put, SEC, SCOPE_TENANT, IDL);
 
-static int point_create(struct req *r)
+static int point_create_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	json_t *j = id > 0 ? req_json(r) : NULL;
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	int64_t pid;
-	if (IN_TX(d, &e, sd_point_save(d, r->tenant_id, id, 0, j, &pid, &e)) < 0)
-		return res_fail_err(r, &e);
-	return res_json(r, 201, json_pack("{s:I}", "id", (json_int_t)pid));
+	return sd_point_save(a->d, a->tenant, a->id, 0, a->in, &a->made, &a->e);
 }
+OPALE_ACTION(point_create, .id = "id", .flags = ACT_JSON | ACT_TX, .fn = point_create_fn, .status = 201, .answer = act_made)
 OPALE_ROUTE(sd_point_create_r, "POST", "/api/v1/seances/:id/points", point_create, SEC, SCOPE_TENANT, IDL);
 
-static int point_put(struct req *r)
+static int point_put_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id"), pid = id > 0 ? req_param_id(r, "point") : -1;
-	json_t *j = pid > 0 ? req_json(r) : NULL;
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	int dir = (int)sd_int(j, "deplacer", 0);
-	if (IN_TX(d, &e, dir ? sd_point_move(d, r->tenant_id, id, pid, dir, &e) : sd_point_save(d, r->tenant_id, id, pid, j, NULL, &e)) < 0)
-		return res_fail_err(r, &e);
-	return res_json(r, 200, sd_seance_json(d, r->tenant_id, id, &e));
+	int dir = (int)sd_int(a->in, "deplacer", 0);
+	return dir ? sd_point_move(a->d, a->tenant, a->id, a->sub, dir, &a->e) : sd_point_save(a->d, a->tenant, a->id, a->sub, a->in, NULL, &a->e);
 }
+OPALE_ACTION(point_put, .id = "id", .sub = "point", .flags = ACT_JSON | ACT_TX, .fn = point_put_fn, .answer = sd_act_seance)
 OPALE_ROUTE(sd_point_put_r, "PUT", "/api/v1/seances/:id/points/:point", point_put, SEC, SCOPE_TENANT, IDL);
 
-static int point_delete(struct req *r)
+static int point_delete_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id"), pid = id > 0 ? req_param_id(r, "point") : -1;
-	db *d = pid > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (IN_TX(d, &e, sd_point_delete(d, r->tenant_id, id, pid, &e)) < 0)
-		return res_fail_err(r, &e);
-	return res_json(r, 200, json_pack("{s:b}", "ok", 1));
+	return sd_point_delete(a->d, a->tenant, a->id, a->sub, &a->e);
 }
+OPALE_ACTION(point_delete, .id = "id", .sub = "point", .flags = ACT_TX, .fn = point_delete_fn)
 OPALE_ROUTE(sd_point_delete_r, "DELETE", "/api/v1/seances/:id/points/:point", point_delete, SEC, SCOPE_TENANT, IDL);
 
 /* Multipart: fields "type" (principal|annexe|convocation|note_synthese|autre), "point" (id, for
@@ -286,20 +226,18 @@ int sd_upload_docs(struct req *r, db *d, int64_t seance, struct err *e)
 	return n;
 }
 
-static int docs_upload(struct req *r)
+static int docs_upload_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	int n = sd_upload_docs(r, d, id, &e);
-	if (n < 0)
-		return res_fail_err(r, &e);
-	return res_json(r, 201, json_pack("{s:i}", "documents", n));
+	int n = sd_upload_docs(a->r, a->d, a->id, &a->e);
+	a->made = n;
+	return n < 0 ? -1 : 0;
 }
+
+static json_t *docs_upload_answer(struct act *a)
+{
+	return json_pack("{s:i}", "documents", (int)a->made);
+}
+OPALE_ACTION(docs_upload, .id = "id", .check = sd_act_seance_known, .fn = docs_upload_fn, .status = 201, .answer = docs_upload_answer)
 OPALE_ROUTE(sd_docs_upload_r, "POST", "/api/v1/seances/:id/documents", docs_upload, SEC, SCOPE_TENANT, IDL | RF_UPLOAD);
 
 int sd_send_doc(struct req *r, db *d, int64_t tenant, int64_t seance, int64_t doc)
@@ -321,62 +259,49 @@ static int doc_get(struct req *r)
 }
 OPALE_ROUTE(sd_doc_get_r, "GET", "/api/v1/seances/:id/documents/:doc", doc_get, READ, SCOPE_TENANT, IDL);
 
-static int doc_delete(struct req *r)
+static int doc_delete_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id"), doc = id > 0 ? req_param_id(r, "doc") : -1;
-	db *d = doc > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (IN_TX(d, &e, sd_doc_delete(d, r->tenant_id, id, doc, &e)) < 0)
-		return res_fail_err(r, &e);
-	return res_json(r, 200, json_pack("{s:b}", "ok", 1));
+	return sd_doc_delete(a->d, a->tenant, a->id, a->sub, &a->e);
 }
+OPALE_ACTION(doc_delete, .id = "id", .sub = "doc", .flags = ACT_TX, .fn = doc_delete_fn)
 OPALE_ROUTE(sd_doc_delete_r, "DELETE", "/api/v1/seances/:id/documents/:doc", doc_delete, SEC, SCOPE_TENANT, IDL);
 
 /* ---- convocations ----------------------------------------------------------------------------- */
 
-static int convoquer(struct req *r)
+int sd_act_send(struct act *a, int (*send)(db *d, int64_t tenant, int64_t seance, int64_t user, int64_t now, int64_t *envoi, struct err *e))
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
+	if (send(a->d, a->tenant, a->id, a->r->user_id, identity_now(), &a->made, &a->e) < 0)
 		return -1;
-	struct err e;
-	int64_t envoi;
-	if (sd_convoquer(d, r->tenant_id, id, r->user_id, identity_now(), &envoi, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "seance.convocation", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "envoi %lld", (long long)envoi));
-	return res_json(r, 202, json_pack("{s:I,s:o}", "envoi", (json_int_t)envoi, "convocations", sd_convocations(d, r->tenant_id, id, &e)));
+	a->audit_detail = arena_printf(a->r->a, "envoi %lld", (long long)a->made);
+	return 0;
 }
+
+json_t *sd_act_envoi(struct act *a)
+{
+	return json_pack("{s:I,s:o}", "envoi", (json_int_t)a->made, "convocations", sd_convocations(a->d, a->tenant, a->id, &a->e));
+}
+
+static int convoquer_fn(struct act *a)
+{
+	return sd_act_send(a, sd_convoquer);
+}
+OPALE_ACTION(convoquer, .id = "id", .fn = convoquer_fn, .audit = "seance.convocation", .status = 202, .answer = sd_act_envoi)
 OPALE_ROUTE(sd_convoquer_r, "POST", "/api/v1/seances/:id/convocations", convoquer, SEC, SCOPE_TENANT, IDL);
 
-static int convocations_get(struct req *r)
+static json_t *convocations_answer(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	return res_json(r, 200, json_pack("{s:o,s:o,s:o}", "convocations", sd_convocations(d, r->tenant_id, id, &e), "envois",
-					  sd_envois(d, r->tenant_id, id, &e), "evenements", sd_events(d, r->tenant_id, id, &e)));
+	return json_pack("{s:o,s:o,s:o}", "convocations", sd_convocations(a->d, a->tenant, a->id, &a->e), "envois",
+			 sd_envois(a->d, a->tenant, a->id, &a->e), "evenements", sd_events(a->d, a->tenant, a->id, &a->e));
 }
+OPALE_ACTION(convocations_get, .id = "id", .check = sd_act_seance_known, .answer = convocations_answer)
 OPALE_ROUTE(sd_convocations_r, "GET", "/api/v1/seances/:id/convocations", convocations_get, READ, SCOPE_TENANT, IDL);
 
-static int renvoi(struct req *r)
+static int renvoi_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id"), c = id > 0 ? req_param_id(r, "conv") : -1;
-	db *d = c > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (sd_renvoyer(d, r->tenant_id, id, c, identity_now(), &e) < 0)
-		return res_fail_err(r, &e);
-	audit_req(r, "seance.convocation.renvoi", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "%lld", (long long)c));
-	return res_json(r, 202, json_pack("{s:b}", "ok", 1));
+	a->audit_detail = arena_printf(a->r->a, "%lld", (long long)a->sub);
+	return sd_renvoyer(a->d, a->tenant, a->id, a->sub, identity_now(), &a->e);
 }
+OPALE_ACTION(renvoi, .id = "id", .sub = "conv", .fn = renvoi_fn, .audit = "seance.convocation.renvoi", .status = 202)
 OPALE_ROUTE(sd_renvoi_r, "POST", "/api/v1/seances/:id/convocations/:conv/renvoi", renvoi, SEC, SCOPE_TENANT, IDL);
 
 /* The manifest of a sending, or its RFC 3161 token (verify: openssl ts -verify -data manifeste
@@ -411,88 +336,37 @@ OPALE_ROUTE(sd_envoi_file_r, "GET", "/api/v1/seances/:id/envois/:envoi/:fichier"
 
 static int attestation(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	char path[1200];
-	snprintf(path, sizeof path, "%s/tmp/attestation-%lld-XXXXXX", cfg.data_dir, (long long)id);
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return res_fail(r, 500, "fichier.temporaire", "Fichier temporaire impossible.");
-	close(fd);
-	if (sd_attestation_pdf(d, r->tenant_id, id, path, &e) < 0) {
-		unlink(path);
-		return res_fail_err(r, &e);
-	}
-	res_file(r, path, "application/pdf", "attestation-envoi.pdf");
-	r->send_unlink = 1;
-	return 0;
+	return sd_send_seance_pdf(r, sd_attestation_pdf, "attestation-envoi.pdf");
 }
 OPALE_ROUTE(sd_attestation_r, "GET", "/api/v1/seances/:id/attestation.pdf", attestation, READ, SCOPE_TENANT, IDL);
 
 static int emargement_pdf(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	char path[1200];
-	snprintf(path, sizeof path, "%s/tmp/emargement-%lld-XXXXXX", cfg.data_dir, (long long)id);
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return res_fail(r, 500, "fichier.temporaire", "Fichier temporaire impossible.");
-	close(fd);
-	if (sd_emargement_pdf(d, r->tenant_id, id, path, &e) < 0) {
-		unlink(path);
-		return res_fail_err(r, &e);
-	}
-	res_file(r, path, "application/pdf", "feuille-emargement.pdf");
-	r->send_unlink = 1;
-	return 0;
+	return sd_send_seance_pdf(r, sd_emargement_pdf, "feuille-emargement.pdf");
 }
 OPALE_ROUTE(sd_emargement_pdf_r, "GET", "/api/v1/seances/:id/emargement.pdf", emargement_pdf, READ, SCOPE_TENANT, IDL);
 
 /* ---- attendance ------------------------------------------------------------------------------- */
 
-static int presences_get(struct req *r)
+static json_t *presences_answer(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	json_t *p = sd_presences(d, r->tenant_id, id, &e);
-	return p ? res_json(r, 200, p) : res_fail_err(r, &e);
+	return sd_presences(a->d, a->tenant, a->id, &a->e);
 }
+OPALE_ACTION(presences_get, .id = "id", .answer = presences_answer)
 OPALE_ROUTE(sd_presences_r, "GET", "/api/v1/seances/:id/presences", presences_get, READ, SCOPE_TENANT, IDL);
 
 /* {statut, arrivee, depart} — the secretary's sheet; {reponse, mandataire, maladie} — an answer or
  * a written pouvoir received by the secretary. */
-static int presence_put(struct req *r)
+static int presence_put_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id"), m = id > 0 ? req_param_id(r, "membre") : -1;
-	json_t *j = m > 0 ? req_json(r) : NULL;
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
+	json_t *j = a->in;
 	int64_t now = identity_now();
-	if (json_object_get(j, "reponse")) {
-		if (sd_reponse(d, r->tenant_id, id, m, sd_str(j, "reponse"), sd_int(j, "mandataire", 0), sd_bool(j, "maladie"), r->user_id, now, &e) < 0)
-			return res_fail_err(r, &e);
-	} else if (IN_TX(d, &e, sd_emargement(d, r->tenant_id, id, m, sd_str(j, "statut"), (int)sd_int(j, "arrivee", 0),
-					      (int)sd_int(j, "depart", 0), now, &e)) < 0) {
-		return res_fail_err(r, &e);
-	}
-	return res_json(r, 200, sd_presences(d, r->tenant_id, id, &e));
+	if (json_object_get(j, "reponse"))
+		return sd_reponse(a->d, a->tenant, a->id, a->sub, sd_str(j, "reponse"), sd_int(j, "mandataire", 0), sd_bool(j, "maladie"),
+				  a->r->user_id, now, &a->e);
+	return SD_IN_TX(a->d, &a->e, sd_emargement(a->d, a->tenant, a->id, a->sub, sd_str(j, "statut"), (int)sd_int(j, "arrivee", 0),
+						(int)sd_int(j, "depart", 0), now, &a->e));
 }
+OPALE_ACTION(presence_put, .id = "id", .sub = "membre", .flags = ACT_JSON, .check = sd_act_seance_known, .fn = presence_put_fn,
+	     .answer = presences_answer)
 OPALE_ROUTE(sd_presence_put_r, "PUT", "/api/v1/seances/:id/presences/:membre", presence_put, SEC, SCOPE_TENANT, IDL);

@@ -4,6 +4,7 @@
 #include "seance/seance_db.h"
 #include "seance/sd_util.h"
 #include "db/tenant.h"
+#include "http/action.h"
 #include "http/http.h"
 #include "identity/identity.h"
 #include "web/page.h"
@@ -28,14 +29,6 @@ static json_t *form_obj(struct req *r, const char *const *keys)
 	return j;
 }
 
-static int back(struct req *r, int ok, struct err *e, const char *okmsg, const char *to)
-{
-	res_flash(r, ok ? "ok" : "erreur", ok ? okmsg : e->msg);
-	return res_redirect(r, to);
-}
-
-#define TX(d, e, call) (db_begin_write(d, e) == 0 && (call) == 0 && db_commit(d, e) == 0 ? 1 : (db_rollback(d), 0))
-
 static const char *const organe_keys[] = { "nom", "nature", "population", "delai", "distance", NULL };
 static const char *const membre_keys[] = { "nom", "prenom", "civilite", "fonction", "groupe", "courriel", "mobile", "papier",
 					   "adresse", "qualite", "titulaire", "en_exercice", "utilisateur", NULL };
@@ -57,46 +50,50 @@ static int home(struct req *r)
 }
 OPALE_ROUTE(sd_home, "GET", "/seances", home, READ, SCOPE_TENANT, IDL);
 
-static int seance_create(struct req *r)
+static int seance_create_fn(struct act *a)
 {
-	db *d = req_db(r);
-	if (!d)
-		return -1;
-	struct err e;
-	json_t *j = form_obj(r, seance_keys);
-	int64_t id = 0;
-	int ok = TX(d, &e, sd_seance_save(d, r->tenant_id, 0, j, &id, &e));
+	json_t *j = form_obj(a->r, seance_keys);
+	int rc = sd_seance_save(a->d, a->tenant, 0, j, &a->id, &a->e);
 	json_decref(j);
-	if (ok)
-		audit_req(r, "seance.creation", arena_printf(r->a, "%lld", (long long)id), "");
-	return back(r, ok, &e, "Séance créée.", ok ? arena_printf(r->a, "/seances/%lld", (long long)id) : "/seances");
+	return rc;
 }
+OPALE_ACTION(seance_create, .flags = ACT_TX, .fn = seance_create_fn, .audit = "seance.creation", .done = "Séance créée.", .to = "/seances/%lld",
+	     .to_failed = "/seances")
 OPALE_ROUTE(sd_home_post, "POST", "/seances", seance_create, SEC, SCOPE_TENANT, IDL);
 
-static int organe_create(struct req *r)
+static int organe_save_fn(struct act *a)
 {
-	db *d = req_db(r);
-	if (!d)
-		return -1;
-	struct err e;
-	json_t *j = form_obj(r, organe_keys);
-	int64_t id = 0;
-	int ok = TX(d, &e, sd_organe_save(d, r->tenant_id, 0, j, &id, &e));
+	json_t *j = form_obj(a->r, organe_keys);
+	int rc = sd_organe_save(a->d, a->tenant, a->id, j, a->id ? NULL : &a->id, &a->e);
 	json_decref(j);
-	return back(r, ok, &e, "Assemblée créée.", ok ? arena_printf(r->a, "/assemblees/%lld", (long long)id) : "/seances");
+	return rc;
 }
+OPALE_ACTION(organe_create, .flags = ACT_TX, .fn = organe_save_fn, .done = "Assemblée créée.", .to = "/assemblees/%lld", .to_failed = "/seances")
 OPALE_ROUTE(sd_organe_post, "POST", "/assemblees", organe_create, SEC, SCOPE_TENANT, IDL);
+
+/* The object of the path's :id (load: sd_seance_json, sd_organe_json) with the connection, or NULL
+ * after the answer. */
+static json_t *page_object(struct req *r, json_t *(*load)(db *d, int64_t tenant, int64_t id, struct err *e), db **d, int64_t *id,
+			   struct err *e)
+{
+	*id = req_param_id(r, "id");
+	*d = *id > 0 ? req_db(r) : NULL;
+	if (!*d)
+		return NULL;
+	json_t *o = load(*d, r->tenant_id, *id, e);
+	if (!o)
+		res_fail(r, e->status, e->code, "%s", e->msg);
+	return o;
+}
 
 static int organe_page(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
+	db *d;
+	int64_t id;
 	struct err e;
-	json_t *o = sd_organe_json(d, r->tenant_id, id, &e);
+	json_t *o = page_object(r, sd_organe_json, &d, &id, &e);
 	if (!o)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
+		return -1;
 	json_t *tits = json_array();
 	size_t i;
 	json_t *m;
@@ -120,84 +117,71 @@ static int organe_page(struct req *r)
 }
 OPALE_ROUTE(sd_organe_page, "GET", "/assemblees/:id", organe_page, READ, SCOPE_TENANT, IDL);
 
-static int organe_update(struct req *r)
-{
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_exists(d, r->tenant_id, "SELECT id FROM organes WHERE tenant_id = $1 AND id = $2", id))
-		return res_fail(r, 404, "organe.inconnu", "Assemblée introuvable.");
-	json_t *j = form_obj(r, organe_keys);
-	int ok = TX(d, &e, sd_organe_save(d, r->tenant_id, id, j, NULL, &e));
-	json_decref(j);
-	return back(r, ok, &e, "Assemblée enregistrée.", arena_printf(r->a, "/assemblees/%lld", (long long)id));
-}
+OPALE_ACTION(organe_update, .id = "id", .flags = ACT_TX, .check = sd_act_organe_known, .fn = organe_save_fn, .done = "Assemblée enregistrée.",
+	     .to = "/assemblees/%lld")
 OPALE_ROUTE(sd_organe_update, "POST", "/assemblees/:id", organe_update, SEC, SCOPE_TENANT, IDL);
 
-static int membre_post(struct req *r)
+static int membre_post_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_exists(d, r->tenant_id, "SELECT id FROM organes WHERE tenant_id = $1 AND id = $2", id))
-		return res_fail(r, 404, "organe.inconnu", "Assemblée introuvable.");
-	json_t *j = form_obj(r, membre_keys);
+	json_t *j = form_obj(a->r, membre_keys);
 	if (!json_object_get(j, "en_exercice"))
 		json_object_set_new(j, "en_exercice", json_true());
-	int64_t mid;
-	int ok = TX(d, &e, sd_membre_save(d, r->tenant_id, id, 0, j, &mid, &e));
+	int rc = sd_membre_save(a->d, a->tenant, a->id, 0, j, &a->made, &a->e);
 	json_decref(j);
-	return back(r, ok, &e, "Membre ajouté.", arena_printf(r->a, "/assemblees/%lld", (long long)id));
+	return rc;
 }
+OPALE_ACTION(membre_post, .id = "id", .flags = ACT_TX, .check = sd_act_organe_known, .fn = membre_post_fn, .done = "Membre ajouté.",
+	     .to = "/assemblees/%lld")
 OPALE_ROUTE(sd_membre_post, "POST", "/assemblees/:id/membres", membre_post, SEC, SCOPE_TENANT, IDL);
 
-static int membre_update(struct req *r)
+static void decref(void *j)
 {
-	int64_t id = req_param_id(r, "id"), mid = id > 0 ? req_param_id(r, "membre") : -1;
-	db *d = mid > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	json_t *cur = sd_membre_json(d, r->tenant_id, mid, &e);
-	if (!cur || json_integer_value(json_object_get(cur, "organe")) != id) {
+	json_decref(j);
+}
+
+/* The member of the path, in the organe of the path: kept in a->ctx for membre_update_fn. */
+static int membre_known(struct act *a)
+{
+	json_t *cur = sd_membre_json(a->d, a->tenant, a->sub, &a->e);
+	if (!cur || json_integer_value(json_object_get(cur, "organe")) != a->id) {
 		json_decref(cur);
-		return res_fail(r, 404, "membre.inconnu", "Membre introuvable.");
+		return err_set(&a->e, 404, "membre.inconnu", "Membre introuvable.");
 	}
-	/* The form changes some fields (checkboxes absent = unticked); the others are kept. */
+	arena_defer(a->r->a, decref, cur);
+	a->ctx = cur;
+	return 0;
+}
+
+/* The form changes some fields (checkboxes absent = unticked); the others are kept. */
+static int membre_update_fn(struct act *a)
+{
+	struct req *r = a->r;
 	json_t *j = form_obj(r, membre_keys);
-	json_object_update_missing(j, cur);
+	json_object_update_missing(j, a->ctx);
 	json_object_set_new(j, "papier", json_boolean(req_form(r, "papier") != NULL));
 	json_object_set_new(j, "en_exercice", json_boolean(req_form(r, "en_exercice") != NULL));
-	json_decref(cur);
-	int ok = TX(d, &e, sd_membre_save(d, r->tenant_id, id, mid, j, NULL, &e));
+	int rc = sd_membre_save(a->d, a->tenant, a->id, a->sub, j, NULL, &a->e);
 	json_decref(j);
-	return back(r, ok, &e, "Membre enregistré.", arena_printf(r->a, "/assemblees/%lld", (long long)id));
+	return rc;
 }
+OPALE_ACTION(membre_update, .id = "id", .sub = "membre", .flags = ACT_TX, .check = membre_known, .fn = membre_update_fn, .done = "Membre enregistré.",
+	     .to = "/assemblees/%lld")
 OPALE_ROUTE(sd_membre_update, "POST", "/assemblees/:id/membres/:membre", membre_update, SEC, SCOPE_TENANT, IDL);
 
-static int membres_import(struct req *r)
+static int membres_import_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e = { 0 };
-	if (!sd_exists(d, r->tenant_id, "SELECT id FROM organes WHERE tenant_id = $1 AND id = $2", id))
-		return res_fail(r, 404, "organe.inconnu", "Assemblée introuvable.");
-	const struct upload *u = req_upload(r, "fichier");
+	const struct upload *u = req_upload(a->r, "fichier");
 	buf b = BUF_INIT;
-	int n = 0, ok = 0;
+	int n = 0, rc;
 	if (!u || buf_read_file(&b, u->path, 4 << 20) < 0)
-		err_set(&e, 400, "membres.csv", "Choisissez un fichier CSV (4 Mo au plus).");
+		rc = err_set(&a->e, 400, "membres.csv", "Choisissez un fichier CSV (4 Mo au plus).");
 	else
-		ok = TX(d, &e, sd_membres_import(d, r->tenant_id, id, b.data ? b.data : "", b.len, &n, &e));
+		rc = SD_IN_TX(a->d, &a->e, sd_membres_import(a->d, a->tenant, a->id, b.data ? b.data : "", b.len, &n, &a->e));
 	buf_free(&b);
-	return back(r, ok, &e, arena_printf(r->a, "%d membre(s) importé(s).", n), arena_printf(r->a, "/assemblees/%lld", (long long)id));
+	a->done = arena_printf(a->r->a, "%d membre(s) importé(s).", n);
+	return rc;
 }
+OPALE_ACTION(membres_import, .id = "id", .check = sd_act_organe_known, .fn = membres_import_fn, .to = "/assemblees/%lld")
 OPALE_ROUTE(sd_membres_import, "POST", "/assemblees/:id/import", membres_import, SEC, SCOPE_TENANT, IDL | RF_UPLOAD);
 
 /* ---- the séance editor ------------------------------------------------------------------------ */
@@ -215,14 +199,12 @@ static void mark_kinds(json_t *docs)
 
 static int seance_page(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
+	db *d;
+	int64_t id;
 	struct err e;
-	json_t *s = sd_seance_json(d, r->tenant_id, id, &e);
+	json_t *s = page_object(r, sd_seance_json, &d, &id, &e);
 	if (!s)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
+		return -1;
 	mark_kinds(json_object_get(s, "documents"));
 	size_t i;
 	json_t *pt;
@@ -256,74 +238,60 @@ static int seance_page(struct req *r)
 }
 OPALE_ROUTE(sd_seance_page, "GET", "/seances/:id", seance_page, READ, SCOPE_TENANT, IDL);
 
-static int seance_update(struct req *r)
+static int seance_update_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	json_t *j = form_obj(r, seance_keys);
-	json_object_set_new(j, "procurations", json_boolean(req_form(r, "procurations") != NULL));
-	int ok = TX(d, &e, sd_seance_save(d, r->tenant_id, id, j, NULL, &e));
+	json_t *j = form_obj(a->r, seance_keys);
+	json_object_set_new(j, "procurations", json_boolean(req_form(a->r, "procurations") != NULL));
+	int rc = sd_seance_save(a->d, a->tenant, a->id, j, NULL, &a->e);
 	json_decref(j);
-	return back(r, ok, &e, "Séance enregistrée.", arena_printf(r->a, "/seances/%lld", (long long)id));
+	return rc;
 }
+OPALE_ACTION(seance_update, .id = "id", .flags = ACT_TX, .check = sd_act_seance_known, .fn = seance_update_fn, .done = "Séance enregistrée.",
+	     .to = "/seances/%lld")
 OPALE_ROUTE(sd_seance_update, "POST", "/seances/:id", seance_update, SEC, SCOPE_TENANT, IDL);
 
-static int point_create(struct req *r)
+static int point_create_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	json_t *j = form_obj(r, point_keys);
-	int64_t pid;
-	int ok = TX(d, &e, sd_point_save(d, r->tenant_id, id, 0, j, &pid, &e));
+	json_t *j = form_obj(a->r, point_keys);
+	int rc = sd_point_save(a->d, a->tenant, a->id, 0, j, &a->made, &a->e);
 	json_decref(j);
-	return back(r, ok, &e, "Point ajouté à l'ordre du jour.", arena_printf(r->a, "/seances/%lld#ordre-du-jour", (long long)id));
+	return rc;
 }
+OPALE_ACTION(point_create, .id = "id", .flags = ACT_TX, .check = sd_act_seance_known, .fn = point_create_fn,
+	     .done = "Point ajouté à l'ordre du jour.", .to = "/seances/%lld#ordre-du-jour")
 OPALE_ROUTE(sd_point_create, "POST", "/seances/:id/points", point_create, SEC, SCOPE_TENANT, IDL);
 
-/* action = enregistrer | monter | descendre | supprimer */
-static int point_action(struct req *r)
+static int point_known(struct act *a)
 {
-	int64_t id = req_param_id(r, "id"), pid = id > 0 ? req_param_id(r, "point") : -1;
-	db *d = pid > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_exists(d, r->tenant_id, "SELECT id FROM seance_points WHERE tenant_id = $1 AND id = $2", pid) || !sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "point.inconnu", "Point introuvable.");
-	const char *a = req_form(r, "action");
-	a = a ? a : "enregistrer";
-	json_t *j = form_obj(r, point_keys);
-	int ok = !strcmp(a, "monter")      ? TX(d, &e, sd_point_move(d, r->tenant_id, id, pid, -1, &e))
-		 : !strcmp(a, "descendre") ? TX(d, &e, sd_point_move(d, r->tenant_id, id, pid, 1, &e))
-		 : !strcmp(a, "supprimer") ? TX(d, &e, sd_point_delete(d, r->tenant_id, id, pid, &e))
-					   : TX(d, &e, sd_point_save(d, r->tenant_id, id, pid, j, NULL, &e));
-	json_decref(j);
-	return back(r, ok, &e, "Ordre du jour enregistré.", arena_printf(r->a, "/seances/%lld#ordre-du-jour", (long long)id));
+	if (!sd_exists(a->d, a->tenant, "SELECT id FROM seance_points WHERE tenant_id = $1 AND id = $2", a->sub) || !sd_seance_exists(a->d, a->tenant, a->id))
+		return err_set(&a->e, 404, "point.inconnu", "Point introuvable.");
+	return 0;
 }
+
+/* action = enregistrer | monter | descendre | supprimer */
+static int point_action_fn(struct act *a)
+{
+	const char *what = req_form(a->r, "action");
+	what = what ? what : "enregistrer";
+	if (!strcmp(what, "monter") || !strcmp(what, "descendre"))
+		return sd_point_move(a->d, a->tenant, a->id, a->sub, !strcmp(what, "monter") ? -1 : 1, &a->e);
+	if (!strcmp(what, "supprimer"))
+		return sd_point_delete(a->d, a->tenant, a->id, a->sub, &a->e);
+	json_t *j = form_obj(a->r, point_keys);
+	int rc = sd_point_save(a->d, a->tenant, a->id, a->sub, j, NULL, &a->e);
+	json_decref(j);
+	return rc;
+}
+OPALE_ACTION(point_action, .id = "id", .sub = "point", .flags = ACT_TX, .check = point_known, .fn = point_action_fn,
+	     .done = "Ordre du jour enregistré.", .to = "/seances/%lld#ordre-du-jour")
 OPALE_ROUTE(sd_point_action, "POST", "/seances/:id/points/:point", point_action, SEC, SCOPE_TENANT, IDL);
 
-static int docs_upload(struct req *r)
+static int docs_upload_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	int n = sd_upload_docs(r, d, id, &e);
-	return back(r, n > 0, &e, "Document(s) enregistré(s).", arena_printf(r->a, "/seances/%lld#documents", (long long)id));
+	return sd_upload_docs(a->r, a->d, a->id, &a->e) < 0 ? -1 : 0;
 }
+OPALE_ACTION(docs_upload, .id = "id", .check = sd_act_seance_known, .fn = docs_upload_fn, .done = "Document(s) enregistré(s).",
+	     .to = "/seances/%lld#documents")
 OPALE_ROUTE(sd_docs_upload, "POST", "/seances/:id/documents", docs_upload, SEC, SCOPE_TENANT, IDL | RF_UPLOAD);
 
 static int doc_page(struct req *r)
@@ -334,48 +302,36 @@ static int doc_page(struct req *r)
 }
 OPALE_ROUTE(sd_doc_page, "GET", "/seances/:id/documents/:doc", doc_page, READ, SCOPE_TENANT, IDL);
 
-static int doc_remove(struct req *r)
+static int doc_known(struct act *a)
 {
-	int64_t id = req_param_id(r, "id"), doc = id > 0 ? req_param_id(r, "doc") : -1;
-	db *d = doc > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_exists(d, r->tenant_id, "SELECT id FROM seance_docs WHERE tenant_id = $1 AND id = $2", doc))
-		return res_fail(r, 404, "document.inconnu", "Document introuvable.");
-	int ok = TX(d, &e, sd_doc_delete(d, r->tenant_id, id, doc, &e));
-	return back(r, ok, &e, "Document retiré.", arena_printf(r->a, "/seances/%lld#documents", (long long)id));
+	return sd_act_known(a, "SELECT id FROM seance_docs WHERE tenant_id = $1 AND id = $2", a->sub, "document.inconnu", "Document introuvable.");
 }
+
+static int doc_remove_fn(struct act *a)
+{
+	return sd_doc_delete(a->d, a->tenant, a->id, a->sub, &a->e);
+}
+OPALE_ACTION(doc_remove, .id = "id", .sub = "doc", .flags = ACT_TX, .check = doc_known, .fn = doc_remove_fn, .done = "Document retiré.",
+	     .to = "/seances/%lld#documents")
 OPALE_ROUTE(sd_doc_remove, "POST", "/seances/:id/documents/:doc/supprimer", doc_remove, SEC, SCOPE_TENANT, IDL);
 
-static int convoquer(struct req *r)
+static int convoquer_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
-	int64_t envoi = 0;
-	int ok = sd_convoquer(d, r->tenant_id, id, r->user_id, identity_now(), &envoi, &e) == 0;
-	if (ok)
-		audit_req(r, "seance.convocation", arena_printf(r->a, "%lld", (long long)id), arena_printf(r->a, "envoi %lld", (long long)envoi));
-	return back(r, ok, &e, "Convocations en cours d'envoi : suivez leur état sur la page des preuves.",
-		    arena_printf(r->a, ok ? "/seances/%lld/preuves" : "/seances/%lld", (long long)id));
+	return sd_act_send(a, sd_convoquer);
 }
+OPALE_ACTION(convoquer, .id = "id", .check = sd_act_seance_known, .fn = convoquer_fn, .audit = "seance.convocation",
+	     .done = "Convocations en cours d'envoi : suivez leur état sur la page des preuves.", .to = "/seances/%lld/preuves",
+	     .to_failed = "/seances/%lld")
 OPALE_ROUTE(sd_convoquer_page, "POST", "/seances/:id/convoquer", convoquer, SEC, SCOPE_TENANT, IDL);
 
 static int preuves(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
+	db *d;
+	int64_t id;
 	struct err e;
-	json_t *s = sd_seance_json(d, r->tenant_id, id, &e);
+	json_t *s = page_object(r, sd_seance_json, &d, &id, &e);
 	if (!s)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
+		return -1;
 	return page_render(r, 200, "seance_preuves", "Convocations et preuves",
 			   json_pack("{s:o,s:o,s:o,s:o,s:b}", "s", s, "convocations", sd_convocations(d, r->tenant_id, id, &e), "envois",
 				     sd_envois(d, r->tenant_id, id, &e), "evenements", sd_events(d, r->tenant_id, id, &e), "peut_ecrire",
@@ -383,32 +339,29 @@ static int preuves(struct req *r)
 }
 OPALE_ROUTE(sd_preuves_page, "GET", "/seances/:id/preuves", preuves, READ, SCOPE_TENANT, IDL);
 
-static int renvoi_page(struct req *r)
+static int convocation_known(struct act *a)
 {
-	int64_t id = req_param_id(r, "id"), c = id > 0 ? req_param_id(r, "conv") : -1;
-	db *d = c > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	if (!sd_exists(d, r->tenant_id, "SELECT id FROM convocations WHERE tenant_id = $1 AND id = $2", c))
-		return res_fail(r, 404, "convocation.inconnue", "Convocation introuvable.");
-	int ok = sd_renvoyer(d, r->tenant_id, id, c, identity_now(), &e) == 0;
-	return back(r, ok, &e, "Convocation renvoyée (nouveau lien personnel).", arena_printf(r->a, "/seances/%lld/preuves", (long long)id));
+	return sd_act_known(a, "SELECT id FROM convocations WHERE tenant_id = $1 AND id = $2", a->sub, "convocation.inconnue", "Convocation introuvable.");
 }
+
+static int renvoi_fn(struct act *a)
+{
+	return sd_renvoyer(a->d, a->tenant, a->id, a->sub, identity_now(), &a->e);
+}
+OPALE_ACTION(renvoi_page, .id = "id", .sub = "conv", .check = convocation_known, .fn = renvoi_fn,
+	     .done = "Convocation renvoyée (nouveau lien personnel).", .to = "/seances/%lld/preuves")
 OPALE_ROUTE(sd_renvoi_page, "POST", "/seances/:id/convocations/:conv/renvoi", renvoi_page, SEC, SCOPE_TENANT, IDL);
 
 /* ---- the day: attendance sheet and quorum ------------------------------------------------------ */
 
 static int emargement(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
+	db *d;
+	int64_t id;
 	struct err e;
-	json_t *s = sd_seance_json(d, r->tenant_id, id, &e);
+	json_t *s = page_object(r, sd_seance_json, &d, &id, &e);
 	if (!s)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
+		return -1;
 	json_t *p = sd_presences(d, r->tenant_id, id, &e);
 	/* Holders a pouvoir may be given to: titulaires. */
 	json_t *tits = json_array();
@@ -433,21 +386,18 @@ OPALE_ROUTE(sd_emargement_page, "GET", "/seances/:id/emargement", emargement, RE
 
 /* One member per submission (the row's button): statut, arrivee, depart, and a pouvoir when
  * statut = represente. */
-static int emargement_post(struct req *r)
+static int emargement_post_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e = { 0 };
-	if (!sd_seance_exists(d, r->tenant_id, id))
-		return res_fail(r, 404, "seance.inconnue", "Séance introuvable.");
+	struct req *r = a->r;
 	const char *mb = req_form(r, "membre"), *statut = req_form(r, "statut"), *ar = req_form(r, "arrivee"), *de = req_form(r, "depart");
 	const char *mand = req_form(r, "mandataire");
 	int64_t m = mb ? strtoll(mb, NULL, 10) : 0, now = identity_now();
-	int ok = TX(d, &e, sd_emargement(d, r->tenant_id, id, m, statut ? statut : "", ar ? atoi(ar) : 0, de ? atoi(de) : 0, now, &e));
-	if (ok && statut && !strcmp(statut, "represente") && mand && *mand)
-		ok = sd_reponse(d, r->tenant_id, id, m, "procuration", strtoll(mand, NULL, 10), req_form(r, "maladie") != NULL, r->user_id, now, &e) == 0;
-	return back(r, ok, &e, "Émargement enregistré.", arena_printf(r->a, "/seances/%lld/emargement", (long long)id));
+	if (SD_IN_TX(a->d, &a->e, sd_emargement(a->d, a->tenant, a->id, m, statut ? statut : "", ar ? atoi(ar) : 0, de ? atoi(de) : 0, now, &a->e)) < 0)
+		return -1;
+	if (statut && !strcmp(statut, "represente") && mand && *mand)
+		return sd_reponse(a->d, a->tenant, a->id, m, "procuration", strtoll(mand, NULL, 10), req_form(r, "maladie") != NULL, r->user_id, now, &a->e);
+	return 0;
 }
+OPALE_ACTION(emargement_post, .id = "id", .check = sd_act_seance_known, .fn = emargement_post_fn, .done = "Émargement enregistré.",
+	     .to = "/seances/%lld/emargement")
 OPALE_ROUTE(sd_emargement_post, "POST", "/seances/:id/emargement", emargement_post, SEC, SCOPE_TENANT, IDL);

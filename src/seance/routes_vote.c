@@ -3,6 +3,7 @@
  * radio buttons, « tous pour », totals for a secret ballot). Both end in sd_vote_record (vote.c). */
 #include "seance/seance_db.h"
 #include "seance/sd_util.h"
+#include "http/action.h"
 #include "http/http.h"
 #include "identity/identity.h"
 #include "web/page.h"
@@ -21,33 +22,22 @@ static void audit_vote(struct req *r, int64_t point, const struct sd_vote_done *
 		  arena_printf(r->a, "délibération %s (acte %lld) : %s", done->numero, (long long)done->acte, done->resultat));
 }
 
-static int api_get(struct req *r)
+static json_t *vote_answer(struct act *a)
 {
-	int64_t id = req_param_id(r, "id"), pt = id > 0 ? req_param_id(r, "point") : -1;
-	db *d = pt > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	json_t *v = sd_vote_json(d, r->tenant_id, id, pt, &e);
-	return v ? res_json(r, 200, v) : res_fail_err(r, &e);
+	return sd_vote_json(a->d, a->tenant, a->id, a->sub, &a->e);
 }
+OPALE_ACTION(api_get, .id = "id", .sub = "point", .answer = vote_answer)
 OPALE_ROUTE(sd_vote_get_r, "GET", "/api/v1/seances/:id/points/:point/vote", api_get, READ, SCOPE_TENANT, IDL);
 
-static int api_post(struct req *r)
+static int post_fn(struct act *a)
 {
-	int64_t id = req_param_id(r, "id"), pt = id > 0 ? req_param_id(r, "point") : -1;
-	json_t *j = pt > 0 ? req_json(r) : NULL;
-	db *d = j ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e = { 0 };
 	struct sd_vote_done done;
-	if (sd_vote_record(d, r->tenant_id, id, pt, j, r->user_id, identity_now(), &done, &e) < 0)
-		return res_fail_err(r, &e);
-	audit_vote(r, pt, &done);
-	json_t *v = sd_vote_json(d, r->tenant_id, id, pt, &e);
-	return v ? res_json(r, 201, v) : res_fail_err(r, &e);
+	if (sd_vote_record(a->d, a->tenant, a->id, a->sub, a->in, a->r->user_id, identity_now(), &done, &a->e) < 0)
+		return -1;
+	audit_vote(a->r, a->sub, &done);
+	return 0;
 }
+OPALE_ACTION(api_post, .id = "id", .sub = "point", .flags = ACT_JSON, .fn = post_fn, .status = 201, .answer = vote_answer)
 OPALE_ROUTE(sd_vote_post_r, "POST", "/api/v1/seances/:id/points/:point/vote", api_post, SEC, SCOPE_TENANT, IDL);
 
 /* ---- page ------------------------------------------------------------------------------------- */

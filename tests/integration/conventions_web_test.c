@@ -47,17 +47,6 @@ static long post(const char *path, const char *form, struct ht_resp *r, char loc
 	return r->status;
 }
 
-static int64_t scalar(const char *sql, const char *arg)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = arg ? db_query(D, &e, &rc, sql, "t", arg) : db_query(D, &e, &rc, sql, "");
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : -1;
-	if (s)
-		db_finalize(s);
-	return v;
-}
-
 /* Counts the Maildir messages to addr containing needle (waits up to 10 s for at least `want`). */
 static int mails(const char *maildir, const char *addr, const char *needle, int want)
 {
@@ -136,9 +125,9 @@ int main(void)
 	     "search « CMA » (the register's rows)");
 	ht_resp_free(&r);
 
-	int64_t cdg = scalar("SELECT id FROM conventions WHERE reference = $1", "CDG62-EADM");
-	int64_t cci = scalar("SELECT id FROM conventions WHERE reference = $1", "CCI-2022");
-	int64_t defi = scalar("SELECT id FROM conventions WHERE reference = $1", "DEFI-2024");
+	int64_t cdg = at_one(D, "SELECT id FROM conventions WHERE reference = $1", "CDG62-EADM");
+	int64_t cci = at_one(D, "SELECT id FROM conventions WHERE reference = $1", "CCI-2022");
+	int64_t defi = at_one(D, "SELECT id FROM conventions WHERE reference = $1", "DEFI-2024");
 	snprintf(path, sizeof path, "/conventions/%lld", (long long)cdg);
 	T_EQ_INT(get(path, &r), 200, "the CDG 62 convention's page");
 	T_OK(strstr(r.body.data, "du 01/07/2024 au 30/06/2029") && strstr(r.body.data, "30/06/2034") &&
@@ -171,7 +160,7 @@ int main(void)
 	T_EQ_INT(post(path, "intitule=Am%C3%A9liorer+la+visibilit%C3%A9+num%C3%A9rique&budget=3+000&taxes=TTC&fongible=1", &r, loc), 303,
 		 "second action sheet added");
 	ht_resp_free(&r);
-	int64_t f1 = scalar("SELECT MIN(id) FROM convention_fiches WHERE convention_id = (SELECT MAX(id) FROM conventions)", NULL);
+	int64_t f1 = at_one(D, "SELECT MIN(id) FROM convention_fiches WHERE convention_id = (SELECT MAX(id) FROM conventions)", NULL);
 	snprintf(path, sizeof path, "/conventions/%lld/budget", (long long)av);
 	snprintf(form, sizeof form, "libelle=Diagnostic+30+jours&formule=400+%%E2%%82%%AC+x+30&financeur=CCPO&annee=2024&fiche=%lld&paye=4+000",
 		 (long long)f1);
@@ -209,8 +198,8 @@ int main(void)
 	ht_resp_free(&r);
 
 	/* Signature: the avenant goes into the parapheur (sub-type with the partner's external signature). */
-	int64_t sub = scalar("SELECT id FROM folder_subtypes WHERE name = $1", "Avenant avec signature externe");
-	int64_t desk = scalar("SELECT id FROM desks WHERE name = $1", "Secrétariat général");
+	int64_t sub = at_one(D, "SELECT id FROM folder_subtypes WHERE name = $1", "Avenant avec signature externe");
+	int64_t desk = at_one(D, "SELECT id FROM desks WHERE name = $1", "Secrétariat général");
 	snprintf(path, sizeof path, "/conventions/%lld/parapheur", (long long)av);
 	snprintf(form, sizeof form, "sous_type=%lld&bureau=%lld", (long long)sub, (long long)desk);
 	T_EQ_INT(post(path, form, &r, loc), 303, "the avenant is sent to the parapheur");
@@ -222,10 +211,10 @@ int main(void)
 	ht_resp_free(&r);
 	char avs[32];
 	snprintf(avs, sizeof avs, "%lld", (long long)av);
-	int64_t folder = scalar("SELECT parapheur_dossier FROM conventions WHERE id = CAST($1 AS BIGINT)", avs);
+	int64_t folder = at_one(D, "SELECT parapheur_dossier FROM conventions WHERE id = CAST($1 AS BIGINT)", avs);
 	char fs[32];
 	snprintf(fs, sizeof fs, "%lld", (long long)folder);
-	T_OK(folder > 0 && scalar("SELECT COUNT(*) FROM folder_docs WHERE folder_id = CAST($1 AS BIGINT) AND role = 'principal'"
+	T_OK(folder > 0 && at_one(D, "SELECT COUNT(*) FROM folder_docs WHERE folder_id = CAST($1 AS BIGINT) AND role = 'principal'"
 				  " AND mime = 'application/pdf'", fs) == 1, "the folder's principal document is the convention's PDF");
 	snprintf(path, sizeof path, "/parapheur/dossiers/%lld", (long long)folder);
 	get(path, &r);
@@ -272,7 +261,7 @@ int main(void)
 	     "the review shows as entered with its indicator, its alert is gone");
 	ht_resp_free(&r);
 
-	int64_t bil = scalar("SELECT MAX(id) FROM convention_bilans", NULL);
+	int64_t bil = at_one(D, "SELECT MAX(id) FROM convention_bilans", NULL);
 	snprintf(path, sizeof path, "/conventions/%lld/bilans/%lld/pdf", (long long)defi, (long long)bil);
 	T_EQ_INT(get(path, &r), 200, "the review's PDF → 200");
 	T_OK(r.body.len > 1000 && memcmp(r.body.data, "%PDF-", 5) == 0 && strstr(r.headers.data, "application/pdf"), "… a PDF");
@@ -299,7 +288,7 @@ int main(void)
 	get(path, &r);
 	T_OK(strstr(r.body.data, "ne peut plus être reconduite") != NULL, "refused: maximum reached (2 renewals)");
 	ht_resp_free(&r);
-	T_EQ_INT(scalar("SELECT renouvellements_faits FROM conventions WHERE reference = $1", "CCI-2022"), 2, "still 2 renewals recorded");
+	T_EQ_INT(at_one(D, "SELECT renouvellements_faits FROM conventions WHERE reference = $1", "CCI-2022"), 2, "still 2 renewals recorded");
 
 	/* Exports. */
 	T_EQ_INT(get("/conventions/registre.csv", &r), 200, "register CSV → 200");
@@ -342,15 +331,15 @@ int main(void)
 	if (smtp && maildir) {
 		T_EQ_INT(mails(maildir, alert_to, "Bilan dû le 30/06/2024", 1), 1,
 			 "one digest reaches the convention's alert address, listing the DEFI review due");
-		T_OK(scalar("SELECT COUNT(*) FROM convention_alertes WHERE type = $1", "bilan") >= 1, "the alerts mailed are recorded");
+		T_OK(at_one(D, "SELECT COUNT(*) FROM convention_alertes WHERE type = $1", "bilan") >= 1, "the alerts mailed are recorded");
 		const char *args[] = { "conventions", "alertes", "--date", "2024-06-01", NULL };
 		T_EQ_INT(srv_cli(&S, NULL, 0, args), 0, "opale conventions alertes (same day again)");
 		usleep(1500000);
-		T_EQ_INT(scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send' AND idem_key LIKE $1", "conventions.digest%"), 1,
+		T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send' AND idem_key LIKE $1", "conventions.digest%"), 1,
 			 "no second digest for alerts already mailed");
-		T_EQ_INT(scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'conventions.alertes' AND state = 'dead'", NULL), 0,
+		T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM jobs WHERE kind = 'conventions.alertes' AND state = 'dead'", NULL), 0,
 			 "no alert job is dead");
-		T_OK(scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'conventions.alertes'", NULL) <= 3,
+		T_OK(at_one(D, "SELECT COUNT(*) FROM jobs WHERE kind = 'conventions.alertes'", NULL) <= 3,
 		     "the pinned clock does not make the daily job loop (today, tomorrow, at most)");
 	} else {
 		T_OK(0, "the SMTP test server runs (OPALE_TEST_SMTP / OPALE_TEST_MAILDIR)");

@@ -102,18 +102,6 @@ static char *pv_text(int64_t seance)
 	return t;
 }
 
-/* The first column of the first row of sql with the integer arg as $1 (-1 when no row). */
-static int64_t count(const char *sql, int64_t arg)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, sql, "i", arg);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : -1;
-	if (s)
-		db_finalize(s);
-	return v;
-}
-
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -174,7 +162,7 @@ int main(void)
 	T_OK(json_is_true(json_object_get(j, "quorum_manque")) && strstr(json_string_value(json_object_get(j, "quorum_manque_regle")), "10 présents"),
 	     "…with the count");
 	json_decref(j);
-	T_EQ_INT(count("SELECT COUNT(*) FROM seance_events WHERE seance_id = $1 AND kind = 'quorum_manque'", a), 1, "…as an event");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM seance_events WHERE seance_id = $1 AND kind = 'quorum_manque'", a), 1, "…as an event");
 
 	/* Second convocation: too early, after a séance with quorum, then in time. */
 	char extra[200];
@@ -212,8 +200,8 @@ int main(void)
 	     "the result says « réuni sur seconde convocation, sans condition de quorum »");
 	int64_t acte = json_integer_value(json_object_get(json_object_get(j, "deliberation"), "acte"));
 	json_decref(j);
-	T_EQ_INT(count("SELECT COUNT(*) FROM seance_votes WHERE point_id = $1 AND sans_quorum = 1", b1), 1, "the vote is recorded as held without quorum");
-	T_EQ_INT(count("SELECT COUNT(*) FROM actes_events WHERE acte_id = $1 AND detail LIKE '%seconde convocation%'", acte), 1,
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM seance_votes WHERE point_id = $1 AND sans_quorum = 1", b1), 1, "the vote is recorded as held without quorum");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM actes_events WHERE acte_id = $1 AND detail LIKE '%seconde convocation%'", acte), 1,
 		 "…and the délibération's history says so");
 	T_EQ_INT(vote_all_pour(b, b3, 10), 422, "a point that was not on the first agenda still needs the quorum");
 	T_OK(strstr(last, "quorum.sans_quorum") && strstr(last, "n'était pas à l'ordre du jour"), "…quoting the rule");
@@ -235,7 +223,7 @@ int main(void)
 	char heure[32];
 	snprintf(heure, sizeof heure, "%s", json_string_value(json_object_get(j, "close_heure")));
 	json_decref(j);
-	T_EQ_INT(count("SELECT COUNT(*) FROM seance_events WHERE seance_id = $1 AND kind = 'cloture' AND detail LIKE '%SHA-256%'", b), 1,
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM seance_events WHERE seance_id = $1 AND kind = 'cloture' AND detail LIKE '%SHA-256%'", b), 1,
 		 "a proof event with the SHA-256 of attendance and votes");
 	T_EQ_INT(api(tok_sec, "POST", path, NULL, NULL), 409, "closing twice is refused");
 	T_EQ_INT(presence(b, ids[20], "{\"statut\":\"present\"}"), 409, "attendance is refused once closed");
@@ -262,7 +250,7 @@ int main(void)
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/elu/seances/%lld/reponse", (long long)b);
 	T_EQ_INT(at_form(&S, jar, csrf, path, "reponse=absent", loc), 303, "a posted answer…");
-	T_EQ_INT(count("SELECT COUNT(*) FROM presences WHERE seance_id = $1 AND reponse <> ''", b), 0, "…is not recorded");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM presences WHERE seance_id = $1 AND reponse <> ''", b), 0, "…is not recorded");
 
 	/* Reopening. */
 	snprintf(path, sizeof path, "/api/v1/seances/%lld/reouverture", (long long)b);
@@ -271,7 +259,7 @@ int main(void)
 	T_EQ_INT(api(tok_admin, "POST", path, "{\"motif\":\"Arrivée d'un membre non pointée\"}", &j), 200, "the administrator reopens with a reason");
 	T_OK(json_is_false(json_object_get(j, "close")) && !strcmp(json_string_value(json_object_get(j, "statut")), "convoquee"), "open again");
 	json_decref(j);
-	T_EQ_INT(count("SELECT COUNT(*) FROM seance_events WHERE seance_id = $1 AND kind = 'reouverture' AND detail LIKE '%non pointée%'", b), 1,
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM seance_events WHERE seance_id = $1 AND kind = 'reouverture' AND detail LIKE '%non pointée%'", b), 1,
 		 "a reopening event with the reason");
 	char bid[32];
 	snprintf(bid, sizeof bid, "%lld", (long long)b);
@@ -288,7 +276,7 @@ int main(void)
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/seances/%lld/cloture", (long long)b);
 	T_EQ_INT(at_form(&S, jar, csrf, path, "action=clore", loc), 303, "« Clore la séance » from the page");
-	T_EQ_INT(count("SELECT COUNT(*) FROM seances WHERE id = $1 AND closed_at > 0", b), 1, "…closes it");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM seances WHERE id = $1 AND closed_at > 0", b), 1, "…closes it");
 	db_close(D);
 	srv_stop(&S);
 	return t_done();

@@ -25,17 +25,6 @@ static struct srv S;
 static db *D;
 static char tok_sec[80], tok_aud[80];
 
-static int64_t one_int(const char *sql, int64_t a)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, sql, "i", a);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : -1;
-	if (s)
-		db_finalize(s);
-	return v;
-}
-
 static void name_of(int64_t membre, char out[200])
 {
 	struct err e;
@@ -74,8 +63,8 @@ int main(void)
 	struct err e;
 	int rc;
 	char path[256], body[4096];
-	int64_t sea = one_int("SELECT id FROM seances WHERE title = 'Conseil communautaire' AND id > $1 ORDER BY id LIMIT 1", 0);
-	int64_t organe = one_int("SELECT organe_id FROM seances WHERE id = $1", sea);
+	int64_t sea = at_one_i(D, "SELECT id FROM seances WHERE title = 'Conseil communautaire' AND id > $1 ORDER BY id LIMIT 1", 0);
+	int64_t organe = at_one_i(D, "SELECT organe_id FROM seances WHERE id = $1", sea);
 	T_OK(sea > 0 && organe > 0, "the demo séance of the conseil communautaire");
 
 	/* 0. The séance took place six days ago: the list's deadline (séance day + 7) is tomorrow, so its
@@ -151,9 +140,9 @@ int main(void)
 	snprintf(body, sizeof body, "{\"version\":1,\"debats\":{\"%lld\":\"Débat sur la fabrique ornithorynque.\"}}", (long long)p4);
 	T_EQ_INT(at_raw(&S, tok_sec, "PUT", path, body, &r), 200, "a second save (debates of point 4)");
 	ht_resp_free(&r);
-	T_EQ_INT(one_int("SELECT COUNT(*) FROM seance_pv_versions WHERE seance_id = $1", sea), 2, "two versions kept");
-	T_EQ_INT(one_int("SELECT COUNT(*) FROM seance_pv_debats WHERE seance_id = $1", sea), 2, "the debates of points 1 and 4 kept");
-	snprintf(body, sizeof body, "{\"president\":%lld}", (long long)one_int("SELECT MAX(id) + 1000 FROM membres WHERE id > $1", 0));
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM seance_pv_versions WHERE seance_id = $1", sea), 2, "two versions kept");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM seance_pv_debats WHERE seance_id = $1", sea), 2, "the debates of points 1 and 4 kept");
+	snprintf(body, sizeof body, "{\"president\":%lld}", (long long)at_one_i(D, "SELECT MAX(id) + 1000 FROM membres WHERE id > $1", 0));
 	T_EQ_INT(at_raw(&S, tok_sec, "PUT", path, body, &r), 400, "a president who is not a member is refused");
 	ht_resp_free(&r);
 	T_EQ_INT(at_raw(&S, tok_aud, "PUT", path, "{\"conclusion\":\"x\"}", &r), 403, "the auditor cannot write");
@@ -164,8 +153,8 @@ int main(void)
 
 	/* 3b. Ballots (0041_votes.sql, as the votes of issue #9 store them): point 1 public and adopted as
 	 * délibération 2026_901 (one vote against by name, one proxy vote), point 2 secret. */
-	int64_t p2 = one_int("SELECT id FROM seance_points WHERE seance_id = $1 AND rank = 2", sea);
-	int64_t tenant0 = one_int("SELECT tenant_id FROM seances WHERE id = $1", sea), v1 = 0, acte = 0;
+	int64_t p2 = at_one_i(D, "SELECT id FROM seance_points WHERE seance_id = $1 AND rank = 2", sea);
+	int64_t tenant0 = at_one_i(D, "SELECT tenant_id FROM seances WHERE id = $1", sea), v1 = 0, acte = 0;
 	st = db_query(D, &e, &rc,
 		      "INSERT INTO seance_votes (tenant_id, seance_id, point_id, secret, pour, contre, abstention, nppv, exprimes, en_exercice, "
 		      "presents, representes, quorum, adopte, resultat, recorded_at) VALUES ($1,$2,$3,0,29,1,0,0,30,50,30,1,26,1,'Adoptée',1) RETURNING id",
@@ -263,20 +252,20 @@ int main(void)
 	T_EQ_INT(at_raw(&S, tok_sec, "POST", path, body, &r), 200, "adopted at the next séance");
 	T_OK(has(&r, "Conseil communautaire suivant"), "which is named");
 	ht_resp_free(&r);
-	T_EQ_INT(one_int("SELECT adopte_seance_id FROM seance_pv WHERE seance_id = $1", sea), next, "the adopting séance is recorded");
+	T_EQ_INT(at_one_i(D, "SELECT adopte_seance_id FROM seance_pv WHERE seance_id = $1", sea), next, "the adopting séance is recorded");
 
 	/* 6b. Signature through the parapheur: a circuit « visa du président » made here (the demo's own
 	 * asks two signatures, which need certificates), emitted by the secretary's desk. */
-	int64_t tenant = one_int("SELECT tenant_id FROM seances WHERE id = $1", sea);
-	int64_t sec_user = one_int("SELECT id FROM users WHERE login = 'ccpo.secretaire' AND id > $1", 0);
-	int64_t pres_desk = one_int("SELECT id FROM desks WHERE name = 'Présidence' AND tenant_id = $1", tenant);
+	int64_t tenant = at_one_i(D, "SELECT tenant_id FROM seances WHERE id = $1", sea);
+	int64_t sec_user = at_one_i(D, "SELECT id FROM users WHERE login = 'ccpo.secretaire' AND id > $1", 0);
+	int64_t pres_desk = at_one_i(D, "SELECT id FROM desks WHERE name = 'Présidence' AND tenant_id = $1", tenant);
 	int64_t sec_desk = 0, circuit = 0, type = 0, subtype = 0;
 	char steps[200];
 	snprintf(steps, sizeof steps, "[{\"type\":\"visa\",\"bureaux\":[%lld]}]", (long long)pres_desk);
 	json_t *js = json_loads(steps, 0, NULL);
-	sec_desk = one_int("SELECT d.id FROM desks d JOIN desk_owners o ON o.desk_id = d.id WHERE o.user_id = $1", sec_user);
+	sec_desk = at_one_i(D, "SELECT d.id FROM desks d JOIN desk_owners o ON o.desk_id = d.id WHERE o.user_id = $1", sec_user);
 	T_OK(sec_desk > 0, "the demo secretary holds the desk « Secrétariat des assemblées »");
-	T_EQ_INT(one_int("SELECT COUNT(*) FROM folder_subtypes WHERE name = 'Procès-verbal de séance' AND tenant_id = $1", tenant), 1,
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM folder_subtypes WHERE name = 'Procès-verbal de séance' AND tenant_id = $1", tenant), 1,
 		 "the demo has a sub-type for the PV (signature of the Présidence, then of that desk)");
 	T_OK(db_begin_write(D, &e) == 0 && pa_circuit_create(D, tenant, "Procès-verbal : visa du président", js, &circuit, &e) == 0 &&
 	     pa_type_create(D, tenant, "Procès-verbal (visa)", "pades", "actes", "Guînes", "62340", &type, &e) == 0 &&
@@ -290,8 +279,8 @@ int main(void)
 	snprintf(body, sizeof body, "{\"sous_type\":%lld,\"bureau\":%lld}", (long long)subtype, (long long)sec_desk);
 	T_EQ_INT(at_raw(&S, tok_sec, "POST", path, body, &r), 201, "the adopted PV goes to the parapheur");
 	ht_resp_free(&r);
-	int64_t folder = one_int("SELECT folder_id FROM seance_pv WHERE seance_id = $1", sea);
-	T_OK(folder > 0 && one_int("SELECT COUNT(*) FROM folder_docs f JOIN seance_pv p ON p.arrete_sha256 = f.sha256 WHERE f.folder_id = $1 "
+	int64_t folder = at_one_i(D, "SELECT folder_id FROM seance_pv WHERE seance_id = $1", sea);
+	T_OK(folder > 0 && at_one_i(D, "SELECT COUNT(*) FROM folder_docs f JOIN seance_pv p ON p.arrete_sha256 = f.sha256 WHERE f.folder_id = $1 "
 				   "AND f.role = 'principal'", folder) == 1, "its folder holds the frozen PV as main document");
 	T_EQ_INT(at_raw(&S, tok_sec, "POST", path, body, &r), 409, "not twice");
 	ht_resp_free(&r);
@@ -322,7 +311,7 @@ int main(void)
 	/* 7. Liste des délibérations (L2121-25). */
 	int64_t alerted = 0;
 	for (int i = 0; i < 100 && alerted <= 0; i++) {
-		alerted = one_int("SELECT alerte_at FROM seance_listes WHERE seance_id = $1", sea);
+		alerted = at_one_i(D, "SELECT alerte_at FROM seance_listes WHERE seance_id = $1", sea);
 		if (alerted <= 0)
 			usleep(100000);
 	}
@@ -405,7 +394,7 @@ int main(void)
 
 	/* 8b. The demo's past séance, whose votes were recorded through the votes API: its PV names the
 	 * voters, proxies and the secret ballot; arrêté, adopted at the later séance, signed by hand. */
-	int64_t past = one_int("SELECT s.id FROM seances s WHERE s.id <> $1 AND EXISTS (SELECT 1 FROM seance_votes v WHERE v.seance_id = s.id) "
+	int64_t past = at_one_i(D, "SELECT s.id FROM seances s WHERE s.id <> $1 AND EXISTS (SELECT 1 FROM seance_votes v WHERE v.seance_id = s.id) "
 			       "ORDER BY s.id LIMIT 1", sea);
 	if (T_OK(past > 0, "the demo's past séance with its votes")) {
 		snprintf(path, sizeof path, "/api/v1/seances/%lld/pv", (long long)past);

@@ -49,17 +49,6 @@ static long call(const char *tok, const char *method, const char *path, const ch
 	return st;
 }
 
-static int64_t scalar(const char *sql, int64_t arg)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, sql, "i", arg);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : -1;
-	if (s)
-		db_finalize(s);
-	return v;
-}
-
 static int64_t seance, pts[7];
 static int raced;   /* recordings of point 4 that succeeded in the race (1 or 2) */
 
@@ -144,7 +133,7 @@ int main(void)
 	at_token(&S, D, "ccpo.secretaire", tok_sec);
 	at_token(&S, D, "ccpo.agent", tok_agent);
 	at_token(&S, D, "ccpo.auditeur", tok_aud);
-	int64_t organe = scalar("SELECT id FROM organes WHERE name = 'Conseil communautaire' AND id > $1", 0);
+	int64_t organe = at_one_i(D, "SELECT id FROM organes WHERE name = 'Conseil communautaire' AND id > $1", 0);
 	struct err e;
 	int rc;
 	db_stmt *s = db_query(D, &e, &rc, "SELECT id FROM membres WHERE organe_id = $1 AND qualite = 'titulaire' ORDER BY id", "i", organe);
@@ -154,13 +143,13 @@ int main(void)
 	}
 	if (s)
 		db_finalize(s);
-	supp10 = scalar("SELECT id FROM membres WHERE titulaire_id = $1", ids[10]);
+	supp10 = at_one_i(D, "SELECT id FROM membres WHERE titulaire_id = $1", ids[10]);
 	T_OK(ids[49] > 0 && supp10 > 0, "the demo conseil: 50 titulaires and the suppléant of the 11th");
 
 	/* A future séance (the demo's) refuses votes. */
-	int64_t fut = scalar("SELECT p.id FROM seance_points p JOIN seances s ON s.id = p.seance_id WHERE s.organe_id = $1 ORDER BY p.rank LIMIT 1",
+	int64_t fut = at_one_i(D, "SELECT p.id FROM seance_points p JOIN seances s ON s.id = p.seance_id WHERE s.organe_id = $1 ORDER BY p.rank LIMIT 1",
 			     organe);
-	seance = scalar("SELECT seance_id FROM seance_points WHERE id = $1", fut);
+	seance = at_one_i(D, "SELECT seance_id FROM seance_points WHERE id = $1", fut);
 	pts[0] = fut;
 	json_t *j = NULL;
 	T_EQ_INT(vote(0, "{\"bulletins\":[]}", NULL), 422, "the demo séance three weeks ahead refuses votes");
@@ -244,7 +233,7 @@ int main(void)
 	T_EQ_INT(vote(1, ballot(30, p1_choice, "pour", (long)ids[40]), NULL), 422, "a vote by an absent member is refused");
 	T_OK(strstr(last_body, "vote.absent") && strstr(last_body, "n'est pas présent"), "…in French");
 	T_EQ_INT(vote(1, ballot(30, p1_choice, NULL, 0), NULL), 422, "the pouvoir's vote is required too");
-	T_EQ_INT(scalar("SELECT COUNT(*) FROM seance_votes WHERE point_id = $1", pts[1]), 0, "refused ballots leave nothing");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM seance_votes WHERE point_id = $1", pts[1]), 0, "refused ballots leave nothing");
 	T_EQ_INT(vote(1, ballot(30, p1_choice, "pour", 0), &j), 201, "point 1: the public ballot is recorded");
 	json_t *v = json_object_get(j, "vote");
 	T_OK(json_is_true(json_object_get(v, "adopte")), "adopted");
@@ -324,7 +313,7 @@ int main(void)
 	/* Point 4: its délibération cannot be made (objet over 499 characters): nothing is kept. */
 	T_EQ_INT(vote(4, ballot(29, all_pour, "pour", 0), NULL), 422, "point 4: the délibération's rules fail…");
 	T_OK(strstr(last_body, "vote.deliberation") != NULL, "…named");
-	T_EQ_INT(scalar("SELECT COUNT(*) FROM seance_votes WHERE point_id = $1", pts[4]), 0, "…and the vote is not recorded (same transaction)");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM seance_votes WHERE point_id = $1", pts[4]), 0, "…and the vote is not recorded (same transaction)");
 	snprintf(path, sizeof path, "/api/v1/seances/%lld/points/%lld", (long long)seance, (long long)pts[4]);
 	call(tok_sec, "PUT", path, NULL, "{\"titre\":\"Adhésion au groupement de commandes\",\"matiere\":\"1.4\"}", NULL);
 	{
@@ -343,8 +332,8 @@ int main(void)
 		T_OK((r[0].status == 201 || r[0].status == 409) && (r[1].status == 201 || r[1].status == 409) &&
 			     (r[0].status == 201 || r[1].status == 201),
 		     "two concurrent recordings of point 4: recorded, or the second told to reload (409)");
-		T_EQ_INT(scalar("SELECT COUNT(*) FROM seance_deliberations WHERE point_id = $1", pts[4]) * 10 +
-				 scalar("SELECT COUNT(*) FROM seance_votes WHERE point_id = $1", pts[4]),
+		T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM seance_deliberations WHERE point_id = $1", pts[4]) * 10 +
+				 at_one_i(D, "SELECT COUNT(*) FROM seance_votes WHERE point_id = $1", pts[4]),
 			 11, "…one vote and one délibération");
 	}
 	snprintf(path, sizeof path, "/api/v1/seances/%lld/points/%lld/vote", (long long)seance, (long long)pts[4]);
@@ -365,8 +354,8 @@ int main(void)
 	     "the new counts replace the old");
 	T_EQ_STR(deliberation_numero(j), "2025_001", "the same délibération, same number");
 	json_decref(j);
-	T_EQ_INT(scalar("SELECT COUNT(*) FROM seance_deliberations WHERE seance_id = $1", seance), 4, "4 délibérations for the séance");
-	T_EQ_INT(scalar("SELECT COUNT(*) FROM actes WHERE nature = 1 AND annee = 2025 AND id > $1", 0), 4, "4 acts of 2025, none duplicated");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM seance_deliberations WHERE seance_id = $1", seance), 4, "4 délibérations for the séance");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM actes WHERE nature = 1 AND annee = 2025 AND id > $1", 0), 4, "4 acts of 2025, none duplicated");
 	db_run(D, &e, "UPDATE actes SET state = 'transmis' WHERE id = $1", "i", acte1);
 	T_EQ_INT(vote(1, ballot(30, p1_choice, "pour", 0), NULL), 409, "once the délibération is transmitted the vote cannot change");
 	T_OK(strstr(last_body, "vote.deliberation_transmise") && strstr(last_body, "2025_001"), "…naming it");
@@ -400,7 +389,7 @@ int main(void)
 	T_EQ_INT(call(tok_sec, "GET", path, NULL, NULL, NULL), 200, "the séance page");
 	snprintf(body, sizeof body, "href=\"/actes/%lld\"", (long long)acte1);
 	T_OK(strstr(last_body, "2025_001") && strstr(last_body, body) && strstr(last_body, "Adopté"), "shows each point's result and délibération link");
-	T_EQ_INT(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'seance.vote' AND id > $1", 0), 5 + raced,
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM audit_log WHERE action = 'seance.vote' AND id > $1", 0), 5 + raced,
 		 "an audit entry per recorded vote");
 	db_close(D);
 	srv_stop(&S);

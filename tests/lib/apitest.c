@@ -55,6 +55,17 @@ int64_t at_one(db *d, const char *sql, const char *arg)
 	return v;
 }
 
+int64_t at_one_i(db *d, const char *sql, int64_t arg)
+{
+	struct err e;
+	int rc;
+	db_stmt *st = db_query(d, &e, &rc, sql, "i", arg);
+	int64_t v = st && rc == DB_ROW ? db_col_int64(st, 0) : -1;
+	if (st)
+		db_finalize(st);
+	return v;
+}
+
 int64_t at_desk(db *d, const char *name)
 {
 	return at_one(d, "SELECT id FROM desks WHERE name = $1 ORDER BY id LIMIT 1", name);

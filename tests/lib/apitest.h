@@ -30,6 +30,8 @@ int64_t at_json_id(const struct ht_resp *r, const char *key);
 /* The first column of the first row of sql as an integer, with arg as $1 (NULL: no parameter); 0
  * when there is no row. */
 int64_t at_one(db *d, const char *sql, const char *arg);
+/* The same with an integer $1, but -1 when there is no row (a missing row is not a count of 0). */
+int64_t at_one_i(db *d, const char *sql, int64_t arg);
 /* The id of the desk (parapheur bureau) named name, the first created when several; 0 when none. */
 int64_t at_desk(db *d, const char *name);
 /* Runs the shell command made from fmt (printf-style) and keeps at most n-1 bytes of its standard

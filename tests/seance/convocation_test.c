@@ -4,7 +4,7 @@
  * communautaire (54 recipients) convened: every recipient's mail reaches the SMTP server through the
  * job queue, the refused address is « échec » with the SMTP reason while the others go, the paper
  * opt-out is listed, the personal link records the reading (time, IP) and the acknowledgement, the
- * manifest holds every document's hash, attestation PDF, packet ZIP, the élu's pouvoir checked by
+ * manifest holds every document's hash, the .ics (escaped, folded), attestation PDF, packet ZIP, the élu's pouvoir checked by
  * L2121-20, and the quorum per point with a departure. */
 #include "core/dates.h"
 #include "apitest.h"
@@ -72,17 +72,6 @@ static long upload(const char *path, const char *fields, const char *file)
 	if (p)
 		pclose(p);
 	return strtol(out, NULL, 10);
-}
-
-static int64_t one_int(const char *sql, int64_t a)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, sql, "i", a);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : -1;
-	if (s)
-		db_finalize(s);
-	return v;
 }
 
 /* Mails in the Maildir: for each, the envelope recipient and the convocation token in it. Removes them. */
@@ -178,8 +167,8 @@ int main(void)
 	ht_resp_free(&r);
 	T_EQ_INT(api(tok_sec, "POST", path, "text/csv", csv, &r), 200, "the same CSV imported again");
 	ht_resp_free(&r);
-	T_EQ_INT(one_int("SELECT COUNT(*) FROM membres WHERE organe_id = $1", com), 3, "updates, no duplicates");
-	T_EQ_INT(one_int("SELECT COUNT(*) FROM membres WHERE organe_id = $1 AND qualite = 'suppleant' AND titulaire_id > 0", com), 1,
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM membres WHERE organe_id = $1", com), 3, "updates, no duplicates");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM membres WHERE organe_id = $1 AND qualite = 'suppleant' AND titulaire_id > 0", com), 1,
 		 "the suppléant is linked to his titulaire");
 	api(tok_sec, "GET", path, NULL, NULL, &r);
 	T_OK(r.status == 200 && has(&r, "nom;prenom;civilite") && has(&r, "\"Groupe \"\"A\"\"; liste\"") && has(&r, "suppleant;Julie Roger;1"),
@@ -215,7 +204,8 @@ int main(void)
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/seances/%lld", (long long)bur);
 	snprintf(body, sizeof body, "{\"organe\":2,\"titre\":\"Bureau extraordinaire\",\"date\":\"%s\",\"urgence\":true,"
-				    "\"justification\":\"Délai de dépôt du dossier de subvention DETR\"}", when);
+				    "\"justification\":\"Délai de dépôt du dossier de subvention DETR\","
+				    "\"lieu\":\"Salle du conseil, 1 place de la Mairie; bâtiment B — 62340 Guînes (accès par la cour)\"}", when);
 	T_EQ_INT(japi(tok_sec, "PUT", path, body, &r), 200, "urgence declared with its justification");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/seances/%lld/convocations", (long long)bur);
@@ -245,9 +235,30 @@ int main(void)
 	}
 	T_EQ_INT(n, 6, "the bureau's six members receive their convocation");
 
+	/* The .ics attached (one blob per sending): RFC 5545 escaping, lines folded at 75 octets. */
+	char ics[4096] = "";
+	at_sh(ics, sizeof ics, "f=$(grep -rl 'UID:seance-%lld-%lld@opale' '%s/blobs' | head -1); [ -n \"$f\" ] && cat \"$f\"",
+	      (long long)at_one_i(D, "SELECT tenant_id FROM seances WHERE id = $1", bur), (long long)bur, S.data);
+	size_t longest = 0, folds = 0;
+	buf unf = BUF_INIT;   /* unfolded, lines joined by \n */
+	for (const char *p = ics, *eol; (eol = strstr(p, "\r\n")); p = eol + 2) {
+		longest = (size_t)(eol - p) > longest ? (size_t)(eol - p) : longest;
+		if (*p == ' ')
+			folds++, buf_add(&unf, p + 1, (size_t)(eol - p - 1));
+		else
+			buf_puts(&unf, "\n"), buf_add(&unf, p, (size_t)(eol - p));
+	}
+	buf_puts(&unf, "\n");
+	T_OK(strstr(ics, "BEGIN:VCALENDAR\r\n") && strstr(ics, "END:VCALENDAR\r\n"), "the convocation's .ics is stored");
+	T_OK(longest <= 75 && folds >= 1, "its lines are folded at 75 octets");
+	T_OK(strstr(unf.data, "\nSUMMARY:Bureau extraordinaire\n") &&
+	     strstr(unf.data, "\nLOCATION:Salle du conseil\\, 1 place de la Mairie\\; bâtiment B — 62340 Guînes (accès par la cour)\n"),
+	     "the title and the place, escaped, once unfolded");
+	buf_free(&unf);
+
 	/* 4. The demo conseil communautaire: one refused address. */
-	int64_t cc = one_int("SELECT id FROM seances WHERE organe_id = $1 ORDER BY id LIMIT 1", 1);
-	int64_t m5 = one_int("SELECT id FROM membres WHERE organe_id = $1 AND email = 'elu05@demo.opale.invalid'", 1);
+	int64_t cc = at_one_i(D, "SELECT id FROM seances WHERE organe_id = $1 ORDER BY id LIMIT 1", 1);
+	int64_t m5 = at_one_i(D, "SELECT id FROM membres WHERE organe_id = $1 AND email = 'elu05@demo.opale.invalid'", 1);
 	snprintf(path, sizeof path, "/api/v1/organes/1/membres/%lld", (long long)m5);
 	T_EQ_INT(japi(tok_sec, "PUT", path, "{\"nom\":\"Refus\",\"prenom\":\"Adresse\",\"courriel\":\"adresse@refuse.invalid\"}", &r), 200,
 		 "a member's address is changed to one the SMTP server refuses");
@@ -311,7 +322,7 @@ int main(void)
 	T_OK(tok && strlen(tok) > 20, "the élu's mail carries a personal link");
 
 	/* The refused address corrected, that one convocation sent again. */
-	int64_t failed = one_int("SELECT id FROM convocations WHERE seance_id = $1 AND state = 'echec'", cc);
+	int64_t failed = at_one_i(D, "SELECT id FROM convocations WHERE seance_id = $1 AND state = 'echec'", cc);
 	snprintf(path, sizeof path, "/api/v1/organes/1/membres/%lld", (long long)m5);
 	japi(tok_sec, "PUT", path, "{\"nom\":\"Corrigé\",\"prenom\":\"Adresse\",\"courriel\":\"elu05@demo.opale.invalid\"}", &r);
 	ht_resp_free(&r);
@@ -326,9 +337,9 @@ int main(void)
 			usleep(100000);
 	}
 	T_OK(na == 1 && !strcmp(again[0].to, "elu05@demo.opale.invalid") && strlen(again[0].tok) > 20, "it arrives, with a new link");
-	for (int i = 0; i < 50 && one_int("SELECT COUNT(*) FROM convocations WHERE id = $1 AND state = 'acceptee'", failed) != 1; i++)
+	for (int i = 0; i < 50 && at_one_i(D, "SELECT COUNT(*) FROM convocations WHERE id = $1 AND state = 'acceptee'", failed) != 1; i++)
 		usleep(100000);
-	T_EQ_INT(one_int("SELECT COUNT(*) FROM convocations WHERE id = $1 AND state = 'acceptee' AND error = ''", failed), 1,
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM convocations WHERE id = $1 AND state = 'acceptee' AND error = ''", failed), 1,
 		 "and the convocation is now accepted");
 
 	/* 5. The link: reading proof, acknowledgement, documents, packet. */
@@ -336,21 +347,21 @@ int main(void)
 	T_EQ_INT(api(NULL, "GET", path, NULL, NULL, &r), 200, "the personal link opens without login");
 	T_OK(has(&r, "J&#39;accuse réception") || has(&r, "J'accuse réception"), "with the acknowledgement button");
 	ht_resp_free(&r);
-	int64_t conv = one_int("SELECT c.id FROM convocations c JOIN membres m ON m.id = c.membre_id WHERE m.email = 'elu02@demo.opale.invalid' "
+	int64_t conv = at_one_i(D, "SELECT c.id FROM convocations c JOIN membres m ON m.id = c.membre_id WHERE m.email = 'elu02@demo.opale.invalid' "
 			       "AND c.seance_id = $1", cc);
-	T_OK(one_int("SELECT read_at FROM convocations WHERE id = $1", conv) > 0, "the opening is recorded as reading proof");
-	T_EQ_INT(one_int("SELECT COUNT(*) FROM convocations WHERE id = $1 AND read_ip = '127.0.0.1'", conv), 1, "with the reader's IP");
-	T_EQ_INT(one_int("SELECT COUNT(*) FROM convocations WHERE seance_id = $1 AND read_at > 0", cc), 1, "and only for that recipient");
+	T_OK(at_one_i(D, "SELECT read_at FROM convocations WHERE id = $1", conv) > 0, "the opening is recorded as reading proof");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM convocations WHERE id = $1 AND read_ip = '127.0.0.1'", conv), 1, "with the reader's IP");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM convocations WHERE seance_id = $1 AND read_at > 0", cc), 1, "and only for that recipient");
 	snprintf(path, sizeof path, "/convocation/%s/accuse", tok ? tok : "x");
 	T_EQ_INT(api(NULL, "POST", path, "application/x-www-form-urlencoded", "", &r), 303, "« J'accuse réception »");
 	ht_resp_free(&r);
-	T_OK(one_int("SELECT ack_at FROM convocations WHERE id = $1", conv) > 0, "the acknowledgement is recorded");
-	int64_t doc = one_int("SELECT id FROM seance_docs WHERE seance_id = $1 AND kind = 'note_synthese'", cc);
+	T_OK(at_one_i(D, "SELECT ack_at FROM convocations WHERE id = $1", conv) > 0, "the acknowledgement is recorded");
+	int64_t doc = at_one_i(D, "SELECT id FROM seance_docs WHERE seance_id = $1 AND kind = 'note_synthese'", cc);
 	snprintf(path, sizeof path, "/convocation/%s/documents/%lld", tok ? tok : "x", (long long)doc);
 	api(NULL, "GET", path, NULL, NULL, &r);
 	T_OK(r.status == 200 && r.body.len > 4 && !memcmp(r.body.data, "%PDF", 4), "the note de synthèse downloads through the link");
 	ht_resp_free(&r);
-	snprintf(path, sizeof path, "/convocation/%s/documents/%lld", tok ? tok : "x", (long long)one_int("SELECT MAX(id) FROM seance_docs WHERE seance_id = $1", bur));
+	snprintf(path, sizeof path, "/convocation/%s/documents/%lld", tok ? tok : "x", (long long)at_one_i(D, "SELECT MAX(id) FROM seance_docs WHERE seance_id = $1", bur));
 	T_EQ_INT(api(NULL, "GET", path, NULL, NULL, &r), 404, "a document of another séance does not");
 	ht_resp_free(&r);
 	snprintf(path, sizeof path, "/convocation/%s/dossier.zip", tok ? tok : "x");
@@ -386,7 +397,7 @@ int main(void)
 	T_OK(has(&r, "elu02@demo.opale.invalid") && has(&r, "papier : 12 rue"), "and the recipients, the paper one with its address");
 	buf_free(&mb);
 	ht_resp_free(&r);
-	T_EQ_INT(one_int("SELECT COUNT(DISTINCT manifest_sha256) FROM seance_envois WHERE seance_id = $1", cc), 1, "one packet for all recipients");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(DISTINCT manifest_sha256) FROM seance_envois WHERE seance_id = $1", cc), 1, "one packet for all recipients");
 	snprintf(path, sizeof path, "/api/v1/seances/%lld/attestation.pdf", (long long)cc);
 	api(tok_sec, "GET", path, NULL, NULL, &r);
 	T_OK(r.status == 200 && r.body.len > 1000 && !memcmp(r.body.data, "%PDF", 4), "the attestation d'envoi is a PDF");
@@ -416,14 +427,14 @@ int main(void)
 	snprintf(path, sizeof path, "/elu/seances/%lld", (long long)comsea);
 	T_EQ_INT(api(tok_elu, "GET", path, NULL, NULL, &r), 404, "nor one of an assembly he does not belong to");
 	ht_resp_free(&r);
-	int64_t me = one_int("SELECT id FROM membres WHERE email = 'elu02@demo.opale.invalid' AND organe_id = $1", 1);
-	int64_t holder = one_int("SELECT id FROM membres WHERE email = 'elu03@demo.opale.invalid' AND organe_id = $1", 1);
-	int64_t other = one_int("SELECT id FROM membres WHERE email = 'elu04@demo.opale.invalid' AND organe_id = $1", 1);
+	int64_t me = at_one_i(D, "SELECT id FROM membres WHERE email = 'elu02@demo.opale.invalid' AND organe_id = $1", 1);
+	int64_t holder = at_one_i(D, "SELECT id FROM membres WHERE email = 'elu03@demo.opale.invalid' AND organe_id = $1", 1);
+	int64_t other = at_one_i(D, "SELECT id FROM membres WHERE email = 'elu04@demo.opale.invalid' AND organe_id = $1", 1);
 	snprintf(path, sizeof path, "/elu/seances/%lld/reponse", (long long)cc);
 	snprintf(body, sizeof body, "reponse=procuration&mandataire=%lld", (long long)holder);
 	T_EQ_INT(api(tok_elu, "POST", path, "application/x-www-form-urlencoded", body, &r), 303, "the élu gives a pouvoir from the portal");
 	ht_resp_free(&r);
-	T_EQ_INT(one_int("SELECT COUNT(*) FROM procurations WHERE mandant_id = $1 AND revoquee = 0", me), 1, "the pouvoir is recorded");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM procurations WHERE mandant_id = $1 AND revoquee = 0", me), 1, "the pouvoir is recorded");
 	snprintf(path, sizeof path, "/api/v1/seances/%lld/presences/%lld", (long long)cc, (long long)other);
 	snprintf(body, sizeof body, "{\"reponse\":\"procuration\",\"mandataire\":%lld}", (long long)holder);
 	T_EQ_INT(japi(tok_sec, "PUT", path, body, &r), 422, "a second pouvoir to the same holder is refused");
@@ -435,7 +446,7 @@ int main(void)
 	snprintf(path, sizeof path, "/elu/seances/%lld/reponse", (long long)cc);
 	T_EQ_INT(api(tok_elu, "POST", path, "application/x-www-form-urlencoded", "reponse=present", &r), 303, "the élu changes his mind: present");
 	ht_resp_free(&r);
-	T_EQ_INT(one_int("SELECT COUNT(*) FROM procurations WHERE mandant_id = $1 AND revoquee = 0", me), 0, "his pouvoir is revoked");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM procurations WHERE mandant_id = $1 AND revoquee = 0", me), 0, "his pouvoir is revoked");
 
 	/* 8. The day: 26 of 50 present → quorum; one leaves after point 2 → points 3-5 lack it. */
 	st = db_query(D, &e, &rc, "SELECT id FROM membres WHERE organe_id = 1 AND qualite = 'titulaire' ORDER BY id LIMIT 26", "");

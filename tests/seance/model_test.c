@@ -1,5 +1,6 @@
 /* The stored model without HTTP: members' CSV (import in any order, re-import, quoting, bad lines with
  * their number, all or nothing), validation of assemblies, séances and points, agenda order. */
+#include "apitest.h"
 #include "dbtest.h"
 #include "identity/identity.h"
 #include "seance/seance_db.h"
@@ -9,17 +10,6 @@
 
 static db *D;
 static int64_t T;
-
-static int64_t one(const char *sql, int64_t a)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(D, &e, &rc, sql, "i", a);
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : -1;
-	if (s)
-		db_finalize(s);
-	return v;
-}
 
 int main(void)
 {
@@ -49,9 +39,9 @@ int main(void)
 			  "Petit;Paul;titulaire;;;1;\"3 rue Haute; Guînes\"\r\n";
 	int n = -1;
 	T_OK(sd_membres_import(D, T, o, csv, strlen(csv), &n, &e) == 0 && n == 3, "import: BOM, blank line, suppléant before titulaire");
-	T_EQ_INT(one("SELECT COUNT(*) FROM membres WHERE organe_id = $1 AND qualite = 'suppleant' AND titulaire_id > 0", o), 1, "suppléant linked");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM membres WHERE organe_id = $1 AND qualite = 'suppleant' AND titulaire_id > 0", o), 1, "suppléant linked");
 	T_OK(sd_membres_import(D, T, o, csv, strlen(csv), &n, &e) == 0, "re-import");
-	T_EQ_INT(one("SELECT COUNT(*) FROM membres WHERE organe_id = $1", o), 3, "no duplicates");
+	T_EQ_INT(at_one_i(D, "SELECT COUNT(*) FROM membres WHERE organe_id = $1", o), 3, "no duplicates");
 	buf b = BUF_INIT;
 	T_OK(sd_membres_export(D, T, o, &b, &e) == 0 && strstr(b.data, "\"3 rue Haute; Guînes\"") && strstr(b.data, "suppleant;Julie Roger;"),
 	     "export quotes the address and names the titulaire");
@@ -75,7 +65,7 @@ int main(void)
 	j = json_pack("{s:I,s:s}", "organe", (json_int_t)o, "date", "2024-03-15T18:30");
 	T_OK(sd_seance_save(D, T, 0, j, &s, &e) == 0, "a séance");
 	json_decref(j);
-	T_EQ_INT(one("SELECT starts_at FROM seances WHERE id = $1", s), 1710523800, "stored in UTC (18:30 CET = 17:30 UTC)");
+	T_EQ_INT(at_one_i(D, "SELECT starts_at FROM seances WHERE id = $1", s), 1710523800, "stored in UTC (18:30 CET = 17:30 UTC)");
 	json_t *p = json_pack("{s:s}", "titre", "Un");
 	sd_point_save(D, T, s, 0, p, &p1, &e);
 	json_object_set_new(p, "titre", json_string("Deux"));
@@ -83,9 +73,9 @@ int main(void)
 	json_object_set_new(p, "titre", json_string("Trois"));
 	sd_point_save(D, T, s, 0, p, &p3, &e);
 	json_decref(p);
-	T_OK(sd_point_move(D, T, s, p3, -1, &e) == 0 && one("SELECT rank FROM seance_points WHERE id = $1", p3) == 2, "a point moves up");
-	T_OK(sd_point_delete(D, T, s, p1, &e) == 0 && one("SELECT rank FROM seance_points WHERE id = $1", p3) == 1 &&
-	     one("SELECT rank FROM seance_points WHERE id = $1", p2) == 2, "deleting renumbers the agenda");
+	T_OK(sd_point_move(D, T, s, p3, -1, &e) == 0 && at_one_i(D, "SELECT rank FROM seance_points WHERE id = $1", p3) == 2, "a point moves up");
+	T_OK(sd_point_delete(D, T, s, p1, &e) == 0 && at_one_i(D, "SELECT rank FROM seance_points WHERE id = $1", p3) == 1 &&
+	     at_one_i(D, "SELECT rank FROM seance_points WHERE id = $1", p2) == 2, "deleting renumbers the agenda");
 	json_t *js = sd_seance_json(D, T, s, &e);
 	T_OK(js && !strcmp(json_string_value(json_object_get(json_object_get(js, "delai"), "envoi_limite")), "2024-03-11"),
 	     "the delay of a commune under 3 500: Friday 15 → Monday 11 (3 jours francs)");
