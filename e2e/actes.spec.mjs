@@ -3,14 +3,11 @@
 // axe-core on every page. (No TdT in this run: the act stays « En attente de transmission ».) A second
 // act is sent into a parapheur circuit (no transmission meanwhile, folder ↔ act links); the
 // administrator edits the télétransmission settings and tests the connection (it fails, in French).
-import { launch, axe, ok, done, BASE } from './lib.mjs';
+import { launch, axe, ok, done, BASE, fits, login } from './lib.mjs';
 import { writeFileSync } from 'node:fs';
 
 const { browser, page } = await launch({ phone: true });
-await page.goto(BASE + '/connexion');
-await page.fill('#login', 'ccpo.agent');
-await page.fill('#password', 'Opale-Demo-2024!');
-await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+await login(page, 'ccpo.agent');
 await page.goto(BASE + '/actes');
 ok((await page.textContent('h1')).includes('Actes'), 'the acts page opens');
 ok((await page.textContent('main')).includes('2024_041'), 'the demo délibération is listed');
@@ -65,8 +62,7 @@ await Promise.all([page.waitForLoadState('load'), page.click('main button[type=s
 let main = await page.textContent('main');
 ok(main.includes('Acte 2024_090') && main.includes('Brouillon'), 'the act is recorded as a draft', main.slice(0, 300));
 await axe(page, 'act page (phone)');
-const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
-ok(!wide, 'the act page fits a 375 px phone screen');
+ok(await fits(page), 'the act page fits a 375 px phone screen');
 await Promise.all([page.waitForLoadState('load'), page.click('text=Transmettre à la préfecture')]);
 main = await page.textContent('main');
 ok(main.includes('En attente de transmission'), 'after « Transmettre » the act waits for the TdT', main.slice(0, 300));
@@ -90,10 +86,7 @@ await axe(page, 'folder of an act (phone)');
 // the administrator's télétransmission settings
 await page.goto(BASE + '/deconnexion').catch(() => {});
 await page.context().clearCookies();
-await page.goto(BASE + '/connexion');
-await page.fill('#login', 'ccpo.admin');
-await page.fill('#password', 'Opale-Demo-2024!');
-await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+await login(page, 'ccpo.admin');
 await page.goto(BASE + '/actes');
 await Promise.all([page.waitForLoadState('load'), page.click('text=Paramètres de télétransmission')]);
 await axe(page, 'télétransmission settings (phone)');

@@ -2,13 +2,10 @@
 // two action sheets and a budget line written as in the convention, sends it into the parapheur on the
 // circuit that ends with the CCI's external signature, then enters a review of the Fabrique DEFI
 // convention. axe-core on every page.
-import { launch, axe, ok, done, BASE } from './lib.mjs';
+import { launch, axe, ok, done, BASE, fits, login } from './lib.mjs';
 
 const { browser, page } = await launch({ phone: true });
-await page.goto(BASE + '/connexion');
-await page.fill('#login', 'ccpo.agent');
-await page.fill('#password', 'Opale-Demo-2024!');
-await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+await login(page, 'ccpo.agent');
 await page.goto(BASE + '/conventions');
 ok((await page.textContent('h1')).includes('Conventions et partenariats'), 'the register opens');
 ok((await page.textContent('main')).includes('Fabrique DEFI'), 'the demo conventions are listed');
@@ -57,8 +54,7 @@ ok(folder.includes('externe') && folder.includes('CCI Littoral Hauts-de-France (
    'its circuit ends with the partner\'s external signature', folder.slice(0, 400));
 await axe(page, "conventions: the avenant's parapheur folder");
 await page.goBack();
-const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
-ok(!wide, 'the convention page fits a 375 px phone screen');
+ok(await fits(page), 'the convention page fits a 375 px phone screen');
 await page.goto(BASE + '/conventions?q=DEFI');
 await Promise.all([page.waitForLoadState('load'), page.click('main table a')]);
 await page.fill('#echeance', '2024-03-31');

@@ -1,15 +1,12 @@
 // Journey (égalité): the collectivité's administrator uploads a bad HR file (problems listed with
 // their lines), then the 2023 export; the diagnostic shows as HTML with its downloads. axe-core on
 // every page, on a phone.
-import { launch, axe, ok, done, BASE } from './lib.mjs';
+import { launch, axe, ok, done, BASE, fits, login } from './lib.mjs';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const { browser, page } = await launch({ phone: true });
-await page.goto(BASE + '/connexion');
-await page.fill('#login', 'ccpo.admin');
-await page.fill('#password', 'Opale-Demo-2024!');
-await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+await login(page, 'ccpo.admin');
 await page.goto(BASE + '/egalite');
 ok((await page.textContent('h1')).includes('Égalité professionnelle'), 'the equality page opens');
 await axe(page, 'égalité: upload form (phone)');
@@ -29,8 +26,7 @@ await Promise.all([page.waitForLoadState('load'), page.click('main button[type=s
 ok((await page.textContent('h1')).includes('Diagnostic égalité au 31/12/2023'), 'the diagnostic page opens');
 ok((await page.locator('.egalite-rapport svg').count()) > 3, 'its charts are drawn');
 await axe(page, 'égalité: diagnostic (phone)');
-const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
-ok(!wide, 'the diagnostic page fits a 375 px phone screen (its tables scroll inside their region)');
+ok(await fits(page), 'the diagnostic page fits a 375 px phone screen (its tables scroll inside their region)');
 const pdf = await page.request.get(BASE + await page.getAttribute('a[href$="/pdf"]', 'href'));
 ok(pdf.status() === 200 && (await pdf.body()).subarray(0, 5).toString() === '%PDF-', 'the PDF downloads');
 await browser.close();

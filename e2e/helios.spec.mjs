@@ -1,13 +1,10 @@
 // Journey (Hélios): the agent opens the PES files on a phone, reads the demo PES_Aller (bordereaux,
 // history, « visuel PES »), downloads the visuel as PDF, then imports a broken copy of it and reads
 // the findings (line, XPath, French). axe-core on every page.
-import { launch, axe, ok, done, BASE } from './lib.mjs';
+import { launch, axe, ok, done, BASE, login } from './lib.mjs';
 
 const { browser, page } = await launch({ phone: true });
-await page.goto(BASE + '/connexion');
-await page.fill('#login', 'ccpo.agent');
-await page.fill('#password', 'Opale-Demo-2024!');
-await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+await login(page, 'ccpo.agent');
 await page.goto(BASE + '/helios');
 ok((await page.textContent('h1')).includes('Hélios'), 'the Hélios page opens');
 ok((await page.textContent('main')).includes('PESALR2_24620036400015_251015_001'), 'the demo PES is listed');

@@ -1,17 +1,10 @@
 // Journey (issue « Identity »): the CDG operator logs in, creates a collectivité with its first admin;
 // the admin logs in and sees the administration; repeated wrong passwords are throttled with a clear
 // French message. Every page is checked with axe-core.
-import { launch, axe, ok, done, BASE } from './lib.mjs';
+import { launch, axe, ok, done, BASE, login } from './lib.mjs';
 
 const PW = 'Opale-Demo-2024!';
 const { browser, page } = await launch();
-
-async function login(p, user, pw) {
-  await p.goto(BASE + '/connexion');
-  await p.fill('#login', user);
-  await p.fill('#password', pw);
-  await Promise.all([p.waitForLoadState('load'), p.click('main button[type=submit]')]);
-}
 
 await page.goto(BASE + '/connexion');
 await axe(page, 'login page');

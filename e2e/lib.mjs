@@ -39,6 +39,19 @@ export async function axe(page, label) {
   return bad;
 }
 
+// Logs in through the login form (the demo users' password unless another is given).
+export async function login(page, user, password = 'Opale-Demo-2024!') {
+  await page.goto(BASE + '/connexion');
+  await page.fill('#login', user);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+}
+
+// Whether the page fits the width of the screen (no horizontal scroll).
+export async function fits(page) {
+  return !(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1));
+}
+
 export function done() {
   console.log(`# e2e: ${failed} failed`);
   process.exitCode = failed ? 1 : 0;

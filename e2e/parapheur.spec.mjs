@@ -2,18 +2,12 @@
 // « À traiter », reads it, visas it; the président then has it to sign; the agent downloads the
 // bordereau and the ZIP; the administrator opens the desks and the circuit editor and saves a circuit.
 // axe-core on every page.
-import { launch, axe, ok, done, BASE } from './lib.mjs';
+import { launch, axe, ok, done, BASE, fits, login } from './lib.mjs';
 import { readdirSync, readFileSync, unlinkSync, mkdtempSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 
 const { browser, page } = await launch({ phone: true });
-async function login(user) {
-  await page.goto(BASE + '/connexion');
-  await page.fill('#login', user);
-  await page.fill('#password', 'Opale-Demo-2024!');
-  await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
-}
-await login('ccpo.dgs');
+await login(page, 'ccpo.dgs');
 await page.goto(BASE + '/parapheur');
 ok((await page.textContent('h1')).includes('Parapheur'), 'the parapheur page opens');
 await axe(page, 'parapheur trays (phone)');
@@ -24,20 +18,19 @@ const doc = await page.request.get(BASE + await page.getAttribute('a[href*="/doc
 ok(doc.status() === 200 && (await doc.body()).subarray(0, 5).toString() === '%PDF-', 'the main document downloads as a PDF');
 await page.fill('textarea[name=annotation]', 'Vu, conforme à la délibération');
 await page.screenshot({ path: '/tmp/pa-folder.png', fullPage: true });
-const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
-ok(!wide, 'the folder page fits a 375 px phone screen (no horizontal scroll)');
+ok(await fits(page), 'the folder page fits a 375 px phone screen (no horizontal scroll)');
 await Promise.all([page.waitForLoadState('load'), page.click('button[value=visa]')]);
 const main = await page.textContent('main');
 ok(main.includes('Action enregistrée') && main.includes('Vu, conforme'), 'the DGS visas; the history shows the annotation', main.slice(0, 300));
 await axe(page, 'folder after visa');
 await page.click('text=Se déconnecter');
-await login('ccpo.president');
+await login(page, 'ccpo.president');
 await page.goto(BASE + '/parapheur');
 ok((await page.textContent('main')).includes('Convention e-administration CDG 62'), 'the président now has it in a tray');
 await page.click('text=Se déconnecter');
 
 // The agent downloads the bordereau and the ZIP export of the folder.
-await login('ccpo.agent');
+await login(page, 'ccpo.agent');
 await page.goto(BASE + '/parapheur');
 await page.click('text=Convention e-administration CDG 62');
 const bord = await page.request.get(BASE + await page.getAttribute('a[href$="/bordereau"]', 'href'));
@@ -61,7 +54,7 @@ ok(created1.includes('Dossier créé et parti dans son circuit') && created1.inc
 await page.click('text=Se déconnecter');
 
 // The administrator's pages: overview, a desk, the circuit editor (phone, axe-core).
-await login('ccpo.admin');
+await login(page, 'ccpo.admin');
 await page.goto(BASE + '/parapheur/administration');
 ok((await page.textContent('h1')).includes('Administration du parapheur'), 'the parapheur administration opens');
 await axe(page, 'parapheur administration (phone)');
@@ -79,15 +72,14 @@ await page.goto(BASE + '/parapheur/administration');
 await page.click('a[href^="/parapheur/administration/circuits/"]');
 ok((await page.textContent('h1')).includes('Circuit'), 'the circuit editor opens');
 await axe(page, 'circuit editor (phone)');
-const wideEd = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
-ok(!wideEd, 'the circuit editor fits a 375 px phone screen');
+ok(await fits(page), 'the circuit editor fits a 375 px phone screen');
 await page.fill('#nom', 'Convention CDG 62 (modifié)');
 await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
 ok((await page.textContent('main')).includes('Circuit enregistré'), 'the circuit is saved from the editor');
 await page.click('text=Se déconnecter');
 
 // A tray page with its search form and bulk actions (the président's « À traiter »).
-await login('ccpo.president');
+await login(page, 'ccpo.president');
 await page.goto(BASE + '/parapheur');
 await page.click('a[href$="/bannettes/a-traiter"]');
 ok((await page.textContent('h1')).includes('À traiter'), 'the tray page opens');
@@ -124,7 +116,7 @@ async function mail(to, needle) {
 async function csrf() { return await page.getAttribute('input[name=csrf]', 'value'); }
 if (MAILDIR) {
   const partner = 'partenaire.e2e@cci-littoral.example';
-  await login('ccpo.admin');
+  await login(page, 'ccpo.admin');
   await page.goto(BASE + '/parapheur');
   let token = await csrf();
   const desks = (await (await page.request.get(BASE + '/api/v1/parapheur/bureaux')).json()).bureaux;
@@ -142,7 +134,7 @@ if (MAILDIR) {
     p12: { name: 'cachet.p12', mimeType: 'application/x-pkcs12', buffer: readFileSync(tmp + '/s.p12') }, mot_de_passe: 'secret-e2e' } });
   ok(seal.status() === 201, 'the administrator installs the collectivité seal', seal.status());
   await page.click('text=Se déconnecter');
-  await login('ccpo.agent');
+  await login(page, 'ccpo.agent');
   await page.goto(BASE + '/parapheur');
   token = await csrf();
   const pdf = await (await page.request.get(BASE + '/api/v1/parapheur/dossiers/1/documents/1')).body();
@@ -152,11 +144,11 @@ if (MAILDIR) {
   const started = await page.request.post(BASE + `/api/v1/parapheur/dossiers/${created.id}/demarrer`, { headers: { 'X-CSRF-Token': token } });
   ok(started.status() === 200, 'the agent creates and starts a folder bound for an external signature', started.status());
   await page.click('text=Se déconnecter');
-  await login('ccpo.dgs');
+  await login(page, 'ccpo.dgs');
   await page.goto(BASE + `/parapheur/dossiers/${created.id}`);
   await Promise.all([page.waitForLoadState('load'), page.click('button[value=visa]')]);
   await page.click('text=Se déconnecter');
-  await login('ccpo.agent');
+  await login(page, 'ccpo.agent');
   await page.goto(BASE + `/parapheur/dossiers/${created.id}`);
   ok(await page.isVisible('#ext-email'), 'the folder page offers to send the external link');
   await axe(page, 'folder waiting for an external signature (phone)');

@@ -4,17 +4,14 @@
 // checked too. Then the secretary publishes the past séance's liste des délibérations and a visitor
 // finds it on the portal's séances page, with its SHA-256, and downloads it. axe-core on every page.
 // (That the hidden word is gone is checked with pdftotext in tests/integration/portal.t.sh.)
-import { launch, axe, ok, done, BASE } from './lib.mjs';
+import { launch, axe, ok, done, BASE, fits, login } from './lib.mjs';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 const SIREN = '246200364';
 {
   const { browser, page } = await launch({ phone: true });
-  await page.goto(BASE + '/connexion');
-  await page.fill('#login', 'ccpo.agent');
-  await page.fill('#password', 'Opale-Demo-2024!');
-  await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+  await login(page, 'ccpo.agent');
   await page.goto(BASE + '/actes');
   await Promise.all([page.waitForLoadState('load'), page.click('main a:has-text("2024_12")')]);
   ok((await page.textContent('main')).includes('Non publié'), 'the act page says the act is not published');
@@ -63,10 +60,7 @@ const SIREN = '246200364';
 {
   // the secretary publishes the liste des délibérations of the past séance (phone) …
   const { browser, page } = await launch({ phone: true });
-  await page.goto(BASE + '/connexion');
-  await page.fill('#login', 'ccpo.secretaire');
-  await page.fill('#password', 'Opale-Demo-2024!');
-  await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+  await login(page, 'ccpo.secretaire');
   await page.goto(BASE + '/seances');
   const cards = page.locator('main .cards a');
   await Promise.all([page.waitForLoadState('load'), cards.nth((await cards.count()) - 1).click()]);   // newest first: the past séance last
@@ -88,7 +82,7 @@ const SIREN = '246200364';
   const bytes = readFileSync(await dl.path());
   ok(bytes.subarray(0, 5).toString() === '%PDF-', 'the list downloads as a PDF');
   ok(createHash('sha256').update(bytes).digest('hex') === shown, 'its SHA-256 is the one shown');
-  ok(!(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)), 'the séances page fits a 375 px phone screen');
+  ok(await fits(page), 'the séances page fits a 375 px phone screen');
   await context.close();
   await browser.close();
 }

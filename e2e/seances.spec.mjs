@@ -2,18 +2,11 @@
 // adds a point, sends the convocations and follows them on the proof page; the élu opens his portal,
 // reads the agenda and gives a pouvoir to a colleague; the secretary records attendance and sees the
 // quorum per point. axe-core on every page.
-import { launch, axe, ok, done, BASE } from './lib.mjs';
+import { launch, axe, ok, done, BASE, fits, login } from './lib.mjs';
 
 const { browser, page } = await launch({ phone: true });
-async function login(user) {
-  await page.goto(BASE + '/connexion');
-  await page.fill('#login', user);
-  await page.fill('#password', 'Opale-Demo-2024!');
-  await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
-}
-const fits = async () => !(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1));
 
-await login('ccpo.secretaire');
+await login(page, 'ccpo.secretaire');
 await page.goto(BASE + '/seances');
 ok((await page.textContent('h1')).includes('Séances'), 'the séances page opens');
 await axe(page, 'séances (phone)');
@@ -25,7 +18,7 @@ await Promise.all([page.waitForLoadState('load'), page.click('main .cards a')]);
 ok((await page.textContent('h1')).includes('Conseil communautaire'), 'the demo séance opens');
 ok((await page.textContent('main')).includes('Envoi au plus tard le'), 'the latest sending day is shown');
 await axe(page, 'séance editor (phone)');
-ok(await fits(), 'the séance editor fits a 375 px phone screen');
+ok(await fits(page), 'the séance editor fits a 375 px phone screen');
 await page.fill('#np-titre', 'Questions diverses');
 await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/points"] button[type=submit]')]);
 ok((await page.textContent('main')).includes('Questions diverses'), 'a point is added to the agenda');
@@ -35,14 +28,14 @@ ok(proof.includes('Convocations et preuves') && proof.includes('manifeste'), 'th
 await axe(page, 'proof page (phone)');
 await page.click('text=Se déconnecter');
 
-await login('ccpo.elu');
+await login(page, 'ccpo.elu');
 await page.goto(BASE + '/elu');
 ok((await page.textContent('main')).includes('Conseil communautaire'), 'the élu sees the séance in his portal');
 await axe(page, 'élu portal (phone)');
 await Promise.all([page.waitForLoadState('load'), page.click('main .cards a')]);
 ok((await page.textContent('main')).includes('Questions diverses'), 'the agenda is there, with the new point');
 await axe(page, 'élu séance (phone)');
-ok(await fits(), 'the élu page fits a 375 px phone screen');
+ok(await fits(page), 'the élu page fits a 375 px phone screen');
 const zip = await page.request.get(BASE + await page.getAttribute('a[href$="dossier.zip"]', 'href'));
 ok(zip.status() === 200 && (await zip.body()).subarray(0, 2).toString() === 'PK', 'the whole packet downloads as a ZIP');
 await page.check('#r-procuration');
@@ -53,7 +46,7 @@ ok(answer.includes('Votre réponse est enregistrée') && answer.includes('pouvoi
 await axe(page, 'élu séance after answer');
 await page.click('text=Se déconnecter');
 
-await login('ccpo.secretaire');
+await login(page, 'ccpo.secretaire');
 await page.goto(BASE + '/seances');
 await Promise.all([page.waitForLoadState('load'), page.click('main .cards a')]);
 await Promise.all([page.waitForURL(/\/emargement$/), page.click('text=Émargement et quorum')]);

@@ -2,24 +2,20 @@
 // séances page, previews the titulaire's template with a misspelt placeholder (refused in French,
 // nothing saved), corrects it, previews it on the demo séance, saves it, then restores the built-in
 // text (later journeys see the default). axe-core on every page.
-import { launch, axe, ok, done, BASE } from './lib.mjs';
+import { launch, axe, ok, done, BASE, fits, login } from './lib.mjs';
 
 const { browser, page } = await launch({ phone: true });
-const fits = async () => !(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1));
 const main = async () => page.textContent('main');
 const form = () => page.locator('#modele-titulaire form');
 const submit = async (value) => Promise.all([page.waitForLoadState('load'), form().locator(`button[value=${value}]`).click()]);
 
-await page.goto(BASE + '/connexion');
-await page.fill('#login', 'ccpo.secretaire');
-await page.fill('#password', 'Opale-Demo-2024!');
-await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+await login(page, 'ccpo.secretaire');
 await page.goto(BASE + '/seances');
 await Promise.all([page.waitForLoadState('load'), page.click('text=Modèles de convocation')]);
 ok((await page.textContent('h1')).includes('Modèles de convocation'), 'the templates page opens from the séances page');
 ok((await main()).includes('Convocation rectificative') && (await main()).includes('{{lien}}'), 'four templates, the placeholders explained');
 await axe(page, 'convocation templates (phone)');
-ok(await fits(), 'the templates page fits a 375 px phone screen');
+ok(await fits(page), 'the templates page fits a 375 px phone screen');
 
 await form().locator('textarea[name=texte]').fill('Bonjour {{destinatair}},\n{{lien}}\n');
 await submit('apercu');

@@ -2,14 +2,10 @@
 // designates the president and the secretary, writes the debates of the first point, saves (a new
 // version), downloads the draft PDF, arrêtes it; then opens the liste des délibérations (deadline
 // shown, PDF) and the registre page (yearly export). axe-core on every page.
-import { launch, axe, ok, done, BASE } from './lib.mjs';
+import { launch, axe, ok, done, BASE, fits, login } from './lib.mjs';
 
 const { browser, page } = await launch({ phone: true });
-await page.goto(BASE + '/connexion');
-await page.fill('#login', 'ccpo.secretaire');
-await page.fill('#password', 'Opale-Demo-2024!');
-await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
-const fits = async () => !(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1));
+await login(page, 'ccpo.secretaire');
 const pdf = async (href) => {
   const res = await page.request.get(BASE + href);
   return res.status() === 200 && (await res.body()).subarray(0, 4).toString() === '%PDF';
@@ -21,7 +17,7 @@ await Promise.all([page.waitForLoadState('load'), page.click('text=Procès-verba
 ok((await page.textContent('h1')).includes('Procès-verbal'), 'the PV page opens from the séance');
 ok((await page.textContent('main')).includes('brouillon'), 'a draft');
 await axe(page, 'procès-verbal draft (phone)');
-ok(await fits(), 'the PV page fits a 375 px phone screen');
+ok(await fits(page), 'the PV page fits a 375 px phone screen');
 await page.selectOption('#pv-president', { index: 1 });
 await page.selectOption('#pv-secretaire', { index: 2 });
 await page.fill('#pv-intro', 'La séance est ouverte à 18 h 35.');
@@ -40,7 +36,7 @@ await Promise.all([page.waitForLoadState('load'), page.click('main nav >> text=L
 main = await page.textContent('main');
 ok(main.includes('Liste des délibérations') && main.includes('au plus tard le'), 'the list shows its deadline', main.slice(0, 300));
 await axe(page, 'liste des délibérations (phone)');
-ok(await fits(), 'the list fits a 375 px phone screen');
+ok(await fits(page), 'the list fits a 375 px phone screen');
 ok(await pdf(await page.getAttribute('a[href$="/liste.pdf"]', 'href')), 'the list PDF downloads');
 ok(await pdf(await page.getAttribute('a[href$="/registre.pdf"]', 'href')), 'the séance registre sheets download');
 

@@ -1,17 +1,14 @@
 // Journey (signatures): the présidente on a phone deposits her certificate on « Mon certificat » (a
 // wrong PIN first: refused in French), then checks an unsigned PDF on « Vérifier une signature ».
 // axe-core on every page. The test PKI is generated at run time (tests/sign/pki.sh).
-import { launch, axe, ok, done, BASE } from './lib.mjs';
+import { launch, axe, ok, done, BASE, login } from './lib.mjs';
 import { execSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 
 const dir = mkdtempSync('/tmp/e2e-pki-');
 execSync(`bash ../tests/sign/pki.sh ${dir}/pki`);
 const { browser, page } = await launch({ phone: true });
-await page.goto(BASE + '/connexion');
-await page.fill('#login', 'ccpo.president');
-await page.fill('#password', 'Opale-Demo-2024!');
-await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+await login(page, 'ccpo.president');
 await page.goto(BASE + '/mon-certificat');
 ok((await page.textContent('h1')).includes('certificat'), '« Mon certificat » opens');
 await axe(page, 'my certificate, none yet (phone)');

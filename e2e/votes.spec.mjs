@@ -2,14 +2,10 @@
 // recorded, délibérations numbered), adds a point, records its vote with « tous pour » and one
 // contre (a secret ballot with wrong totals first: refused in French), and sees the result and the
 // délibération's number on the séance page. axe-core on every page.
-import { launch, axe, ok, done, BASE } from './lib.mjs';
+import { launch, axe, ok, done, BASE, fits, login } from './lib.mjs';
 
 const { browser, page } = await launch({ phone: true });
-const fits = async () => !(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1));
-await page.goto(BASE + '/connexion');
-await page.fill('#login', 'ccpo.secretaire');
-await page.fill('#password', 'Opale-Demo-2024!');
-await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+await login(page, 'ccpo.secretaire');
 
 // The past séance: the one whose agenda shows délibérations.
 await page.goto(BASE + '/seances');
@@ -31,7 +27,7 @@ ok((await page.textContent('main')).includes('Motion de soutien'), 'a point is a
 await Promise.all([page.waitForLoadState('load'), page.click('text=Enregistrer le vote du point 6')]);
 ok((await page.textContent('h1')).includes('Vote — point 6'), 'the vote page of the new point opens');
 await axe(page, 'vote form (phone)');
-ok(await fits(), 'the vote form fits a 375 px phone screen');
+ok(await fits(page), 'the vote form fits a 375 px phone screen');
 
 // A secret ballot whose totals do not match attendance: refused, in French, the page kept.
 await page.check('#sc-secret');
@@ -62,6 +58,6 @@ await page.waitForSelector('text=Rouvrir la séance', { timeout: 10000 }).catch(
 const closed = await page.textContent('main');
 ok(closed.includes('Séance close le') && closed.includes('Rouvrir la séance'), 'the secretary closes the séance: closing time shown, reopening offered', closed.slice(0, 400));
 await axe(page, 'closed séance (phone)');
-ok(await fits(), 'the closed séance page fits a 375 px phone screen');
+ok(await fits(page), 'the closed séance page fits a 375 px phone screen');
 await browser.close();
 done();

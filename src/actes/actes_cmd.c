@@ -1,11 +1,8 @@
 /* actes_cmd: the `opale actes` command — archive, check, message, classification, annulation,
  * reponse — a thin layer over actes.h. */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,42 +37,6 @@ static int load_classification(int argc, char **argv, struct actes_classificatio
 	return 0;
 }
 
-/* Files are mapped, not read: a 150 MB annex costs no heap, and the size rule sees its real size. */
-struct mapped {
-	void *p;
-	size_t len;
-};
-
-static int map_file(const char *path, struct mapped *m)
-{
-	m->p = NULL;
-	m->len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -1;
-	}
-	m->len = (size_t)st.st_size;
-	if (m->len) {
-		m->p = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (m->p == MAP_FAILED)
-			m->p = NULL;
-	} else {
-		m->p = (void *)"";
-	}
-	close(fd);
-	return m->p ? 0 : -1;
-}
-
-static void unmap(struct mapped *m)
-{
-	if (m->p && m->len)
-		munmap(m->p, m->len);
-}
-
 /* opale actes archive --meta META.json --acte FILE [--annexe FILE]… [--classification F] --out DIR */
 static int cmd_archive(int argc, char **argv)
 {
@@ -96,7 +57,7 @@ static int cmd_archive(int argc, char **argv)
 		return 2;
 	buf text = BUF_INIT, warn = BUF_INIT, path = BUF_INIT;
 	struct actes_acte a = { 0 };
-	struct mapped *maps = xcalloc((size_t)na + 1, sizeof *maps);
+	struct actes_mapped *maps = xcalloc((size_t)na + 1, sizeof *maps);
 	struct err e = { 0 };
 	struct actes_report r = { 0 };
 	if (buf_read_file(&text, meta, 1 << 20) < 0) {
@@ -124,7 +85,7 @@ static int cmd_archive(int argc, char **argv)
 		const char *f = i == 0 ? acte : annexes[i - 1];
 		struct actes_piece *p = i == 0 ? &a.acte : &a.annexes[i - 1];
 		p->name = f;
-		if (map_file(f, &maps[i]) == 0) {
+		if (actes_map_file(f, &maps[i]) == 0) {
 			p->data = maps[i].p;
 			p->len = maps[i].len;
 		}
@@ -165,7 +126,7 @@ static int cmd_archive(int argc, char **argv)
 	rc = 0;
 out:
 	for (int i = 0; i <= na; i++)
-		unmap(&maps[i]);
+		actes_unmap(&maps[i]);
 	free(maps);
 	actes_report_free(&r);
 	actes_acte_free(&a);

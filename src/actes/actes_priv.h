@@ -48,4 +48,15 @@ void actes_xml_fichier(xmlNodePtr parent, xmlNsPtr ns, const char *elem, const c
 /* Serializes as ISO-8859-1, indented, into out (appended) and frees doc. */
 void actes_xml_finish(xmlDocPtr doc, buf *out);
 
+/* A file mapped, not read (actes_map.c): a 150 MB annex costs no heap, and the size rule sees its
+ * real size. */
+struct actes_mapped {
+	void *p;
+	size_t len;
+};
+/* Maps path read-only (an empty file maps to ""): 0, or -1 when path is NULL or not a readable
+ * regular file (m->p NULL). */
+int actes_map_file(const char *path, struct actes_mapped *m);
+void actes_unmap(struct actes_mapped *m);
+
 #endif

@@ -24,14 +24,10 @@ static int demo_pdf(const char *path, const char *title, const char *text, char 
 
 static int demo_actes(db *d, struct demo_ctx *c, struct err *e)
 {
+	int loaded = demo_loaded(d, c, "SELECT COUNT(*) FROM actes WHERE tenant_id = $1", e);
+	if (loaded)
+		return loaded < 0 ? -1 : 0;  /* already loaded */
 	int rc;
-	db_stmt *s = tdb_query(d, c->ccpo, e, &rc, "SELECT COUNT(*) FROM actes WHERE tenant_id = $1", "");
-	if (!s)
-		return -1;
-	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	db_finalize(s);
-	if (n)
-		return 0;   /* already loaded */
 	store_init(c->data_dir);
 	if (actes_db_settings(d, c->ccpo, "3", "46", NULL, e) < 0)
 		return -1;

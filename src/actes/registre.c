@@ -2,19 +2,17 @@
  * ACTES settings, in the database (0020_actes.sql). The rules an act passes are those of the
  * archive builder (actes_acte_check), applied to the files as they will be sent. */
 #include "actes/registre.h"
+#include "actes/actes_priv.h"
 #include "core/numbering.h"
 #include "search/search.h"
 #include "db/tenant.h"
 #include "identity/identity.h"
 #include "store/store.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static const struct { const char *key, *label; } states[] = {
@@ -28,40 +26,6 @@ const char *actes_state_label(const char *state)
 		if (state && strcmp(states[i].key, state) == 0)
 			return states[i].label;
 	return state ? state : "";
-}
-
-/* ---- files: mapped, not read (a 150 MB annex costs no heap) ---- */
-
-struct mapped {
-	void *p;
-	size_t len;
-};
-
-static int map_file(const char *path, struct mapped *m)
-{
-	m->p = NULL;
-	m->len = 0;
-	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -1;
-	}
-	m->len = (size_t)st.st_size;
-	m->p = m->len ? mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
-	if (m->p == MAP_FAILED)
-		m->p = NULL;
-	close(fd);
-	return m->p ? 0 : -1;
-}
-
-static void unmap(struct mapped *m)
-{
-	if (m->p && m->len)
-		munmap(m->p, m->len);
-	m->p = NULL;
 }
 
 static const char *mime_of(enum actes_file_kind k)
@@ -253,7 +217,7 @@ int actes_db_doc(db *d, int64_t tenant, int64_t acte, const char *role, int rang
 }
 
 /* Checks n with the archive builder's rules; r collects the violations. */
-static int check_new(db *d, int64_t tenant, const struct actes_new *n, struct mapped *maps, char cdate[11],
+static int check_new(db *d, int64_t tenant, const struct actes_new *n, struct actes_mapped *maps, char cdate[11],
 		     struct actes_report *r, struct err *e)
 {
 	struct actes_cl cl;
@@ -355,11 +319,11 @@ int actes_db_create(db *d, int64_t tenant, int64_t user, const struct actes_new 
 	if (auto_num)
 		copy.numero = "1";   /* checked with a valid placeholder, numbered once every rule passed */
 	size_t nf = n->n_annexes + 1;
-	struct mapped *maps = xcalloc(nf, sizeof *maps);
+	struct actes_mapped *maps = xcalloc(nf, sizeof *maps);
 	int ret = -1, own = !db_in_transaction(d);
 	char cdate[11];
 	for (size_t i = 0; i < nf; i++)
-		map_file(i == 0 ? n->acte.path : n->annexes[i - 1].path, &maps[i]);   /* missing → reported by the rules */
+		actes_map_file(i == 0 ? n->acte.path : n->annexes[i - 1].path, &maps[i]);   /* missing → reported by the rules */
 	if (own && db_begin_write(d, e) < 0)
 		goto out;
 	if (check_new(d, tenant, n, maps, cdate, r, e) < 0)
@@ -405,14 +369,14 @@ out:
 	if (ret < 0 && own)
 		db_rollback(d);
 	for (size_t i = 0; i < nf; i++)
-		unmap(&maps[i]);
+		actes_unmap(&maps[i]);
 	free(maps);
 	return ret;
 }
 
 /* Canonical bytes for a file known by its first bytes only: the same sniff, then content that passes the
  * content checks of its kind (those run again on the upload itself). */
-static void declared_bytes(const struct actes_file_decl *f, struct mapped *m)
+static void declared_bytes(const struct actes_file_decl *f, struct actes_mapped *m)
 {
 	static const char pdf[] = "%PDF-1.4\n%%EOF\n", xml[] = "<?xml version=\"1.0\"?><x/>", jpeg[] = "\xff\xd8\xff\xe0",
 			  png[] = "\x89PNG\r\n\x1a\n";
@@ -440,7 +404,7 @@ int actes_db_validate(db *d, int64_t tenant, const struct actes_new *given, cons
 	if (auto_num)
 		n.numero = "1";   /* the allocator's number is valid by construction */
 	struct actes_doc_in *docs = xcalloc(na + 1, sizeof *docs);
-	struct mapped *maps = xcalloc(na + 1, sizeof *maps);
+	struct actes_mapped *maps = xcalloc(na + 1, sizeof *maps);
 	n.acte = (struct actes_doc_in){ "@document", NULL, NULL, NULL };
 	char (*names)[32] = xcalloc(na + 1, sizeof *names);
 	for (size_t i = 0; i < na; i++) {
@@ -630,15 +594,11 @@ int actes_db_list_write(db *d, int64_t tenant, const char *state, int annee, int
 
 json_t *actes_db_get(db *d, int64_t tenant, int64_t id, struct err *e)
 {
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT " ACTE_COLS " FROM actes WHERE tenant_id = $1 AND id = $2", "i", id);
+	db_stmt *s = tdb_row(d, tenant, e, "actes.inconnu", "Acte introuvable.",
+			     "SELECT " ACTE_COLS " FROM actes WHERE tenant_id = $1 AND id = $2", id);
 	if (!s)
 		return NULL;
-	if (rc != DB_ROW) {
-		db_finalize(s);
-		err_set(e, 404, "actes.inconnu", "Acte introuvable.");
-		return NULL;
-	}
+	int rc;
 	json_t *j = row_acte(s);
 	json_object_set_new(j, "erreur", json_string(db_col_text(s, 16)));
 	db_finalize(s);

@@ -77,11 +77,9 @@ static int create(struct req *r)
 	db *d = req_db(r);
 	if (!d)
 		return -1;
-	const char *meta = req_form(r, "acte");
-	json_error_t je;
-	json_t *j = meta ? json_loads(meta, JSON_REJECT_DUPLICATES, &je) : NULL;
+	json_t *j = req_form_json(r, "acte");
 	if (!j)
-		return res_fail(r, 400, "json.malformed", "Champ « acte » : JSON attendu%s%s.", meta ? " — " : "", meta ? je.text : "");
+		return -1;
 	const struct upload *doc = req_upload(r, "document");
 	if (!doc) {
 		json_decref(j);
@@ -265,24 +263,7 @@ OPALE_ROUTE(actes_cancel_r, "POST", "/api/v1/actes/:id/annuler", cancel, WRITERS
 
 static int doc_get(struct req *r)
 {
-	int64_t id = req_param_id(r, "id"), doc = id > 0 ? req_param_id(r, "doc") : -1;
-	db *d = doc > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT sha256, mime, name FROM actes_docs WHERE tenant_id = $1 AND acte_id = $2 AND id = $3",
-			       "ii", id, doc);
-	if (!s || rc != DB_ROW) {
-		if (s)
-			db_finalize(s);
-		return res_fail(r, 404, "document.inconnu", "Document introuvable.");
-	}
-	char path[1200];
-	store_path(db_col_text(s, 0), path, sizeof path);
-	const char *mime = arena_strdup(r->a, db_col_text(s, 1)), *name = arena_strdup(r->a, db_col_text(s, 2));
-	db_finalize(s);
-	return res_file(r, path, mime, name);
+	return store_send_doc(r, "SELECT sha256, mime, name FROM actes_docs WHERE tenant_id = $1 AND acte_id = $2 AND id = $3");
 }
 OPALE_ROUTE(actes_doc_r, "GET", "/api/v1/actes/:id/documents/:doc", doc_get, READERS, SCOPE_TENANT, TT);
 
@@ -321,12 +302,7 @@ static int answer(struct req *r)
 	if (!d)
 		return -1;
 	struct err e = { 0 };
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM actes_messages WHERE tenant_id = $1 AND id = $2", "i", id);
-	int found = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	if (!found)
+	if (!tdb_exists(d, r->tenant_id, "SELECT id FROM actes_messages WHERE tenant_id = $1 AND id = $2", "i", id))
 		return res_fail(r, 404, "actes.message_inconnu", "Courrier introuvable.");
 	if (actes_answer_request(r, d, id, &e) < 0)
 		return res_fail_err(r, &e);

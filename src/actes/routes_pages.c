@@ -33,9 +33,9 @@ static const char *fmt_time(int64_t t, char out[32])
 static int list(struct req *r)
 {
 	struct err e;
-	db *d = db_thread(&e);
+	db *d = req_db_page(r);
 	if (!d)
-		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+		return -1;
 	const char *etat = req_query(r, "etat"), *q = req_query(r, "q"), *an = req_query(r, "annee");
 	json_t *a = actes_db_list(d, r->tenant_id, etat && *etat ? etat : NULL, an ? atoi(an) : 0, 0, q, 500, &e);
 	if (!a)
@@ -93,10 +93,9 @@ static json_t *form_data(db *d, struct req *r, json_t *values, json_t *violation
 
 static int new_form(struct req *r)
 {
-	struct err e;
-	db *d = db_thread(&e);
+	db *d = req_db_page(r);
 	if (!d)
-		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+		return -1;
 	return page_render(r, 200, "actes_nouveau", "Nouvel acte", form_data(d, r, NULL, NULL));
 }
 OPALE_ROUTE(actes_new_page, "GET", "/actes/nouveau", new_form, WRITERS, SCOPE_TENANT, TT);
@@ -104,9 +103,9 @@ OPALE_ROUTE(actes_new_page, "GET", "/actes/nouveau", new_form, WRITERS, SCOPE_TE
 static int new_post(struct req *r)
 {
 	struct err e = { 0 };
-	db *d = db_thread(&e);
+	db *d = req_db_page(r);
 	if (!d)
-		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+		return -1;
 	const struct upload *doc = req_upload(r, "document");
 	const char *types = req_form(r, "types_annexes");
 	struct actes_doc_in ann[64];
@@ -272,11 +271,7 @@ static int answer(struct req *r)
 	db *d = id > 0 ? db_thread(&e) : NULL;
 	if (!d)
 		return -1;
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT acte_id FROM actes_messages WHERE tenant_id = $1 AND id = $2", "i", id);
-	int64_t acte = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
+	int64_t acte = tdb_int(d, r->tenant_id, 0, "SELECT acte_id FROM actes_messages WHERE tenant_id = $1 AND id = $2", "i", id);
 	if (!acte)
 		return res_fail(r, 404, "actes.message_inconnu", "Courrier introuvable.");
 	if (actes_answer_request(r, d, id, &e) < 0)

@@ -23,15 +23,10 @@
 static int act_row(db *d, int64_t tenant, int64_t acte, char state[32], char numero[64], char objet[520], int *nature, int64_t *folder,
 		   struct err *e)
 {
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT state, numero, objet, nature, folder_id FROM actes WHERE tenant_id = $1 AND id = $2", "i",
-			       acte);
+	db_stmt *s = tdb_row(d, tenant, e, "actes.inconnu", "Acte introuvable.",
+			     "SELECT state, numero, objet, nature, folder_id FROM actes WHERE tenant_id = $1 AND id = $2", acte);
 	if (!s)
 		return -1;
-	if (rc != DB_ROW) {
-		db_finalize(s);
-		return err_set(e, 404, "actes.inconnu", "Acte introuvable.");
-	}
 	snprintf(state, 32, "%s", db_col_text(s, 0));
 	snprintf(numero, 64, "%s", db_col_text(s, 1));
 	snprintf(objet, 520, "%s", db_col_text(s, 2));

@@ -156,15 +156,11 @@ out:
 
 int actes_stamp_ar(db *d, int64_t tenant, int64_t acte, struct err *e)
 {
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT a.id_acte, a.date_ar, (SELECT MIN(at) FROM actes_events WHERE tenant_id = $1 AND acte_id = $2"
-						  " AND action = 'tdt.poste') FROM actes a WHERE a.tenant_id = $1 AND a.id = $2", "i", acte);
+	db_stmt *s = tdb_row(d, tenant, e, "actes.inconnu", "Acte introuvable.",
+			     "SELECT a.id_acte, a.date_ar, (SELECT MIN(at) FROM actes_events WHERE tenant_id = $1 AND acte_id = $2"
+			     " AND action = 'tdt.poste') FROM actes a WHERE a.tenant_id = $1 AND a.id = $2", acte);
 	if (!s)
 		return -1;
-	if (rc != DB_ROW) {
-		db_finalize(s);
-		return err_set(e, 404, "actes.inconnu", "Acte introuvable.");
-	}
 	char id[128], recu[11], envoi[11] = "", iso[11];
 	snprintf(id, sizeof id, "%s", db_col_text(s, 0));
 	fr_date(recu, db_col_text(s, 1));

@@ -86,15 +86,11 @@ static int letters_schedule(db *d, int64_t tenant, struct err *e)
 static int new_tx(db *d, int64_t tenant, int64_t acte, const char *kind, int64_t message, const char *payload, int64_t *tid,
 		  struct err *e)
 {
-	int rc;
 	int64_t now = identity_now();
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "INSERT INTO actes_transmissions (tenant_id, acte_id, kind, message_id, payload, created_at, updated_at)"
-						  " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id", "ititii",
-			       acte, kind, message, payload ? payload : "{}", now, now);
-	if (!s)
+	if (tdb_insert(d, tenant, e, tid, "INSERT INTO actes_transmissions (tenant_id, acte_id, kind, message_id, payload, created_at, updated_at)"
+					    " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id", "ititii",
+			  acte, kind, message, payload ? payload : "{}", now, now) < 0)
 		return -1;
-	*tid = db_col_int64(s, 0);
-	db_finalize(s);
 	return enqueue_tx_job(d, "actes.envoi", tenant, *tid, "0", 0, e) < 0 || letters_schedule(d, tenant, e) < 0 ? -1 : 0;
 }
 
@@ -542,11 +538,21 @@ static int post_simple(db *d, const struct job *j, const struct tx *t, const str
 	return ret;
 }
 
+/* The transmission a job is about: 0, or the job's outcome when it cannot be loaded — JOB_DEAD when
+ * it no longer exists, JOB_RETRY otherwise. */
+static int job_tx(db *d, const struct job *j, struct tx *t, struct err *e)
+{
+	if (tx_load(d, j->tenant_id, payload_id(j, "t"), t, e) < 0)
+		return strcmp(e->code, "actes.transmission") == 0 ? JOB_DEAD : JOB_RETRY;
+	return 0;
+}
+
 static int job_envoi(db *d, const struct job *j, struct err *e)
 {
 	struct tx t;
-	if (tx_load(d, j->tenant_id, payload_id(j, "t"), &t, e) < 0)
-		return strcmp(e->code, "actes.transmission") == 0 ? JOB_DEAD : JOB_RETRY;
+	int rc = job_tx(d, j, &t, e);
+	if (rc < 0)
+		return rc;
 	if (t.tdt_id[0] || (strcmp(t.state, "a_envoyer") != 0 && strcmp(t.state, "envoi") != 0))
 		return 0;   /* already posted (a re-run after the commit of adopt) */
 	struct actes_cl cl;
@@ -685,8 +691,9 @@ static int apply_status(db *d, int64_t tenant, const struct tx *t, int st, const
 static int job_suivi(db *d, const struct job *j, struct err *e)
 {
 	struct tx t;
-	if (tx_load(d, j->tenant_id, payload_id(j, "t"), &t, e) < 0)
-		return strcmp(e->code, "actes.transmission") == 0 ? JOB_DEAD : JOB_RETRY;
+	int rc = job_tx(d, j, &t, e);
+	if (rc < 0)
+		return rc;
 	if (!strcmp(t.state, "acquitte") || !strcmp(t.state, "erreur") || !strcmp(t.state, "annule"))
 		return 0;
 	struct actes_cl cl;
@@ -726,7 +733,7 @@ static int job_suivi(db *d, const struct job *j, struct err *e)
 	snprintf(next, sizeof next, "%d", t.polls + 2);
 	/* slower polls for an old transmission: every poll_s at first, ten times less after a day */
 	int64_t wait = t.polls > 1440 ? 10 * (int64_t)poll_s() : poll_s();
-	int rc = apply_status(d, j->tenant_id, &t, st, xml, xml_len, &final, e) < 0 ||
+	rc = apply_status(d, j->tenant_id, &t, st, xml, xml_len, &final, e) < 0 ||
 		 tdb_run(d, j->tenant_id, e, "UPDATE actes_transmissions SET polls = polls + 1 WHERE tenant_id = $1 AND id = $2", "i", t.id) < 0 ||
 		 (!final && enqueue_tx_job(d, "actes.suivi", j->tenant_id, t.id, next, identity_now() + wait, e) < 0) ? -1 : 0;
 	if (db_tx_end(d, 1, rc, e) < 0)

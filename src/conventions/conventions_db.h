@@ -12,6 +12,9 @@
 /* A member of a JSON input: the string ("" when absent or not a string); the integer (a number or a
  * string of digits; 0 otherwise). */
 const char *cv_str(json_t *o, const char *k);
+/* Adds a budget line's cents to its financeur's total in by_fin ("(non précisé)" when none) and to
+ * its year's in by_year (the budget view and the XLSX export). */
+void cv_budget_tally(json_t *line, int64_t cents, json_t *by_fin, json_t *by_year);
 int64_t cv_num(json_t *o, const char *k);     /* alerts: deadlines within this many days (and overdue reviews) */
 
 /* Creates (id = 0) or updates a convention from one JSON object: the fields as typed (dates

@@ -125,14 +125,9 @@ int cv_demo_load(db *d, int64_t tenant, int64_t user, struct err *e)
 
 static int demo_conventions(db *d, struct demo_ctx *c, struct err *e)
 {
-	int rc;
-	db_stmt *s = tdb_query(d, c->ccpo, e, &rc, "SELECT COUNT(*) FROM conventions WHERE tenant_id = $1", "");
-	if (!s)
-		return -1;
-	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	db_finalize(s);
-	if (n)
-		return 0;
+	int loaded = demo_loaded(d, c, "SELECT COUNT(*) FROM conventions WHERE tenant_id = $1", e);
+	if (loaded)
+		return loaded < 0 ? -1 : 0;  /* already loaded */
 	return cv_demo_load(d, c->ccpo, c->users[DEMO_AGENT], e);
 }
 OPALE_DEMO_STEP(conventions, "60-conventions", demo_conventions);

@@ -20,6 +20,17 @@ const char *cv_str(json_t *o, const char *k)
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
+void cv_budget_tally(json_t *line, int64_t cents, json_t *by_fin, json_t *by_year)
+{
+	const char *fin = *cv_str(line, "financeur") ? cv_str(line, "financeur") : "(non précisé)";
+	json_t *cur = json_object_get(by_fin, fin);
+	json_object_set_new(by_fin, fin, json_integer((cur ? json_integer_value(cur) : 0) + cents));
+	char y[16];
+	snprintf(y, sizeof y, "%lld", (long long)json_integer_value(json_object_get(line, "annee")));
+	cur = json_object_get(by_year, y);
+	json_object_set_new(by_year, y, json_integer((cur ? json_integer_value(cur) : 0) + cents));
+}
+
 int64_t cv_num(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
@@ -164,12 +175,7 @@ static int write_main(db *d, int64_t tenant, int64_t user, int64_t id, json_t *i
 		if (!id)
 			return err_set(e, 500, "db.erreur", "Enregistrement impossible.");
 	} else {
-		int rc;
-		db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
-		int found = s && rc == DB_ROW;
-		if (s)
-			db_finalize(s);
-		if (!found)
+		if (!tdb_exists(d, tenant, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id))
 			return err_set(e, 404, "convention.inconnue", "Convention introuvable.");
 	}
 	*out_id = id;
@@ -280,13 +286,7 @@ static int line_check(db *d, int64_t tenant, int64_t conv, int64_t fiche, json_t
 	if (strcmp(l->taxes, "TTC") != 0 && strcmp(l->taxes, "HT") != 0)
 		return err_set(e, 400, "budget.taxes", "Montant : TTC ou HT.");
 	if (fiche) {
-		int rc;
-		db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id FROM convention_fiches WHERE tenant_id = $1 AND id = $2 AND convention_id = $3",
-				       "ii", fiche, conv);
-		int ok = s && rc == DB_ROW;
-		if (s)
-			db_finalize(s);
-		if (!ok)
+		if (!tdb_exists(d, tenant, "SELECT id FROM convention_fiches WHERE tenant_id = $1 AND id = $2 AND convention_id = $3", "ii", fiche, conv))
 			return err_set(e, 400, "budget.fiche", "Fiche-action inconnue pour cette convention.");
 	}
 	return 0;
@@ -669,13 +669,7 @@ json_t *cv_get(db *d, int64_t tenant, int64_t id, struct date today, struct err 
 		json_object_set_new(l, "montant", money_json(m));
 		json_object_set_new(l, "paye", money_json(p));
 		json_object_set_new(l, "reste", money_json(m - p));
-		const char *fin = *cv_str(l, "financeur") ? cv_str(l, "financeur") : "(non précisé)";
-		json_t *cur = json_object_get(by_fin, fin);
-		json_object_set_new(by_fin, fin, json_integer((cur ? json_integer_value(cur) : 0) + m));
-		char y[16];
-		snprintf(y, sizeof y, "%lld", (long long)json_integer_value(json_object_get(l, "annee")));
-		cur = json_object_get(by_year, y);
-		json_object_set_new(by_year, y, json_integer((cur ? json_integer_value(cur) : 0) + m));
+		cv_budget_tally(l, m, by_fin, by_year);
 	}
 	json_array_foreach(fiches, k, f) {
 		int64_t sum = 0;
@@ -769,12 +763,7 @@ int cv_bilan_add(db *d, int64_t tenant, int64_t user, int64_t conv, const char *
 	struct date dd;
 	if (!echeance || date_parse(echeance, &dd, NULL) < 0)
 		return err_set(e, 400, "bilan.echeance", "Échéance du bilan invalide (AAAA-MM-JJ).");
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", conv);
-	int ok = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	if (!ok)
+	if (!tdb_exists(d, tenant, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", conv))
 		return err_set(e, 404, "convention.inconnue", "Convention introuvable.");
 	char *ind = indicateurs ? json_dumps(indicateurs, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
 	int r = tdb_run(d, tenant, e, "DELETE FROM convention_bilans WHERE tenant_id = $1 AND convention_id = $2 AND echeance = $3", "it", conv,

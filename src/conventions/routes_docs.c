@@ -3,6 +3,7 @@
  * partner's external signature, as the demo's « Avenant avec signature externe », carries it), and a
  * review (bilan) as a PDF. */
 #include "conventions/conventions_db.h"
+#include "conventions/routes.h"
 #include "actes/registre.h"
 #include "core/config.h"
 #include "db/tenant.h"
@@ -30,14 +31,12 @@ static const char *tmp_path(struct req *r, const char *what, int64_t id)
 
 static int send_parapheur(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e = { 0 };
-	json_t *c = cv_get(d, r->tenant_id, id, cv_today(), &e);
+	db *d;
+	json_t *c = cv_load(r, &d);
 	if (!c)
-		return res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
+		return -1;
+	int64_t id = req_param_id(r, "id");
+	struct err e = { 0 };
 	const char *back = arena_printf(r->a, "/conventions/%lld", (long long)id);
 	if (json_integer_value(json_object_get(c, "parapheur_dossier"))) {
 		json_decref(c);
@@ -103,11 +102,7 @@ static int send_prefecture(struct req *r)
 		return res_fail_err(r, &e);
 	const char *back = arena_printf(r->a, "/conventions/%lld", (long long)id);
 	int64_t folder = json_integer_value(json_object_get(c, "parapheur_dossier"));
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT acte_id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
-	int64_t already = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
+	int64_t already = tdb_int(d, r->tenant_id, 0, "SELECT acte_id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
 	const char *matiere = req_form(r, "matiere"), *tp = req_form(r, "type_piece"), *date = req_form(r, "date_decision");
 	const char *sig = json_string_value(json_object_get(c, "signature_date"));
 	char objet[500];

@@ -158,15 +158,8 @@ static int save(struct req *r, int64_t id)
 	if (!d)
 		return -1;
 	struct err e = { 0 };
-	if (id) {
-		int rc;
-		db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
-		int found = s && rc == DB_ROW;
-		if (s)
-			db_finalize(s);
-		if (!found)
-			return res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
-	}
+	if (id && !tdb_exists(d, r->tenant_id, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id))
+		return res_fail(r, 404, "convention.inconnue", "Convention introuvable.");
 	json_t *in = form_json(r);
 	int64_t out = 0;
 	if (db_begin_write(d, &e) < 0 || cv_save(d, r->tenant_id, r->user_id, id, in, &out, &e) < 0 || db_commit(d, &e) < 0) {
@@ -312,13 +305,7 @@ OPALE_ROUTE(cv_edit_page, "GET", "/conventions/:id/modifier", edit_page, WRITERS
 /* Is id a convention of the request's collectivité? */
 static int conv_exists(struct req *r, db *d, int64_t id)
 {
-	struct err e = { 0 };
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
-	int found = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	return found;
+	return tdb_exists(d, r->tenant_id, "SELECT id FROM conventions WHERE tenant_id = $1 AND id = $2", "i", id);
 }
 
 int cv_sub_action(struct req *r, int (*fn)(struct req *r, db *d, int64_t id, struct err *e), const char *done, const char *audit,
@@ -572,10 +559,20 @@ static void csv_field(buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
-static const char *jstr(json_t *o, const char *k)
+/* A field and its separator. */
+static void csv_cell(buf *b, const char *s)
 {
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : "";
+	csv_field(b, s);
+	buf_putc(b, ';');
+}
+
+/* Answers with the CSV in b (then freed) as a download named name. */
+static int send_csv(struct req *r, buf *b, const char *name)
+{
+	res_header(r, "Content-Disposition", arena_printf(r->a, "attachment; filename=\"%s\"", name));
+	int rc = res_text(r, 200, "text/csv; charset=utf-8", b->data, b->len);
+	buf_free(b);
+	return rc;
 }
 
 static int export_register(struct req *r)
@@ -593,38 +590,27 @@ static int export_register(struct req *r)
 	json_array_foreach(l, i, c) {
 		json_t *a = json_array_get(json_object_get(c, "alertes"), 0);
 		char n[64];
-		csv_field(&b, jstr(c, "reference"));
-		buf_putc(&b, ';');
-		csv_field(&b, jstr(c, "titre"));
-		buf_putc(&b, ';');
-		csv_field(&b, jstr(c, "partenaire"));
+		csv_cell(&b, cv_str(c, "reference"));
+		csv_cell(&b, cv_str(c, "titre"));
+		csv_field(&b, cv_str(c, "partenaire"));
 		buf_printf(&b, ";%lld;", (long long)json_integer_value(json_object_get(c, "parent_id")));
-		csv_field(&b, jstr(c, "signature_date"));
-		buf_putc(&b, ';');
-		csv_field(&b, jstr(c, "debut"));
-		buf_putc(&b, ';');
-		csv_field(&b, jstr(c, "echeance"));
-		buf_putc(&b, ';');
-		csv_field(&b, jstr(c, "fin_possible"));
-		buf_putc(&b, ';');
-		csv_field(&b, jstr(c, "renouvellement"));
+		csv_cell(&b, cv_str(c, "signature_date"));
+		csv_cell(&b, cv_str(c, "debut"));
+		csv_cell(&b, cv_str(c, "echeance"));
+		csv_cell(&b, cv_str(c, "fin_possible"));
+		csv_field(&b, cv_str(c, "renouvellement"));
 		snprintf(n, sizeof n, ";%lld;%lld;", (long long)json_integer_value(json_object_get(c, "renouvellements_faits")),
 			 (long long)json_integer_value(json_object_get(c, "renouvellements_max")));
 		buf_puts(&b, n);
-		csv_field(&b, jstr(c, "etat"));
+		csv_cell(&b, cv_str(c, "etat"));
+		buf_puts(&b, cv_str(json_object_get(c, "montant"), "euros"));
 		buf_putc(&b, ';');
-		buf_puts(&b, jstr(json_object_get(c, "montant"), "euros"));
-		buf_putc(&b, ';');
-		csv_field(&b, a ? jstr(a, "message") : "");
-		buf_putc(&b, ';');
-		csv_field(&b, a ? jstr(a, "date") : "");
+		csv_cell(&b, a ? cv_str(a, "message") : "");
+		csv_field(&b, a ? cv_str(a, "date") : "");
 		buf_puts(&b, "\r\n");
 	}
 	json_decref(l);
-	res_header(r, "Content-Disposition", "attachment; filename=\"registre-conventions.csv\"");
-	int rc = res_text(r, 200, "text/csv; charset=utf-8", b.data, b.len);
-	buf_free(&b);
-	return rc;
+	return send_csv(r, &b, "registre-conventions.csv");
 }
 OPALE_ROUTE(cv_export_register, "GET", "/conventions/registre.csv", export_register, READERS, SCOPE_TENANT, 0);
 
@@ -646,34 +632,24 @@ static int export_budget(struct req *r)
 		json_array_foreach(json_object_get(json_object_get(full, "budget"), "lignes"), k, l2) {
 			const char *fiche = "";
 			json_array_foreach(json_object_get(full, "fiches"), x, f) if (json_integer_value(json_object_get(f, "id")) ==
-										      json_integer_value(json_object_get(l2, "fiche_id"))) fiche = jstr(f, "intitule");
-			csv_field(&b, jstr(full, "titre"));
-			buf_putc(&b, ';');
-			csv_field(&b, jstr(full, "partenaire"));
-			buf_putc(&b, ';');
-			csv_field(&b, fiche);
-			buf_putc(&b, ';');
-			csv_field(&b, jstr(l2, "libelle"));
-			buf_putc(&b, ';');
-			csv_field(&b, jstr(l2, "financeur"));
+										      json_integer_value(json_object_get(l2, "fiche_id"))) fiche = cv_str(f, "intitule");
+			csv_cell(&b, cv_str(full, "titre"));
+			csv_cell(&b, cv_str(full, "partenaire"));
+			csv_cell(&b, fiche);
+			csv_cell(&b, cv_str(l2, "libelle"));
+			csv_field(&b, cv_str(l2, "financeur"));
 			buf_printf(&b, ";%lld;", (long long)json_integer_value(json_object_get(l2, "annee")));
-			csv_field(&b, jstr(l2, "debut"));
-			buf_putc(&b, ';');
-			csv_field(&b, jstr(l2, "fin"));
-			buf_putc(&b, ';');
-			csv_field(&b, jstr(l2, "formule"));
-			buf_putc(&b, ';');
-			csv_field(&b, jstr(l2, "taxes"));
-			buf_printf(&b, ";%s;%s;%s\r\n", jstr(json_object_get(l2, "montant"), "euros"), jstr(json_object_get(l2, "paye"), "euros"),
-				   jstr(json_object_get(l2, "reste"), "euros"));
+			csv_cell(&b, cv_str(l2, "debut"));
+			csv_cell(&b, cv_str(l2, "fin"));
+			csv_cell(&b, cv_str(l2, "formule"));
+			csv_field(&b, cv_str(l2, "taxes"));
+			buf_printf(&b, ";%s;%s;%s\r\n", cv_str(json_object_get(l2, "montant"), "euros"), cv_str(json_object_get(l2, "paye"), "euros"),
+				   cv_str(json_object_get(l2, "reste"), "euros"));
 		}
 		json_decref(full);
 	}
 	json_decref(l);
-	res_header(r, "Content-Disposition", "attachment; filename=\"budget-conventions.csv\"");
-	int rc = res_text(r, 200, "text/csv; charset=utf-8", b.data, b.len);
-	buf_free(&b);
-	return rc;
+	return send_csv(r, &b, "budget-conventions.csv");
 }
 OPALE_ROUTE(cv_export_budget, "GET", "/conventions/budget.csv", export_budget, READERS, SCOPE_TENANT, 0);
 
@@ -691,17 +667,17 @@ static int ics(struct req *r)
 	json_t *c, *a;
 	json_array_foreach(l, i, c) json_array_foreach(json_object_get(c, "alertes"), k, a) {
 		struct date dd;
-		if (date_parse(jstr(a, "date"), &dd, NULL) < 0)
+		if (date_parse(cv_str(a, "date"), &dd, NULL) < 0)
 			continue;
 		buf_printf(&b, "BEGIN:VEVENT\r\nUID:convention-%lld-%s-%04d%02d%02d@opale\r\n", (long long)json_integer_value(json_object_get(c, "id")),
-			   jstr(a, "type"), dd.y, dd.m, dd.d);
+			   cv_str(a, "type"), dd.y, dd.m, dd.d);
 		ics_utc(&b, "DTSTAMP", date_to_days(dd) * 86400);
 		ics_date(&b, "DTSTART", dd);
 		ics_date(&b, "DTEND", date_add_days(dd, 1));
 		buf_puts(&b, "SUMMARY:");
-		ics_text(&b, jstr(c, "titre"));
+		ics_text(&b, cv_str(c, "titre"));
 		buf_puts(&b, " — ");
-		ics_text(&b, jstr(a, "message"));
+		ics_text(&b, cv_str(a, "message"));
 		buf_printf(&b, "\r\nEND:VEVENT\r\n");
 	}
 	ics_end(&b);

@@ -10,12 +10,6 @@
 
 #include "conventions/conventions_db.h"
 
-static const char *s(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : "";
-}
-
 static double euros(json_t *money)
 {
 	return (double)json_integer_value(json_object_get(money, "centimes")) / 100.0;
@@ -79,37 +73,37 @@ int cv_xlsx(json_t *conventions, buf *out, struct err *e)
 	json_t *c, *l, *f;
 	json_array_foreach(conventions, i, c) {
 		json_t *a = json_array_get(json_object_get(c, "alertes"), 0);
-		worksheet_write_string(reg, r, 0, s(c, "reference"), NULL);
-		worksheet_write_string(reg, r, 1, s(c, "titre"), NULL);
-		worksheet_write_string(reg, r, 2, s(c, "partenaire"), NULL);
+		worksheet_write_string(reg, r, 0, cv_str(c, "reference"), NULL);
+		worksheet_write_string(reg, r, 1, cv_str(c, "titre"), NULL);
+		worksheet_write_string(reg, r, 2, cv_str(c, "partenaire"), NULL);
 		if (json_integer_value(json_object_get(c, "avenant_numero")))
 			worksheet_write_number(reg, r, 3, (double)json_integer_value(json_object_get(c, "avenant_numero")), NULL);
-		date_cell(reg, r, 4, s(c, "signature_date"), date);
-		date_cell(reg, r, 5, s(c, "debut"), date);
-		date_cell(reg, r, 6, s(c, "echeance"), date);
-		date_cell(reg, r, 7, s(c, "fin_possible"), date);
-		worksheet_write_string(reg, r, 8, s(c, "renouvellement_libelle"), NULL);
+		date_cell(reg, r, 4, cv_str(c, "signature_date"), date);
+		date_cell(reg, r, 5, cv_str(c, "debut"), date);
+		date_cell(reg, r, 6, cv_str(c, "echeance"), date);
+		date_cell(reg, r, 7, cv_str(c, "fin_possible"), date);
+		worksheet_write_string(reg, r, 8, cv_str(c, "renouvellement_libelle"), NULL);
 		worksheet_write_number(reg, r, 9, (double)json_integer_value(json_object_get(c, "renouvellements_faits")), NULL);
 		worksheet_write_number(reg, r, 10, (double)json_integer_value(json_object_get(c, "renouvellements_max")), NULL);
-		worksheet_write_string(reg, r, 11, s(c, "etat_libelle"), NULL);
+		worksheet_write_string(reg, r, 11, cv_str(c, "etat_libelle"), NULL);
 		worksheet_write_number(reg, r, 12, euros(json_object_get(c, "montant")), money);
 		if (a) {
-			worksheet_write_string(reg, r, 13, s(a, "message"), NULL);
-			date_cell(reg, r, 14, s(a, "date"), date);
+			worksheet_write_string(reg, r, 13, cv_str(a, "message"), NULL);
+			date_cell(reg, r, 14, cv_str(a, "date"), date);
 		}
 		r++;
 		json_array_foreach(json_object_get(json_object_get(c, "budget"), "lignes"), k, l) {
 			const char *fiche = "";
 			json_array_foreach(json_object_get(c, "fiches"), x, f) if (json_integer_value(json_object_get(f, "id")) ==
-										     json_integer_value(json_object_get(l, "fiche_id"))) fiche = s(f, "intitule");
-			worksheet_write_string(bud, b, 0, s(c, "titre"), NULL);
-			worksheet_write_string(bud, b, 1, s(c, "partenaire"), NULL);
+										     json_integer_value(json_object_get(l, "fiche_id"))) fiche = cv_str(f, "intitule");
+			worksheet_write_string(bud, b, 0, cv_str(c, "titre"), NULL);
+			worksheet_write_string(bud, b, 1, cv_str(c, "partenaire"), NULL);
 			worksheet_write_string(bud, b, 2, fiche, NULL);
-			worksheet_write_string(bud, b, 3, s(l, "libelle"), NULL);
-			worksheet_write_string(bud, b, 4, s(l, "financeur"), NULL);
+			worksheet_write_string(bud, b, 3, cv_str(l, "libelle"), NULL);
+			worksheet_write_string(bud, b, 4, cv_str(l, "financeur"), NULL);
 			worksheet_write_number(bud, b, 5, (double)json_integer_value(json_object_get(l, "annee")), NULL);
-			worksheet_write_string(bud, b, 6, s(l, "formule"), NULL);
-			worksheet_write_string(bud, b, 7, s(l, "taxes"), NULL);
+			worksheet_write_string(bud, b, 6, cv_str(l, "formule"), NULL);
+			worksheet_write_string(bud, b, 7, cv_str(l, "taxes"), NULL);
 			worksheet_write_number(bud, b, 8, euros(json_object_get(l, "montant")), money);
 			worksheet_write_number(bud, b, 9, euros(json_object_get(l, "paye")), money);
 			worksheet_write_number(bud, b, 10, euros(json_object_get(l, "reste")), money);
@@ -117,13 +111,7 @@ int cv_xlsx(json_t *conventions, buf *out, struct err *e)
 			int64_t m = json_integer_value(json_object_get(json_object_get(l, "montant"), "centimes"));
 			total += m;
 			paid += json_integer_value(json_object_get(json_object_get(l, "paye"), "centimes"));
-			const char *fin = *s(l, "financeur") ? s(l, "financeur") : "(non précisé)";
-			json_t *cur = json_object_get(by_fin, fin);
-			json_object_set_new(by_fin, fin, json_integer((cur ? json_integer_value(cur) : 0) + m));
-			char y[16];
-			snprintf(y, sizeof y, "%lld", (long long)json_integer_value(json_object_get(l, "annee")));
-			cur = json_object_get(by_year, y);
-			json_object_set_new(by_year, y, json_integer((cur ? json_integer_value(cur) : 0) + m));
+			cv_budget_tally(l, m, by_fin, by_year);
 		}
 	}
 	worksheet_write_string(bud, b, 0, "Total", bold);

@@ -28,6 +28,8 @@ db *db_thread(struct err *e);
 /* In a route handler: db_thread(), or NULL with a 503 « db.indisponible » answer set on r. */
 struct req;
 db *req_db(struct req *r);
+/* The same with the short message « Base de données indisponible. » (no engine detail), as the pages answer. */
+db *req_db_page(struct req *r);
 /* Opens a standalone connection (caller closes it with db_close). */
 int db_open(const char *data_dir, const char *url, db **out, struct err *e);
 void db_close(db *d);

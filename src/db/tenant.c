@@ -68,6 +68,52 @@ int tdb_run(db *d, int64_t tenant_id, struct err *e, const char *sql, const char
 	return rc < 0 ? -1 : 0;
 }
 
+/* Runs the scoped query and reads the first column of its first row: 1 with *v, 0 when there is no
+ * row (*v = 0), -1 with e when the query fails. */
+static int first_int(db *d, int64_t tenant_id, struct err *e, int64_t *v, const char *sql, const char *types, va_list ap)
+{
+	int rc;
+	db_stmt *s = scoped(d, tenant_id, e, &rc, sql, types, ap);
+	if (!s)
+		return -1;
+	int row = rc == DB_ROW;
+	*v = row ? db_col_int64(s, 0) : 0;
+	db_finalize(s);
+	return row;
+}
+
+int64_t tdb_int(db *d, int64_t tenant_id, int64_t dflt, const char *sql, const char *types, ...)
+{
+	struct err e;
+	int64_t v;
+	va_list ap;
+	va_start(ap, types);
+	int row = first_int(d, tenant_id, &e, &v, sql, types, ap);
+	va_end(ap);
+	return row > 0 ? v : dflt;
+}
+
+int tdb_insert(db *d, int64_t tenant_id, struct err *e, int64_t *id, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int row = first_int(d, tenant_id, e, id, sql, types, ap);
+	va_end(ap);
+	return row < 0 ? -1 : 0;
+}
+
+db_stmt *tdb_row(db *d, int64_t tenant_id, struct err *e, const char *code, const char *msg, const char *sql, int64_t id)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, tenant_id, e, &rc, sql, "i", id);
+	if (s && rc != DB_ROW) {
+		db_finalize(s);
+		err_set(e, 404, code, "%s", msg);
+		return NULL;
+	}
+	return s;
+}
+
 int tdb_data_version(db *d, int64_t tenant_id, const char *domain, int64_t *version, struct err *e)
 {
 	int rc;

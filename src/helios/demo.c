@@ -18,25 +18,15 @@
 
 static int64_t desk_named(db *d, int64_t tenant, const char *name)
 {
-	struct err e;
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, &e, &rc, "SELECT id FROM desks WHERE tenant_id = $1 AND name = $2 ORDER BY id LIMIT 1", "t", name);
-	int64_t id = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
-	return id;
+	return tdb_int(d, tenant, 0, "SELECT id FROM desks WHERE tenant_id = $1 AND name = $2 ORDER BY id LIMIT 1", "t", name);
 }
 
 static int demo_helios(db *d, struct demo_ctx *c, struct err *e)
 {
+	int loaded = demo_loaded(d, c, "SELECT COUNT(*) FROM pes_files WHERE tenant_id = $1", e);
+	if (loaded)
+		return loaded < 0 ? -1 : 0;  /* already loaded */
 	int rc;
-	db_stmt *s = tdb_query(d, c->ccpo, e, &rc, "SELECT COUNT(*) FROM pes_files WHERE tenant_id = $1", "");
-	if (!s)
-		return -1;
-	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	db_finalize(s);
-	if (n)
-		return 0;  /* already loaded */
 	/* Without the DGFiP schemas (an installation that lacks them) no PES can be checked: the rest of
 	 * the demo loads all the same. */
 	struct err se = { 0 };

@@ -356,17 +356,16 @@ int hf_signature_state(const char *path, struct err *e)
 	return rc;
 }
 
+db_stmt *hf_row(db *d, int64_t tenant, int64_t id, const char *sql, struct err *e)
+{
+	return tdb_row(d, tenant, e, "helios.inconnu", "Fichier PES introuvable.", sql, id);
+}
+
 int hf_same_content(db *d, int64_t tenant, int64_t id, const char *path, struct err *e)
 {
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT nomfic, idcoll, codcol, codbud, summary FROM pes_files WHERE tenant_id = $1 AND id = $2",
-			       "i", id);
+	db_stmt *s = hf_row(d, tenant, id, "SELECT nomfic, idcoll, codcol, codbud, summary FROM pes_files WHERE tenant_id = $1 AND id = $2", e);
 	if (!s)
 		return -1;
-	if (rc != DB_ROW) {
-		db_finalize(s);
-		return err_set(e, 404, "helios.inconnu", "Fichier PES introuvable.");
-	}
 	char nomfic[128], idcoll[16], codcol[4], codbud[4];
 	snprintf(nomfic, sizeof nomfic, "%s", db_col_text(s, 0));
 	snprintf(idcoll, sizeof idcoll, "%s", db_col_text(s, 1));
@@ -410,14 +409,9 @@ int hf_set_folder(db *d, int64_t tenant, int64_t id, int64_t folder, struct err 
 
 int hf_event(db *d, int64_t tenant, int64_t id, int64_t user, const char *action, const char *detail, struct err *e)
 {
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT state FROM pes_files WHERE tenant_id = $1 AND id = $2", "i", id);
+	db_stmt *s = hf_row(d, tenant, id, "SELECT state FROM pes_files WHERE tenant_id = $1 AND id = $2", e);
 	if (!s)
 		return -1;
-	if (rc != DB_ROW) {
-		db_finalize(s);
-		return err_set(e, 404, "helios.inconnu", "Fichier PES introuvable.");
-	}
 	char state[32];
 	snprintf(state, sizeof state, "%s", db_col_text(s, 0));
 	db_finalize(s);
@@ -444,14 +438,9 @@ static int in_list(const char *state, const char *list)
 int hf_transition(db *d, int64_t tenant, int64_t id, const char *from, const char *to, int64_t user, const char *action,
 		  const char *detail, struct err *e)
 {
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT state, version FROM pes_files WHERE tenant_id = $1 AND id = $2", "i", id);
+	db_stmt *s = hf_row(d, tenant, id, "SELECT state, version FROM pes_files WHERE tenant_id = $1 AND id = $2", e);
 	if (!s)
 		return -1;
-	if (rc != DB_ROW) {
-		db_finalize(s);
-		return err_set(e, 404, "helios.inconnu", "Fichier PES introuvable.");
-	}
 	char cur[32];
 	snprintf(cur, sizeof cur, "%s", db_col_text(s, 0));
 	int64_t version = db_col_int64(s, 1);
@@ -503,14 +492,9 @@ json_t *hf_json(db *d, int64_t tenant, int64_t id, struct err *e)
 	int rc;
 	char sql[600];
 	snprintf(sql, sizeof sql, "SELECT %s, summary, report FROM pes_files WHERE tenant_id = $1 AND id = $2", FILE_COLS);
-	db_stmt *s = tdb_query(d, tenant, e, &rc, sql, "i", id);
+	db_stmt *s = hf_row(d, tenant, id, sql, e);
 	if (!s)
 		return NULL;
-	if (rc != DB_ROW) {
-		db_finalize(s);
-		err_set(e, 404, "helios.inconnu", "Fichier PES introuvable.");
-		return NULL;
-	}
 	json_t *j = file_row(s);
 	json_t *sum = json_loads(db_col_text(s, 25), 0, NULL), *rep = json_loads(db_col_text(s, 26), 0, NULL);
 	db_finalize(s);
@@ -581,14 +565,9 @@ json_t *hf_retours(db *d, int64_t tenant, int limit, struct err *e)
 
 int hf_blob(db *d, int64_t tenant, int64_t id, int signed_, char sha[65], char *name, size_t n, struct err *e)
 {
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT sha256, signed_sha256, name FROM pes_files WHERE tenant_id = $1 AND id = $2", "i", id);
+	db_stmt *s = hf_row(d, tenant, id, "SELECT sha256, signed_sha256, name FROM pes_files WHERE tenant_id = $1 AND id = $2", e);
 	if (!s)
 		return -1;
-	if (rc != DB_ROW) {
-		db_finalize(s);
-		return err_set(e, 404, "helios.inconnu", "Fichier PES introuvable.");
-	}
 	int use_signed = signed_ && db_col_text(s, 1)[0];
 	snprintf(sha, 65, "%s", db_col_text(s, use_signed ? 1 : 0));
 	const char *nm = db_col_text(s, 2);
@@ -662,6 +641,27 @@ static void free_candidates(struct candidate *c, int n)
 		json_decref(c[i].summary);
 }
 
+/* The file an answer (PES_Acquit, PES_Retour) comes back for: among the collectivité's files of the
+ * same IdColl, CodCol and CodBud, the first with the highest score(answer, file) above 0; 0 when
+ * none scores, -1 with e. */
+static int64_t best_file(db *d, int64_t tenant, const char *idcoll, const char *codcol, const char *codbud,
+			 int (*score)(const void *answer, const struct candidate *c), const void *answer, struct err *e)
+{
+	struct candidate c[200];
+	int n = load_candidates(d, tenant, idcoll, codcol, codbud, c, 200, e);
+	if (n < 0)
+		return -1;
+	int best = -1, best_score = 0;
+	for (int i = 0; i < n; i++) {
+		int sc = score(answer, &c[i]);
+		if (sc > best_score)
+			best = i, best_score = sc;
+	}
+	int64_t file = best >= 0 ? c[best].id : 0;
+	free_candidates(c, n);
+	return file;
+}
+
 static int answer_insert(db *d, int64_t tenant, int64_t user, int64_t file, const char *kind, const char *path, const char *name,
 			 const char *sha256, uint64_t size, const char *etat, int64_t ok, int64_t ko, const char *dtestr,
 			 const char *nomfic, const char *source, int64_t *id, struct err *e)
@@ -681,15 +681,10 @@ static int answer_insert(db *d, int64_t tenant, int64_t user, int64_t file, cons
 	char mime[128];
 	if (store_put_file(path, sha256, mime, e) < 0)
 		return -1;
-	s = tdb_query(d, tenant, e, &rc, "INSERT INTO pes_answers (tenant_id, file_id, kind, name, sha256, size, etat, acceptes, refuses,"
-					 " dtestr, nomfic, source, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-					 " $12, $13, $14) RETURNING id", "itttitiitttii", file, kind, name, sha256, (int64_t)size, etat,
-		      ok, ko, dtestr ? dtestr : "", nomfic ? nomfic : "", source, user, identity_now());
-	if (!s)
-		return -1;
-	*id = db_col_int64(s, 0);
-	db_finalize(s);
-	return 0;
+	return tdb_insert(d, tenant, e, id, "INSERT INTO pes_answers (tenant_id, file_id, kind, name, sha256, size, etat, acceptes, refuses,"
+					    " dtestr, nomfic, source, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+					    " $12, $13, $14) RETURNING id", "itttitiitttii", file, kind, name, sha256, (int64_t)size, etat,
+			  ok, ko, dtestr ? dtestr : "", nomfic ? nomfic : "", source, user, identity_now());
 }
 
 /* First DGFiP codes of a refused acquittal, for the history line. */
@@ -753,26 +748,25 @@ static int alert_refusal(db *d, int64_t tenant, int64_t file, int64_t answer, co
 	return ret;
 }
 
+/* An acquittal names the file (NomFic) and its bordereaux (domain 5: dépenses, 6: recettes). */
+static int acquit_score(const void *answer, const struct candidate *c)
+{
+	const struct pes_acquit *a = answer;
+	int score = a->nomfic && c->nomfic[0] && strcmp(a->nomfic, c->nomfic) == 0 ? 1000 : 0;
+	for (size_t k = 0; k < a->n_elements; k++) {
+		const struct pes_ack_element *el = &a->elements[k];
+		if (el->domaine == 5 || el->domaine == 6)
+			score += bord_score(c->summary, el->domaine == 5 ? 'D' : 'R', el->exercice, el->num_bord);
+	}
+	return score;
+}
+
 static int acquit_import(db *d, int64_t tenant, int64_t user, const struct pes_acquit *a, const char *path, const char *name,
 			 const char *sha256, uint64_t size, const char *source, int64_t *answer_id, int64_t *file_id, struct err *e)
 {
-	struct candidate c[200];
-	int n = load_candidates(d, tenant, a->idcoll, a->codcol, a->codbud, c, 200, e);
-	if (n < 0)
+	int64_t file = best_file(d, tenant, a->idcoll, a->codcol, a->codbud, acquit_score, a, e);
+	if (file < 0)
 		return -1;
-	int best = -1, best_score = 0;
-	for (int i = 0; i < n; i++) {
-		int score = a->nomfic && c[i].nomfic[0] && strcmp(a->nomfic, c[i].nomfic) == 0 ? 1000 : 0;
-		for (size_t k = 0; k < a->n_elements; k++) {
-			const struct pes_ack_element *el = &a->elements[k];
-			if (el->domaine == 5 || el->domaine == 6)
-				score += bord_score(c[i].summary, el->domaine == 5 ? 'D' : 'R', el->exercice, el->num_bord);
-		}
-		if (score > best_score)
-			best = i, best_score = score;
-	}
-	int64_t file = best >= 0 ? c[best].id : 0;
-	free_candidates(c, n);
 	if (!file)
 		return err_set(e, 422, "helios.acquit_orphelin",
 			       "Aucun fichier PES de la collectivité ne correspond à cet acquittement (NomFic %s, IdColl %s, CodCol %s, CodBud %s).",
@@ -798,23 +792,22 @@ static int acquit_import(db *d, int64_t tenant, int64_t user, const struct pes_a
 	return rc;
 }
 
+/* A PES_Retour names the bordereaux it restitutes. */
+static int retour_score(const void *answer, const struct candidate *c)
+{
+	const struct pes_retour *r = answer;
+	int score = 0;
+	for (size_t k = 0; k < r->n_bordereaux; k++)
+		score += bord_score(c->summary, r->bordereaux[k].domaine, r->bordereaux[k].exer, r->bordereaux[k].idbord);
+	return score;
+}
+
 static int retour_import(db *d, int64_t tenant, int64_t user, const struct pes_retour *r, const char *path, const char *name,
 			 const char *sha256, uint64_t size, const char *source, int64_t *answer_id, int64_t *file_id, struct err *e)
 {
-	struct candidate c[200];
-	int n = load_candidates(d, tenant, r->idcoll, r->codcol, r->codbud, c, 200, e);
-	if (n < 0)
+	int64_t file = best_file(d, tenant, r->idcoll, r->codcol, r->codbud, retour_score, r, e);
+	if (file < 0)
 		return -1;
-	int best = -1, best_score = 0;
-	for (int i = 0; i < n; i++) {
-		int score = 0;
-		for (size_t k = 0; k < r->n_bordereaux; k++)
-			score += bord_score(c[i].summary, r->bordereaux[k].domaine, r->bordereaux[k].exer, r->bordereaux[k].idbord);
-		if (score > best_score)
-			best = i, best_score = score;
-	}
-	int64_t file = best >= 0 ? c[best].id : 0;
-	free_candidates(c, n);
 	*file_id = file;
 	size_t pieces = 0;
 	for (size_t k = 0; k < r->n_bordereaux; k++)

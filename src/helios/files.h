@@ -102,5 +102,8 @@ int hf_signature_state(const char *path, struct err *e);
 int hf_same_content(db *d, int64_t tenant, int64_t id, const char *path, struct err *e);
 int hf_set_signed(db *d, int64_t tenant, int64_t id, const char *sha256, struct err *e);
 int hf_set_folder(db *d, int64_t tenant, int64_t id, int64_t folder, struct err *e);
+/* Runs sql, a SELECT of PES file id ($2), and returns its row to read and finalize: NULL with e on
+ * failure, 404 helios.inconnu when there is no such file. */
+db_stmt *hf_row(db *d, int64_t tenant, int64_t id, const char *sql, struct err *e);
 
 #endif

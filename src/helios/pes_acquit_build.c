@@ -158,8 +158,7 @@ int pes_acquit_build(const char *path, const struct pes_acquit_opts *opt, buf *o
 	int rc = 0;
 	if (!opt)
 		opt = &none;
-	time_t now = time(NULL);
-	strftime(today, sizeof today, "%Y-%m-%d", localtime(&now));
+	pes_date_or_today(NULL, today);
 	if (pes_check_file(path, &co, &rep, e) < 0)
 		return -1;
 	int model_ok = pes_model_load(path, 0, &m, e) == 0;

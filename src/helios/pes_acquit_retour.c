@@ -12,13 +12,7 @@
 int pes_acquit_retour_build(const struct pes_retour *r, const char *date, buf *out, struct err *e)
 {
 	char today[11];
-	if (!date) {
-		time_t t = time(NULL);
-		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(today, sizeof today, "%Y-%m-%d", &tm);
-		date = today;
-	}
+	date = pes_date_or_today(date, today);
 	int dep = 0, rec = 0;
 	for (size_t i = 0; i < r->n_bordereaux; i++) {
 		dep |= r->bordereaux[i].domaine == 'D';

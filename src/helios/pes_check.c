@@ -239,22 +239,6 @@ static void on_error_current(void *ud, xmlErrorPtr err)
 
 /* ---- driver ---- */
 
-struct source {
-	FILE *f;
-	const char *mem;
-	size_t len, pos;
-};
-
-static size_t source_read(struct source *s, char *out, size_t cap)
-{
-	if (s->f)
-		return fread(out, 1, cap, s->f);
-	size_t n = s->len - s->pos < cap ? s->len - s->pos : cap;
-	memcpy(out, s->mem + s->pos, n);
-	s->pos += n;
-	return n;
-}
-
 static int is_latin1(const char *enc)
 {
 	return strcasecmp(enc, "ISO-8859-1") == 0 || strcasecmp(enc, "ISO8859-1") == 0 ||
@@ -302,7 +286,7 @@ static int prologue_checks(struct pes_ctx *c, const struct pes_sniff *s, size_t 
 	return 0;
 }
 
-static int check_run(struct source *src, const struct pes_check_opts *o, struct pes_report *rep, struct err *e)
+static int check_run(struct pes_source *src, const struct pes_check_opts *o, struct pes_report *rep, struct err *e)
 {
 	static const struct pes_check_opts defaults;
 	struct pes_ctx c;
@@ -317,7 +301,7 @@ static int check_run(struct source *src, const struct pes_check_opts *o, struct 
 	xmlSchemaValidCtxtPtr vc = NULL;
 	xmlSchemaSAXPlugPtr plug = NULL;
 	char *chunk = xmalloc(CHUNK);
-	size_t n = source_read(src, chunk, CHUNK);
+	size_t n = pes_source_read(src, chunk, CHUNK);
 	rep->bytes = n;
 
 	struct pes_sniff s;
@@ -332,13 +316,7 @@ static int check_run(struct source *src, const struct pes_check_opts *o, struct 
 	}
 
 	xmlSAXHandler sax;
-	memset(&sax, 0, sizeof sax);
-	sax.initialized = XML_SAX2_MAGIC;
-	sax.startElementNs = on_start;
-	sax.endElementNs = on_end;
-	sax.characters = on_chars;
-	sax.internalSubset = on_doctype;
-	sax.serror = on_error_current;
+	pes_sax_init(&sax, on_start, on_end, on_chars, on_doctype, on_error_current);
 	size_t first = n < 4 ? n : 4;
 	current = &c;
 	/* Encoding converters report outside the parser context, to the thread's global handler:
@@ -367,7 +345,7 @@ static int check_run(struct source *src, const struct pes_check_opts *o, struct 
 		c.rules = pes_rules_new(&c);
 
 	xmlParseChunk(c.pc, chunk + first, (int)(n - first), 0);
-	while (!c.fatal && (n = source_read(src, chunk, CHUNK)) > 0) {
+	while (!c.fatal && (n = pes_source_read(src, chunk, CHUNK)) > 0) {
 		rep->bytes += n;
 		xmlParseChunk(c.pc, chunk, (int)n, 0);
 	}
@@ -403,11 +381,10 @@ out:
 
 int pes_check_file(const char *path, const struct pes_check_opts *o, struct pes_report *rep, struct err *e)
 {
-	struct source src = { 0 };
-	src.f = fopen(path, "rb");
-	if (!src.f) {
+	struct pes_source src;
+	if (pes_source_open(&src, path, e) < 0) {
 		memset(rep, 0, sizeof *rep);
-		return err_set(e, 404, "pes.lecture", "impossible d'ouvrir %s : %s", path, strerror(errno));
+		return -1;
 	}
 	int rc = check_run(&src, o, rep, e);
 	fclose(src.f);
@@ -417,7 +394,7 @@ int pes_check_file(const char *path, const struct pes_check_opts *o, struct pes_
 int pes_check_memory(const char *data, size_t len, const struct pes_check_opts *o, struct pes_report *rep,
 		     struct err *e)
 {
-	struct source src = { .mem = data, .len = len };
+	struct pes_source src = { .mem = data, .len = len };
 	return check_run(&src, o, rep, e);
 }
 

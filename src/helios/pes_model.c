@@ -1,7 +1,6 @@
 /* pes_model: reads a PES_Aller into bordereaux → pièces → lignes → tiers, plus its PJ — what the
  * « visuel PES » shows and what an acquittal answers. One SAX pass, no schema (pes_check does that);
  * strings live in one arena, arrays are grown by doubling and freed with the model. */
-#include <errno.h>
 #include <string.h>
 
 #include <libxml/SAX2.h>
@@ -267,34 +266,16 @@ static void on_error(void *ud, xmlErrorPtr err)
 	(void)ud, (void)err;  /* the parser's wellFormed flag says it; pes check explains */
 }
 
-struct src { FILE *f; const char *mem; size_t len, pos; };
-
-static size_t src_read(struct src *s, char *out, size_t cap)
-{
-	if (s->f)
-		return fread(out, 1, cap, s->f);
-	size_t n = s->len - s->pos < cap ? s->len - s->pos : cap;
-	memcpy(out, s->mem + s->pos, n);
-	s->pos += n;
-	return n;
-}
-
-static int load(struct src *s, size_t max_pieces, struct pes_model *m, struct err *e)
+static int load(struct pes_source *s, size_t max_pieces, struct pes_model *m, struct err *e)
 {
 	memset(m, 0, sizeof *m);
 	m->mem = xcalloc(1, sizeof *m->mem);
 	m->mem->a = arena_new();
 	struct mctx c = { .m = m, .a = m->mem->a, .max_pieces = max_pieces };
 	xmlSAXHandler sax;
-	memset(&sax, 0, sizeof sax);
-	sax.initialized = XML_SAX2_MAGIC;
-	sax.startElementNs = on_start;
-	sax.endElementNs = on_end;
-	sax.characters = on_chars;
-	sax.internalSubset = on_doctype;
-	sax.serror = on_error;
+	pes_sax_init(&sax, on_start, on_end, on_chars, on_doctype, on_error);
 	char chunk[65536];
-	size_t n = src_read(s, chunk, sizeof chunk);
+	size_t n = pes_source_read(s, chunk, sizeof chunk);
 	int rc = 0;
 	xmlStructuredErrorFunc old_handler = xmlStructuredError;
 	void *old_ctx = xmlStructuredErrorContext;
@@ -307,7 +288,7 @@ static int load(struct src *s, size_t max_pieces, struct pes_model *m, struct er
 	xmlCtxtUseOptions(c.pc, PES_XML_OPTIONS);
 	if (n > 4)
 		xmlParseChunk(c.pc, chunk + 4, (int)(n - 4), 0);
-	while (c.pc->wellFormed && !c.stop && !c.doctype && (n = src_read(s, chunk, sizeof chunk)) > 0)
+	while (c.pc->wellFormed && !c.stop && !c.doctype && (n = pes_source_read(s, chunk, sizeof chunk)) > 0)
 		xmlParseChunk(c.pc, chunk, (int)n, 0);
 	if (c.pc->wellFormed && !c.stop && !c.doctype)
 		xmlParseChunk(c.pc, NULL, 0, 1);
@@ -322,11 +303,10 @@ static int load(struct src *s, size_t max_pieces, struct pes_model *m, struct er
 
 int pes_model_load(const char *path, size_t max_pieces, struct pes_model *m, struct err *e)
 {
-	struct src s = { 0 };
-	s.f = fopen(path, "rb");
-	if (!s.f) {
+	struct pes_source s;
+	if (pes_source_open(&s, path, e) < 0) {
 		memset(m, 0, sizeof *m);
-		return err_set(e, 404, "pes.lecture", "impossible d'ouvrir %s : %s", path, strerror(errno));
+		return -1;
 	}
 	int rc = load(&s, max_pieces, m, e);
 	fclose(s.f);
@@ -335,7 +315,7 @@ int pes_model_load(const char *path, size_t max_pieces, struct pes_model *m, str
 
 int pes_model_load_memory(const char *data, size_t len, size_t max_pieces, struct pes_model *m, struct err *e)
 {
-	struct src s = { .mem = data, .len = len };
+	struct pes_source s = { .mem = data, .len = len };
 	return load(&s, max_pieces, m, e);
 }
 

@@ -3,6 +3,7 @@
 #ifndef OPALE_HELIOS_PES_PRIV_H
 #define OPALE_HELIOS_PES_PRIV_H
 #include <stdint.h>
+#include <stdio.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
@@ -109,6 +110,21 @@ int pes_dom_is(xmlNodePtr n, const char *name);
 int pes_read_small(const char *path, buf *b, size_t max, struct err *e);
 
 /* ---- small helpers (pes_util.c) ---- */
+/* What the streaming readers (check, model) read: an open file (f) or bytes in memory. */
+struct pes_source {
+	FILE *f;
+	const char *mem;
+	size_t len, pos;
+};
+/* Opens path for reading: 0, or -1 with 404 pes.lecture (the caller fcloses s->f). */
+int pes_source_open(struct pes_source *s, const char *path, struct err *e);
+/* Reads up to cap bytes: the count, 0 at the end. */
+size_t pes_source_read(struct pes_source *s, char *out, size_t cap);
+/* date, or else today's (local time) written into today as AAAA-MM-JJ. */
+const char *pes_date_or_today(const char *date, char today[11]);
+/* The SAX2 handler of a streaming reader: elements, text, the DOCTYPE (refused) and errors. */
+void pes_sax_init(xmlSAXHandler *sax, startElementNsSAX2Func start, endElementNsSAX2Func end, charactersSAXFunc chars,
+		  internalSubsetSAXFunc doctype, xmlStructuredErrorFunc error);
 /* Appends one zeroed element to the array *arr_p of *n elements (capacity doubles at powers of 2). */
 void *pes_push(void *arr_p, size_t *n, size_t size);
 /* Appends UTF-8 text as ISO-8859-1 XML attribute content: & < > " escaped, other characters beyond

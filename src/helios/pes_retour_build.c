@@ -59,13 +59,7 @@ int pes_retour_build(const char *aller_path, const char *nomfic, const char *dat
 	if (pes_model_load(aller_path, 0, &m, e) < 0)
 		return -1;
 	char today[11];
-	if (!date) {
-		time_t t = time(NULL);
-		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(today, sizeof today, "%Y-%m-%d", &tm);
-		date = today;
-	}
+	date = pes_date_or_today(date, today);
 	size_t dep = 0, rec = 0;
 	for (size_t i = 0; i < m.n_bordereaux; i++) {
 		dep += m.bordereaux[i].domaine == 'D';

@@ -1,11 +1,55 @@
 /* pes_util: amounts in cents (never floating point for money), the Luhn key of SIREN/SIRET, and a
  * string set remembering where each key was first seen (duplicate bordereaux, pieces, PJ). */
 #include <ctype.h>
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/mem.h"
 #include "helios/pes_priv.h"
+
+int pes_source_open(struct pes_source *s, const char *path, struct err *e)
+{
+	memset(s, 0, sizeof *s);
+	s->f = fopen(path, "rb");
+	if (!s->f)
+		return err_set(e, 404, "pes.lecture", "impossible d'ouvrir %s : %s", path, strerror(errno));
+	return 0;
+}
+
+size_t pes_source_read(struct pes_source *s, char *out, size_t cap)
+{
+	if (s->f)
+		return fread(out, 1, cap, s->f);
+	size_t n = s->len - s->pos < cap ? s->len - s->pos : cap;
+	memcpy(out, s->mem + s->pos, n);
+	s->pos += n;
+	return n;
+}
+
+const char *pes_date_or_today(const char *date, char today[11])
+{
+	if (date)
+		return date;
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(today, 11, "%Y-%m-%d", &tm);
+	return today;
+}
+
+void pes_sax_init(xmlSAXHandler *sax, startElementNsSAX2Func start, endElementNsSAX2Func end, charactersSAXFunc chars,
+		  internalSubsetSAXFunc doctype, xmlStructuredErrorFunc error)
+{
+	memset(sax, 0, sizeof *sax);
+	sax->initialized = XML_SAX2_MAGIC;
+	sax->startElementNs = start;
+	sax->endElementNs = end;
+	sax->characters = chars;
+	sax->internalSubset = doctype;
+	sax->serror = error;
+}
 
 int pes_amount_cents(const char *s, int64_t *cents)
 {

@@ -53,9 +53,9 @@ static void decorate(struct req *r, json_t *f)
 static int render_home(struct req *r, int status, json_t *issues, const char *message)
 {
 	struct err e;
-	db *d = db_thread(&e);
+	db *d = req_db_page(r);
 	if (!d)
-		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+		return -1;
 	const char *etat = req_query(r, "etat"), *ex = req_query(r, "exercice");
 	if (etat && !*etat)
 		etat = NULL;
@@ -106,9 +106,9 @@ static int import(struct req *r)
 		return res_redirect(r, "/helios");
 	}
 	struct err e = { 0 };
-	db *d = db_thread(&e);
+	db *d = req_db_page(r);
 	if (!d)
-		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+		return -1;
 	struct pes_report rep;
 	memset(&rep, 0, sizeof rep);
 	int64_t id;
@@ -138,9 +138,9 @@ static int answer(struct req *r)
 		return res_redirect(r, "/helios");
 	}
 	struct err e = { 0 };
-	db *d = db_thread(&e);
+	db *d = req_db_page(r);
 	if (!d)
-		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+		return -1;
 	int64_t aid, fid;
 	const char *name = hf_req_name(r, u, "retour.xml");
 	if (hf_answer_import(d, r->tenant_id, r->user_id, u->path, name, u->sha256, u->size, "manuel", &aid, &fid, &e) < 0) {
@@ -161,9 +161,9 @@ OPALE_ROUTE(hf_answer_page, "POST", "/helios/retours", answer, HF_WRITERS, SCOPE
 static int settings(struct req *r)
 {
 	struct err e = { 0 };
-	db *d = db_thread(&e);
+	db *d = req_db_page(r);
 	if (!d)
-		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+		return -1;
 	struct hf_settings st = { 0 };
 	const char *v;
 	if ((v = req_form(r, "idpost")) && strlen(v) < sizeof st.idpost)
@@ -192,9 +192,9 @@ OPALE_ROUTE(hf_settings_page, "POST", "/helios/parametres", settings, ROLE_ADMIN
 static int settings_tdt(struct req *r)
 {
 	struct err e = { 0 };
-	db *d = db_thread(&e);
+	db *d = req_db_page(r);
 	if (!d)
-		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+		return -1;
 	const char *pw = req_form(r, "tdt_password");
 	const char *password = req_form(r, "tdt_oublier") ? "" : pw && *pw ? pw : NULL;   /* empty field: the password kept */
 	if (hf_tdt_set(d, r->tenant_id, req_form(r, "tdt_url") ? req_form(r, "tdt_url") : "", req_form(r, "tdt_login") ? req_form(r, "tdt_login") : "",
@@ -339,12 +339,7 @@ static int signed_upload(struct req *r)
 	if (!d)
 		return -1;
 	const struct upload *u = hf_req_file(r);
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM pes_files WHERE tenant_id = $1 AND id = $2", "i", id);
-	int found = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	if (!found)
+	if (!tdb_exists(d, r->tenant_id, "SELECT id FROM pes_files WHERE tenant_id = $1 AND id = $2", "i", id))
 		return res_fail(r, 404, "helios.inconnu", "Fichier PES introuvable.");
 	if (!u || !u->size)
 		return back(r, id, 0, "Choisissez le PES signé à déposer.");

@@ -18,15 +18,10 @@ static void euros(buf *b, int64_t cents)
 int hf_send_to_signature(db *d, int64_t tenant, int64_t user, int64_t id, int64_t subtype, int64_t desk, int64_t *folder,
 			 struct err *e)
 {
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT state, name, sha256, size, nomfic, bordereaux, total_depense, total_recette, exercice"
-						  " FROM pes_files WHERE tenant_id = $1 AND id = $2", "i", id);
+	db_stmt *s = hf_row(d, tenant, id, "SELECT state, name, sha256, size, nomfic, bordereaux, total_depense, total_recette, exercice"
+				       " FROM pes_files WHERE tenant_id = $1 AND id = $2", e);
 	if (!s)
 		return -1;
-	if (rc != DB_ROW) {
-		db_finalize(s);
-		return err_set(e, 404, "helios.inconnu", "Fichier PES introuvable.");
-	}
 	char state[32], name[256], sha[65], nomfic[128];
 	snprintf(state, sizeof state, "%s", db_col_text(s, 0));
 	snprintf(name, sizeof name, "%s", db_col_text(s, 1));
@@ -47,7 +42,7 @@ int hf_send_to_signature(db *d, int64_t tenant, int64_t user, int64_t id, int64_
 	json_object_set_new(meta, "helios", json_sprintf("%lld", (long long)id));
 	json_object_set_new(meta, "exercice", json_sprintf("%lld", (long long)exer));
 	int own;
-	rc = db_tx_join(d, &own, e);
+	int rc = db_tx_join(d, &own, e);
 	if (rc == 0)
 		rc = pa_folder_create(d, tenant, user, title.data, subtype, desk, meta, 0, folder, e) < 0 ||
 		     pa_folder_add_doc(d, tenant, *folder, "principal", name, sha, "text/xml", size, e) < 0 ||
@@ -209,14 +204,9 @@ int hf_signed_upload(db *d, int64_t tenant, int64_t user, int64_t id, const char
 		     struct err *e)
 {
 	(void)size;
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT state FROM pes_files WHERE tenant_id = $1 AND id = $2", "i", id);
+	db_stmt *s = hf_row(d, tenant, id, "SELECT state FROM pes_files WHERE tenant_id = $1 AND id = $2", e);
 	if (!s)
 		return -1;
-	if (rc != DB_ROW) {
-		db_finalize(s);
-		return err_set(e, 404, "helios.inconnu", "Fichier PES introuvable.");
-	}
 	int importe = strcmp(db_col_text(s, 0), HF_IMPORTE) == 0;
 	db_finalize(s);
 	if (!importe)
@@ -240,7 +230,7 @@ int hf_signed_upload(db *d, int64_t tenant, int64_t user, int64_t id, const char
 		return err_set(e, 422, "helios.signature", "Ce PES ne porte aucune signature.");
 	int own;
 	char mime[128];
-	rc = db_tx_join(d, &own, e);
+	int rc = db_tx_join(d, &own, e);
 	if (rc == 0)
 		rc = store_put_file(path, sha256, mime, e) < 0 || hf_set_signed(d, tenant, id, sha256, e) < 0 ||
 		     hf_transition(d, tenant, id, HF_IMPORTE, HF_SIGNE, user, "depot_signe",

@@ -125,6 +125,9 @@ const char *req_form(struct req *r, const char *name);
 const struct upload *req_upload(struct req *r, const char *field);
 /* Parses the body as a JSON object (duplicate keys and invalid UTF-8 refused); freed with r. */
 json_t *req_json(struct req *r);
+/* The JSON in form field `field` (the metadata of a multipart creation): a new reference the caller
+ * frees, or NULL with a 400 « json.malformed » answer naming the field. */
+json_t *req_form_json(struct req *r, const char *field);
 /* Reads an integer path parameter; -1 with r->err (404) when absent or malformed. */
 int64_t req_param_id(struct req *r, const char *name);
 

@@ -133,3 +133,13 @@ json_t *req_json(struct req *r)
 	}
 	return j;
 }
+
+json_t *req_form_json(struct req *r, const char *field)
+{
+	const char *v = req_form(r, field);
+	json_error_t je;
+	json_t *j = v ? json_loads(v, JSON_REJECT_DUPLICATES, &je) : NULL;
+	if (!j)
+		res_fail(r, 400, "json.malformed", "Champ « %s » : JSON attendu%s%s.", field, v ? " — " : "", v ? je.text : "");
+	return j;
+}

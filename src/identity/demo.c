@@ -4,6 +4,7 @@
 #include "identity/identity.h"
 #include "core/cli.h"
 #include "core/config.h"
+#include "db/tenant.h"
 #include "http/http.h"
 
 #include <stdio.h>
@@ -26,6 +27,17 @@ static const struct {
 	[DEMO_ELU] = { "ccpo.elu", "Pierre", "Lemaire", "Conseiller communautaire", ROLE_ELU },
 	[DEMO_AUDITEUR] = { "ccpo.auditeur", "Luc", "Martin", "Contrôle interne", ROLE_AUDITOR },
 };
+
+int demo_loaded(db *d, const struct demo_ctx *c, const char *count_sql, struct err *e)
+{
+	int rc;
+	db_stmt *s = tdb_query(d, c->ccpo, e, &rc, count_sql, "");
+	if (!s)
+		return -1;
+	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	db_finalize(s);
+	return n > 0;
+}
 
 static int demo_identity(db *d, struct demo_ctx *c, struct err *e)
 {

@@ -20,6 +20,10 @@ struct demo_step {
 	int (*run)(db *d, struct demo_ctx *c, struct err *e);
 };
 
+/* For a step's idempotence: whether the demo collectivité already has rows, count_sql being
+ * "SELECT COUNT(*) FROM t WHERE tenant_id = $1" — 1 yes (the step has run), 0 no, -1 with e. */
+int demo_loaded(db *d, const struct demo_ctx *c, const char *count_sql, struct err *e);
+
 #define OPALE_DEMO_STEP(id, key_, fn)                                                               \
 	static const struct demo_step opale_demo_##id                                               \
 		__attribute__((used, section("opale_demo"), aligned(sizeof(void *)))) = { key_, fn }

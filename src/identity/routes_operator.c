@@ -161,21 +161,26 @@ static int back(struct req *r, int64_t id, const char *ok_msg, struct err *e, in
 	return res_redirect(r, arena_printf(r->a, "/operateur/collectivites/%lld", (long long)id));
 }
 
-static int exists(db *d, int64_t id)
+/* The collectivité of the path (*id) and the connection: NULL with the answer set (404, 503). */
+static db *target(struct req *r, int64_t *id)
 {
+	*id = req_param_id(r, "id");
+	db *d = *id > 0 ? req_db(r) : NULL;
 	struct err e;
 	struct collectivite c;
-	return collectivite_get(d, id, &c, &e) == 0;
+	if (d && collectivite_get(d, *id, &c, &e) != 0) {
+		res_fail(r, 404, "collectivite.inconnue", "Collectivité introuvable.");
+		return NULL;
+	}
+	return d;
 }
 
 static int set_adhesion(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
+	int64_t id;
+	db *d = target(r, &id);
 	if (!d)
 		return -1;
-	if (!exists(d, id))
-		return res_fail(r, 404, "collectivite.inconnue", "Collectivité introuvable.");
 	struct err e = { 0 };
 	struct adhesion_dates ad;
 	const char *start = f(r, "start_date"), *ren = f(r, "renewed_on"), *term = f(r, "termination_notified_on");
@@ -201,12 +206,10 @@ static int valid_day(const char *s)
 
 static int set_step(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
+	int64_t id;
+	db *d = target(r, &id);
 	if (!d)
 		return -1;
-	if (!exists(d, id))
-		return res_fail(r, 404, "collectivite.inconnue", "Collectivité introuvable.");
 	const char *step = f(r, "step");
 	struct err e = { 0 };
 	int known = 0;
@@ -230,12 +233,10 @@ OPALE_ROUTE(op_step, "POST", "/operateur/collectivites/:id/etapes", set_step, RO
 
 static int add_assistance(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? req_db(r) : NULL;
+	int64_t id;
+	db *d = target(r, &id);
 	if (!d)
 		return -1;
-	if (!exists(d, id))
-		return res_fail(r, 404, "collectivite.inconnue", "Collectivité introuvable.");
 	struct err e = { 0 };
 	const char *day = f(r, "day");
 	long long minutes = strtoll(f(r, "minutes"), NULL, 10);

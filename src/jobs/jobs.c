@@ -61,6 +61,25 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static int stopping, wake;
 
+/* Wakes this process's sleeping workers. */
+static void wake_workers(void)
+{
+	pthread_mutex_lock(&mu);
+	wake = 1;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+}
+
+/* A job became ready: the workers of every node are told — other nodes' (PostgreSQL) when the
+ * transaction commits, this process's at once. */
+static int notify_workers(db *d, struct err *e)
+{
+	if (db_notify(d, NOTIFY_CHANNEL, e) < 0)
+		return -1;
+	wake_workers();
+	return 0;
+}
+
 int jobs_enqueue(db *d, const char *kind, const char *payload, const char *idem_key, int64_t tenant, int64_t run_at,
 		 int64_t *id, struct err *e)
 {
@@ -101,14 +120,7 @@ int jobs_enqueue(db *d, const char *kind, const char *payload, const char *idem_
 	if (id)
 		*id = db_col_int64(s, 0);
 	db_finalize(s);
-	/* Other nodes' workers (PostgreSQL): woken when the enqueuing transaction commits. */
-	if (db_notify(d, NOTIFY_CHANNEL, e) < 0)
-		return -1;
-	pthread_mutex_lock(&mu);
-	wake = 1;
-	pthread_cond_broadcast(&cv);
-	pthread_mutex_unlock(&mu);
-	return 0;
+	return notify_workers(d, e);
 }
 
 int64_t jobs_backoff(int attempts)
@@ -306,10 +318,7 @@ static void *listener(void *arg)
 			break;
 		int rc = d ? db_wait_notify(d, NOTIFY_CHANNEL, 250, &e) : -1;
 		if (rc == 1) {
-			pthread_mutex_lock(&mu);
-			wake = 1;
-			pthread_cond_broadcast(&cv);
-			pthread_mutex_unlock(&mu);
+			wake_workers();
 		} else if (rc < 0) {
 			log_warn("file de tâches, écoute : %s", e.msg);
 			usleep(poll_ms_ * 1000);
@@ -388,11 +397,5 @@ int jobs_retry(db *d, int64_t id, struct err *e)
 		return -1;
 	if (db_changes(d) != 1)
 		return err_set(e, 404, "tache.inconnue", "Aucune tâche en échec définitif avec ce numéro.");
-	if (db_notify(d, NOTIFY_CHANNEL, e) < 0)
-		return -1;
-	pthread_mutex_lock(&mu);
-	wake = 1;
-	pthread_cond_broadcast(&cv);
-	pthread_mutex_unlock(&mu);
-	return 0;
+	return notify_workers(d, e);
 }

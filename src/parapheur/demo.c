@@ -12,14 +12,10 @@
 
 static int demo_parapheur(db *d, struct demo_ctx *c, struct err *e)
 {
+	int loaded = demo_loaded(d, c, "SELECT COUNT(*) FROM desks WHERE tenant_id = $1", e);
+	if (loaded)
+		return loaded < 0 ? -1 : 0;  /* already loaded */
 	int rc;
-	db_stmt *s = tdb_query(d, c->ccpo, e, &rc, "SELECT COUNT(*) FROM desks WHERE tenant_id = $1", "");
-	if (!s)
-		return -1;
-	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	db_finalize(s);
-	if (n)
-		return 0;  /* already loaded */
 	int64_t pres, dgs, dga, sec, cci, c1, c2, t1, t2, st1, st2, folder;
 	if (pa_desk_create(d, c->ccpo, "Présidence", 0, &c->users[DEMO_PRESIDENT], 1, &pres, e) < 0 ||
 	    pa_desk_create(d, c->ccpo, "Direction générale des services", pres, &c->users[DEMO_DGS], 1, &dgs, e) < 0 ||

@@ -397,6 +397,41 @@ static const char *event_type(const char *action)
 	return action;
 }
 
+/* An event's identifier, type and date. */
+static void event_head(buf *b, const char *eid, const char *type, const char *ts)
+{
+	buf_puts(b, "<premis:event><premis:eventIdentifier>");
+	el(b, "eventIdentifierType", "opale:evenement");
+	el(b, "eventIdentifierValue", eid);
+	buf_puts(b, "</premis:eventIdentifier>");
+	el(b, "eventType", type);
+	el(b, "eventDateTime", ts);
+}
+
+/* An event's link to the archive's file of a document. */
+static void link_file(buf *b, json_t *doc)
+{
+	char zn[400];
+	zip_name(doc, zn, sizeof zn);
+	buf_puts(b, "<premis:linkingObjectIdentifier>");
+	el(b, "linkingObjectIdentifierType", "opale:fichier");
+	el(b, "linkingObjectIdentifierValue", zn);
+	buf_puts(b, "</premis:linkingObjectIdentifier>");
+}
+
+/* An event's link to an agent ("personne:NAME", "bureau:NAME"), remembered in agents with its type. */
+static void link_agent(buf *b, json_t *agents, const char *prefix, const char *name, const char *type, const char *role)
+{
+	char aid[300];
+	snprintf(aid, sizeof aid, "%s:%s", prefix, name);
+	json_object_set_new(agents, aid, json_string(type));
+	buf_puts(b, "<premis:linkingAgentIdentifier>");
+	el(b, "linkingAgentIdentifierType", "opale:agent");
+	el(b, "linkingAgentIdentifierValue", aid);
+	el(b, "linkingAgentRole", role);
+	buf_puts(b, "</premis:linkingAgentIdentifier>");
+}
+
 int pa_premis_xml(json_t *f, buf *b)
 {
 	char ts[26], id[64];
@@ -458,12 +493,7 @@ int pa_premis_xml(json_t *f, buf *b)
 		char eid[64];
 		snprintf(eid, sizeof eid, "evenement-%lld", (long long)json_integer_value(json_object_get(o, "id")));
 		iso(json_integer_value(json_object_get(o, "date")), ts);
-		buf_puts(b, "<premis:event><premis:eventIdentifier>");
-		el(b, "eventIdentifierType", "opale:evenement");
-		el(b, "eventIdentifierValue", eid);
-		buf_puts(b, "</premis:eventIdentifier>");
-		el(b, "eventType", event_type(jstr(o, "action")));
-		el(b, "eventDateTime", ts);
+		event_head(b, eid, event_type(jstr(o, "action")), ts);
 		buf det = BUF_INIT;
 		buf_printf(&det, "Action « %s »", jstr(o, "action"));
 		if (*jstr(o, "bureau_delegataire"))
@@ -480,38 +510,17 @@ int pa_premis_xml(json_t *f, buf *b)
 		el(b, "eventOutcome", "succès");
 		buf_puts(b, "</premis:eventOutcomeInformation>");
 		const char *who = jstr(o, "par"), *desk = *jstr(o, "bureau_delegataire") ? jstr(o, "bureau_delegataire") : jstr(o, "bureau");
-		if (*who && strcmp(who, " ") != 0) {
-			char aid[300];
-			snprintf(aid, sizeof aid, "personne:%s", who);
-			json_object_set_new(agents, aid, json_string("person"));
-			buf_puts(b, "<premis:linkingAgentIdentifier>");
-			el(b, "linkingAgentIdentifierType", "opale:agent");
-			el(b, "linkingAgentIdentifierValue", aid);
-			el(b, "linkingAgentRole", "exécutant");
-			buf_puts(b, "</premis:linkingAgentIdentifier>");
-		}
-		if (*desk) {
-			char aid[300];
-			snprintf(aid, sizeof aid, "bureau:%s", desk);
-			json_object_set_new(agents, aid, json_string("organization"));
-			buf_puts(b, "<premis:linkingAgentIdentifier>");
-			el(b, "linkingAgentIdentifierType", "opale:agent");
-			el(b, "linkingAgentIdentifierValue", aid);
-			el(b, "linkingAgentRole", "bureau");
-			buf_puts(b, "</premis:linkingAgentIdentifier>");
-		}
+		if (*who && strcmp(who, " ") != 0)
+			link_agent(b, agents, "personne", who, "person", "exécutant");
+		if (*desk)
+			link_agent(b, agents, "bureau", desk, "organization", "bureau");
 		/* The document as it stood (SHA-256 recorded with the event). */
 		size_t k;
 		json_t *dc;
 		json_array_foreach(json_object_get(f, "documents"), k, dc) {
 			if (!*jstr(o, "sha256") || strcmp(jstr(dc, "sha256"), jstr(o, "sha256")) != 0)
 				continue;
-			char zn[400];
-			zip_name(dc, zn, sizeof zn);
-			buf_puts(b, "<premis:linkingObjectIdentifier>");
-			el(b, "linkingObjectIdentifierType", "opale:fichier");
-			el(b, "linkingObjectIdentifierValue", zn);
-			buf_puts(b, "</premis:linkingObjectIdentifier>");
+			link_file(b, dc);
 			break;
 		}
 		buf_puts(b, "<premis:linkingObjectIdentifier>");
@@ -523,12 +532,7 @@ int pa_premis_xml(json_t *f, buf *b)
 		char eid[64];
 		snprintf(eid, sizeof eid, "verification-%zu", i + 1);
 		iso(identity_now(), ts);
-		buf_puts(b, "<premis:event><premis:eventIdentifier>");
-		el(b, "eventIdentifierType", "opale:evenement");
-		el(b, "eventIdentifierValue", eid);
-		buf_puts(b, "</premis:eventIdentifier>");
-		el(b, "eventType", "digital signature validation");
-		el(b, "eventDateTime", ts);
+		event_head(b, eid, "digital signature validation", ts);
 		buf det = BUF_INIT;
 		buf_printf(&det, "Signature %s de %s (certificat émis par %s, n° de série %s), signée le %s", jstr(o, "format"),
 			   jstr(o, "signataire"), jstr(o, "emetteur"), jstr(o, "numero_serie"), *jstr(o, "date_signature") ? jstr(o, "date_signature") : "?");
@@ -544,12 +548,7 @@ int pa_premis_xml(json_t *f, buf *b)
 			if (strcmp(jstr(dc, "nom"), jstr(o, "document")) != 0 ||
 			    (strcmp(jstr(dc, "role"), "signe") != 0 && strcmp(jstr(dc, "role"), "signature") != 0))
 				continue;
-			char zn[400];
-			zip_name(dc, zn, sizeof zn);
-			buf_puts(b, "<premis:linkingObjectIdentifier>");
-			el(b, "linkingObjectIdentifierType", "opale:fichier");
-			el(b, "linkingObjectIdentifierValue", zn);
-			buf_puts(b, "</premis:linkingObjectIdentifier>");
+			link_file(b, dc);
 			break;
 		}
 		buf_puts(b, "</premis:event>\n");

@@ -149,14 +149,7 @@ static int send_mail(db *d, int64_t tenant, const char *to, const char *subject,
 /* Desk of the folder's current external step, 0 when the folder is not waiting for one. */
 static int64_t external_desk(db *d, int64_t tenant, int64_t folder)
 {
-	struct err e;
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, &e, &rc, "SELECT desk_id FROM folder_pending WHERE tenant_id = $1 AND folder_id = $2 AND kind = 'externe'",
-			       "i", folder);
-	int64_t desk = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
-	return desk;
+	return tdb_int(d, tenant, 0, "SELECT desk_id FROM folder_pending WHERE tenant_id = $1 AND folder_id = $2 AND kind = 'externe'", "i", folder);
 }
 
 int pa_external_send(db *d, int64_t tenant, int64_t user, int64_t folder, const char *name, const char *email, int64_t *id,
@@ -195,13 +188,9 @@ int pa_external_send(db *d, int64_t tenant, int64_t user, int64_t folder, const 
 	char tok[64], h[65];
 	identity_random_token(tok);
 	identity_sha256_hex(tok, h);
-	s = tdb_query(d, tenant, e, &rc, "INSERT INTO external_requests (tenant_id, folder_id, desk_id, name, email, token_hash, created_by,"
-					 " created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-		      "iitttiii", folder, desk, name, email, h, user, now, now + LINK_TTL);
-	if (!s)
+	if (tdb_insert(d, tenant, e, id, "INSERT INTO external_requests (tenant_id, folder_id, desk_id, name, email, token_hash, created_by,"
+					    " created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id", "iitttiii", folder, desk, name, email, h, user, now, now + LINK_TTL) < 0)
 		return -1;
-	*id = db_col_int64(s, 0);
-	db_finalize(s);
 	struct collectivite c;
 	struct err e2;
 	const char *org = collectivite_get(d, tenant, &c, &e2) == 0 ? c.name : "la collectivité";
@@ -325,27 +314,45 @@ static int current_doc(db *d, int64_t tenant, int64_t folder, char sha[65], char
 	return ok ? 0 : -1;
 }
 
-static db *dbr(struct req *r)
+static const char *link_of(struct req *r, const char *tok) { return arena_printf(r->a, "/externe/%s", tok); }
+
+/* Back to the link's page with a flash message. */
+static int back(struct req *r, const char *tok, const char *kind, const char *msg)
 {
-	struct err e;
-	db *d = db_thread(&e);
-	if (!d)
-		res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
-	return d;
+	res_flash(r, kind, msg);
+	return res_redirect(r, link_of(r, tok));
 }
 
-static const char *link_of(struct req *r, const char *tok) { return arena_printf(r->a, "/externe/%s", tok); }
+/* The request of the link in the path (its token in *tok) and the connection: 0, or -1 with the
+ * answer set (503, 404 or 410; 403 when verified is asked and the code-verified session is missing). */
+static int open_link(struct req *r, int verified, db **d, struct xreq *x, const char **tok)
+{
+	struct err e;
+	if (!(*d = req_db_page(r)))
+		return -1;
+	*tok = req_param(r, "jeton");
+	if (by_token(*d, *tok, x, &e) < 0)
+		return res_fail(r, e.status, e.code, "%s", e.msg);
+	if (verified && !session_ok(r, x))
+		return res_fail(r, 403, "externe.code", "Vérifiez d'abord votre adresse avec le code reçu.");
+	return 0;
+}
+
+/* A write transaction that failed: rolls it back and answers 500 with e. */
+static int tx_fail(struct req *r, db *d, const struct err *e)
+{
+	db_rollback(d);
+	return res_fail(r, 500, e->code, "%s", e->msg);
+}
 
 static int page(struct req *r)
 {
-	db *d = dbr(r);
-	if (!d)
-		return -1;
+	db *d;
 	struct xreq x;
 	struct err e;
-	const char *tok = req_param(r, "jeton");
-	if (by_token(d, tok, &x, &e) < 0)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
+	const char *tok;
+	if (open_link(r, 0, &d, &x, &tok) < 0)
+		return -1;
 	struct collectivite c;
 	const char *org = collectivite_get(d, x.tenant, &c, &e) == 0 ? c.name : "";
 	int verified = session_ok(r, &x);
@@ -370,27 +377,19 @@ OPALE_ROUTE(pa_ext_page, "GET", "/externe/:jeton", page, ROLE_PUBLIC, SCOPE_PUBL
 
 static int send_code(struct req *r)
 {
-	db *d = dbr(r);
-	if (!d)
-		return -1;
+	db *d;
 	struct xreq x;
 	struct err e;
-	const char *tok = req_param(r, "jeton");
-	if (by_token(d, tok, &x, &e) < 0)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
-	if (strcmp(x.state, "envoye") != 0 && strcmp(x.state, "verifie") != 0) {
-		res_flash(r, "erreur", "Ce document est déjà signé.");
-		return res_redirect(r, link_of(r, tok));
-	}
+	const char *tok;
+	if (open_link(r, 0, &d, &x, &tok) < 0)
+		return -1;
+	if (strcmp(x.state, "envoye") != 0 && strcmp(x.state, "verifie") != 0)
+		return back(r, tok, "erreur", "Ce document est déjà signé.");
 	int64_t now = identity_now();
-	if (x.sent >= OTP_MAX_SENT) {
-		res_flash(r, "erreur", "Trop de codes demandés pour ce lien : demandez un nouveau lien à la collectivité.");
-		return res_redirect(r, link_of(r, tok));
-	}
-	if (x.otp_sent_at && now - x.otp_sent_at < OTP_RESEND) {
-		res_flash(r, "erreur", "Un code vient d'être envoyé : attendez une minute avant d'en demander un autre.");
-		return res_redirect(r, link_of(r, tok));
-	}
+	if (x.sent >= OTP_MAX_SENT)
+		return back(r, tok, "erreur", "Trop de codes demandés pour ce lien : demandez un nouveau lien à la collectivité.");
+	if (x.otp_sent_at && now - x.otp_sent_at < OTP_RESEND)
+		return back(r, tok, "erreur", "Un code vient d'être envoyé : attendez une minute avant d'en demander un autre.");
 	/* 6 digits, uniform (rejection sampling over 32 random bits). */
 	uint32_t v;
 	do {
@@ -409,25 +408,20 @@ static int send_code(struct req *r)
 			       " otp_sent_at = $4 WHERE id = $1", "itii", x.id, h, now + OTP_TTL, now) == 0 &&
 		 send_mail(d, x.tenant, x.email, "Votre code de signature", text.data, &e) == 0 && db_commit(d, &e) == 0;
 	buf_free(&text);
-	if (!ok) {
-		db_rollback(d);
-		return res_fail(r, 500, e.code, "%s", e.msg);
-	}
-	res_flash(r, "ok", "Code envoyé : consultez votre messagerie.");
-	return res_redirect(r, link_of(r, tok));
+	if (!ok)
+		return tx_fail(r, d, &e);
+	return back(r, tok, "ok", "Code envoyé : consultez votre messagerie.");
 }
 OPALE_ROUTE(pa_ext_code, "POST", "/externe/:jeton/code", send_code, ROLE_PUBLIC, SCOPE_PUBLIC, RF_NO_CSRF);
 
 static int verify(struct req *r)
 {
-	db *d = dbr(r);
-	if (!d)
-		return -1;
+	db *d;
 	struct xreq x;
 	struct err e;
-	const char *tok = req_param(r, "jeton");
-	if (by_token(d, tok, &x, &e) < 0)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
+	const char *tok;
+	if (open_link(r, 0, &d, &x, &tok) < 0)
+		return -1;
 	int64_t now = identity_now();
 	const char *code = req_form(r, "code");
 	const char *msg = NULL;
@@ -446,10 +440,8 @@ static int verify(struct req *r)
 			msg = x.attempts + 1 >= OTP_TRIES ? "Code incorrect. Trop d'essais : demandez un nouveau code." : "Code incorrect.";
 		}
 	}
-	if (msg) {
-		res_flash(r, "erreur", msg);
-		return res_redirect(r, link_of(r, tok));
-	}
+	if (msg)
+		return back(r, tok, "erreur", msg);
 	char sess[64], sh[65];
 	identity_random_token(sess);
 	identity_sha256_hex(sess, sh);
@@ -466,27 +458,20 @@ static int verify(struct req *r)
 			       " WHERE id = $1 AND state IN ('envoye', 'verifie')", "iitt", x.id, now, sh, evt) == 0 &&
 		 pa_folder_event(d, x.tenant, x.folder, 0, x.desk, "code vérifié (signataire externe)", note, &e) == 0 && db_commit(d, &e) == 0;
 	free(evt);
-	if (!ok) {
-		db_rollback(d);
-		return res_fail(r, 500, e.code, "%s", e.msg);
-	}
+	if (!ok)
+		return tx_fail(r, d, &e);
 	res_cookie(r, "opale_externe", sess, 3600);
-	res_flash(r, "ok", "Adresse vérifiée : vous pouvez lire et signer le document.");
-	return res_redirect(r, link_of(r, tok));
+	return back(r, tok, "ok", "Adresse vérifiée : vous pouvez lire et signer le document.");
 }
 OPALE_ROUTE(pa_ext_verify, "POST", "/externe/:jeton/verifier", verify, ROLE_PUBLIC, SCOPE_PUBLIC, RF_NO_CSRF);
 
 static int document(struct req *r)
 {
-	db *d = dbr(r);
-	if (!d)
-		return -1;
+	db *d;
 	struct xreq x;
-	struct err e;
-	if (by_token(d, req_param(r, "jeton"), &x, &e) < 0)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
-	if (!session_ok(r, &x))
-		return res_fail(r, 403, "externe.code", "Vérifiez d'abord votre adresse avec le code reçu.");
+	const char *tok;
+	if (open_link(r, 1, &d, &x, &tok) < 0)
+		return -1;
 	char sha[65], name[256], mime[128], path[1200];
 	if (current_doc(d, x.tenant, x.folder, sha, name, sizeof name, mime, sizeof mime) < 0 || store_path(sha, path, sizeof path) < 0)
 		return res_fail(r, 404, "document.inconnu", "Document introuvable.");
@@ -544,25 +529,18 @@ int pa_external_sign(db *d, int64_t request, const char *ip, const char *user_ag
 
 static int sign_page(struct req *r)
 {
-	db *d = dbr(r);
-	if (!d)
-		return -1;
+	db *d;
 	struct xreq x;
 	struct err e;
-	const char *tok = req_param(r, "jeton");
-	if (by_token(d, tok, &x, &e) < 0)
-		return res_fail(r, e.status, e.code, "%s", e.msg);
-	if (!session_ok(r, &x))
-		return res_fail(r, 403, "externe.code", "Vérifiez d'abord votre adresse avec le code reçu.");
+	const char *tok;
+	if (open_link(r, 1, &d, &x, &tok) < 0)
+		return -1;
 	const char *consent = req_form(r, "consentement");
-	if (!consent || strcmp(consent, "oui") != 0) {
-		res_flash(r, "erreur", "Cochez « " CONSENT " » pour signer.");
-		return res_redirect(r, link_of(r, tok));
-	}
+	if (!consent || strcmp(consent, "oui") != 0)
+		return back(r, tok, "erreur", "Cochez « " CONSENT " » pour signer.");
 	if (pa_external_sign(d, x.id, r->ip, req_header(r, "User-Agent"), &e) < 0)
 		return res_fail(r, e.status ? e.status : 500, e.code, "%s", e.msg);
-	res_flash(r, "ok", "Document signé. Merci.");
-	return res_redirect(r, link_of(r, tok));
+	return back(r, tok, "ok", "Document signé. Merci.");
 }
 OPALE_ROUTE(pa_ext_sign, "POST", "/externe/:jeton/signer", sign_page, ROLE_PUBLIC, SCOPE_PUBLIC, RF_NO_CSRF);
 
@@ -574,7 +552,7 @@ static int send_api(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
 	json_t *j = id > 0 ? req_json(r) : NULL;
-	db *d = j ? dbr(r) : NULL;
+	db *d = j ? req_db_page(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -594,7 +572,7 @@ OPALE_ROUTE(pa_ext_send_api, "POST", "/api/v1/parapheur/dossiers/:id/externe", s
 static int send_form(struct req *r)
 {
 	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? dbr(r) : NULL;
+	db *d = id > 0 ? req_db_page(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;

@@ -146,12 +146,7 @@ struct env_ctx {
 static int64_t env_parent(void *c, int64_t desk)
 {
 	struct env_ctx *x = c;
-	struct err e;
-	int rc;
-	db_stmt *s = tdb_query(x->d, x->tenant, &e, &rc, "SELECT parent_id FROM desks WHERE tenant_id = $1 AND id = $2", "i", desk);
-	int64_t p = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
+	int64_t p = tdb_int(x->d, x->tenant, 0, "SELECT parent_id FROM desks WHERE tenant_id = $1 AND id = $2", "i", desk);
 	return p;
 }
 
@@ -160,27 +155,14 @@ static int env_owns(void *c, int64_t user, int64_t desk)
 	struct env_ctx *x = c;
 	if (x->external_desk && user == 0)
 		return desk == x->external_desk;
-	struct err e;
-	int rc;
-	db_stmt *s = tdb_query(x->d, x->tenant, &e, &rc, "SELECT 1 FROM desk_owners WHERE tenant_id = $1 AND desk_id = $2 AND user_id = $3",
-			       "ii", desk, user);
-	int ok = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	return ok;
+	return tdb_exists(x->d, x->tenant, "SELECT 1 FROM desk_owners WHERE tenant_id = $1 AND desk_id = $2 AND user_id = $3", "ii", desk, user);
 }
 
 static int64_t env_delegate(void *c, int64_t desk, int64_t now)
 {
 	struct env_ctx *x = c;
-	struct err e;
-	int rc;
-	db_stmt *s = tdb_query(x->d, x->tenant, &e, &rc,
-			       "SELECT to_desk_id FROM delegations WHERE tenant_id = $1 AND desk_id = $2 AND starts_at <= $3 AND ends_at > $3"
-			       " AND (type_id = 0 OR type_id = $4) ORDER BY id DESC LIMIT 1", "iii", desk, now, x->type);
-	int64_t to = s && rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	if (s)
-		db_finalize(s);
+	int64_t to = tdb_int(x->d, x->tenant, 0, "SELECT to_desk_id FROM delegations WHERE tenant_id = $1 AND desk_id = $2 AND starts_at <= $3 AND ends_at > $3"
+				" AND (type_id = 0 OR type_id = $4) ORDER BY id DESC LIMIT 1", "iii", desk, now, x->type);
 	return to;
 }
 
@@ -194,16 +176,12 @@ struct loaded {
 static int load(db *d, int64_t tenant, int64_t folder, struct loaded *l, struct err *e)
 {
 	memset(l, 0, sizeof *l);
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT f.status, f.state, f.version, f.emitter_desk, f.subtype_id, f.circuit_id, f.title,"
-						  " f.metadata, COALESCE(st.type_id, 0) FROM folders f LEFT JOIN folder_subtypes st ON st.id = f.subtype_id"
-						  " WHERE f.tenant_id = $1 AND f.id = $2", "i", folder);
+	db_stmt *s = tdb_row(d, tenant, e, "dossier.inconnu", "Dossier introuvable.",
+			     "SELECT f.status, f.state, f.version, f.emitter_desk, f.subtype_id, f.circuit_id, f.title,"
+			     " f.metadata, COALESCE(st.type_id, 0) FROM folders f LEFT JOIN folder_subtypes st ON st.id = f.subtype_id"
+			     " WHERE f.tenant_id = $1 AND f.id = $2", folder);
 	if (!s)
 		return -1;
-	if (rc != DB_ROW) {
-		db_finalize(s);
-		return err_set(e, 404, "dossier.inconnu", "Dossier introuvable.");
-	}
 	const char *st = db_col_text(s, 0);
 	l->f.status = strcmp(st, "en_cours") == 0 ? FOLDER_PENDING : strcmp(st, "rejete") == 0 ? FOLDER_REJECTED
 		      : strcmp(st, "termine") == 0 ? FOLDER_FINISHED : FOLDER_DRAFT;
@@ -293,14 +271,12 @@ int pa_folder_create(db *d, int64_t tenant, int64_t user, const char *title, int
 		return err_set(e, 403, "dossier.emetteur", "Vous n'êtes pas titulaire du bureau émetteur choisi.");
 	char *meta = metadata ? json_dumps(metadata, JSON_COMPACT) : xstrdup("{}");   /* (a fresh json_object() here leaked) */
 	int64_t now = identity_now();
-	s = tdb_query(d, tenant, e, &rc, "INSERT INTO folders (tenant_id, title, subtype_id, emitter_desk, creator, due_at, metadata,"
-					 " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-		      "tiiiiti", title, subtype, emitter, user, due_at, meta, now);
+	int rci = tdb_insert(d, tenant, e, id, "INSERT INTO folders (tenant_id, title, subtype_id, emitter_desk, creator, due_at, metadata,"
+					       " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+			     "tiiiiti", title, subtype, emitter, user, due_at, meta, now);
 	free(meta);
-	if (!s)
+	if (rci < 0)
 		return -1;
-	*id = db_col_int64(s, 0);
-	db_finalize(s);
 	/* Searchable by its title and metadata values (src/search). */
 	buf text = BUF_INIT, url = BUF_INIT;
 	const char *k;
@@ -334,15 +310,9 @@ int pa_folder_add_doc(db *d, int64_t tenant, int64_t folder, const char *role, c
 		       identity_now());
 }
 
-static int desk_in_tenant(db *d, int64_t tenant, int64_t desk)
+int pa_folder_exists(db *d, int64_t tenant, int64_t folder)
 {
-	struct err e;
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, &e, &rc, "SELECT id FROM desks WHERE tenant_id = $1 AND id = $2", "i", desk);
-	int ok = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	return ok;
+	return tdb_exists(d, tenant, "SELECT id FROM folders WHERE tenant_id = $1 AND id = $2", "i", folder);
 }
 
 static const char *meta_get(void *ctx, const char *field)
@@ -425,7 +395,7 @@ int pa_folder_act(db *d, int64_t tenant, int64_t user, int64_t folder, int64_t d
 		return err_set(e, 400, "wf.motif", "Un rejet exige un motif public de 3 caractères au moins.");
 	if (annotation && strlen(annotation) > 512)
 		return err_set(e, 400, "wf.annotation", "Annotation trop longue (512 caractères au plus).");
-	if ((a == ACT_TRANSFER || a == ACT_ASK_OPINION) && !desk_in_tenant(d, tenant, target))
+	if ((a == ACT_TRANSFER || a == ACT_ASK_OPINION) && !pa_desk_exists(d, tenant, target))
 		return err_set(e, 404, "bureau.inconnu", "Bureau destinataire introuvable.");
 	struct loaded l;
 	if (load(d, tenant, folder, &l, e) < 0)

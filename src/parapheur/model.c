@@ -6,71 +6,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pa_desk_create(db *d, int64_t tenant, const char *name, int64_t parent, const int64_t *owners, int n, int64_t *id,
-		   struct err *e)
+int pa_desk_exists(db *d, int64_t tenant, int64_t desk)
 {
-	if (!name || !*name)
-		return err_set(e, 400, "bureau.nom", "Le nom du bureau est obligatoire.");
-	int rc;
-	if (parent) {
-		db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id FROM desks WHERE tenant_id = $1 AND id = $2", "i", parent);
-		int ok = s && rc == DB_ROW;
-		if (s)
-			db_finalize(s);
-		if (!ok)
-			return err_set(e, 404, "bureau.parent", "Bureau parent introuvable.");
-	}
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "INSERT INTO desks (tenant_id, name, parent_id, created_at) VALUES ($1, $2, $3, $4)"
-						  " RETURNING id", "tii", name, parent, identity_now());
-	if (!s)
-		return -1;
-	*id = db_col_int64(s, 0);
-	db_finalize(s);
+	return tdb_exists(d, tenant, "SELECT id FROM desks WHERE tenant_id = $1 AND id = $2", "i", desk);
+}
+
+/* Adds the desk's owners, who must belong to the collectivité. */
+static int add_owners(db *d, int64_t tenant, int64_t desk, const int64_t *owners, int n, struct err *e)
+{
 	for (int i = 0; i < n; i++) {
-		/* Owners must belong to the collectivité. */
-		db_stmt *m = tdb_query(d, tenant, e, &rc, "SELECT user_id FROM memberships WHERE tenant_id = $1 AND user_id = $2", "i",
-				       owners[i]);
-		int member = m && rc == DB_ROW;
-		if (m)
-			db_finalize(m);
-		if (!member)
+		if (!tdb_exists(d, tenant, "SELECT user_id FROM memberships WHERE tenant_id = $1 AND user_id = $2", "i", owners[i]))
 			return err_set(e, 400, "bureau.titulaire", "Le titulaire %lld n'appartient pas à la collectivité.", (long long)owners[i]);
-		if (tdb_run(d, tenant, e, "INSERT INTO desk_owners (tenant_id, desk_id, user_id) VALUES ($1, $2, $3)", "ii", *id,
-			    owners[i]) < 0)
+		if (tdb_run(d, tenant, e, "INSERT INTO desk_owners (tenant_id, desk_id, user_id) VALUES ($1, $2, $3)", "ii", desk, owners[i]) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int desk_exists(db *d, int64_t tenant, int64_t desk)
+int pa_desk_create(db *d, int64_t tenant, const char *name, int64_t parent, const int64_t *owners, int n, int64_t *id,
+		   struct err *e)
 {
-	struct err e;
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, &e, &rc, "SELECT id FROM desks WHERE tenant_id = $1 AND id = $2", "i", desk);
-	int ok = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	return ok;
+	if (!name || !*name)
+		return err_set(e, 400, "bureau.nom", "Le nom du bureau est obligatoire.");
+	if (parent && !pa_desk_exists(d, tenant, parent))
+		return err_set(e, 404, "bureau.parent", "Bureau parent introuvable.");
+	if (tdb_insert(d, tenant, e, id, "INSERT INTO desks (tenant_id, name, parent_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id", "tii",
+		       name, parent, identity_now()) < 0)
+		return -1;
+	return add_owners(d, tenant, *id, owners, n, e);
 }
 
 int pa_delegation_add(db *d, int64_t tenant, int64_t desk, int64_t to_desk, int64_t from, int64_t to, int64_t type,
 		      struct err *e)
 {
-	if (!desk_exists(d, tenant, desk) || !desk_exists(d, tenant, to_desk))
+	if (!pa_desk_exists(d, tenant, desk) || !pa_desk_exists(d, tenant, to_desk))
 		return err_set(e, 404, "bureau.inconnu", "Bureau introuvable.");
 	if (desk == to_desk)
 		return err_set(e, 400, "delegation.soi", "Un bureau ne peut se déléguer à lui-même.");
 	if (to <= from)
 		return err_set(e, 400, "delegation.dates", "La fin de la délégation doit suivre son début.");
-	if (type) {
-		int rc;
-		db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT id FROM folder_types WHERE tenant_id = $1 AND id = $2", "i", type);
-		int ok = s && rc == DB_ROW;
-		if (s)
-			db_finalize(s);
-		if (!ok)
-			return err_set(e, 404, "type.inconnu", "Type de dossier introuvable.");
-	}
+	if (type && !tdb_exists(d, tenant, "SELECT id FROM folder_types WHERE tenant_id = $1 AND id = $2", "i", type))
+		return err_set(e, 404, "type.inconnu", "Type de dossier introuvable.");
 	return tdb_run(d, tenant, e, "INSERT INTO delegations (tenant_id, desk_id, to_desk_id, starts_at, ends_at, type_id)"
 				     " VALUES ($1, $2, $3, $4, $5, $6)", "iiiii", desk, to_desk, from, to, type);
 }
@@ -116,7 +92,7 @@ static json_t *normalize_steps(db *d, int64_t tenant, json_t *steps, struct err 
 		json_t *dv;
 		json_array_foreach(desks, k, dv) {
 			int64_t v = 0;
-			if (json_is_integer(dv) && desk_exists(d, tenant, json_integer_value(dv)))
+			if (json_is_integer(dv) && pa_desk_exists(d, tenant, json_integer_value(dv)))
 				v = json_integer_value(dv);
 			else if (json_is_string(dv) && strcmp(json_string_value(dv), "emetteur") == 0)
 				v = DESK_EMITTER;
@@ -144,7 +120,7 @@ static json_t *normalize_steps(db *d, int64_t tenant, json_t *steps, struct err 
 			}
 			json_t *out = json_array();
 			json_array_foreach(inf, k, dv) {
-				if (!json_is_integer(dv) || !desk_exists(d, tenant, json_integer_value(dv))) {
+				if (!json_is_integer(dv) || !pa_desk_exists(d, tenant, json_integer_value(dv))) {
 					json_decref(out);
 					json_decref(step);
 					json_decref(norm);
@@ -160,28 +136,33 @@ static json_t *normalize_steps(db *d, int64_t tenant, json_t *steps, struct err 
 	return norm;
 }
 
-int pa_circuit_create(db *d, int64_t tenant, const char *name, json_t *steps, int64_t *id, struct err *e)
+/* A circuit's name checked and its steps normalised, as stored: the JSON text (caller frees), or NULL with e. */
+static char *circuit_text(db *d, int64_t tenant, const char *name, json_t *steps, struct err *e)
 {
-	if (!name || !*name)
-		return err_set(e, 400, "circuit.nom", "Le nom du circuit est obligatoire.");
+	if (!name || !*name) {
+		err_set(e, 400, "circuit.nom", "Le nom du circuit est obligatoire.");
+		return NULL;
+	}
 	json_t *norm = normalize_steps(d, tenant, steps, e);
 	if (!norm)
-		return -1;
+		return NULL;
 	char *txt = json_dumps(norm, JSON_COMPACT);
 	json_decref(norm);
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "INSERT INTO circuits (tenant_id, name, steps) VALUES ($1, $2, $3) RETURNING id", "tt",
-			       name, txt);
-	free(txt);
-	if (!s)
-		return -1;
-	*id = db_col_int64(s, 0);
-	db_finalize(s);
-	return 0;
+	return txt;
 }
 
-int pa_type_create(db *d, int64_t tenant, const char *name, const char *format, const char *protocol, const char *city,
-		   const char *postal_code, int64_t *id, struct err *e)
+int pa_circuit_create(db *d, int64_t tenant, const char *name, json_t *steps, int64_t *id, struct err *e)
+{
+	char *txt = circuit_text(d, tenant, name, steps, e);
+	if (!txt)
+		return -1;
+	int rc = tdb_insert(d, tenant, e, id, "INSERT INTO circuits (tenant_id, name, steps) VALUES ($1, $2, $3) RETURNING id", "tt", name, txt);
+	free(txt);
+	return rc;
+}
+
+/* A type's name, signature format and protocol, as creation and update accept them. */
+static int type_check(const char *name, const char *format, const char *protocol, struct err *e)
 {
 	static const char *const formats[] = { "pades", "cades", "xades", "pes", "auto", NULL };
 	static const char *const protocols[] = { "none", "actes", "helios", NULL };
@@ -194,15 +175,17 @@ int pa_type_create(db *d, int64_t tenant, const char *name, const char *format, 
 		return err_set(e, 400, "type.invalide", "Type : nom, format (pades, cades, xades, pes, auto) et protocole (none, actes, helios) attendus.");
 	if (strcmp(protocol, "helios") == 0 && strcmp(format, "pes") != 0)
 		return err_set(e, 400, "type.helios", "Le protocole HELIOS impose le format de signature PES.");
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "INSERT INTO folder_types (tenant_id, name, format, protocol, city, postal_code)"
-						  " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", "ttttt", name, format, protocol,
-			       city ? city : "", postal_code ? postal_code : "");
-	if (!s)
-		return -1;
-	*id = db_col_int64(s, 0);
-	db_finalize(s);
 	return 0;
+}
+
+int pa_type_create(db *d, int64_t tenant, const char *name, const char *format, const char *protocol, const char *city,
+		   const char *postal_code, int64_t *id, struct err *e)
+{
+	if (type_check(name, format, protocol, e) < 0)
+		return -1;
+	return tdb_insert(d, tenant, e, id, "INSERT INTO folder_types (tenant_id, name, format, protocol, city, postal_code)"
+					    " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", "ttttt", name, format, protocol,
+			  city ? city : "", postal_code ? postal_code : "");
 }
 
 int pa_subtype_create(db *d, int64_t tenant, int64_t type, const char *name, int64_t circuit, json_t *rules, int64_t *id,
@@ -227,14 +210,10 @@ int pa_subtype_create(db *d, int64_t tenant, int64_t type, const char *name, int
 			return -1;
 	}
 	char *txt = rules ? json_dumps(rules, JSON_COMPACT) : strdup("[]");
-	s = tdb_query(d, tenant, e, &rc, "INSERT INTO folder_subtypes (tenant_id, type_id, name, circuit_id, rules) VALUES ($1, $2, $3, $4, $5)"
-					 " RETURNING id", "itit", type, name, circuit, txt);
+	rc = tdb_insert(d, tenant, e, id, "INSERT INTO folder_subtypes (tenant_id, type_id, name, circuit_id, rules) VALUES ($1, $2, $3, $4, $5)"
+					  " RETURNING id", "itit", type, name, circuit, txt);
 	free(txt);
-	if (!s)
-		return -1;
-	*id = db_col_int64(s, 0);
-	db_finalize(s);
-	return 0;
+	return rc;
 }
 
 json_t *pa_my_desks(db *d, int64_t tenant, int64_t user, struct err *e)
@@ -257,7 +236,7 @@ json_t *pa_my_desks(db *d, int64_t tenant, int64_t user, struct err *e)
 int pa_desk_update(db *d, int64_t tenant, int64_t desk, const char *name, int64_t parent, const int64_t *owners, int n,
 		   struct err *e)
 {
-	if (!desk_exists(d, tenant, desk))
+	if (!pa_desk_exists(d, tenant, desk))
 		return err_set(e, 404, "bureau.inconnu", "Bureau introuvable.");
 	if (!name || !*name)
 		return err_set(e, 400, "bureau.nom", "Le nom du bureau est obligatoire.");
@@ -278,19 +257,7 @@ int pa_desk_update(db *d, int64_t tenant, int64_t desk, const char *name, int64_
 	if (tdb_run(d, tenant, e, "UPDATE desks SET name = $3, parent_id = $4 WHERE tenant_id = $1 AND id = $2", "iti", desk, name, parent) < 0 ||
 	    tdb_run(d, tenant, e, "DELETE FROM desk_owners WHERE tenant_id = $1 AND desk_id = $2", "i", desk) < 0)
 		return -1;
-	for (int i = 0; i < n; i++) {
-		int rc;
-		db_stmt *m = tdb_query(d, tenant, e, &rc, "SELECT user_id FROM memberships WHERE tenant_id = $1 AND user_id = $2", "i",
-				       owners[i]);
-		int member = m && rc == DB_ROW;
-		if (m)
-			db_finalize(m);
-		if (!member)
-			return err_set(e, 400, "bureau.titulaire", "Le titulaire %lld n'appartient pas à la collectivité.", (long long)owners[i]);
-		if (tdb_run(d, tenant, e, "INSERT INTO desk_owners (tenant_id, desk_id, user_id) VALUES ($1, $2, $3)", "ii", desk, owners[i]) < 0)
-			return -1;
-	}
-	return 0;
+	return add_owners(d, tenant, desk, owners, n, e);
 }
 
 int pa_delegation_delete(db *d, int64_t tenant, int64_t desk, int64_t delegation, struct err *e)
@@ -304,13 +271,9 @@ int pa_delegation_delete(db *d, int64_t tenant, int64_t desk, int64_t delegation
 
 int pa_circuit_update(db *d, int64_t tenant, int64_t id, const char *name, json_t *steps, struct err *e)
 {
-	if (!name || !*name)
-		return err_set(e, 400, "circuit.nom", "Le nom du circuit est obligatoire.");
-	json_t *norm = normalize_steps(d, tenant, steps, e);
-	if (!norm)
+	char *txt = circuit_text(d, tenant, name, steps, e);
+	if (!txt)
 		return -1;
-	char *txt = json_dumps(norm, JSON_COMPACT);
-	json_decref(norm);
 	/* Folders already started keep the circuit they resolved at their start. */
 	int rc = tdb_run(d, tenant, e, "UPDATE circuits SET name = $3, steps = $4 WHERE tenant_id = $1 AND id = $2", "itt", id, name, txt);
 	free(txt);
@@ -337,18 +300,8 @@ int pa_type_stamp(db *d, int64_t tenant, int64_t id, const char *tag, long page,
 int pa_type_update(db *d, int64_t tenant, int64_t id, const char *name, const char *format, const char *protocol, const char *city,
 		   const char *postal_code, struct err *e)
 {
-	/* Same checks as creation: validate through a throw-away check. */
-	static const char *const formats[] = { "pades", "cades", "xades", "pes", "auto", NULL };
-	static const char *const protocols[] = { "none", "actes", "helios", NULL };
-	int fok = 0, pok = 0;
-	for (int i = 0; formats[i]; i++)
-		fok |= format && strcmp(format, formats[i]) == 0;
-	for (int i = 0; protocols[i]; i++)
-		pok |= protocol && strcmp(protocol, protocols[i]) == 0;
-	if (!name || !*name || !fok || !pok)
-		return err_set(e, 400, "type.invalide", "Type : nom, format (pades, cades, xades, pes, auto) et protocole (none, actes, helios) attendus.");
-	if (strcmp(protocol, "helios") == 0 && strcmp(format, "pes") != 0)
-		return err_set(e, 400, "type.helios", "Le protocole HELIOS impose le format de signature PES.");
+	if (type_check(name, format, protocol, e) < 0)
+		return -1;
 	if (tdb_run(d, tenant, e, "UPDATE folder_types SET name = $3, format = $4, protocol = $5, city = $6, postal_code = $7"
 				  " WHERE tenant_id = $1 AND id = $2", "ittttt", id, name, format, protocol, city ? city : "",
 		    postal_code ? postal_code : "") < 0)
@@ -358,16 +311,16 @@ int pa_type_update(db *d, int64_t tenant, int64_t id, const char *name, const ch
 	return 0;
 }
 
+static int circuit_exists(db *d, int64_t tenant, int64_t circuit)
+{
+	return tdb_int(d, tenant, 0, "SELECT COUNT(*) FROM circuits WHERE tenant_id = $1 AND id = $2", "i", circuit) == 1;
+}
+
 int pa_subtype_update(db *d, int64_t tenant, int64_t id, const char *name, int64_t circuit, json_t *rules, struct err *e)
 {
 	if (!name || !*name)
 		return err_set(e, 400, "sous_type.nom", "Le nom du sous-type est obligatoire.");
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT COUNT(*) FROM circuits WHERE tenant_id = $1 AND id = $2", "i", circuit);
-	int ok = s && rc == DB_ROW && db_col_int64(s, 0) == 1;
-	if (s)
-		db_finalize(s);
-	if (!ok)
+	if (!circuit_exists(d, tenant, circuit))
 		return err_set(e, 404, "circuit.inconnu", "Circuit introuvable.");
 	size_t i;
 	json_t *r;
@@ -376,16 +329,11 @@ int pa_subtype_update(db *d, int64_t tenant, int64_t id, const char *name, int64
 		const char *txt = json_string_value(json_object_get(r, "regle"));
 		if (wf_rule_parse(txt ? txt : "", &wr, e) < 0)
 			return -1;
-		db_stmt *c = tdb_query(d, tenant, e, &rc, "SELECT COUNT(*) FROM circuits WHERE tenant_id = $1 AND id = $2", "i",
-				       json_integer_value(json_object_get(r, "circuit")));
-		ok = c && rc == DB_ROW && db_col_int64(c, 0) == 1;
-		if (c)
-			db_finalize(c);
-		if (!ok)
+		if (!circuit_exists(d, tenant, json_integer_value(json_object_get(r, "circuit"))))
 			return err_set(e, 404, "circuit.inconnu", "Règle « %s » : circuit introuvable.", txt);
 	}
 	char *txt = rules ? json_dumps(rules, JSON_COMPACT) : strdup("[]");
-	rc = tdb_run(d, tenant, e, "UPDATE folder_subtypes SET name = $3, circuit_id = $4, rules = $5 WHERE tenant_id = $1 AND id = $2", "itit",
+	int rc = tdb_run(d, tenant, e, "UPDATE folder_subtypes SET name = $3, circuit_id = $4, rules = $5 WHERE tenant_id = $1 AND id = $2", "itit",
 		     id, name, circuit, txt);
 	free(txt);
 	if (rc < 0)

@@ -39,6 +39,12 @@ int pa_subtype_update(db *d, int64_t tenant, int64_t id, const char *name, int64
 
 /* Folders. */
 struct req;
+/* Whether the folder, the desk, belongs to the collectivité. */
+int pa_folder_exists(db *d, int64_t tenant, int64_t folder);
+int pa_desk_exists(db *d, int64_t tenant, int64_t desk);
+/* For the folder pages' forms: the folder of the path's :id (*id) and the connection, or NULL with
+ * the answer set (404 « dossier.inconnu »; no answer when the connection fails). routes_pages.c */
+db *pa_req_folder(struct req *r, int64_t *id);
 /* Checks the request's uploaded files "principal" (PDF — sound, unencrypted — or XML; office documents
  * refused with 415) and "annexe", then creates the folder with them in one transaction (routes_api.c;
  * used by the API and the creation page). */

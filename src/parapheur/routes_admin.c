@@ -112,43 +112,76 @@ static void circuit_summary(json_t *steps, json_t *desks, buf *b)
 	}
 }
 
-static db *dbr(struct req *r)
+/* The :id of the path and the connection: NULL with the answer set (404, 503) when either is missing. */
+static db *with_id(struct req *r, int64_t *id)
 {
-	struct err e;
-	db *d = db_thread(&e);
-	if (!d)
-		res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+	*id = req_param_id(r, "id");
+	return *id > 0 ? req_db_page(r) : NULL;
+}
+
+/* What the forms change: how to find one of this collectivité, and the 404 answer when it is unknown. */
+static const struct object {
+	const char *table, *sql, *code, *msg;
+} objects[] = {
+	{ "desks", "SELECT id FROM desks WHERE tenant_id = $1 AND id = $2", "bureau.inconnu", "Bureau introuvable." },
+	{ "folder_types", "SELECT id FROM folder_types WHERE tenant_id = $1 AND id = $2", "type.inconnu", "Type de dossier introuvable." },
+	{ "folder_subtypes", "SELECT id FROM folder_subtypes WHERE tenant_id = $1 AND id = $2", "sous_type.inconnu", "Sous-type introuvable." },
+	{ "circuits", "SELECT id FROM circuits WHERE tenant_id = $1 AND id = $2", "circuit.inconnu", "Circuit introuvable." },
+};
+
+static const struct object *object_of(const char *table)
+{
+	for (size_t i = 0; i < sizeof objects / sizeof objects[0]; i++)
+		if (strcmp(table, objects[i].table) == 0)
+			return &objects[i];
+	return NULL;
+}
+
+/* Whether object id of this collectivité exists in table (one of objects[]). */
+static int exists(db *d, int64_t tenant, const char *table, int64_t id)
+{
+	return tdb_exists(d, tenant, object_of(table)->sql, "i", id);
+}
+
+/* The 404 answer for an unknown object of table. */
+static int unknown(struct req *r, const char *table)
+{
+	const struct object *o = object_of(table);
+	return res_fail(r, 404, o->code, "%s", o->msg);
+}
+
+/* with_id, and the object of that id in table: NULL with the answer set (404 for an unknown one). */
+static db *with_object(struct req *r, const char *table, int64_t *id)
+{
+	db *d = with_id(r, id);
+	if (d && !exists(d, r->tenant_id, table, *id)) {
+		unknown(r, table);
+		return NULL;
+	}
 	return d;
 }
 
-/* Whether object id of this collectivité exists in table (one of the fixed names below). */
-static int exists(db *d, int64_t tenant, const char *table, int64_t id)
+/* A change the model refused: the 404 page when the object of table is gone, else back to its form
+ * (self) with the reason. */
+static int refused(struct req *r, const char *table, const struct err *e, const char *self)
 {
-	static const char *const sql[][2] = {
-		{ "desks", "SELECT id FROM desks WHERE tenant_id = $1 AND id = $2" },
-		{ "folder_types", "SELECT id FROM folder_types WHERE tenant_id = $1 AND id = $2" },
-		{ "folder_subtypes", "SELECT id FROM folder_subtypes WHERE tenant_id = $1 AND id = $2" },
-		{ "circuits", "SELECT id FROM circuits WHERE tenant_id = $1 AND id = $2" },
-	};
-	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-		if (strcmp(table, sql[i][0]) != 0)
-			continue;
-		struct err e;
-		int rc;
-		db_stmt *s = tdb_query(d, tenant, &e, &rc, sql[i][1], "i", id);
-		int ok = s && rc == DB_ROW;
-		if (s)
-			db_finalize(s);
-		return ok;
-	}
-	return 0;
+	if (strcmp(e->code, object_of(table)->code) == 0)
+		return res_fail(r, 404, e->code, "%s", e->msg);
+	return back(r, self, "erreur", e->msg);
+}
+
+/* A change made: the audit line (action on object id, with the name given), back to self with done. */
+static int changed(struct req *r, const char *action, int64_t id, const char *self, const char *done)
+{
+	audit_req(r, action, arena_printf(r->a, "%lld", (long long)id), req_form(r, "nom"));
+	return back(r, self, "ok", done);
 }
 
 /* ---- index ---------------------------------------------------------------------------------- */
 
 static int index_page(struct req *r)
 {
-	db *d = dbr(r);
+	db *d = req_db_page(r);
 	if (!d)
 		return -1;
 	json_t *desks = all_desks(d, r->tenant_id), *circuits = all_circuits(d, r->tenant_id), *types = all_types(d, r->tenant_id);
@@ -218,7 +251,7 @@ static int64_t form_int(struct req *r, const char *field)
 
 static int desk_create(struct req *r)
 {
-	db *d = dbr(r);
+	db *d = req_db_page(r);
 	if (!d)
 		return -1;
 	int64_t owners[64], id = 0;
@@ -243,15 +276,15 @@ static const char *day_of(int64_t t, char out[11])
 
 static int desk_page(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? dbr(r) : NULL;
+	int64_t id;
+	db *d = with_id(r, &id);
 	if (!d)
 		return -1;
 	json_t *desks = all_desks(d, r->tenant_id);
 	const char *name = name_of(desks, id);
 	if (!name) {
 		json_decref(desks);
-		return res_fail(r, 404, "bureau.inconnu", "Bureau introuvable.");
+		return unknown(r, "desks");
 	}
 	json_t *desk = NULL, *parents = json_array(), *targets = json_array();
 	size_t i;
@@ -292,21 +325,17 @@ OPALE_ROUTE(pa_adm_desk, "GET", "/parapheur/administration/bureaux/:id", desk_pa
 
 static int desk_update(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? dbr(r) : NULL;
+	int64_t id;
+	db *d = with_id(r, &id);
 	if (!d)
 		return -1;
 	int64_t owners[64];
 	int n = form_ids(r, "titulaires", owners, 64);
 	struct err e;
 	const char *self = arena_printf(r->a, "/parapheur/administration/bureaux/%lld", (long long)id);
-	if (TX(d, &e, pa_desk_update(d, r->tenant_id, id, req_form(r, "nom"), form_int(r, "parent"), owners, n, &e)) < 0) {
-		if (e.status == 404 && strcmp(e.code, "bureau.inconnu") == 0)
-			return res_fail(r, 404, e.code, "%s", e.msg);
-		return back(r, self, "erreur", e.msg);
-	}
-	audit_req(r, "parapheur.bureau.modification", arena_printf(r->a, "%lld", (long long)id), req_form(r, "nom"));
-	return back(r, self, "ok", "Bureau enregistré.");
+	if (TX(d, &e, pa_desk_update(d, r->tenant_id, id, req_form(r, "nom"), form_int(r, "parent"), owners, n, &e)) < 0)
+		return refused(r, "desks", &e, self);
+	return changed(r, "parapheur.bureau.modification", id, self, "Bureau enregistré.");
 }
 OPALE_ROUTE(pa_adm_desk_update, "POST", "/parapheur/administration/bureaux/:id", desk_update, ADM, SCOPE_TENANT, T);
 
@@ -323,12 +352,10 @@ static int parse_day(const char *s, int64_t *out, int next)
 
 static int delegation_add(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? dbr(r) : NULL;
+	int64_t id;
+	db *d = with_object(r, "desks", &id);
 	if (!d)
 		return -1;
-	if (!exists(d, r->tenant_id, "desks", id))
-		return res_fail(r, 404, "bureau.inconnu", "Bureau introuvable.");
 	const char *self = arena_printf(r->a, "/parapheur/administration/bureaux/%lld", (long long)id);
 	int64_t from, to;
 	if (parse_day(req_form(r, "debut"), &from, 0) < 0 || parse_day(req_form(r, "fin"), &to, 1) < 0)
@@ -344,7 +371,7 @@ OPALE_ROUTE(pa_adm_deleg_add, "POST", "/parapheur/administration/bureaux/:id/del
 static int delegation_delete(struct req *r)
 {
 	int64_t id = req_param_id(r, "id"), g = id > 0 ? req_param_id(r, "delegation") : -1;
-	db *d = g > 0 ? dbr(r) : NULL;
+	db *d = g > 0 ? req_db_page(r) : NULL;
 	if (!d)
 		return -1;
 	struct err e;
@@ -369,7 +396,7 @@ static json_t *options(const char *const (*list)[2], size_t n, const char *sel)
 
 static int type_create(struct req *r)
 {
-	db *d = dbr(r);
+	db *d = req_db_page(r);
 	if (!d)
 		return -1;
 	int64_t id = 0;
@@ -397,8 +424,8 @@ static json_t *circuit_options(db *d, int64_t tenant, int64_t sel)
 
 static int type_page(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? dbr(r) : NULL;
+	int64_t id;
+	db *d = with_id(r, &id);
 	if (!d)
 		return -1;
 	static const char *const n[] = { "#id", "name", "format", "protocol", "city", "postal_code", "stamp_tag", "#stamp_page", "#stamp_x", "#stamp_y" };
@@ -406,7 +433,7 @@ static int type_page(struct req *r)
 					  " folder_types WHERE tenant_id = $1 AND id = $2", "i", id, n, 10);
 	if (!json_array_size(t)) {
 		json_decref(t);
-		return res_fail(r, 404, "type.inconnu", "Type de dossier introuvable.");
+		return unknown(r, "folder_types");
 	}
 	json_t *type = json_deep_copy(json_array_get(t, 0));
 	json_decref(t);
@@ -424,36 +451,28 @@ OPALE_ROUTE(pa_adm_type, "GET", "/parapheur/administration/types/:id", type_page
 
 static int type_update(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? dbr(r) : NULL;
+	int64_t id;
+	db *d = with_object(r, "folder_types", &id);
 	if (!d)
 		return -1;
-	if (!exists(d, r->tenant_id, "folder_types", id))
-		return res_fail(r, 404, "type.inconnu", "Type de dossier introuvable.");
 	struct err e;
 	const char *self = arena_printf(r->a, "/parapheur/administration/types/%lld", (long long)id);
 	const char *tp = req_form(r, "tampon_page"), *tx = req_form(r, "tampon_x"), *ty = req_form(r, "tampon_y");
 	if (TX(d, &e, pa_type_update(d, r->tenant_id, id, req_form(r, "nom"), req_form(r, "format"), req_form(r, "protocole"),
 				     req_form(r, "ville"), req_form(r, "code_postal"), &e) < 0 ? -1
 		      : pa_type_stamp(d, r->tenant_id, id, req_form(r, "tampon_repere"), tp && *tp ? strtol(tp, NULL, 10) : 0,
-				      tx && *tx ? strtol(tx, NULL, 10) : 0, ty && *ty ? strtol(ty, NULL, 10) : 0, &e)) < 0) {
-		if (e.status == 404)
-			return res_fail(r, 404, e.code, "%s", e.msg);
-		return back(r, self, "erreur", e.msg);
-	}
-	audit_req(r, "parapheur.type.modification", arena_printf(r->a, "%lld", (long long)id), req_form(r, "nom"));
-	return back(r, self, "ok", "Type enregistré.");
+				      tx && *tx ? strtol(tx, NULL, 10) : 0, ty && *ty ? strtol(ty, NULL, 10) : 0, &e)) < 0)
+		return refused(r, "folder_types", &e, self);
+	return changed(r, "parapheur.type.modification", id, self, "Type enregistré.");
 }
 OPALE_ROUTE(pa_adm_type_update, "POST", "/parapheur/administration/types/:id", type_update, ADM, SCOPE_TENANT, T);
 
 static int subtype_create(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? dbr(r) : NULL;
+	int64_t id;
+	db *d = with_object(r, "folder_types", &id);
 	if (!d)
 		return -1;
-	if (!exists(d, r->tenant_id, "folder_types", id))
-		return res_fail(r, 404, "type.inconnu", "Type de dossier introuvable.");
 	struct err e;
 	int64_t sid = 0;
 	if (TX(d, &e, pa_subtype_create(d, r->tenant_id, id, req_form(r, "nom"), form_int(r, "circuit"), NULL, &sid, &e)) < 0) {
@@ -467,8 +486,8 @@ OPALE_ROUTE(pa_adm_subtype_create, "POST", "/parapheur/administration/types/:id/
 
 static int subtype_page(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? dbr(r) : NULL;
+	int64_t id;
+	db *d = with_id(r, &id);
 	if (!d)
 		return -1;
 	static const char *const n[] = { "#id", "name", "#circuit", "rules", "#type", "type_name" };
@@ -476,7 +495,7 @@ static int subtype_page(struct req *r)
 					  " JOIN folder_types t ON t.id = s.type_id WHERE s.tenant_id = $1 AND s.id = $2", "i", id, n, 6);
 	if (!json_array_size(t)) {
 		json_decref(t);
-		return res_fail(r, 404, "sous_type.inconnu", "Sous-type introuvable.");
+		return unknown(r, "folder_subtypes");
 	}
 	json_t *st = json_deep_copy(json_array_get(t, 0));
 	json_decref(t);
@@ -500,12 +519,10 @@ OPALE_ROUTE(pa_adm_subtype, "GET", "/parapheur/administration/sous-types/:id", s
 
 static int subtype_update(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? dbr(r) : NULL;
+	int64_t id;
+	db *d = with_object(r, "folder_subtypes", &id);
 	if (!d)
 		return -1;
-	if (!exists(d, r->tenant_id, "folder_subtypes", id))
-		return res_fail(r, 404, "sous_type.inconnu", "Sous-type introuvable.");
 	json_t *rules = json_array();
 	for (int i = 1; i <= MAX_SLOTS; i++) {
 		const char *txt = req_form(r, arena_printf(r->a, "regle%d", i));
@@ -518,13 +535,9 @@ static int subtype_update(struct req *r)
 	const char *self = arena_printf(r->a, "/parapheur/administration/sous-types/%lld", (long long)id);
 	int rc = TX(d, &e, pa_subtype_update(d, r->tenant_id, id, req_form(r, "nom"), form_int(r, "circuit"), rules, &e));
 	json_decref(rules);
-	if (rc < 0) {
-		if (strcmp(e.code, "sous_type.inconnu") == 0)
-			return res_fail(r, 404, e.code, "%s", e.msg);
-		return back(r, self, "erreur", e.msg);
-	}
-	audit_req(r, "parapheur.sous_type.modification", arena_printf(r->a, "%lld", (long long)id), req_form(r, "nom"));
-	return back(r, self, "ok", "Sous-type enregistré.");
+	if (rc < 0)
+		return refused(r, "folder_subtypes", &e, self);
+	return changed(r, "parapheur.sous_type.modification", id, self, "Sous-type enregistré.");
 }
 OPALE_ROUTE(pa_adm_subtype_update, "POST", "/parapheur/administration/sous-types/:id", subtype_update, ADM, SCOPE_TENANT, T);
 
@@ -577,7 +590,7 @@ static json_t *slot(int n, json_t *step, json_t *desks)
 
 static int editor(struct req *r, int64_t id, const char *name, json_t *steps)
 {
-	db *d = dbr(r);
+	db *d = req_db_page(r);
 	if (!d)
 		return -1;
 	json_t *desks = all_desks(d, r->tenant_id), *slots = json_array();
@@ -598,15 +611,15 @@ OPALE_ROUTE(pa_adm_circuit_new, "GET", "/parapheur/administration/nouveau-circui
 
 static int circuit_page(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	db *d = id > 0 ? dbr(r) : NULL;
+	int64_t id;
+	db *d = with_id(r, &id);
 	if (!d)
 		return -1;
 	static const char *const n[] = { "#id", "name", "steps" };
 	json_t *c = rows(d, r->tenant_id, "SELECT id, name, steps FROM circuits WHERE tenant_id = $1 AND id = $2", "i", id, n, 3);
 	if (!json_array_size(c)) {
 		json_decref(c);
-		return res_fail(r, 404, "circuit.inconnu", "Circuit introuvable.");
+		return unknown(r, "circuits");
 	}
 	json_t *steps = json_loads(json_string_value(json_object_get(json_array_get(c, 0), "steps")), 0, NULL);
 	int rc = editor(r, id, arena_strdup(r->a, json_string_value(json_object_get(json_array_get(c, 0), "name"))), steps);
@@ -668,11 +681,11 @@ static int circuit_save(struct req *r)
 	int64_t id = r->nparams ? req_param_id(r, "id") : 0;
 	if (id < 0)
 		return -1;
-	db *d = dbr(r);
+	db *d = req_db_page(r);
 	if (!d)
 		return -1;
 	if (id && !exists(d, r->tenant_id, "circuits", id))
-		return res_fail(r, 404, "circuit.inconnu", "Circuit introuvable.");
+		return unknown(r, "circuits");
 	json_t *steps = steps_from_form(r);
 	struct err e;
 	int64_t nid = id;
@@ -680,11 +693,8 @@ static int circuit_save(struct req *r)
 		    : TX(d, &e, pa_circuit_create(d, r->tenant_id, req_form(r, "nom"), steps, &nid, &e));
 	json_decref(steps);
 	const char *self = id ? arena_printf(r->a, "/parapheur/administration/circuits/%lld", (long long)id) : "/parapheur/administration/nouveau-circuit";
-	if (rc < 0) {
-		if (strcmp(e.code, "circuit.inconnu") == 0)
-			return res_fail(r, 404, e.code, "%s", e.msg);
-		return back(r, self, "erreur", e.msg);
-	}
+	if (rc < 0)
+		return refused(r, "circuits", &e, self);
 	audit_req(r, id ? "parapheur.circuit.modification" : "parapheur.circuit", req_form(r, "nom"), "");
 	return back(r, arena_printf(r->a, "/parapheur/administration/circuits/%lld", (long long)nid), "ok",
 		    id ? "Circuit enregistré : il s'applique aux dossiers démarrés désormais." : "Circuit créé.");

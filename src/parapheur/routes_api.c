@@ -173,11 +173,9 @@ static int folder_create(struct req *r)
 	db *d = req_db(r);
 	if (!d)
 		return -1;
-	const char *meta = req_form(r, "dossier");
-	json_error_t je;
-	json_t *j = meta ? json_loads(meta, JSON_REJECT_DUPLICATES, &je) : NULL;
+	json_t *j = req_form_json(r, "dossier");
 	if (!j)
-		return res_fail(r, 400, "json.malformed", "Champ « dossier » : JSON attendu%s%s.", meta ? " — " : "", meta ? je.text : "");
+		return -1;
 	struct err e = { 0 };
 	int nmain = 0;
 	int64_t id;
@@ -231,12 +229,7 @@ static int parse_action(const char *s, enum wf_action *a)
 
 static int act_one(db *d, struct req *r, int64_t id, json_t *j, struct err *e)
 {
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, e, &rc, "SELECT id FROM folders WHERE tenant_id = $1 AND id = $2", "i", id);
-	int found = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	if (!found)
+	if (!pa_folder_exists(d, r->tenant_id, id))
 		return err_set(e, 404, "dossier.inconnu", "Dossier introuvable.");
 	enum wf_action a;
 	if (parse_action(json_string_value(json_object_get(j, "action")), &a) < 0)
@@ -361,24 +354,7 @@ OPALE_ROUTE(pa_folder_get_r, "GET", "/api/v1/parapheur/dossiers/:id", folder_get
 
 static int doc_get(struct req *r)
 {
-	int64_t id = req_param_id(r, "id"), doc = id > 0 ? req_param_id(r, "doc") : -1;
-	db *d = doc > 0 ? req_db(r) : NULL;
-	if (!d)
-		return -1;
-	struct err e;
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT sha256, mime, name FROM folder_docs WHERE tenant_id = $1 AND folder_id = $2"
-							 " AND id = $3", "ii", id, doc);
-	if (!s || rc != DB_ROW) {
-		if (s)
-			db_finalize(s);
-		return res_fail(r, 404, "document.inconnu", "Document introuvable.");
-	}
-	char path[1200];
-	store_path(db_col_text(s, 0), path, sizeof path);
-	const char *mime = arena_strdup(r->a, db_col_text(s, 1)), *name = arena_strdup(r->a, db_col_text(s, 2));
-	db_finalize(s);
-	return res_file(r, path, mime, name);
+	return store_send_doc(r, "SELECT sha256, mime, name FROM folder_docs WHERE tenant_id = $1 AND folder_id = $2 AND id = $3");
 }
 OPALE_ROUTE(pa_doc_get_r, "GET", "/api/v1/parapheur/dossiers/:id/documents/:doc", doc_get, READERS, SCOPE_TENANT, PARA);
 
@@ -388,14 +364,9 @@ static int tray(struct req *r)
 	db *d = desk > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
-	struct err e;
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM desks WHERE tenant_id = $1 AND id = $2", "i", desk);
-	int found = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	if (!found)
+	if (!pa_desk_exists(d, r->tenant_id, desk))
 		return res_fail(r, 404, "bureau.inconnu", "Bureau introuvable.");
+	struct err e;
 	const char *q = req_query(r, "q"), *type = req_query(r, "type"), *from = req_query(r, "du"), *to = req_query(r, "au");
 	struct pa_tray_filter f = { .text = q, .type = type ? strtoll(type, NULL, 10) : 0, .meta_key = req_query(r, "cle"),
 				    .meta_value = req_query(r, "valeur"), .from = from ? strtoll(from, NULL, 10) : 0,
@@ -406,16 +377,6 @@ static int tray(struct req *r)
 OPALE_ROUTE(pa_tray_r, "GET", "/api/v1/parapheur/bureaux/:id/bannettes/:bannette", tray, READERS, SCOPE_TENANT, PARA);
 
 /* Generated files are written under DATA/tmp and unlinked once opened for sending. */
-static int folder_exists(db *d, struct req *r, int64_t id)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM folders WHERE tenant_id = $1 AND id = $2", "i", id);
-	int found = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	return found;
-}
 
 static int bordereau(struct req *r)
 {
@@ -423,7 +384,7 @@ static int bordereau(struct req *r)
 	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
-	if (!folder_exists(d, r, id))
+	if (!pa_folder_exists(d, r->tenant_id, id))
 		return res_fail(r, 404, "dossier.inconnu", "Dossier introuvable.");
 	char *path = arena_printf(r->a, "%s/tmp/bordereau-%lld-%ld.pdf", cfg.data_dir, (long long)id, (long)gettid());
 	struct err e;
@@ -443,7 +404,7 @@ static int export_zip(struct req *r)
 	db *d = id > 0 ? req_db(r) : NULL;
 	if (!d)
 		return -1;
-	if (!folder_exists(d, r, id))
+	if (!pa_folder_exists(d, r->tenant_id, id))
 		return res_fail(r, 404, "dossier.inconnu", "Dossier introuvable.");
 	char *path = arena_printf(r->a, "%s/tmp/export-%lld-%ld.zip", cfg.data_dir, (long long)id, (long)gettid());
 	struct err e;

@@ -17,9 +17,9 @@
 static int new_page(struct req *r)
 {
 	struct err e;
-	db *d = db_thread(&e);
+	db *d = req_db_page(r);
 	if (!d)
-		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+		return -1;
 	json_t *mine = pa_my_desks(d, r->tenant_id, r->user_id, &e), *subs = json_array(), *desks = json_array(), *meta = json_array();
 	int rc;
 	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT s.id, t.name || ' — ' || s.name FROM folder_subtypes s JOIN folder_types t"
@@ -64,9 +64,9 @@ static int start(struct req *r, db *d, int64_t id, struct err *e)
 static int create(struct req *r)
 {
 	struct err e = { 0 };
-	db *d = db_thread(&e);
+	db *d = req_db_page(r);
 	if (!d)
-		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+		return -1;
 	json_t *meta = json_object();
 	for (int i = 1; i <= NMETA; i++) {
 		const char *k = req_form(r, arena_printf(r->a, "meta_cle%d", i)), *v = req_form(r, arena_printf(r->a, "meta_valeur%d", i));
@@ -106,18 +106,11 @@ OPALE_ROUTE(pa_new_create, "POST", "/parapheur/dossiers", create, WORKERS, SCOPE
 
 static int start_page(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	struct err e = { 0 };
-	db *d = id > 0 ? db_thread(&e) : NULL;
+	int64_t id;
+	db *d = pa_req_folder(r, &id);
 	if (!d)
 		return -1;
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM folders WHERE tenant_id = $1 AND id = $2", "i", id);
-	int found = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	if (!found)
-		return res_fail(r, 404, "dossier.inconnu", "Dossier introuvable.");
+	struct err e = { 0 };
 	if (start(r, d, id, &e) < 0)
 		res_flash(r, "erreur", e.msg);
 	else

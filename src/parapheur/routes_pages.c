@@ -21,9 +21,9 @@ static const char *const tray_names[][2] = {
 static int home(struct req *r)
 {
 	struct err e;
-	db *d = db_thread(&e);
+	db *d = req_db_page(r);
 	if (!d)
-		return res_fail(r, 503, "db.indisponible", "Base de données indisponible.");
+		return -1;
 	json_t *desks = pa_my_desks(d, r->tenant_id, r->user_id, &e);
 	size_t i;
 	json_t *k;
@@ -155,20 +155,25 @@ static int folder(struct req *r)
 }
 OPALE_ROUTE(pa_folder_page, "GET", "/parapheur/dossiers/:id", folder, READERS, SCOPE_TENANT, RF_TIER_PARAPHEUR);
 
+db *pa_req_folder(struct req *r, int64_t *id)
+{
+	struct err e;
+	*id = req_param_id(r, "id");
+	db *d = *id > 0 ? db_thread(&e) : NULL;
+	if (d && !pa_folder_exists(d, r->tenant_id, *id)) {
+		res_fail(r, 404, "dossier.inconnu", "Dossier introuvable.");
+		return NULL;
+	}
+	return d;
+}
+
 static int act(struct req *r)
 {
-	int64_t id = req_param_id(r, "id");
-	struct err e = { 0 };
-	db *d = id > 0 ? db_thread(&e) : NULL;
+	int64_t id;
+	db *d = pa_req_folder(r, &id);
 	if (!d)
 		return -1;
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM folders WHERE tenant_id = $1 AND id = $2", "i", id);
-	int found = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	if (!found)
-		return res_fail(r, 404, "dossier.inconnu", "Dossier introuvable.");
+	struct err e = { 0 };
 	const char *action = req_form(r, "action");
 	enum wf_action a = action && strcmp(action, "visa") == 0 ? ACT_VISA : action && strcmp(action, "rejet") == 0 ? ACT_REJECT
 			   : action && strcmp(action, "signature") == 0 ? ACT_SIGN

@@ -178,10 +178,9 @@ static int render(struct req *r, db *d, int64_t desk, const char *tray, json_t *
 static int tray_page(struct req *r)
 {
 	int64_t desk = req_param_id(r, "id");
-	struct err e;
-	db *d = desk > 0 ? db_thread(&e) : NULL;
+	db *d = desk > 0 ? req_db_page(r) : NULL;
 	if (!d)
-		return desk > 0 ? res_fail(r, 503, "db.indisponible", "Base de données indisponible.") : -1;
+		return -1;
 	return render(r, d, desk, req_param(r, "bannette"), NULL, 0, 0);
 }
 OPALE_ROUTE(pa_tray_page, "GET", "/parapheur/bureaux/:id/bannettes/:bannette", tray_page, READERS, SCOPE_TENANT, RF_TIER_PARAPHEUR);
@@ -190,16 +189,10 @@ OPALE_ROUTE(pa_tray_page, "GET", "/parapheur/bureaux/:id/bannettes/:bannette", t
 static int bulk_page(struct req *r)
 {
 	int64_t desk = req_param_id(r, "id");
-	struct err e;
-	db *d = desk > 0 ? db_thread(&e) : NULL;
+	db *d = desk > 0 ? req_db_page(r) : NULL;
 	if (!d)
-		return desk > 0 ? res_fail(r, 503, "db.indisponible", "Base de données indisponible.") : -1;
-	int rc;
-	db_stmt *s = tdb_query(d, r->tenant_id, &e, &rc, "SELECT id FROM desks WHERE tenant_id = $1 AND id = $2", "i", desk);
-	int found = s && rc == DB_ROW;
-	if (s)
-		db_finalize(s);
-	if (!found)
+		return -1;
+	if (!pa_desk_exists(d, r->tenant_id, desk))
 		return res_fail(r, 404, "bureau.inconnu", "Bureau introuvable.");
 	const char *action = req_form(r, "action");
 	enum wf_action a = action && strcmp(action, "visa") == 0 ? ACT_VISA : action && strcmp(action, "signature") == 0 ? ACT_SIGN
@@ -216,7 +209,8 @@ static int bulk_page(struct req *r)
 		int64_t id = strtoll(r->form[i].v, NULL, 10);
 		struct err fe = { 0 };
 		char title[512] = "";
-		s = tdb_query(d, r->tenant_id, &fe, &rc, "SELECT title FROM folders WHERE tenant_id = $1 AND id = $2", "i", id);
+		int rc;
+		db_stmt *s = tdb_query(d, r->tenant_id, &fe, &rc, "SELECT title FROM folders WHERE tenant_id = $1 AND id = $2", "i", id);
 		if (s && rc == DB_ROW)
 			snprintf(title, sizeof title, "%s", db_col_text(s, 0));
 		if (s)

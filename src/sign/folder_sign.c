@@ -18,16 +18,12 @@ struct type_cfg {
 
 static int load_type(db *d, int64_t tenant, int64_t folder, struct type_cfg *t, struct err *e)
 {
-	int rc;
-	db_stmt *s = tdb_query(d, tenant, e, &rc, "SELECT t.format, t.city, t.postal_code, t.stamp_tag, t.stamp_page, t.stamp_x, t.stamp_y"
-						  " FROM folders f JOIN folder_subtypes s ON s.id = f.subtype_id JOIN folder_types t ON t.id = s.type_id"
-						  " WHERE f.tenant_id = $1 AND f.id = $2", "i", folder);
+	db_stmt *s = tdb_row(d, tenant, e, "dossier.inconnu", "Dossier introuvable.",
+			     "SELECT t.format, t.city, t.postal_code, t.stamp_tag, t.stamp_page, t.stamp_x, t.stamp_y"
+			     " FROM folders f JOIN folder_subtypes s ON s.id = f.subtype_id JOIN folder_types t ON t.id = s.type_id"
+			     " WHERE f.tenant_id = $1 AND f.id = $2", folder);
 	if (!s)
 		return -1;
-	if (rc != DB_ROW) {
-		db_finalize(s);
-		return err_set(e, 404, "dossier.inconnu", "Dossier introuvable.");
-	}
 	snprintf(t->format, sizeof t->format, "%s", db_col_text(s, 0));
 	snprintf(t->city, sizeof t->city, "%s", db_col_text(s, 1));
 	snprintf(t->postal_code, sizeof t->postal_code, "%s", db_col_text(s, 2));

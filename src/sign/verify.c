@@ -98,17 +98,31 @@ static int verify_all(const void *doc, size_t len, const struct sign_verify_opts
 	return 0;
 }
 
-int sign_verify(const void *doc, size_t len, const struct sign_verify_opts *o, buf *json, struct err *e)
+/* verify_all with its results allocated (the caller frees them) and *all telling whether every one
+ * is valid; NULL with e. */
+static struct sigv *verify_each(const void *doc, size_t len, const struct sign_verify_opts *o, int *n, int *all, const char **format,
+				struct err *e)
 {
 	struct sigv *v = xcalloc(MAX_SIGS, sizeof *v);
-	int n = 0, all = 1;
-	const char *format = "";
-	if (verify_all(doc, len, o, v, &n, &format, e) < 0) {
+	*n = 0;
+	*all = 1;
+	*format = "";
+	if (verify_all(doc, len, o, v, n, format, e) < 0) {
 		free(v);
-		return -1;
+		return NULL;
 	}
-	for (int i = 0; i < n; i++)
-		all = all && v[i].valid;
+	for (int i = 0; i < *n; i++)
+		*all = *all && v[i].valid;
+	return v;
+}
+
+int sign_verify(const void *doc, size_t len, const struct sign_verify_opts *o, buf *json, struct err *e)
+{
+	int n, all;
+	const char *format;
+	struct sigv *v = verify_each(doc, len, o, &n, &all, &format, e);
+	if (!v)
+		return -1;
 	buf_puts(json, "{\"format\":");
 	buf_json_str(json, format);
 	json_bool(json, "signed", n > 0);
@@ -135,15 +149,11 @@ static void html_row(buf *b, const char *k, const char *v)
 
 int sign_verify_html(const void *doc, size_t len, const struct sign_verify_opts *o, buf *html, struct err *e)
 {
-	struct sigv *v = xcalloc(MAX_SIGS, sizeof *v);
-	int n = 0, all = 1;
-	const char *format = "";
-	if (verify_all(doc, len, o, v, &n, &format, e) < 0) {
-		free(v);
+	int n, all;
+	const char *format;
+	struct sigv *v = verify_each(doc, len, o, &n, &all, &format, e);
+	if (!v)
 		return -1;
-	}
-	for (int i = 0; i < n; i++)
-		all = all && v[i].valid;
 	buf_puts(html, "<section class=\"verification\">\n<h2>Vérification des signatures</h2>\n");
 	if (n == 0)
 		buf_puts(html, "<p class=\"status bad\">Le document n'est pas signé.</p>\n");

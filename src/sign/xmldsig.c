@@ -56,28 +56,28 @@ static int is(xmlNodePtr n, const char *ns, const char *name)
 	       (!ns || (n->ns && n->ns->href && strcmp((const char *)n->ns->href, ns) == 0));
 }
 
+/* The node after n in document order within the subtree of root; NULL past its end. */
+static xmlNodePtr walk_next(xmlNodePtr root, xmlNodePtr n)
+{
+	if (n->type == XML_ELEMENT_NODE && n->children)
+		return n->children;
+	while (n && n != root && !n->next)
+		n = n->parent;
+	return !n || n == root ? NULL : n->next;
+}
+
 xmlNodePtr xml_find(xmlNodePtr node, const char *ns, const char *name)
 {
-	for (xmlNodePtr n = node; n;) {
+	for (xmlNodePtr n = node; n; n = walk_next(node, n))
 		if (is(n, ns, name))
 			return n;
-		if (n->type == XML_ELEMENT_NODE && n->children) {
-			n = n->children;
-			continue;
-		}
-		while (n && n != node && !n->next)
-			n = n->parent;
-		if (!n || n == node)
-			break;
-		n = n->next;
-	}
 	return NULL;
 }
 
 xmlNodePtr xml_find_id(xmlNodePtr node, const char *id)
 {
 	static const char *const names[] = { "Id", "ID", "id" };
-	for (xmlNodePtr n = node; n;) {
+	for (xmlNodePtr n = node; n; n = walk_next(node, n)) {
 		/* attributes read in place: no copy per element (this walk covers whole PES files) */
 		for (xmlAttrPtr a = n->type == XML_ELEMENT_NODE ? n->properties : NULL; a; a = a->next) {
 			if (a->ns || (strcmp((const char *)a->name, names[0]) && strcmp((const char *)a->name, names[1]) &&
@@ -95,15 +95,6 @@ xmlNodePtr xml_find_id(xmlNodePtr node, const char *id)
 			if (hit)
 				return n;
 		}
-		if (n->type == XML_ELEMENT_NODE && n->children) {
-			n = n->children;
-			continue;
-		}
-		while (n && n != node && !n->next)
-			n = n->parent;
-		if (!n || n == node)
-			break;
-		n = n->next;
 	}
 	return NULL;
 }

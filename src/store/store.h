@@ -42,4 +42,10 @@ int store_mime(const char *path, char *out, size_t n);
  * document.pdf_invalide / document.pdf_chiffre and a French reason. */
 int store_check_pdf(const char *path, struct err *e);
 
+/* A route handler for GET …/:id/documents/:doc: sends the blob that sql ("SELECT sha256, mime, name
+ * … WHERE tenant_id = $1 AND <owner> = $2 AND id = $3") finds for the path's ids, under its type and
+ * name; 404 « document.inconnu » when there is none. */
+struct req;
+int store_send_doc(struct req *r, const char *sql);
+
 #endif

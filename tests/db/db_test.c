@@ -26,17 +26,6 @@ static const char *one_text(db *d, const char *sql, const char *types, const cha
 	return out;
 }
 
-static int64_t one_int(db *d, const char *sql)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(d, &e, &rc, sql, "");
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : -1;
-	if (s)
-		db_finalize(s);
-	return v;
-}
-
 static void binding_and_values(db *d)
 {
 	struct err e;
@@ -98,7 +87,7 @@ static void errors(db *d)
 	T_OK(db_run(d, &e, "INSERT INTO memberships (user_id, tenant_id, roles) VALUES (999, 999, 1)", "") < 0 &&
 	     strcmp(e.code, "db.contrainte") == 0, "foreign key violation → db.contrainte (foreign keys on for SQLite too)");
 	T_OK(db_run(d, &e, "SELEC nothing", "") < 0 && strcmp(e.code, "db.erreur") == 0 && e.status == 500, "syntax error → db.erreur, 500");
-	T_EQ_INT(one_int(d, "SELECT COUNT(*) FROM kv WHERE k = 'dup'"), 1, "the connection is usable after errors");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM kv WHERE k = 'dup'"), 1, "the connection is usable after errors");
 
 	/* Write conflict: a transaction read a row another connection then changed. */
 	char dir[256], url[512];
@@ -110,7 +99,7 @@ static void errors(db *d)
 	if (!other)
 		return;
 	db_exec(d, db_engine_of(d) == DB_PG ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN", &e);
-	T_EQ_INT(one_int(d, "SELECT COUNT(*) FROM kv WHERE k = 'dup'"), 1, "transaction A reads");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM kv WHERE k = 'dup'"), 1, "transaction A reads");
 	T_OK(db_run(other, &e, "UPDATE kv SET v = 'autre' WHERE k = 'dup'", "") == 0, "connection B changes the row and commits");
 	int rc = db_run(d, &e, "UPDATE kv SET v = 'moi' WHERE k = 'dup'", "");
 	T_OK(rc < 0 && strcmp(e.code, "db.busy") == 0 && e.status == 503, "A's write on its stale snapshot → db.busy, 503 (retry)");
@@ -127,10 +116,10 @@ static void transactions_and_cache(db *d)
 	T_OK(db_begin_write(d, &e) == 0 && db_in_transaction(d), "write transaction begins");
 	db_run(d, &e, "INSERT INTO kv (k, v) VALUES ('tx', '1')", "");
 	db_rollback(d);
-	T_EQ_INT(one_int(d, "SELECT COUNT(*) FROM kv WHERE k = 'tx'"), 0, "rolled back writes are gone");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM kv WHERE k = 'tx'"), 0, "rolled back writes are gone");
 	T_OK(db_begin(d, &e) == 0 && db_run(d, &e, "INSERT INTO kv (k, v) VALUES ('tx', '1')", "") == 0 && db_commit(d, &e) == 0,
 	     "committed transaction");
-	T_EQ_INT(one_int(d, "SELECT COUNT(*) FROM kv WHERE k = 'tx'"), 1, "committed writes stay");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM kv WHERE k = 'tx'"), 1, "committed writes stay");
 	db_exec(d, "INSERT INTO kv (k, v) VALUES ('c1', 'x'); INSERT INTO kv (k, v) VALUES ('c2', 'x'); INSERT INTO kv (k, v) VALUES ('c3', 'x')", &e);
 	T_OK(db_run(d, &e, "UPDATE kv SET v = 'y' WHERE v = 'x'", "") == 0 && db_changes(d) == 3,
 	     "db_exec runs several statements; db_changes counts 3 updated rows");
@@ -160,7 +149,7 @@ static void transactions_and_cache(db *d)
 	for (int i = 0; i < 300; i++) {
 		char sql[64];
 		snprintf(sql, sizeof sql, "SELECT %d", i);
-		okc += one_int(d, sql) == i;
+		okc += dbtest_int(d, sql) == i;
 	}
 	T_EQ_INT(okc, 300, "300 distinct SQL texts (more than the cache holds) all run");
 }
@@ -195,18 +184,18 @@ static void threads(db *d)
 			if (!conns[i] || conns[i] == d || (i != j && conns[i] == conns[j]))
 				distinct = 0;
 	T_OK(distinct, "each thread gets its own connection");
-	T_EQ_INT(one_int(d, "SELECT COUNT(*) FROM kv WHERE k LIKE 'th-%'"), 8, "each thread's write is visible");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM kv WHERE k LIKE 'th-%'"), 8, "each thread's write is visible");
 	if (db_engine_of(d) != DB_PG)
 		return;
 	int64_t n = -1;
 	for (int i = 0; i < 50 && n != 1; i++, usleep(20000))
-		n = one_int(d, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()");
+		n = dbtest_int(d, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()");
 	T_EQ_INT(n, 1, "connections of exited threads are closed (thread-exit destructor)");
 
 	/* The server drops our connection (restart, network): the failing query reports it, the next
 	 * unit of work reconnects transparently. */
 	struct err e;
-	int64_t pid = one_int(d, "SELECT pg_backend_pid()");
+	int64_t pid = dbtest_int(d, "SELECT pg_backend_pid()");
 	db *killer = NULL;
 	db_open(getenv("DBT_DIR"), getenv("DBT_URL"), &killer, &e);
 	T_OK(killer && db_run(killer, &e, "SELECT pg_terminate_backend($1)", "i", pid) == 0, "server terminates our backend");
@@ -216,7 +205,7 @@ static void threads(db *d)
 	T_OK(!s && strcmp(e.code, "db.connexion") == 0 && e.status == 503, "the next query fails with db.connexion, 503");
 	db *again = db_thread(&e);
 	T_OK(again == d, "db_thread keeps the same object");
-	T_OK(one_int(d, "SELECT 42") == 42 && one_int(d, "SELECT pg_backend_pid()") != pid, "and it works again on a new backend");
+	T_OK(dbtest_int(d, "SELECT 42") == 42 && dbtest_int(d, "SELECT pg_backend_pid()") != pid, "and it works again on a new backend");
 }
 
 int main(void)

@@ -9,17 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t one_int(db *d, const char *sql)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(d, &e, &rc, sql, "");
-	int64_t v = s && rc == DB_ROW ? db_col_int64(s, 0) : -1;
-	if (s)
-		db_finalize(s);
-	return v;
-}
-
 static void embedded_set(db *d)
 {
 	regex_t re;
@@ -50,7 +39,7 @@ static void embedded_set(db *d)
 		printf("#   number %d used twice\n", dup);
 	T_EQ_INT(db_schema_known(), max, "the binary knows the highest migration number");
 	T_EQ_INT(db_schema_version(d), max, "a fresh database is migrated to that version");
-	T_EQ_INT(one_int(d, "SELECT COUNT(*) FROM schema_migrations"), n, "one schema_migrations row per migration");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM schema_migrations"), n, "one schema_migrations row per migration");
 }
 
 static void idempotent_and_newer(db *d)
@@ -63,8 +52,8 @@ static void idempotent_and_newer(db *d)
 	db_run(d, &e, "DELETE FROM schema_migrations WHERE version = 1", "");
 	T_OK(db_schema_check(d, &e) < 0 && strcmp(e.code, "db.schema_ancien") == 0, "db_schema_check: a missing migration below the maximum is pending");
 	db_run(d, &e, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, '0001_core.sql', 0)", "");
-	int rows = (int)one_int(d, "SELECT COUNT(*) FROM schema_migrations");
-	T_OK(db_migrate(d, &e) == 0 && one_int(d, "SELECT COUNT(*) FROM schema_migrations") == rows, "and changes nothing (rows)");
+	int rows = (int)dbtest_int(d, "SELECT COUNT(*) FROM schema_migrations");
+	T_OK(db_migrate(d, &e) == 0 && dbtest_int(d, "SELECT COUNT(*) FROM schema_migrations") == rows, "and changes nothing (rows)");
 
 	db_run(d, &e, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'future.sql', 0)", "i", (int64_t)v + 1);
 	T_OK(db_migrate(d, &e) < 0 && strcmp(e.code, "db.schema_recent") == 0 && e.status == 409,
@@ -90,11 +79,11 @@ static void synthetic(void)
 	     "a failing migration is reported by name");
 	printf("# %s\n", e.msg);
 	T_EQ_INT(db_schema_version(d), 1, "the ones before it stay applied");
-	T_EQ_INT(one_int(d, "SELECT COUNT(*) FROM tb"), -1, "its table and rows are rolled back with it (transactional DDL)");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM tb"), -1, "its table and rows are rolled back with it (transactional DDL)");
 	T_OK(!db_in_transaction(d), "no transaction left open");
 
 	int rc = db_run(d, &e, "INSERT INTO ta (b, t) VALUES ($1, 'x')", "t", "o") | db_run(d, &e, "INSERT INTO ta (b, t) VALUES ($1, 'y')", "t", "k");
-	T_OK(rc == 0 && one_int(d, "SELECT MAX(id) FROM ta") == 2, "{{pk}} expands to an auto-increment key");
+	T_OK(rc == 0 && dbtest_int(d, "SELECT MAX(id) FROM ta") == 2, "{{pk}} expands to an auto-increment key");
 	db_stmt *s = db_prepare(d, "UPDATE ta SET b = $1 WHERE id = 1", &e);
 	T_OK(s && db_bind_blob(s, 1, "\0\1\2", 3) == 0 && db_step(s, &e) == DB_DONE, "{{blob}} expands to a binary column");
 	db_finalize(s);
@@ -105,7 +94,7 @@ static void synthetic(void)
 		{ "src/db/migrations/0003_c.sql", "ALTER TABLE tb ADD COLUMN y TEXT NOT NULL DEFAULT 'z';", 0 },
 		{ NULL, NULL, 0 },
 	};
-	T_OK(db_migrate_files(d, fixed, &e) == 0 && db_schema_version(d) == 3 && one_int(d, "SELECT COUNT(*) FROM tb") == 1,
+	T_OK(db_migrate_files(d, fixed, &e) == 0 && db_schema_version(d) == 3 && dbtest_int(d, "SELECT COUNT(*) FROM tb") == 1,
 	     "once fixed, the remaining migrations apply in order");
 
 	static const struct embedded_file twice[] = {
@@ -116,7 +105,7 @@ static void synthetic(void)
 	};
 	T_OK(db_migrate_files(d, twice, &e) < 0 && strcmp(e.code, "db.migration_double") == 0, "two files numbered 0004 are refused");
 	printf("# %s\n", e.msg);
-	T_OK(db_schema_version(d) == 3 && one_int(d, "SELECT COUNT(*) FROM tx") == -1, "before anything is applied");
+	T_OK(db_schema_version(d) == 3 && dbtest_int(d, "SELECT COUNT(*) FROM tx") == -1, "before anything is applied");
 
 	/* Numbers reserved by module: a migration below the highest applied one arrives later. */
 	static const struct embedded_file later[] = {
@@ -127,7 +116,7 @@ static void synthetic(void)
 		{ "src/db/migrations/0010_autre.sql", "CREATE TABLE t10 (x INTEGER);", 0 },
 		{ NULL, NULL, 0 },
 	};
-	T_OK(db_migrate_files(d, later, &e) == 0 && one_int(d, "SELECT COUNT(*) FROM t10") == 0, "0005 and 0010 applied");
+	T_OK(db_migrate_files(d, later, &e) == 0 && dbtest_int(d, "SELECT COUNT(*) FROM t10") == 0, "0005 and 0010 applied");
 	static const struct embedded_file later2[] = {
 		{ "src/db/migrations/0001_a.sql", "CREATE TABLE ta (id {{pk}}, b {{blob}}, t TEXT NOT NULL);", 0 },
 		{ "src/db/migrations/0002_b.sql", "CREATE TABLE tb (x INTEGER); INSERT INTO tb (x) VALUES (1);", 0 },
@@ -137,9 +126,9 @@ static void synthetic(void)
 		{ "src/db/migrations/0010_autre.sql", "CREATE TABLE t10 (x INTEGER);", 0 },
 		{ NULL, NULL, 0 },
 	};
-	T_OK(db_migrate_files(d, later2, &e) == 0 && one_int(d, "SELECT COUNT(*) FROM t4") == 0,
+	T_OK(db_migrate_files(d, later2, &e) == 0 && dbtest_int(d, "SELECT COUNT(*) FROM t4") == 0,
 	     "a migration numbered below the highest applied one, added later, is still applied");
-	T_EQ_INT(one_int(d, "SELECT COUNT(*) FROM schema_migrations"), 6, "six migrations recorded");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM schema_migrations"), 6, "six migrations recorded");
 	T_OK(db_migrate_files(d, later, &e) < 0 && strcmp(e.code, "db.schema_recent") == 0,
 	     "a binary lacking 0004 (though it knows 0010) refuses the database");
 	printf("# %s\n", e.msg);

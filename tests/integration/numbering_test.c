@@ -5,6 +5,7 @@
  * 2 × 500 through two `opale serve` nodes sharing the database → 1002…2001. Each act's number is read
  * back from the database: one per act, none twice. */
 #include "apitest.h"
+#include "dbtest.h"
 #include "httptest.h"
 #include "srvtest.h"
 #include "t.h"
@@ -229,8 +230,8 @@ int main(void)
 		ht_request("POST", srv_url(&S, "/administration/numerotation"), "application/x-www-form-urlencoded", good, strlen(good), h, NULL, &r);
 		T_EQ_INT(r.status, 303, "the page saves the contrats' pattern");
 		ht_resp_free(&r);
-		T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM numbering_patterns WHERE series = 'contrat' AND pattern = 'CONV{YY}_{N:4}'", NULL), 1, "…stored");
-		T_EQ_INT(at_one(D, "SELECT COUNT(*) FROM audit_log WHERE action = 'numerotation.motif'", NULL), 2, "both changes are in the audit log");
+		T_EQ_INT(dbtest_int(D, "SELECT COUNT(*) FROM numbering_patterns WHERE series = 'contrat' AND pattern = 'CONV{YY}_{N:4}'"), 1, "…stored");
+		T_EQ_INT(dbtest_int(D, "SELECT COUNT(*) FROM audit_log WHERE action = 'numerotation.motif'"), 2, "both changes are in the audit log");
 	}
 
 	CURL *c = curl_easy_init();
@@ -240,7 +241,7 @@ int main(void)
 	curl_easy_cleanup(c);
 
 	round_of(S.base, S.base, 2, "one server, two clients");
-	T_EQ_INT(at_one(D, "SELECT COUNT(DISTINCT numero) FROM actes WHERE numero LIKE 'T2025%'", NULL), 2 * PER + 1,
+	T_EQ_INT(dbtest_int(D, "SELECT COUNT(DISTINCT numero) FROM actes WHERE numero LIKE 'T2025%'"), 2 * PER + 1,
 		 "1 001 acts in the database, 1 001 distinct numbers");
 
 	const char *eng = getenv("OPALE_TEST_DB");
@@ -253,7 +254,7 @@ int main(void)
 			int st;
 			waitpid(s2.pid, &st, 0);
 		}
-		T_EQ_INT(at_one(D, "SELECT COUNT(DISTINCT numero) FROM actes WHERE numero LIKE 'T2025%'", NULL), 4 * PER + 1,
+		T_EQ_INT(dbtest_int(D, "SELECT COUNT(DISTINCT numero) FROM actes WHERE numero LIKE 'T2025%'"), 4 * PER + 1,
 			 "2 001 acts, 2 001 distinct numbers");
 	}
 	db_close(D);

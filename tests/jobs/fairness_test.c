@@ -6,7 +6,6 @@
 #include "jobs/jobs.h"
 #include "t.h"
 
-#include <time.h>
 #include <unistd.h>
 
 static int busy_job(db *d, const struct job *j, struct err *e)
@@ -15,13 +14,6 @@ static int busy_job(db *d, const struct job *j, struct err *e)
 	return db_run(d, e, "INSERT INTO selftest_runs (job_id, worker, at) VALUES ($1, 'f', 0)", "i", j->id);
 }
 OPALE_JOB_KIND(t_busy, "test.busy", busy_job, JOB_TX, 3, 60);
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 int main(void)
 {
@@ -41,9 +33,9 @@ int main(void)
 	for (int i = 0; i < 20; i++) {
 		char k[16];
 		snprintf(k, sizeof k, "w%d", i);
-		int64_t t0 = now_us();
+		int64_t t0 = dbtest_mono_us();
 		ok += db_run(d, &e, "INSERT INTO kv (k, v) VALUES ($1, 'x')", "t", k) == 0;
-		int64_t dt = now_us() - t0;
+		int64_t dt = dbtest_mono_us() - t0;
 		total += dt;
 		if (dt > worst)
 			worst = dt;

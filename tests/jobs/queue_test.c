@@ -48,17 +48,6 @@ static void *drain(void *arg)
 	return NULL;
 }
 
-static int64_t count(db *d, const char *sql)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(d, &e, &rc, sql, "");
-	int64_t n = s && rc == DB_ROW ? db_col_int64(s, 0) : -1;
-	if (s)
-		db_finalize(s);
-	return n;
-}
-
 int main(void)
 {
 	char dir[256], url[512];
@@ -80,33 +69,33 @@ int main(void)
 		pthread_create(&th[i], NULL, drain, NULL);
 	for (int i = 0; i < 4; i++)
 		pthread_join(th[i], NULL);
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'"), 2000, "4 threads complete all 2 000 jobs");
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM selftest_runs"), 2000, "2 000 executions recorded");
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM (SELECT job_id FROM selftest_runs GROUP BY job_id HAVING COUNT(*) > 1) x"), 0,
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'"), 2000, "4 threads complete all 2 000 jobs");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM selftest_runs"), 2000, "2 000 executions recorded");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM (SELECT job_id FROM selftest_runs GROUP BY job_id HAVING COUNT(*) > 1) x"), 0,
 		 "no job ran twice to completion");
 
 	int64_t fid;
 	jobs_enqueue(d, "test.flaky", "{}", NULL, 0, 0, &fid, &e);
 	T_EQ_INT(jobs_run_one(d, "w", &e), 1, "a failing job runs");
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM selftest_runs WHERE worker = 'flaky'"), 0, "its writes are rolled back with the failure");
-	int64_t run_at = count(d, "SELECT run_at - (SELECT MAX(created_at) FROM jobs) FROM jobs WHERE kind = 'test.flaky'");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM selftest_runs WHERE worker = 'flaky'"), 0, "its writes are rolled back with the failure");
+	int64_t run_at = dbtest_int(d, "SELECT run_at - (SELECT MAX(created_at) FROM jobs) FROM jobs WHERE kind = 'test.flaky'");
 	T_OK(run_at >= 2 && run_at <= 3, "it is retried later (back-off 2^attempts s)");
 	T_EQ_INT(jobs_run_one(d, "w", &e), 0, "not before its time");
 	db_run(d, &e, "UPDATE jobs SET run_at = 0 WHERE kind = 'test.flaky'", "");
 	jobs_run_one(d, "w", &e);
 	db_run(d, &e, "UPDATE jobs SET run_at = 0 WHERE kind = 'test.flaky'", "");
 	jobs_run_one(d, "w", &e);
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.flaky' AND state = 'dead'"), 1,
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.flaky' AND state = 'dead'"), 1,
 		 "after max_attempts (3) it is dead-lettered");
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.flaky' AND last_error LIKE '%n° 3%'"), 1,
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.flaky' AND last_error LIKE '%n° 3%'"), 1,
 		 "the last error is kept for the console");
-	T_OK(jobs_retry(d, fid, &e) == 0 && count(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.flaky' AND state = 'queued'") == 1,
+	T_OK(jobs_retry(d, fid, &e) == 0 && dbtest_int(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.flaky' AND state = 'queued'") == 1,
 	     "an operator can put a dead job back in the queue");
 
 	jobs_enqueue(d, "test.bad", "{}", NULL, 0, 0, NULL, &e);
 	db_run(d, &e, "UPDATE jobs SET run_at = 99999999999 WHERE kind = 'test.flaky'", "");
 	jobs_run_one(d, "w", &e);
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.bad' AND state = 'dead' AND attempts = 1"), 1,
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.bad' AND state = 'dead' AND attempts = 1"), 1,
 		 "a permanent failure is dead at once");
 
 	/* A worker claims a job and vanishes: after its lease the job is claimable again. */
@@ -116,7 +105,7 @@ int main(void)
 	T_EQ_INT(jobs_run_one(d, "w", &e), 0, "a job under a live lease is not taken");
 	db_run(d, &e, "UPDATE jobs SET locked_until = 1 WHERE id = $1", "i", a);
 	T_EQ_INT(jobs_run_one(d, "w", &e), 1, "after the lease expires another worker takes it");
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM jobs WHERE state = 'running'"), 0, "and completes it");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM jobs WHERE state = 'running'"), 0, "and completes it");
 
 	T_OK(jobs_backoff(0) >= 1 && jobs_backoff(3) >= 8 && jobs_backoff(3) < 10 && jobs_backoff(30) <= 3600 + 900,
 	     "back-off doubles and is capped at one hour (+ jitter)");

@@ -10,17 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int64_t count(db *d, const char *sql)
-{
-	struct err e;
-	int rc;
-	db_stmt *s = db_query(d, &e, &rc, sql, "");
-	int64_t n = s && rc == DB_ROW ? db_col_int64(s, 0) : -1;
-	if (s)
-		db_finalize(s);
-	return n;
-}
-
 static int renew_ok, renew_lost;
 
 static int long_job(db *d, const struct job *j, struct err *e)
@@ -33,7 +22,7 @@ static int long_job(db *d, const struct job *j, struct err *e)
 		db_finalize(s);
 	}
 	db_run(d, e, "UPDATE jobs SET locked_until = locked_until - 100 WHERE id = $1", "i", j->id);
-	renew_ok = jobs_extend_lease(d, j, e) == 0 && count(d, "SELECT MAX(locked_until) FROM jobs WHERE kind = 'test.long'") >= before;
+	renew_ok = jobs_extend_lease(d, j, e) == 0 && dbtest_int(d, "SELECT MAX(locked_until) FROM jobs WHERE kind = 'test.long'") >= before;
 	/* Another worker takes the job over (its lease had run out): the renewal must say so. */
 	db_run(d, e, "UPDATE jobs SET locked_by = 'autre' WHERE id = $1", "i", j->id);
 	renew_lost = jobs_extend_lease(d, j, e) < 0 && strcmp(e->code, "jobs.bail_perdu") == 0;
@@ -57,9 +46,7 @@ OPALE_JOB_KIND(t_slow, "test.slow", slow, JOB_TX, 3, 60);
 
 static int64_t now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return dbtest_mono_us() / 1000;
 }
 
 int main(void)
@@ -76,7 +63,7 @@ int main(void)
 	int64_t now = (int64_t)time(NULL);
 	db_run(d, &e, "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ('futur.inconnu', '{}', 0, $1)", "i", now);
 	T_EQ_INT(jobs_run_one(d, "w", &e), 1, "a job of a kind this binary does not know is claimed");
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'futur.inconnu' AND state = 'queued' AND attempts = 1 AND run_at > 0"), 1,
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'futur.inconnu' AND state = 'queued' AND attempts = 1 AND run_at > 0"), 1,
 		 "and given back for later (a newer node may know it), not dead-lettered");
 	db_run(d, &e, "DELETE FROM jobs", "");
 
@@ -84,7 +71,7 @@ int main(void)
 	jobs_run_one(d, "w", &e);
 	T_OK(renew_ok, "a handler renews its lease");
 	T_OK(renew_lost, "renewing a lease taken over by another worker fails with jobs.bail_perdu");
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.long' AND state = 'running' AND locked_by = 'autre'"), 1,
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.long' AND state = 'running' AND locked_by = 'autre'"), 1,
 		 "the loser's failure does not touch the job now held by the other worker");
 	db_run(d, &e, "DELETE FROM jobs", "");
 
@@ -99,12 +86,12 @@ int main(void)
 	     "oldest age = lag of the oldest ready job (a job scheduled later is not late)");
 	int64_t purged = -1;
 	T_OK(jobs_purge(d, JOBS_KEEP_DONE, &purged, &e) == 0 && purged == 1, "purge deletes done jobs older than 30 days");
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM jobs"), 4, "recent done, dead and queued jobs stay");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM jobs"), 4, "recent done, dead and queued jobs stay");
 	db_run(d, &e, "DELETE FROM jobs", "");
 
 	jobs_enqueue(d, "test.self_commit", "{}", NULL, 0, 0, NULL, &e);
 	jobs_run_one(d, "w", &e);
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.self_commit' AND state = 'done'"), 1,
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.self_commit' AND state = 'done'"), 1,
 		 "a handler that commits by itself still gets its job marked done (its writes are in)");
 	T_OK(!db_in_transaction(d), "and no transaction is left open");
 
@@ -114,18 +101,18 @@ int main(void)
 	int64_t t0 = now_ms();
 	jobs_enqueue(d, "test.slow", "{}", NULL, 0, 0, NULL, &e);
 	int64_t n = 0;
-	while (now_ms() - t0 < 5000 && (n = count(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.slow' AND state = 'done'")) < 1)
+	while (now_ms() - t0 < 5000 && (n = dbtest_int(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.slow' AND state = 'done'")) < 1)
 		usleep(20000);
 	int64_t ms = now_ms() - t0;
 	printf("# enqueue → done in %lld ms (job takes 300 ms)\n", (long long)ms);
 	T_OK(n == 1 && ms < 2000, "an enqueue wakes the sleeping worker at once");
 
 	jobs_enqueue(d, "test.slow", "{}", NULL, 0, 0, NULL, &e);
-	while (count(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.slow' AND state = 'running'") < 1 && now_ms() - t0 < 8000)
+	while (dbtest_int(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.slow' AND state = 'running'") < 1 && now_ms() - t0 < 8000)
 		usleep(5000);
 	jobs_stop();
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.slow' AND state = 'running'"), 0,
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.slow' AND state = 'running'"), 0,
 		 "jobs_stop lets the job in hand finish");
-	T_EQ_INT(count(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.slow' AND state = 'done'"), 2, "and it is done");
+	T_EQ_INT(dbtest_int(d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.slow' AND state = 'done'"), 2, "and it is done");
 	return t_done();
 }

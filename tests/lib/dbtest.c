@@ -46,3 +46,21 @@ db *dbtest_open(char *dir, char *url)
 	}
 	return d;
 }
+
+int64_t dbtest_mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t dbtest_int(db *d, const char *sql)
+{
+	struct err e;
+	int rc;
+	db_stmt *s = db_query(d, &e, &rc, sql, "");
+	int64_t n = s && rc == DB_ROW ? db_col_int64(s, 0) : -1;
+	if (s)
+		db_finalize(s);
+	return n;
+}
