@@ -102,8 +102,9 @@ static void fold(const char *s, buf *b)
 		    p[1] != 0x90 && p[1] != 0xB0) {
 			buf_putc(b, latin1[p[1] - 0x80]);
 			p += 2;
-		} else if ((*p == 0xCC && p[1] >= 0x80) || (*p == 0xCD && p[1] <= 0xAF)) {
-			p += 2;   /* combining diacritical mark (NFD) */
+		} else if ((*p == 0xCC || (*p == 0xCD && p[1] <= 0xAF)) && p[1] >= 0x80) {
+			p += 2;   /* combining diacritical mark (NFD: U+0300–U+036F); a lone lead byte before the end
+				   * is not one (0 ≤ 0xAF: it skipped the terminator, found by the fuzz smoke) */
 		} else if (*p == 0xC5 && p[1] == 0x92) {
 			buf_add(b, "\xC5\x93", 2);
 			p += 2;

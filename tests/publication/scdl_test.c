@@ -91,6 +91,8 @@ static const struct {
 	  "domaines de compétences par thèmes /aménagement", "nomenclature-actes-value", "DELIB_MATIERE_NOM" },
 	{ "matière label with nothing before the slash (fuzz crash)", SCDL_DELIB_MATIERE_NOM, "/x",
 	  "nomenclature-actes-value", "DELIB_MATIERE_NOM" },
+	{ "matière label whose prefix ends in a lone combining-mark lead byte (fuzz crash: read past the end)",
+	  SCDL_DELIB_MATIERE_NOM, "x\xCD/y", "nomenclature-actes-value", "DELIB_MATIERE_NOM" },
 	{ "matière label that is not an ACTES level-1 label", SCDL_DELIB_MATIERE_NOM, "voirie/entretien",
 	  "nomenclature-actes-value", "DELIB_MATIERE_NOM" },
 	{ "budget year interval with twice the same year", SCDL_BUDGET_ANNEE, "2024/2024", "year-interval-value",
