@@ -205,6 +205,7 @@ int main(void)
 	T_EQ_INT(get(NULL, path, NULL, &r), 403, "the élu's link does not open the conventions (role)");
 	ht_resp_free(&r);
 
+	db_close(D);
 	srv_stop(&S);
 	return t_done();
 }
